@@ -1,0 +1,42 @@
+# warta: two commands on a fresh clone.
+#   make demo   create .venv, install warta, run its main job on the bundled offline example
+#   make test   same environment plus test dependencies; run the whole suite
+# Benchmarks over ../shared are separate: make bench
+
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+
+.PHONY: demo test check lint typecheck bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TESTSTAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[test,parquet,eval]'
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/warta demo
+
+test: $(TESTSTAMP)
+	$(BIN)/python -m pytest -q tests
+
+lint: $(TESTSTAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+check: test lint
+
+bench: $(TESTSTAMP)
+	$(BIN)/warta eval ../shared/bench/scrapinghub ../shared/bench/fundus ../shared/bench/indonesian --compare trafilatura,readability
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The ``warta`` command line: thin layers over the library."""

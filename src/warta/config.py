@@ -1,0 +1,94 @@
+"""Settings, layered: defaults < ``warta.toml`` < ``WARTA_*`` environment < CLI flags.
+
+``warta.toml`` (in the current directory, or the path in ``WARTA_CONFIG``) holds a ``[warta]``
+table whose keys are the field names below, e.g.::
+
+    [warta]
+    db = "news.db"
+    delay = 2.0
+    api_token = "change-me"
+
+The environment uses upper-case names with a ``WARTA_`` prefix: ``WARTA_DB``, ``WARTA_DELAY``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from warta import __version__
+from warta.errors import ConfigError
+
+DEFAULT_USER_AGENT = f"warta/{__version__} (+https://github.com/warta-news/warta; news archiving crawler)"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str = "warta.db"
+    # crawling
+    user_agent: str = DEFAULT_USER_AGENT
+    delay: float = 1.0  # minimum seconds between two requests to one host
+    concurrency: int = 16  # requests in flight across all hosts
+    timeout: float = 30.0  # seconds per request
+    max_bytes: int = 10_000_000  # body cap, before and after decompression
+    max_retries: int = 3
+    robots_ttl: float = 3600.0  # seconds a robots.txt stays cached
+    # extraction
+    doc_timeout: float = 10.0  # seconds per document in batch mode
+    workers: int = 0  # extraction worker processes; 0 = one per CPU
+    # web
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_token: str | None = None  # required by write endpoints; none = writes disabled
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(name: str, raw: Any, target: Any) -> Any:
+    kind = type(target) if target is not None else str
+    try:
+        if kind is bool:
+            return raw if isinstance(raw, bool) else str(raw).lower() in {"1", "true", "yes", "on"}
+        return kind(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"invalid value for {name}: {raw!r}", field=name) from exc
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    config_path: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build settings from the layers; ``overrides`` (CLI flags) win, ``None`` values are ignored."""
+    env = os.environ if environ is None else environ
+    defaults = Settings()
+    known = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+
+    path = Path(config_path or env.get("WARTA_CONFIG") or "warta.toml")
+    if path.is_file():
+        try:
+            table = tomllib.loads(path.read_text("utf8")).get("warta", {})
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read {path}: {exc}", path=str(path)) from exc
+        unknown = set(table) - known
+        if unknown:
+            raise ConfigError(f"unknown settings in {path}: {', '.join(sorted(unknown))}", path=str(path))
+        values.update(table)
+    elif config_path is not None:
+        raise ConfigError(f"config file not found: {path}", path=str(path))
+
+    for name in known:
+        raw = env.get(f"WARTA_{name.upper()}")
+        if raw is not None:
+            values[name] = raw
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None and k in known})
+    coerced = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
+    return dataclasses.replace(defaults, **coerced)

@@ -1,0 +1,89 @@
+"""warta's one exception tree.
+
+    WartaError
+    ├── ConfigError            bad settings, bad site recipe, bad CLI input
+    ├── FetchError             (url, status)
+    │   ├── RobotsDisallowed
+    │   ├── BlockedError       403 / persistent 429 / JavaScript-only shell
+    │   ├── BodyTooLarge       size cap hit before or after decompression
+    │   └── TooManyRedirects
+    ├── DiscoverError          (url) unparseable sitemap / feed / listing
+    ├── ExtractError           (url, field) a crash inside extraction (expected negatives are Skip values)
+    ├── StoreError             (path) database problems
+    └── InputError             (path) unreadable input file or corpus
+
+Expected negatives ("not an article", "empty", "too large") are :class:`warta.model.Skip`
+values, never exceptions. Foreign exceptions are wrapped where the foreign library is called.
+"""
+
+from __future__ import annotations
+
+
+class WartaError(Exception):
+    """Root of every error warta raises on purpose."""
+
+    def __init__(self, message: str, **context: object) -> None:
+        super().__init__(message)
+        self.context = context
+        for key, value in context.items():
+            setattr(self, key, value)
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        extra = ", ".join(f"{k}={v!r}" for k, v in self.context.items() if v is not None)
+        return f"{base} ({extra})" if extra else base
+
+
+class ConfigError(WartaError):
+    """Invalid configuration, site recipe or command-line input."""
+
+
+class FetchError(WartaError):
+    """A fetch failed (network, HTTP status, size)."""
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids this URL."""
+
+
+class BlockedError(FetchError):
+    """The site blocks us: 403, persistent 429, JavaScript-only shell."""
+
+
+class BodyTooLarge(FetchError):
+    """The response body exceeded the size cap (before or after decompression)."""
+
+
+class TooManyRedirects(FetchError):
+    """Redirect loop or chain too long."""
+
+
+class DiscoverError(WartaError):
+    """A sitemap, feed or listing page could not be parsed."""
+
+
+class ExtractError(WartaError):
+    """Extraction crashed on a document (expected negatives are Skip values instead)."""
+
+
+class StoreError(WartaError):
+    """The store could not be opened, read or written."""
+
+
+class InputError(WartaError):
+    """An input file or corpus could not be read."""
+
+
+__all__ = [
+    "WartaError",
+    "ConfigError",
+    "FetchError",
+    "RobotsDisallowed",
+    "BlockedError",
+    "BodyTooLarge",
+    "TooManyRedirects",
+    "DiscoverError",
+    "ExtractError",
+    "StoreError",
+    "InputError",
+]

@@ -1,0 +1,5 @@
+"""URL states, frontier, crawl runs and outcomes (owned by the crawl stage)."""
+
+from __future__ import annotations
+
+SCHEMA = ""

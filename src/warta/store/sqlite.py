@@ -1,0 +1,237 @@
+"""The SQLite store: one file, WAL mode, articles upserted by canonical URL key.
+
+Core tables live here (``articles``, ``captures``). Each other store module owns its own tables
+and declares them in a module-level ``SCHEMA`` string applied when a store is opened:
+
+- ``warta.store.frontier``: URL states, the crawl frontier, runs and outcomes (crawl)
+- ``warta.store.search``: the FTS5 index over articles (search)
+- ``warta.store.clusters``: dedupe signatures, clusters and revisions (dedupe)
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from warta.errors import StoreError
+from warta.model import Article, Capture
+
+CORE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS captures (
+    id          INTEGER PRIMARY KEY,
+    url_key     TEXT NOT NULL,
+    url         TEXT NOT NULL,
+    final_url   TEXT NOT NULL,
+    status      INTEGER NOT NULL,
+    headers     TEXT NOT NULL,          -- JSON list of [name, value]
+    body        BLOB NOT NULL,          -- zlib-compressed response body
+    fetched_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS captures_key ON captures(url_key);
+
+CREATE TABLE IF NOT EXISTS articles (
+    id            INTEGER PRIMARY KEY,
+    url_key       TEXT NOT NULL UNIQUE,
+    url           TEXT,
+    site          TEXT,                 -- registered domain, e.g. bisnis.com
+    site_name     TEXT,
+    language      TEXT,
+    title         TEXT,
+    published     TEXT,                 -- ISO 8601 in the page's own offset
+    published_day TEXT,                 -- YYYY-MM-DD, the publisher's local day
+    section       TEXT,
+    authors       TEXT,                 -- names joined by '; ' (for filters)
+    paywalled     INTEGER,
+    text          TEXT NOT NULL DEFAULT '',
+    data          TEXT NOT NULL,        -- Article.to_dict() as JSON
+    capture_id    INTEGER REFERENCES captures(id),
+    first_seen    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_site_day ON articles(site, published_day);
+CREATE INDEX IF NOT EXISTS articles_day ON articles(published_day);
+"""
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    id: int
+    url_key: str
+    article: Article
+    first_seen: str
+    updated_at: str
+    capture_id: int | None
+
+
+def _module_schemas() -> list[str]:
+    # Imported lazily: those modules import this one for Store.
+    from warta.store import clusters, frontier, search
+
+    return [frontier.SCHEMA, search.SCHEMA, clusters.SCHEMA]
+
+
+class Store:
+    """A warta SQLite database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path = "warta.db", *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if readonly:
+                uri = f"file:{self.path}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA busy_timeout=30000")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.executescript(CORE_SCHEMA)
+                for schema in _module_schemas():
+                    if schema:
+                        self.conn.executescript(schema)
+                self.conn.commit()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store: {exc}", path=str(self.path)) from exc
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: commits on success, rolls back on error."""
+        try:
+            with self.conn:
+                yield self.conn
+        except sqlite3.Error as exc:
+            raise StoreError(f"write failed: {exc}", path=str(self.path)) from exc
+
+    # -- captures --------------------------------------------------------------------------
+    def add_capture(self, key: str, capture: Capture) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO captures(url_key, url, final_url, status, headers, body, fetched_at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (
+                    key,
+                    capture.url,
+                    capture.final_url,
+                    capture.status,
+                    json.dumps([list(h) for h in capture.headers]),
+                    zlib.compress(capture.body, 6),
+                    capture.fetched_at,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def get_capture(self, capture_id: int) -> Capture | None:
+        row = self.conn.execute("SELECT * FROM captures WHERE id=?", (capture_id,)).fetchone()
+        return _capture_from_row(row) if row else None
+
+    def iter_captures(self, *, latest_per_key: bool = True) -> Iterator[tuple[int, str, Capture]]:
+        """Yield (capture id, url key, capture); by default only the newest capture of each key."""
+        sql = "SELECT * FROM captures"
+        if latest_per_key:
+            sql += " WHERE id IN (SELECT MAX(id) FROM captures GROUP BY url_key)"
+        for row in self.conn.execute(sql + " ORDER BY id"):
+            yield int(row["id"]), str(row["url_key"]), _capture_from_row(row)
+
+    # -- articles --------------------------------------------------------------------------
+    def upsert_article(self, key: str, article: Article, capture_id: int | None = None) -> tuple[int, bool]:
+        """Insert or update the article stored under ``key``. Returns (id, inserted)."""
+        now = utcnow()
+        row = _article_row(article)
+        with self.transaction() as conn:
+            existing = conn.execute("SELECT id FROM articles WHERE url_key=?", (key,)).fetchone()
+            if existing is None:
+                cur = conn.execute(
+                    "INSERT INTO articles(url_key, url, site, site_name, language, title, published,"
+                    " published_day, section, authors, paywalled, text, data, capture_id, first_seen,"
+                    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (key, *row, capture_id, now, now),
+                )
+                return int(cur.lastrowid or 0), True
+            conn.execute(
+                "UPDATE articles SET url=?, site=?, site_name=?, language=?, title=?, published=?,"
+                " published_day=?, section=?, authors=?, paywalled=?, text=?, data=?,"
+                " capture_id=COALESCE(?, capture_id), updated_at=? WHERE id=?",
+                (*row, capture_id, now, int(existing["id"])),
+            )
+            return int(existing["id"]), False
+
+    def get_article(self, article_id: int) -> StoredArticle | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+        return _stored_from_row(row) if row else None
+
+    def get_article_by_key(self, key: str) -> StoredArticle | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE url_key=?", (key,)).fetchone()
+        return _stored_from_row(row) if row else None
+
+    def has_article(self, key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE url_key=?", (key,)).fetchone() is not None
+
+    def iter_articles(self, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[StoredArticle]:
+        sql = "SELECT * FROM articles" + (f" WHERE {where}" if where else "") + " ORDER BY id"
+        for row in self.conn.execute(sql, params):
+            yield _stored_from_row(row)
+
+    def count_articles(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
+def _article_row(a: Article) -> tuple[Any, ...]:
+    day = a.published[:10] if a.published and len(a.published) >= 10 else None
+    return (
+        a.url,
+        a.domain,
+        a.site_name,
+        a.language,
+        a.title,
+        a.published,
+        day,
+        a.section,
+        "; ".join(a.authors),
+        None if a.paywalled is None else int(a.paywalled),
+        a.text,
+        json.dumps(a.to_dict(), ensure_ascii=False),
+    )
+
+
+def _stored_from_row(row: sqlite3.Row) -> StoredArticle:
+    return StoredArticle(
+        id=int(row["id"]),
+        url_key=str(row["url_key"]),
+        article=Article.from_dict(json.loads(row["data"])),
+        first_seen=str(row["first_seen"]),
+        updated_at=str(row["updated_at"]),
+        capture_id=row["capture_id"],
+    )
+
+
+def _capture_from_row(row: sqlite3.Row) -> Capture:
+    return Capture(
+        url=str(row["url"]),
+        final_url=str(row["final_url"]),
+        status=int(row["status"]),
+        headers=tuple((str(k), str(v)) for k, v in json.loads(row["headers"])),
+        body=zlib.decompress(row["body"]),
+        fetched_at=str(row["fetched_at"]),
+    )

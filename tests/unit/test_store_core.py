@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from warta.model import Article, Block, Capture
+from warta.store import Store
+
+
+def test_upsert_by_key_and_capture_roundtrip(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    with Store(db) as store:
+        cap = Capture("http://x/a", "http://x/a", 200, (("Content-Type", "text/html"),), b"<p>hi</p>", "2024-01-01T00:00:00+00:00")
+        cid = store.add_capture("x/a", cap)
+        a1 = Article(url="http://x/a", title="one", published="2016-10-05T10:00:00+07:00", body=(Block("paragraph", "p"),))
+        id1, inserted = store.upsert_article("x/a", a1, cid)
+        assert inserted
+        id2, inserted2 = store.upsert_article("x/a", a1.replace(title="two"))
+        assert (id2, inserted2) == (id1, False)
+        assert store.count_articles() == 1
+    with Store(db) as store:
+        got = store.get_article(id1)
+        assert got is not None and got.article.title == "two" and got.capture_id == cid
+        assert store.get_capture(cid) == cap
+        mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal"
