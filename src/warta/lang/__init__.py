@@ -1,1 +1,29 @@
-"""warta.lang"""
+"""Language knowledge as data: one TOML file per language (``id.toml``, ``en.toml``, ...).
+
+``load("id")`` returns the parsed table; files are read once per process (cached, read-only use).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+from typing import Any
+
+from warta.errors import ConfigError
+
+
+@functools.cache
+def load(name: str) -> dict[str, Any]:
+    """The data file ``warta/lang/<name>.toml`` as a dict (do not mutate it)."""
+    try:
+        text = resources.files("warta.lang").joinpath(f"{name}.toml").read_text("utf8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"no language data named {name!r}", field=name) from exc
+    return tomllib.loads(text)
+
+
+def available() -> tuple[str, ...]:
+    return tuple(
+        sorted(p.name[:-5] for p in resources.files("warta.lang").iterdir() if p.name.endswith(".toml"))
+    )
