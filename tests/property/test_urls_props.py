@@ -75,3 +75,22 @@ def test_key_stable_under_amp_and_full_page_variants(url: str, switch: str) -> N
     assert url_key(parts._replace(query=query).geturl()) == url_key(url)
     amp_path = parts._replace(path=parts.path.rstrip("/") + "/amp").geturl()
     assert url_key(amp_path) == url_key(url)
+
+
+_chars = st.sampled_from(list("abcAB09-._~:/?#[]@!$&'()*+,;=% \t\\\u00fc\u4e2d"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(_chars, max_size=40),
+    st.sampled_from(["http://", "https://", "HTTP://www.", "https://m.", "//", ""]),
+    st.sampled_from(["example.com", "www.a.co.id", "127.0.0.1:8080", "[::1]", "Ex.COM:443", "amp.x.org"]),
+)
+def test_normalize_is_idempotent_and_agrees_with_key(tail: str, scheme: str, host: str) -> None:
+    url = scheme + host + "/" + tail
+    key = url_key(url)
+    assert url_key(key) == key
+    norm = normalize_url(url)
+    if norm is not None:
+        assert normalize_url(norm) == norm
+        assert url_key(norm) == key
