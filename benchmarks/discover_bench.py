@@ -30,7 +30,7 @@ from warta.discover.listing import extract_links, looks_like_article_url
 from warta.discover.sitemaps import parse_sitemap
 from warta.errors import DiscoverError
 from warta.sites import load_recipes, recipe_for
-from warta.urls import url_key
+from warta.urls import registered_domain, url_key
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTING_PAGES = {
@@ -171,15 +171,16 @@ def bench_feeds(fixtures: Path) -> list[dict[str, Any]]:
     rows = []
     for name, url in FEEDS.items():
         body = gzip.open(fixtures / "listings" / f"{name}.html.gz").read()
-        domain = urlsplit(url).netloc
+        domain = registered_domain(url)
         ours = parse_feed(body, url)
-        params = traf_feeds.FeedParameters(url, domain, url)
+        site_root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
+        params = traf_feeds.FeedParameters(site_root, domain, url)
         theirs = traf_feeds.extract_links(body.decode("utf-8", errors="replace"), params)
         rows.append({"feed": name.split("__")[0], "warta_items": len(ours),
-                     "warta_on_site": sum(1 for e in ours if domain.split(".", 1)[-1] in e.url),
+                     "warta_on_site": sum(1 for e in ours if registered_domain(e.url) == domain),
                      "warta_dated": sum(1 for e in ours if e.published),
                      "trafilatura_items": len(theirs),
-                     "trafilatura_on_site": sum(1 for u in theirs if domain.split(".", 1)[-1] in u)})
+                     "trafilatura_on_site": sum(1 for u in theirs if registered_domain(u) == domain)})
     return rows
 
 
