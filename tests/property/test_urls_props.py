@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from tld import is_tld
 
 from warta.urls import normalize_url, url_key
 
@@ -22,6 +23,7 @@ _value = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",
 @st.composite
 def article_urls(draw: st.DrawFn) -> str:
     host = ".".join(draw(st.lists(_label, min_size=1, max_size=2))) + draw(st.sampled_from([".com", ".co.id", ".id"]))
+    assume(not is_tld(host, search_private=False))  # e.g. my.id, web.id: public suffixes, not sites
     path = "/".join(draw(st.lists(_segment, min_size=1, max_size=4)))
     params = draw(st.dictionaries(_param, _value, max_size=3))
     query = "&".join(f"{k}={v}" for k, v in params.items())
