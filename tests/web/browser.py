@@ -43,6 +43,7 @@ def chromium_driver() -> Iterator[object]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
     driver.set_page_load_timeout(30)
+    driver.set_script_timeout(15)
     try:
         yield driver
     finally:

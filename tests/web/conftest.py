@@ -91,7 +91,7 @@ def fill_store(path: Path, articles: list[Article]) -> list[int]:
     ids = []
     with Store(path) as store:
         for article in articles:
-            key = article.url or f"generated:{len(ids)}"
+            key = f"{len(ids)}|{article.url}"
             article_id, _ = store.upsert_article(key, article)
             ids.append(article_id)
     return ids

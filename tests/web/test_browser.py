@@ -74,7 +74,7 @@ def test_search_filter_open_article(driver: Any, live: LiveServer) -> None:
 def assert_images_loaded(driver: Any, minimum: int) -> None:
     loaded = driver.execute_script(
         "const imgs=[...document.querySelectorAll('.images img')];"
-        "return Promise.all(imgs.map(i=>i.decode().then(()=>i.naturalWidth,()=>0)));"
+        "return Promise.all(imgs.map(i=>{i.loading='eager';return i.decode().then(()=>i.naturalWidth,()=>0);}));"
     )
     assert len(loaded) >= minimum and all(w > 0 for w in loaded), loaded
 
