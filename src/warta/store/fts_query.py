@@ -26,6 +26,7 @@ MAX_TERMS = 64
 _WORD_CHAR = re.compile(r"\w")
 _TOKEN = re.compile(r'\s+|"[^"]*"?|\(|\)|[^\s"()]+')
 _OPERATORS = {"AND", "OR", "NOT"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class QueryError(ConfigError):
@@ -42,6 +43,7 @@ def tokenize(query: str) -> list[Token]:
     """Split a user query into tokens; raise QueryError on unclosed quotes or oversize input."""
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long (at most {MAX_QUERY_CHARS} characters)", query=query[:40])
+    query = _CONTROL.sub(" ", query)
     tokens: list[Token] = []
     for match in _TOKEN.finditer(query):
         raw = match.group(0)

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from warta.store.fts_query import QueryError, to_fts5
 
 SCHEMA = """
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE VIEW IF NOT EXISTS articles_fts_src AS
     SELECT id, title, json_extract(data, '$.lead') AS lead, text, authors FROM articles;
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
@@ -124,23 +125,31 @@ class SearchPage:
 
 @dataclass(frozen=True, slots=True)
 class _Query:
-    """FROM + WHERE clause for a user query and filters, with its parameters."""
+    """A translated user query and filters: FTS5 expression plus filter clauses on ``articles a``."""
 
     match: str | None
-    sql: str
+    where: tuple[str, ...]
     params: tuple[Any, ...]
+
+    @property
+    def sql(self) -> str:
+        """FROM + WHERE over the join (or the articles alone when there is no text query)."""
+        clauses = (("articles_fts MATCH ?",) if self.match is not None else ()) + self.where
+        source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid" if self.match else "articles a"
+        return source + (" WHERE " + " AND ".join(clauses) if clauses else "")
+
+    @property
+    def all_params(self) -> tuple[Any, ...]:
+        return ((self.match,) if self.match is not None else ()) + self.params
+
+    def where_sql(self, *extra: str) -> str:
+        clauses = self.where + extra
+        return " WHERE " + " AND ".join(clauses) if clauses else ""
 
 
 def _build(q: str, filters: SearchFilters) -> _Query:
-    match = to_fts5(q)
     clauses: list[str] = []
     params: list[Any] = []
-    if match is not None:
-        source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-        clauses.append("articles_fts MATCH ?")
-        params.append(match)
-    else:
-        source = "articles a"
     simple = {"site": "a.site", "language": "a.language", "section": "a.section"}
     for name, column in simple.items():
         value = getattr(filters, name)
@@ -159,8 +168,7 @@ def _build(q: str, filters: SearchFilters) -> _Query:
     if filters.author is not None:
         clauses.append("('; ' || a.authors || '; ') LIKE ? ESCAPE '\\'")
         params.append("%; " + _like_escape(filters.author) + "; %")
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return _Query(match, source + where, tuple(params))
+    return _Query(to_fts5(q), tuple(clauses), tuple(params))
 
 
 def _like_escape(text: str) -> str:
@@ -193,30 +201,71 @@ def search(
     total, capped = _count(conn, query, cap)
     if limit == 0 or offset >= total and not capped:
         return SearchPage(total, capped)
-    if query.match is not None:
-        snippet = f"snippet(articles_fts, 2, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', ' … ', 24)"
-        order = BM25 if sort == "relevance" else _DATE_ORDER
-    else:
-        snippet = "substr(a.text, 1, 240)"
-        order = _DATE_ORDER
-    sql = (
-        f"SELECT a.id, a.url, a.title, a.site, a.published, {snippet} AS snippet FROM {query.sql}"
-        f" ORDER BY {order} LIMIT ? OFFSET ?"
-    )
-    rows = _run(conn, sql, (*query.params, limit, offset))
-    hits = tuple(
-        SearchHit(int(r[0]), r[1], r[2], r[3], r[4], str(r[5] or "").replace("\n\n", " ¶ ")) for r in rows
-    )
-    return SearchPage(total, capped, hits)
+    ids = _page_ids(conn, query, sort, offset, limit, large=capped or total > LARGE_RESULT)
+    return SearchPage(total, capped, _hits(conn, query, ids))
 
 
-_DATE_ORDER = "a.published IS NULL, a.published DESC, a.id DESC"
+LARGE_RESULT = 2000  # above this many matches, newest-first pages walk the date index instead
+_DATE_ORDER = "a.published DESC, a.id DESC"  # NULL dates sort last
 
 
 def _count(conn: sqlite3.Connection, query: _Query, cap: int) -> tuple[int, bool]:
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {query.sql} LIMIT ?)"
-    n = int(_run(conn, sql, (*query.params, cap + 1))[0][0])
+    if query.match is not None and not query.where:  # the index alone answers: no row lookups
+        inner = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?"
+    else:
+        inner = f"SELECT 1 FROM {query.sql}"
+    n = int(_run(conn, f"SELECT count(*) FROM ({inner} LIMIT ?)", (*query.all_params, cap + 1))[0][0])
     return (cap, True) if n > cap else (n, False)
+
+
+def _page_ids(conn: sqlite3.Connection, query: _Query, sort: Sort, offset: int, limit: int, *, large: bool) -> list[int]:
+    """Ids of one result page, choosing the cheapest plan for the query's shape."""
+    if query.match is None:
+        sql = f"SELECT a.id FROM articles a{query.where_sql()} ORDER BY {_DATE_ORDER} LIMIT ? OFFSET ?"
+        params = query.params
+    elif sort == "relevance" and not query.where:
+        sql = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY {BM25} LIMIT ? OFFSET ?"
+        params = (query.match,)
+    elif sort == "relevance":
+        sql = f"SELECT a.id FROM {query.sql} ORDER BY {BM25} LIMIT ? OFFSET ?"
+        params = query.all_params
+    elif large:  # many matches: walk articles newest first, keep those in the match set
+        member = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+        sql = (f"SELECT a.id FROM articles a INDEXED BY articles_published{query.where_sql(member)}"
+               f" ORDER BY {_DATE_ORDER} LIMIT ? OFFSET ?")
+        params = (*query.params, query.match)
+    else:
+        sql = f"SELECT a.id FROM {query.sql} ORDER BY {_DATE_ORDER} LIMIT ? OFFSET ?"
+        params = query.all_params
+    return [int(r[0]) for r in _run(conn, sql, (*params, limit, offset))]
+
+
+def _hits(conn: sqlite3.Connection, query: _Query, ids: list[int]) -> tuple[SearchHit, ...]:
+    if not ids:
+        return ()
+    marks = ",".join("?" * len(ids))
+    rows = {
+        int(r[0]): r
+        for r in conn.execute(
+            f"SELECT id, url, title, site, published, substr(text, 1, 240) FROM articles WHERE id IN ({marks})", ids
+        )
+    }
+    hits = []
+    for article_id in ids:
+        row = rows[article_id]
+        snippet = _snippet(conn, query.match, article_id) if query.match is not None else None
+        text = snippet or str(row[5] or "")
+        hits.append(SearchHit(article_id, row[1], row[2], row[3], row[4], text.replace("\n\n", " ¶ ")))
+    return tuple(hits)
+
+
+def _snippet(conn: sqlite3.Connection, match: str, article_id: int) -> str | None:
+    sql = (
+        f"SELECT snippet(articles_fts, 2, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', ' … ', 24)"
+        " FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"
+    )
+    row = conn.execute(sql, (match, article_id)).fetchone()
+    return str(row[0]) if row and row[0] else None
 
 
 def iter_matching_ids(
@@ -226,7 +275,7 @@ def iter_matching_ids(
     query = _build(q, filters or SearchFilters())
     order = BM25 if sort == "relevance" and query.match is not None else _DATE_ORDER
     try:
-        cursor = conn.execute(f"SELECT a.id FROM {query.sql} ORDER BY {order}", query.params)
+        cursor = conn.execute(f"SELECT a.id FROM {query.sql} ORDER BY {order}", query.all_params)
         for row in cursor:
             yield int(row[0])
     except sqlite3.OperationalError as exc:
@@ -244,7 +293,7 @@ def facet_counts(
     query = _build(q, filters)
     if name == "author":
         counts: Counter[str] = Counter()
-        for row in _run(conn, f"SELECT a.authors FROM {query.sql}", query.params):
+        for row in _run(conn, f"SELECT a.authors FROM {query.sql}", query.all_params):
             counts.update(n for n in str(row[0] or "").split("; ") if n)
         return counts.most_common(limit)
     column = f"a.{name}"
@@ -253,7 +302,7 @@ def facet_counts(
         f"{' AND' if ' WHERE ' in query.sql else ' WHERE'} {column} IS NOT NULL AND {column} != ''"
         f" GROUP BY {column} ORDER BY n DESC, {column} LIMIT ?"
     )
-    return [(str(r[0]), int(r[1])) for r in _run(conn, sql, (*query.params, limit))]
+    return [(str(r[0]), int(r[1])) for r in _run(conn, sql, (*query.all_params, limit))]
 
 
 def day_counts(conn: sqlite3.Connection, q: str = "", filters: SearchFilters | None = None) -> list[tuple[str, int]]:
@@ -264,7 +313,7 @@ def day_counts(conn: sqlite3.Connection, q: str = "", filters: SearchFilters | N
         f"SELECT a.published_day, count(*) FROM {query.sql}{extra} a.published_day IS NOT NULL"
         " GROUP BY a.published_day ORDER BY a.published_day"
     )
-    return [(str(r[0]), int(r[1])) for r in _run(conn, sql, query.params)]
+    return [(str(r[0]), int(r[1])) for r in _run(conn, sql, query.all_params)]
 
 
 def site_counts(conn: sqlite3.Connection) -> list[dict[str, Any]]:
