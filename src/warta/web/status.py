@@ -1,11 +1,15 @@
 """Crawl status for the status page and ``/api/runs``, read defensively from the crawl tables.
 
-The crawl stage owns the tables; this module only reads them and copes with their absence:
+The crawl stage owns the tables; this module only reads them and copes with their absence
+(missing tables or columns give an empty status, never an error):
 
-- ``runs``: every column is shown as-is, newest first (ordered by ``id``, else ``rowid``).
-- ``outcomes``: one row per URL outcome, or pre-aggregated rows. Columns read: ``site`` (or
-  ``domain``), the outcome name from the first present of ``outcome``, ``reason``, ``kind``,
-  ``status``, an optional ``run_id`` (per-run tables) and an optional ``count``/``n`` (pre-aggregated).
+- runs: the first existing of ``crawl_runs`` and ``runs``; every column is shown as-is, newest
+  first (ordered by ``id``, else ``rowid``).
+- outcomes: the ``outcomes`` table or view, one row per URL outcome or pre-aggregated. Columns
+  read: the outcome name (first present of ``outcome``, ``reason``, ``status``), an optional
+  ``run_id``, an optional count (``n`` or ``count``), and a site (``site``, ``domain`` or ``host``).
+  When ``outcomes`` has no site column, per-site counts come from ``frontier(url, outcome,
+  run_id)``, with the site taken from the URL's host (``www.`` removed).
 
 A site is *failing* when most of its outcomes are failures: blocked, robots-disallowed, errors,
 timeouts, HTTP errors (see :data:`FAILURE_WORDS`).
@@ -18,7 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FAILURE_WORDS = ("block", "robots", "error", "fail", "timeout", "refused", "http 4", "http 5", "forbidden")
-_OUTCOME_COLUMNS = ("outcome", "reason", "kind", "status")
+_OUTCOME_COLUMNS = ("outcome", "reason", "status")
+_RUN_TABLES = ("crawl_runs", "runs")
+# host of an absolute URL, in SQL: text between '://' and the next '/'
+_HOST_SQL = "substr(rest, 1, instr(rest || '/', '/') - 1)"
 _SITE_COLUMNS = ("site", "domain", "host")
 _COUNT_COLUMNS = ("count", "n")
 MAX_RUNS = 50
@@ -104,31 +111,54 @@ def _first(candidates: tuple[str, ...], columns: list[str]) -> str | None:
 
 
 def read_runs(conn: sqlite3.Connection, limit: int = MAX_RUNS) -> tuple[dict[str, Any], ...]:
-    columns = _columns(conn, "runs")
-    if not columns:
-        return ()
-    order = "id" if "id" in columns else "rowid"
-    rows = conn.execute(f"SELECT * FROM runs ORDER BY {order} DESC LIMIT ?", (limit,)).fetchall()
-    return tuple({name: row[i] for i, name in enumerate(columns)} for row in rows)
+    for table in _RUN_TABLES:
+        columns = _columns(conn, table)
+        if columns:
+            order = "id" if "id" in columns else "rowid"
+            rows = conn.execute(f"SELECT * FROM {table} ORDER BY {order} DESC LIMIT ?", (limit,)).fetchall()
+            return tuple({name: row[i] for i, name in enumerate(columns)} for row in rows)
+    return ()
 
 
 def read_outcomes(conn: sqlite3.Connection) -> tuple[OutcomeCount, ...]:
+    """Outcome counts per (site, outcome, run); the site is '(all)' where none can be told."""
     columns = _columns(conn, "outcomes")
-    site = _first(_SITE_COLUMNS, columns)
     outcome = _first(_OUTCOME_COLUMNS, columns)
-    if site is None or outcome is None:
+    site = _first(_SITE_COLUMNS, columns)
+    frontier = _columns(conn, "frontier")
+    if site is None and {"url", "outcome"} <= set(frontier):
+        return _frontier_outcomes(conn, "run_id" in frontier)
+    if outcome is None:
         return ()
     count_col = _first(_COUNT_COLUMNS, columns)
     amount = f"sum({count_col})" if count_col else "count(*)"
     run = "run_id" if "run_id" in columns else "NULL"
+    site_expr = site or "'(all)'"
     sql = (
-        f"SELECT {site}, {outcome}, {amount}, {run} FROM outcomes"
-        f" GROUP BY {site}, {outcome}, {run} ORDER BY {site}, {outcome}"
+        f"SELECT {site_expr}, {outcome}, {amount}, {run} FROM outcomes WHERE {outcome} IS NOT NULL"
+        f" GROUP BY {site_expr}, {outcome}, {run} ORDER BY 1, 2"
     )
-    return tuple(
-        OutcomeCount(str(r[0] or "?"), str(r[1] or "?"), int(r[2] or 0), None if r[3] is None else int(r[3]))
-        for r in conn.execute(sql)
+    return tuple(_outcome(r) for r in conn.execute(sql))
+
+
+def _frontier_outcomes(conn: sqlite3.Connection, has_run: bool) -> tuple[OutcomeCount, ...]:
+    run = "run_id" if has_run else "NULL"
+    sql = (
+        f"SELECT {_HOST_SQL} AS host, outcome, count(*), run_id FROM"
+        f" (SELECT substr(url, instr(url, '://') + 3) AS rest, outcome, {run} AS run_id FROM frontier"
+        "  WHERE outcome IS NOT NULL)"
+        " GROUP BY host, outcome, run_id"
     )
+    merged: dict[tuple[str, str, int | None], int] = {}
+    for row in conn.execute(sql):
+        o = _outcome(row)
+        host = o.site.lower().split(":")[0].removeprefix("www.")
+        merged[(host, o.outcome, o.run_id)] = merged.get((host, o.outcome, o.run_id), 0) + o.count
+    return tuple(OutcomeCount(s, k, n, r) for (s, k, r), n in sorted(merged.items(), key=lambda kv: kv[0][:2]))
+
+
+def _outcome(row: sqlite3.Row | tuple[Any, ...]) -> OutcomeCount:
+    return OutcomeCount(str(row[0] or "?"), str(row[1] or "?"), int(row[2] or 0), None if row[3] is None else int(row[3]))
 
 
 def site_health(outcomes: tuple[OutcomeCount, ...]) -> tuple[SiteHealth, ...]:
