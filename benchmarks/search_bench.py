@@ -35,6 +35,7 @@ from typing import Any
 from warta.model import Article, Block
 from warta.store import search as fts
 from warta.store.sqlite import Store, utcnow
+from warta.web.app import open_readonly
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = REPO.parent / "shared" / "bench"
@@ -205,8 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rebuild or not db.exists():
         build_seconds = build_db(db, src, args.articles, args.seed)
     queries = query_set(src, args.seed)
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    conn.execute("PRAGMA mmap_size=1073741824")
+    conn = open_readonly(db)  # the same connection settings as the web app
     n_articles = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     time_queries(conn, queries, "relevance")  # warm the page cache once
     report: dict[str, Any] = {"articles": n_articles, "queries": len(queries), "runs": args.runs,

@@ -140,3 +140,16 @@ def test_day_and_facet_counts(store: Store) -> None:
     assert fts.facet_counts(store.conn, "banjir", fts.SearchFilters(), "site") == [("s0.example", 10)]
     with pytest.raises(QueryError):
         fts.facet_counts(store.conn, "", fts.SearchFilters(), "url")
+
+
+def test_relevance_window_for_huge_result_sets(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    exact = fts.search(store.conn, "berita", limit=40)
+    assert exact.rank_window is None and len(exact.hits) == 40
+    monkeypatch.setattr(fts, "RANK_WINDOW", 10)
+    windowed = fts.search(store.conn, "berita", limit=5)
+    assert windowed.rank_window == 10 and windowed.total == 40
+    assert {h.id for h in windowed.hits} <= set(range(31, 41))  # only the 10 newest were ranked
+    newest = [h.id for h in exact.hits if h.id > 30]
+    assert [h.id for h in windowed.hits] == newest[:5]  # in the same BM25 order as a full ranking
+    deep = fts.search(store.conn, "berita", offset=10, limit=5)  # paging past the window widens it
+    assert deep.rank_window == 15 and len(deep.hits) == 5

@@ -48,6 +48,7 @@ END;
 
 # bm25 weights per indexed column: title, lead, text, authors
 BM25 = "bm25(articles_fts, 8.0, 3.0, 1.0, 2.0)"
+_RELEVANCE_ORDER = f"{BM25}, articles_fts.rowid DESC"  # ties: newest stored first
 HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_END = "\ue001"
 DEFAULT_CAP = 10_000
@@ -121,6 +122,7 @@ class SearchPage:
     total: int
     total_capped: bool  # True: at least ``total`` articles match (shown as "10000+")
     hits: tuple[SearchHit, ...] = field(default_factory=tuple)
+    rank_window: int | None = None  # set when relevance ranked only the newest N matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,11 +203,15 @@ def search(
     total, capped = _count(conn, query, cap)
     if limit == 0 or offset >= total and not capped:
         return SearchPage(total, capped)
-    ids = _page_ids(conn, query, sort, offset, limit, large=capped or total > LARGE_RESULT)
-    return SearchPage(total, capped, _hits(conn, query, ids))
+    large = capped or total > LARGE_RESULT
+    window = max(RANK_WINDOW, offset + limit)
+    windowed = sort == "relevance" and query.match is not None and not query.where and (capped or total > window)
+    ids = _page_ids(conn, query, sort, offset, limit, large=large, window=window if windowed else None)
+    return SearchPage(total, capped, _hits(conn, query, ids), window if windowed else None)
 
 
 LARGE_RESULT = 2000  # above this many matches, newest-first pages walk the date index instead
+RANK_WINDOW = 5000  # above this many matches, BM25 ranks the newest RANK_WINDOW of them (see README)
 _DATE_ORDER = "a.published DESC, a.id DESC"  # NULL dates sort last
 
 
@@ -218,16 +224,24 @@ def _count(conn: sqlite3.Connection, query: _Query, cap: int) -> tuple[int, bool
     return (cap, True) if n > cap else (n, False)
 
 
-def _page_ids(conn: sqlite3.Connection, query: _Query, sort: Sort, offset: int, limit: int, *, large: bool) -> list[int]:
+def _page_ids(
+    conn: sqlite3.Connection, query: _Query, sort: Sort, offset: int, limit: int, *, large: bool, window: int | None
+) -> list[int]:
     """Ids of one result page, choosing the cheapest plan for the query's shape."""
-    if query.match is None:
+    if window is not None:  # BM25 costs a docsize lookup per match: rank the newest `window` matches
+        sql = (
+            f"SELECT rowid FROM (SELECT rowid, {BM25} AS score FROM articles_fts WHERE articles_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT ?) ORDER BY score, rowid DESC LIMIT ? OFFSET ?"
+        )
+        params: tuple[Any, ...] = (query.match, window)
+    elif query.match is None:
         sql = f"SELECT a.id FROM articles a{query.where_sql()} ORDER BY {_DATE_ORDER} LIMIT ? OFFSET ?"
         params = query.params
     elif sort == "relevance" and not query.where:
-        sql = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY {BM25} LIMIT ? OFFSET ?"
+        sql = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY {_RELEVANCE_ORDER} LIMIT ? OFFSET ?"
         params = (query.match,)
     elif sort == "relevance":
-        sql = f"SELECT a.id FROM {query.sql} ORDER BY {BM25} LIMIT ? OFFSET ?"
+        sql = f"SELECT a.id FROM {query.sql} ORDER BY {_RELEVANCE_ORDER} LIMIT ? OFFSET ?"
         params = query.all_params
     elif large:  # many matches: walk articles newest first, keep those in the match set
         member = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
@@ -273,7 +287,7 @@ def iter_matching_ids(
 ) -> Iterator[int]:
     """Every matching article id (no cap), for exports; rows are streamed from SQLite."""
     query = _build(q, filters or SearchFilters())
-    order = BM25 if sort == "relevance" and query.match is not None else _DATE_ORDER
+    order = _RELEVANCE_ORDER if sort == "relevance" and query.match is not None else _DATE_ORDER
     try:
         cursor = conn.execute(f"SELECT a.id FROM {query.sql} ORDER BY {order}", query.all_params)
         for row in cursor:

@@ -89,6 +89,7 @@ def api_search(
     return {
         "total": result.total,
         "total_capped": result.total_capped,
+        "rank_window": result.rank_window,
         "total_display": f"{result.total}+" if result.total_capped else str(result.total),
         "offset": start,
         "limit": size,
