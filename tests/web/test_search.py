@@ -153,3 +153,13 @@ def test_relevance_window_for_huge_result_sets(store: Store, monkeypatch: pytest
     assert [h.id for h in windowed.hits] == newest[:5]  # in the same BM25 order as a full ranking
     deep = fts.search(store.conn, "berita", offset=10, limit=5)  # paging past the window widens it
     assert deep.rank_window == 15 and len(deep.hits) == 5
+
+
+def test_facets_one_pass_matches_exact_counts_and_samples(store: Store) -> None:
+    exact_sites = fts.facet_counts(store.conn, "berita", fts.SearchFilters(), "site")
+    summary = fts.facets(store.conn, "berita", fts.SearchFilters())
+    assert summary.sampled is None and summary.values["site"] == exact_sites
+    assert summary.days == fts.day_counts(store.conn, "berita")
+    sampled = fts.facets(store.conn, "berita", fts.SearchFilters(), sample=10)
+    assert sampled.sampled == 10 and sum(n for _, n in sampled.days) == 10
+    assert sum(n for _, n in fts.facets(store.conn, "", fts.SearchFilters(site="s1.example")).values["site"]) == 20

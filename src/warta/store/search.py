@@ -63,6 +63,8 @@ __all__ = [
     "SearchPage",
     "search",
     "facet_counts",
+    "facets",
+    "Facets",
     "day_counts",
     "site_counts",
     "iter_matching_ids",
@@ -309,7 +311,7 @@ def facet_counts(
         counts: Counter[str] = Counter()
         for row in _run(conn, f"SELECT a.authors FROM {query.sql}", query.all_params):
             counts.update(n for n in str(row[0] or "").split("; ") if n)
-        return counts.most_common(limit)
+        return _top(counts, limit)
     column = f"a.{name}"
     sql = (
         f"SELECT {column}, count(*) AS n FROM {query.sql}"
@@ -317,6 +319,42 @@ def facet_counts(
         f" GROUP BY {column} ORDER BY n DESC, {column} LIMIT ?"
     )
     return [(str(r[0]), int(r[1])) for r in _run(conn, sql, (*query.all_params, limit))]
+
+
+FACET_SAMPLE = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """Facet values and per-day counts over the matches, in one pass (the search page's sidebar)."""
+
+    values: dict[str, list[tuple[str, int]]]  # facet name -> most frequent (value, count)
+    days: list[tuple[str, int]]  # oldest first
+    sampled: int | None = None  # set when only the newest N matches were counted
+
+
+def facets(conn: sqlite3.Connection, q: str, filters: SearchFilters, *, limit: int = 12,
+           sample: int = FACET_SAMPLE) -> Facets:
+    """Count site, language, section, author and day over the matches (the newest ``sample`` when more)."""
+    query = _build(q, filters)
+    cols = "a.site, a.language, a.section, a.authors, a.published_day"
+    newest = "articles_fts.rowid DESC" if query.match is not None else "a.id DESC"  # no sort needed
+    sql = f"SELECT {cols} FROM {query.sql} ORDER BY {newest} LIMIT ?"
+    rows = _run(conn, sql, (*query.all_params, sample + 1))
+    sampled = len(rows) > sample
+    counters: dict[str, Counter[str]] = {name: Counter() for name in (*FACET_FIELDS, "day")}
+    for site, language, section, authors, day in rows[:sample]:
+        for name, value in (("site", site), ("language", language), ("section", section), ("day", day)):
+            if value:
+                counters[name][str(value)] += 1
+        counters["author"].update(n for n in str(authors or "").split("; ") if n)
+    values = {name: _top(counters[name], limit) for name in FACET_FIELDS}
+    return Facets(values, sorted(counters["day"].items()), sample if sampled else None)
+
+
+def _top(counter: Counter[str], limit: int) -> list[tuple[str, int]]:
+    """Most frequent first, ties by value (the order the SQL facets use)."""
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
 def day_counts(conn: sqlite3.Connection, q: str = "", filters: SearchFilters | None = None) -> list[tuple[str, int]]:

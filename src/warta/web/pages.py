@@ -65,7 +65,7 @@ def search_page(
     page: Annotated[int, Query(ge=1, le=500)] = 1,
 ) -> Response:
     result = fts.search(conn, q, filters, sort=sort, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
-    facets = {name: fts.facet_counts(conn, q, filters, name) for name in fts.FACET_FIELDS}
+    summary = fts.facets(conn, q, filters)
     current = {k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
                for k, v in asdict(filters).items()}
     links = Links({"q": q, "sort": sort, **current})
@@ -75,10 +75,11 @@ def search_page(
         "page": page,
         "per_page": PER_PAGE,
         "result": result,
-        "facets": facets,
+        "facets": summary.values,
+        "facet_sample": summary.sampled,
         "filters": current,
         "active": {k: v for k, v in current.items() if v},
-        "chart": day_chart(fts.day_counts(conn, q, filters)),
+        "chart": day_chart(summary.days),
         "links": links,
         "total_articles": int(conn.execute("SELECT count(*) FROM articles").fetchone()[0]),
     }
