@@ -188,6 +188,57 @@ def time_like_peer(conn: sqlite3.Connection, queries: list[BenchQuery], sample: 
     return times
 
 
+def time_http(db: Path, queries: list[BenchQuery], runs: int) -> dict[str, Any]:
+    """The same queries through ``warta serve`` (a separate process) on 127.0.0.1."""
+    import os
+    import socket
+    import subprocess
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    cmd = [sys.executable, "-c", "from warta.cli.main import main; main()", "serve", "--db", str(db), "--port", str(port)]
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results: dict[str, Any] = {}
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            _wait_ready(client)
+            for page, path in (("api", "/api/search"), ("html", "/")):
+                per_run = [_time_path(client, path, queries) for _ in range(runs)]
+                results[page] = {"p50_ms": statistics.median(percentile(t, 50) for t in per_run),
+                                 "p95_ms": statistics.median(percentile(t, 95) for t in per_run)}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return results
+
+
+def _wait_ready(client: Any) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            client.get("/api/stats/sites")
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise SystemExit("warta serve did not start")
+
+
+def _time_path(client: Any, path: str, queries: list[BenchQuery]) -> list[float]:
+    times = []
+    for bq in queries:
+        params = {k: getattr(bq.filters, k) for k in ("site", "since", "until") if getattr(bq.filters, k) is not None}
+        started = time.perf_counter()
+        client.get(path, params={"q": bq.q, **params}).raise_for_status()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH, help="benchmark sets (../shared/bench)")
@@ -197,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="regenerate the store even if cached")
     parser.add_argument("--peer-sample", type=int, default=10, help="queries timed with the LIKE-scan peer")
+    parser.add_argument("--http", action="store_true", help="also time GET /api/search and the HTML page over HTTP")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -206,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.rebuild or not db.exists():
         build_seconds = build_db(db, src, args.articles, args.seed)
     queries = query_set(src, args.seed)
+    with Store(db):  # brings an older cached store up to the current schema
+        pass
     conn = open_readonly(db)  # the same connection settings as the web app
     n_articles = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     time_queries(conn, queries, "relevance")  # warm the page cache once
@@ -225,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     capped = sum(fts.search(conn, q.q, q.filters, limit=0).total_capped for q in queries)
     report["capped_totals"] = capped
     conn.close()
+    if args.http:
+        report["http"] = time_http(db, queries, args.runs)
     print(json.dumps(report, indent=2) if args.json else render(report))
     return 0
 
@@ -240,6 +296,8 @@ def render(report: dict[str, Any]) -> str:
     peer = report["peer_like_scan"]
     lines.append(f"peer LIKE scan ({peer['queries']} queries): p50 {peer['p50_ms']:.1f} ms, p95 {peer['p95_ms']:.1f} ms")
     lines.append(f"queries with a capped total (10000+): {report['capped_totals']}")
+    for page, t in report.get("http", {}).items():
+        lines.append(f"over HTTP, {page:<4} (all 200 queries): p50 {t['p50_ms']:.1f} ms, p95 {t['p95_ms']:.1f} ms")
     return "\n".join(lines)
 
 

@@ -35,7 +35,7 @@ CSV_COLUMNS = (
 )
 
 
-def filters_from(
+async def filters_from(  # async: pure parsing, no worker-thread hop
     site: Annotated[str | None, Query(description="registered domain, e.g. kompas.com")] = None,
     since: Annotated[str | None, Query(description="first publication day, YYYY-MM-DD")] = None,
     until: Annotated[str | None, Query(description="last publication day, YYYY-MM-DD")] = None,

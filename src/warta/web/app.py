@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,8 +91,8 @@ class ReadPool:
                 return
 
 
-def connection(request: Request) -> Iterator[sqlite3.Connection]:
-    """FastAPI dependency: a pooled read-only connection for the request."""
+async def connection(request: Request) -> AsyncIterator[sqlite3.Connection]:
+    """FastAPI dependency: a pooled read-only connection for the request (async: no thread hop)."""
     pool: ReadPool = request.app.state.pool
     with pool.connection() as conn:
         yield conn
