@@ -243,6 +243,8 @@ class Frontier:
             if cur.rowcount:
                 added += 1
                 continue
+            if c.hint_published:
+                self._learn_hint(conn, job_id, p)
             known = conn.execute(
                 "SELECT url FROM frontier WHERE job_id=? AND url_key=?", (job_id, c.key)
             ).fetchone()
@@ -253,13 +255,39 @@ class Frontier:
                 )
         return added
 
-    def claim(self, job_id: int, run_id: int, limit: int) -> list[Entry]:
-        """Take up to ``limit`` rows to work on (queued, or fetched-but-not-extracted)."""
+    def discovery_pending(self, job_id: int) -> bool:
+        """True while any non-article URL of the job is not done."""
+        row = self.conn.execute(
+            "SELECT 1 FROM frontier WHERE job_id=? AND state IN ('queued','fetching') AND prio<? LIMIT 1",
+            (job_id, PRIORITY["article"]),
+        ).fetchone()
+        return row is not None
+
+    @staticmethod
+    def _learn_hint(conn: sqlite3.Connection, job_id: int, p: Pending) -> None:
+        """A date learned later (e.g. a sitemap after a link) still rules out a queued URL."""
+        state = "queued" if p.outcome is None else "done"
+        conn.execute(
+            "UPDATE frontier SET hint=?, state=?, outcome=?, detail=? WHERE job_id=? AND url_key=?"
+            " AND state='queued' AND hint IS NULL",
+            (p.candidate.hint_published, state, p.outcome, p.detail or None, job_id, p.candidate.key),
+        )
+
+    def claim(self, job_id: int, run_id: int, limit: int, kinds: Sequence[str] | None = None) -> list[Entry]:
+        """Take up to ``limit`` rows to work on (fetched-but-not-extracted first, then queued)."""
+        if limit <= 0:
+            return []
+        sql = "SELECT id, url, url_key, kind, found_by, hint, depth, capture_id FROM frontier WHERE job_id=?"
+        params: list[object] = [job_id]
+        if kinds is not None:
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params += list(kinds)
         with self.store.transaction() as conn:
             rows = conn.execute(
-                "SELECT id, url, url_key, kind, found_by, hint, depth, capture_id FROM frontier"
-                " WHERE job_id=? AND state IN ('fetched', 'queued') ORDER BY state='queued', prio, id LIMIT ?",
-                (job_id, limit),
+                sql + " AND state='fetched' ORDER BY id LIMIT ?", (*params, limit)
+            ).fetchall()
+            rows += conn.execute(
+                sql + " AND state='queued' ORDER BY prio, id LIMIT ?", (*params, limit - len(rows))
             ).fetchall()
             conn.executemany(
                 "UPDATE frontier SET state='fetching', run_id=? WHERE id=?", [(run_id, r["id"]) for r in rows]
