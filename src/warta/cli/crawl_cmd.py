@@ -16,7 +16,7 @@ from warta.config import Settings, load_settings
 from warta.errors import ConfigError, WartaError
 from warta.pipeline.export import FORMATS, iter_records, write_csv, write_jsonl, write_parquet
 from warta.pipeline.reextract import reextract
-from warta.pipeline.runner import CrawlReport, Crawler, CrawlSpec
+from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
 from warta.pipeline.stats import collect_stats, outcome_table
 from warta.store.sqlite import Store
 

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from tqdm import tqdm
 
 from warta.config import Settings
-from warta.errors import BlockedError, BodyTooLarge, DiscoverError, FetchError, RobotsDisallowed, TooManyRedirects
+from warta.errors import (
+    BlockedError,
+    BodyTooLarge,
+    DiscoverError,
+    FetchError,
+    RobotsDisallowed,
+    TooManyRedirects,
+)
 from warta.fetch import Fetcher, FetchPolicy, Validators
 from warta.model import Article, Capture, Skip, SkipReason
 from warta.pipeline import discovery as disc
@@ -136,6 +143,7 @@ class _Run:
         self.policy = FetchPolicy.from_settings(s)
         self.pool = ExtractPool(s.workers, s.doc_timeout)
         self.cap = max(2, s.concurrency + self.pool.workers)
+        self.follow_links: bool | None = None  # decided when the first article is stored
         self.bar = tqdm(desc="crawl", unit="url", disable=not crawler.progress, file=sys.stderr, leave=False)
 
     async def drain(self) -> None:
@@ -235,7 +243,15 @@ class _Run:
             return
         article_id, inserted = self.store.upsert_article(e.key, article, capture_id)
         outcome = Outcome.PAYWALLED.value if article.paywalled else Outcome.STORED.value
-        self._finish(e, outcome, "", disc.from_article(self.scope, cap.body, cap.final_url, e.depth), article_id)
+        self._finish(e, outcome, "", self._links(e, cap), article_id)
         if inserted:
             self.stored += 1
             self.c.on_stored(self.store, article_id, article)
+
+    def _links(self, e: Entry, cap: Capture) -> list[Pending]:
+        """Link following from article pages, for sites whose sitemaps and feeds list no articles."""
+        if self.follow_links is None:
+            self.follow_links = not self.f.has_listed_articles(self.job.id)
+        if not self.follow_links:
+            return []
+        return disc.from_article(self.scope, cap.body, cap.final_url, e.depth)

@@ -298,9 +298,10 @@ class Frontier:
         ]
 
     def mark_fetched(self, entry_id: int, capture_id: int) -> None:
+        """Remember the raw capture of an in-flight row: after a crash it is re-extracted, not re-fetched."""
         with self.store.transaction() as conn:
             conn.execute(
-                "UPDATE frontier SET state='fetched', capture_id=?, updated_at=? WHERE id=?",
+                "UPDATE frontier SET capture_id=?, updated_at=? WHERE id=?",
                 (capture_id, utcnow(), entry_id),
             )
 
@@ -342,6 +343,15 @@ class Frontier:
             )
 
     # -- reporting ----------------------------------------------------------------------------
+    def has_listed_articles(self, job_id: int) -> bool:
+        """True when sitemaps or feeds of the job named any article."""
+        row = self.conn.execute(
+            "SELECT 1 FROM frontier WHERE job_id=? AND kind='article'"
+            " AND found_by IN ('sitemap', 'news-sitemap', 'feed') LIMIT 1",
+            (job_id,),
+        ).fetchone()
+        return row is not None
+
     def pending(self, job_id: int) -> int:
         return int(
             self.conn.execute(
