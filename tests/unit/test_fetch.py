@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+
 from sitefixture import (
     FixtureSite,
     Page,
@@ -17,7 +18,6 @@ from sitefixture import (
     slow,
     too_many_requests,
 )
-
 from warta.errors import BlockedError, BodyTooLarge, FetchError, RobotsDisallowed, TooManyRedirects
 from warta.fetch import Fetcher, FetchPolicy, Validators
 

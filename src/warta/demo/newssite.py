@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -61,8 +62,8 @@ def news_site_pages(
             headers=(("Content-Type", "text/plain"),),
         ),
         "/sitemap_index.xml": Page(_sitemap_index(base, arts), headers=XML),
-        "/sitemap-news.xml": Page(_news_sitemap(base, arts[-news_latest:]), headers=XML, etag='"news-1"'),
-        "/rss.xml": Page(_rss(base, arts[-5:]), headers=(("Content-Type", "application/rss+xml"),), etag='"rss-1"'),
+        "/sitemap-news.xml": _tagged(_news_sitemap(base, arts[-news_latest:]), XML),
+        "/rss.xml": _tagged(_rss(base, arts[-5:]), (("Content-Type", "application/rss+xml"),)),
         "/": Page(_home(arts), headers=HTML),
         f"{private}members": Page(b"<html><body>members only</body></html>", headers=HTML),
     }
@@ -74,6 +75,11 @@ def news_site_pages(
         pages[a.path] = Page(_with_private_link(a.html, f"{private}tracker-{n}"), headers=HTML)
         pages[f"{private}tracker-{n}"] = Page(b"<html><body>private</body></html>", headers=HTML)
     return pages
+
+
+def _tagged(body: bytes, headers: tuple[tuple[str, str], ...]) -> Page:
+    """A page with an ETag that changes with its content (for conditional requests)."""
+    return Page(body, headers=headers, etag='"' + hashlib.sha1(body).hexdigest()[:16] + '"')
 
 
 def _by(arts: Sequence[SiteArticle], key: object) -> dict[str, list[SiteArticle]]:

@@ -109,7 +109,7 @@ class Crawler:
             self.frontier.add(job.id, disc.seeds(scope))
         elif job.status == "finished" or spec.mode == "watch":
             self.frontier.recover(job.id)
-            self.frontier.requeue(job.id, disc.DISCOVERY_KINDS)
+            self.frontier.requeue(job.id, disc.DISCOVERY_KINDS, entry_points_only=spec.mode == "watch")
         else:
             self.frontier.recover(job.id)
         self.frontier.set_job_status(job.id, "running")

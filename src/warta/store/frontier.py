@@ -211,17 +211,22 @@ class Frontier:
             )
             return cur.rowcount
 
-    def requeue(self, job_id: int, kinds: Iterable[str]) -> int:
-        """Queue discovery documents again (a new pass over a finished job, or a watch poll)."""
+    def requeue(self, job_id: int, kinds: Iterable[str], *, entry_points_only: bool = False) -> int:
+        """Queue discovery documents again (a new pass over a finished job, or a watch poll).
+
+        ``entry_points_only`` (watch) re-polls only what the seeds, robots.txt and recipes name,
+        plus news sitemaps; deeper sitemaps and listing pages are fetched again only when new.
+        """
         kinds = tuple(kinds)
         marks = ",".join("?" * len(kinds))
+        sql = (
+            f"UPDATE frontier SET state='queued', outcome=NULL, detail=NULL WHERE job_id=? AND state='done'"
+            f" AND kind IN ({marks}) AND (outcome IS NULL OR outcome NOT LIKE 'robots%')"
+        )
+        if entry_points_only:
+            sql += " AND (found_by IN ('seed', 'robots', 'recipe') OR kind='feed' OR url LIKE '%news%')"
         with self.store.transaction() as conn:
-            cur = conn.execute(
-                f"UPDATE frontier SET state='queued', outcome=NULL, detail=NULL WHERE job_id=? AND state='done'"
-                f" AND kind IN ({marks}) AND (outcome IS NULL OR outcome NOT LIKE 'robots%')",
-                (job_id, *kinds),
-            )
-            return cur.rowcount
+            return conn.execute(sql, (job_id, *kinds)).rowcount
 
     # -- adding and claiming ------------------------------------------------------------------
     def add(self, job_id: int, items: Iterable[Pending], run_id: int | None = None) -> int:
