@@ -27,7 +27,13 @@ def warta_env(**extra: str) -> dict[str, str]:
 
 def run_warta(*args: str, cwd: Path, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        warta_cmd(*args), cwd=cwd, env=warta_env(**env), capture_output=True, text=True, timeout=timeout, check=False
+        warta_cmd(*args),
+        cwd=cwd,
+        env=warta_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 

@@ -50,17 +50,19 @@ def _build_site(site: FixtureSite) -> tuple[list[SiteArticle], list[SiteArticle]
     pages = news_site_pages(site.url, [*real, *faults.values()])
     ok = pages[faults["retry-after"].path]
     robots = pages["/robots.txt"].body + f"Sitemap: {site.url}/sitemap-laughs.xml\n".encode()
-    pages.update({
-        "/robots.txt": Page(robots, headers=(("Content-Type", "text/plain"),)),
-        "/sitemap-laughs.xml": Page(BILLION_LAUGHS, headers=(("Content-Type", "application/xml"),)),
-        faults["retry-after"].path: [too_many_requests("1"), ok],
-        faults["flaky"].path: [server_error(500), server_error(503), ok],
-        faults["slow"].path: slow(ok, 0.5),
-        faults["loop"].path: redirect(faults["loop"].path + "-b"),
-        faults["loop"].path + "-b": redirect(faults["loop"].path),
-        faults["huge"].path: oversize(3_000_000),
-        faults["bomb"].path: gzip_bomb(20_000_000),
-    })
+    pages.update(
+        {
+            "/robots.txt": Page(robots, headers=(("Content-Type", "text/plain"),)),
+            "/sitemap-laughs.xml": Page(BILLION_LAUGHS, headers=(("Content-Type", "application/xml"),)),
+            faults["retry-after"].path: [too_many_requests("1"), ok],
+            faults["flaky"].path: [server_error(500), server_error(503), ok],
+            faults["slow"].path: slow(ok, 0.5),
+            faults["loop"].path: redirect(faults["loop"].path + "-b"),
+            faults["loop"].path + "-b": redirect(faults["loop"].path),
+            faults["huge"].path: oversize(3_000_000),
+            faults["bomb"].path: gzip_bomb(20_000_000),
+        }
+    )
     site.mount(pages)
     return inside, outside, faults
 
@@ -69,9 +71,25 @@ def test_backfill_through_the_cli(workdir: Path) -> None:
     db = workdir / "x.db"
     with FixtureSite() as site, FixtureSite({"/robots.txt": server_error(503)}) as down:
         inside, outside, faults = _build_site(site)
-        down.mount({k: v for k, v in news_site_pages(down.url, sample_articles()).items() if k != "/robots.txt"})
-        proc = run_warta("crawl", site.url + "/", down.url + "/", "--db", str(db), "--since", SINCE, "--until", UNTIL,
-                         "--delay", str(DELAY), "--json", cwd=workdir, WARTA_MAX_BYTES="2000000")
+        down.mount(
+            {k: v for k, v in news_site_pages(down.url, sample_articles()).items() if k != "/robots.txt"}
+        )
+        proc = run_warta(
+            "crawl",
+            site.url + "/",
+            down.url + "/",
+            "--db",
+            str(db),
+            "--since",
+            SINCE,
+            "--until",
+            UNTIL,
+            "--delay",
+            str(DELAY),
+            "--json",
+            cwd=workdir,
+            WARTA_MAX_BYTES="2000000",
+        )
         assert proc.returncode == 0, proc.stderr
         report = json.loads(proc.stdout)
         log, down_log = list(site.log), list(down.log)
@@ -103,11 +121,35 @@ def test_stats_and_exports_after_crawl(workdir: Path) -> None:
     db = workdir / "s.db"
     with FixtureSite() as site:
         site.mount(news_site_pages(site.url, sample_articles()))
-        proc = run_warta("crawl", site.url, "--db", str(db), "--since", SINCE, "--until", UNTIL, "--delay", "0",
-                         "--quiet", cwd=workdir)
+        proc = run_warta(
+            "crawl",
+            site.url,
+            "--db",
+            str(db),
+            "--since",
+            SINCE,
+            "--until",
+            UNTIL,
+            "--delay",
+            "0",
+            "--quiet",
+            cwd=workdir,
+        )
         assert proc.returncode == 0, proc.stderr
-        again = run_warta("crawl", site.url, "--db", str(db), "--since", SINCE, "--until", UNTIL, "--delay", "0",
-                          "--json", cwd=workdir)
+        again = run_warta(
+            "crawl",
+            site.url,
+            "--db",
+            str(db),
+            "--since",
+            SINCE,
+            "--until",
+            UNTIL,
+            "--delay",
+            "0",
+            "--json",
+            cwd=workdir,
+        )
         assert again.returncode == 0, again.stderr
         assert json.loads(again.stdout)["stored"] == 0  # a finished job re-run stores nothing twice
     stats = json.loads(run_warta("stats", "--db", str(db), "--json", cwd=workdir).stdout)
@@ -121,7 +163,10 @@ def test_stats_and_exports_after_crawl(workdir: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(csv_out)))
     assert len(rows) == 6 and all(r["title"] and r["text"] for r in rows)
     pq = workdir / "a.parquet"
-    assert run_warta("export", "--format", "parquet", "--out", str(pq), "--db", str(db), cwd=workdir).returncode == 0
+    assert (
+        run_warta("export", "--format", "parquet", "--out", str(pq), "--db", str(db), cwd=workdir).returncode
+        == 0
+    )
     import pyarrow.parquet as parquet
 
     assert parquet.read_table(pq).num_rows == 6

@@ -22,7 +22,9 @@ KILLS = ((0, 0.05), (3, 0.0), (6, 0.07), (9, 0.13), (12, 0.03))
 def _wait_for(site: FixtureSite, inside: set[str], n: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        hits = [h for h in site.log if h.path in inside] if n else [h for h in site.log if "sitemap" in h.path]
+        hits = (
+            [h for h in site.log if h.path in inside] if n else [h for h in site.log if "sitemap" in h.path]
+        )
         if len(hits) >= max(n, 1):
             return
         time.sleep(0.01)
@@ -43,11 +45,28 @@ def test_sigkill_and_resume_stores_each_article_once(workdir: Path) -> None:
     inside = {a.path for a in articles if SINCE <= a.day <= UNTIL}
     with FixtureSite() as site:
         site.mount(news_site_pages(site.url, articles, per_page=5))
-        args = ["crawl", site.url + "/", "--db", str(db), "--since", SINCE, "--until", UNTIL, "--delay", "0.1",
-                "--quiet"]
+        args = [
+            "crawl",
+            site.url + "/",
+            "--db",
+            str(db),
+            "--since",
+            SINCE,
+            "--until",
+            UNTIL,
+            "--delay",
+            "0.1",
+            "--quiet",
+        ]
         for n, jitter in KILLS:
-            proc = subprocess.Popen(warta_cmd(*args), cwd=workdir, env=warta_env(), start_new_session=True,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                warta_cmd(*args),
+                cwd=workdir,
+                env=warta_env(),
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             _wait_for(site, inside, n)
             time.sleep(jitter)
             os.killpg(proc.pid, signal.SIGKILL)

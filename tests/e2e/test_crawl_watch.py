@@ -49,5 +49,3 @@ def test_demo_command_crawls_the_bundled_site(workdir: Path) -> None:
     assert "stored" in proc.stdout and "out of date range" in proc.stdout
     assert (workdir / "warta.db").exists()
     assert len(export_jsonl(workdir / "warta.db", workdir)) == 6
-
-

@@ -30,7 +30,9 @@ def redirect(to: str, status: int = 302) -> Page:
 
 def gzip_bomb(size: int = 50_000_000) -> Page:
     """A small gzip body that inflates to ``size`` bytes."""
-    return Page(gzip.compress(b"\0" * size, 9), headers=(("Content-Type", "text/html"), ("Content-Encoding", "gzip")))
+    return Page(
+        gzip.compress(b"\0" * size, 9), headers=(("Content-Type", "text/html"), ("Content-Encoding", "gzip"))
+    )
 
 
 def oversize(size: int) -> Page:
@@ -59,5 +61,19 @@ def min_gap(hits: list[Hit]) -> float:
     return min((b - a for a, b in zip(times, times[1:], strict=False)), default=float("inf"))
 
 
-__all__ = ["BILLION_LAUGHS", "FixtureSite", "Hit", "Page", "SiteArticle", "gzip_bomb", "min_gap", "news_site_pages",
-           "oversize", "redirect", "sample_articles", "server_error", "slow", "too_many_requests"]
+__all__ = [
+    "BILLION_LAUGHS",
+    "FixtureSite",
+    "Hit",
+    "Page",
+    "SiteArticle",
+    "gzip_bomb",
+    "min_gap",
+    "news_site_pages",
+    "oversize",
+    "redirect",
+    "sample_articles",
+    "server_error",
+    "slow",
+    "too_many_requests",
+]

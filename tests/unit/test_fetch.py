@@ -27,7 +27,13 @@ OK = Page(b"<html><body><p>hello</p></body></html>")
 
 
 def policy(**kw: object) -> FetchPolicy:
-    base: dict[str, object] = {"user_agent": UA, "delay": 0.0, "timeout": 5.0, "backoff": 0.05, "max_bytes": 1_000_000}
+    base: dict[str, object] = {
+        "user_agent": UA,
+        "delay": 0.0,
+        "timeout": 5.0,
+        "backoff": 0.05,
+        "max_bytes": 1_000_000,
+    }
     base.update(kw)
     return FetchPolicy(**base)  # type: ignore[arg-type]
 
@@ -125,8 +131,13 @@ def test_403_is_blocked_and_404_is_an_error() -> None:
 
 
 def test_redirects_followed_and_loops_stopped() -> None:
-    pages = {"/robots.txt": ROBOTS, "/old": redirect("/new", 301), "/new": OK, "/a": redirect("/b"),
-             "/b": redirect("/a")}
+    pages = {
+        "/robots.txt": ROBOTS,
+        "/old": redirect("/new", 301),
+        "/new": OK,
+        "/a": redirect("/b"),
+        "/b": redirect("/a"),
+    }
     with FixtureSite(pages) as site:
         cap = fetch(site, "/old", policy())
         assert cap.final_url == site.url + "/new" and cap.body == OK.body

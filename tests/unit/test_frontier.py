@@ -43,8 +43,13 @@ def test_add_is_idempotent_and_records_aliases(tmp_path: Path) -> None:
 
 def test_claim_orders_discovery_first_and_recover_requeues_in_flight(tmp_path: Path) -> None:
     store, f, job_id, run_id = open_frontier(tmp_path)
-    f.add(job_id, [Pending(cand("https://example.com/a"), "article"),
-                   Pending(cand("https://example.com/sitemap.xml"), "sitemap")])
+    f.add(
+        job_id,
+        [
+            Pending(cand("https://example.com/a"), "article"),
+            Pending(cand("https://example.com/sitemap.xml"), "sitemap"),
+        ],
+    )
     assert f.discovery_pending(job_id)
     first = f.claim(job_id, run_id, 1)
     assert first[0].kind == "sitemap"
@@ -66,7 +71,9 @@ def test_finish_records_outcome_and_children_atomically(tmp_path: Path) -> None:
     f.add(job_id, [Pending(cand("https://example.com/sitemap.xml"), "sitemap")])
     (entry,) = f.claim(job_id, run_id, 5)
     kids = [Pending(cand(f"https://example.com/{i}"), "article") for i in range(3)]
-    kids.append(Pending(cand("https://example.com/old", hint="2015-01-01"), "article", 0, Outcome.OUT_OF_RANGE.value))
+    kids.append(
+        Pending(cand("https://example.com/old", hint="2015-01-01"), "article", 0, Outcome.OUT_OF_RANGE.value)
+    )
     assert f.finish(entry.id, Outcome.PARSED.value, children=kids, job_id=job_id, run_id=run_id) == 4
     assert not f.discovery_pending(job_id)
     assert len(f.claim(job_id, run_id, 10)) == 3  # the out-of-range one is already done
@@ -100,4 +107,6 @@ def test_validators_and_runs_persist(tmp_path: Path) -> None:
 def _capture(url: str):  # type: ignore[no-untyped-def]
     from warta.model import Capture
 
-    return Capture(url, url, 200, (("Content-Type", "text/html"),), b"<html></html>", "2016-01-01T00:00:00+00:00")
+    return Capture(
+        url, url, 200, (("Content-Type", "text/html"),), b"<html></html>", "2016-01-01T00:00:00+00:00"
+    )

@@ -36,14 +36,20 @@ def _fail(exc: WartaError) -> click.ClickException:
 
 
 def crawl_options(f: F) -> F:
-    for opt in reversed([
-        click.option("--db", default=None, help="SQLite database (default warta.db)."),
-        click.option("--delay", type=float, default=None, help="Minimum seconds between requests to one host (1)."),
-        click.option("--concurrency", type=int, default=None, help="Requests in flight across hosts (16)."),
-        click.option("--workers", type=int, default=None, help="Extraction processes (0 = one per CPU)."),
-        click.option("--json", "as_json", is_flag=True, help="Print the report as JSON."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress bar, no table."),
-    ]):
+    for opt in reversed(
+        [
+            click.option("--db", default=None, help="SQLite database (default warta.db)."),
+            click.option(
+                "--delay", type=float, default=None, help="Minimum seconds between requests to one host (1)."
+            ),
+            click.option(
+                "--concurrency", type=int, default=None, help="Requests in flight across hosts (16)."
+            ),
+            click.option("--workers", type=int, default=None, help="Extraction processes (0 = one per CPU)."),
+            click.option("--json", "as_json", is_flag=True, help="Print the report as JSON."),
+            click.option("--quiet", "-q", is_flag=True, help="No progress bar, no table."),
+        ]
+    ):
         f = opt(f)
     return f
 
@@ -53,13 +59,18 @@ def _render(report: CrawlReport, as_json: bool, quiet: bool) -> None:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     elif not quiet:
         click.echo(outcome_table(report.outcomes))
-        click.echo(f"run {report.run_id}: {report.stored} new articles, {report.requests} requests, "
-                   f"{report.seconds:.1f}s")
+        click.echo(
+            f"run {report.run_id}: {report.stored} new articles, {report.requests} requests, "
+            f"{report.seconds:.1f}s"
+        )
 
 
-def _crawl(sites: Sequence[str], since: str | None, until: str | None, mode: str, opts: dict[str, Any],
-           command: str) -> CrawlReport:
-    settings = _settings(db=opts["db"], delay=opts["delay"], concurrency=opts["concurrency"], workers=opts["workers"])
+def _crawl(
+    sites: Sequence[str], since: str | None, until: str | None, mode: str, opts: dict[str, Any], command: str
+) -> CrawlReport:
+    settings = _settings(
+        db=opts["db"], delay=opts["delay"], concurrency=opts["concurrency"], workers=opts["workers"]
+    )
     with Store(settings.db) as store:
         crawler = Crawler(store, settings, progress=_progress(opts["quiet"], opts["as_json"]))
         return crawler.run(CrawlSpec(tuple(sites), since, until, mode), command)
@@ -114,14 +125,20 @@ def watch(sites: tuple[str, ...], every: str, once: bool, **opts: Any) -> None:
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file (default stdout; required for parquet).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default stdout; required for parquet).",
+)
 @click.option("--db", default=None)
 @click.option("--since", default=None, help="Only articles published on or after this day.")
 @click.option("--until", default=None, help="Only articles published on or before this day.")
 @click.option("--site", default=None, help="Only this registered domain, e.g. bisnis.com.")
-def export(fmt: str, out: Path | None, db: str | None, since: str | None, until: str | None,
-           site: str | None) -> None:
+def export(
+    fmt: str, out: Path | None, db: str | None, since: str | None, until: str | None, site: str | None
+) -> None:
     """Export stored articles as JSON Lines, CSV or Parquet."""
     try:
         with Store(_settings(db=db).db) as store:
@@ -167,8 +184,12 @@ def reextract_cmd(db: str | None, workers: int | None, as_json: bool, quiet: boo
     settings = _settings(db=db, workers=workers)
     try:
         with Store(settings.db) as store:
-            report = reextract(store, workers=settings.workers, timeout=settings.doc_timeout,
-                               progress=_progress(quiet, as_json))
+            report = reextract(
+                store,
+                workers=settings.workers,
+                timeout=settings.doc_timeout,
+                progress=_progress(quiet, as_json),
+            )
     except WartaError as exc:
         raise _fail(exc) from exc
     if as_json:

@@ -13,5 +13,13 @@ from warta.demo.server import FixtureSite, Hit, Page
 DEMO_SINCE = "2016-02-14"
 DEMO_UNTIL = "2016-02-23"
 
-__all__ = ["DEMO_SINCE", "DEMO_UNTIL", "FixtureSite", "Hit", "Page", "SiteArticle", "news_site_pages",
-           "sample_articles"]
+__all__ = [
+    "DEMO_SINCE",
+    "DEMO_UNTIL",
+    "FixtureSite",
+    "Hit",
+    "Page",
+    "SiteArticle",
+    "news_site_pages",
+    "sample_articles",
+]

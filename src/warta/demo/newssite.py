@@ -51,7 +51,11 @@ def sample_articles() -> list[SiteArticle]:
 
 
 def news_site_pages(
-    base: str, articles: Sequence[SiteArticle], *, private: str = "/private/", per_page: int = 3,
+    base: str,
+    articles: Sequence[SiteArticle],
+    *,
+    private: str = "/private/",
+    per_page: int = 3,
     news_latest: int = 3,
 ) -> dict[str, Page]:
     """All pages of the site, keyed by path (``base`` is the site's origin, e.g. http://127.0.0.1:8123)."""
@@ -98,7 +102,9 @@ def _sitemap_index(base: str, arts: Sequence[SiteArticle]) -> bytes:
 
 
 def _urlset(base: str, arts: Sequence[SiteArticle]) -> bytes:
-    body = "".join(f"<url><loc>{escape(base + a.path)}</loc><lastmod>{a.published}</lastmod></url>" for a in arts)
+    body = "".join(
+        f"<url><loc>{escape(base + a.path)}</loc><lastmod>{a.published}</lastmod></url>" for a in arts
+    )
     return _xml("urlset", body)
 
 

@@ -23,15 +23,23 @@ def run_demo(settings: Settings, *, as_json: bool = False, echo: Callable[[str],
             echo(f"sample news site ({len(articles)} recorded pages) serving on {site.url}")
             echo(f"crawling {DEMO_SINCE} .. {DEMO_UNTIL} into {settings.db} (delay {settings.delay:g}s)\n")
         report = Crawler(store, settings).run(CrawlSpec((site.url + "/",), DEMO_SINCE, DEMO_UNTIL), "demo")
-        titles = [sa.article.title for sa in store.iter_articles("published_day BETWEEN ? AND ?",
-                                                                  (DEMO_SINCE, DEMO_UNTIL))]
+        titles = [
+            sa.article.title
+            for sa in store.iter_articles("published_day BETWEEN ? AND ?", (DEMO_SINCE, DEMO_UNTIL))
+        ]
         private_hits = len(site.hits("/private/"))
     if as_json:
-        echo(json.dumps({**report.to_dict(), "titles": titles, "private_hits": private_hits}, ensure_ascii=False))
+        echo(
+            json.dumps(
+                {**report.to_dict(), "titles": titles, "private_hits": private_hits}, ensure_ascii=False
+            )
+        )
         return report.stored
     echo(outcome_table(report.outcomes))
-    echo(f"\n{report.stored} new articles in {report.seconds:.1f}s, {report.requests} requests, "
-         f"{private_hits} to robots-disallowed paths")
+    echo(
+        f"\n{report.stored} new articles in {report.seconds:.1f}s, {report.requests} requests, "
+        f"{private_hits} to robots-disallowed paths"
+    )
     for title in titles[:5]:
         echo(f"  - {title}")
     return report.stored

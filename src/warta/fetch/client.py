@@ -117,7 +117,9 @@ class Fetcher:
         self._client = httpx.AsyncClient(
             headers={"User-Agent": p.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(p.timeout),
-            limits=httpx.Limits(max_connections=max(1, p.concurrency), max_keepalive_connections=p.concurrency),
+            limits=httpx.Limits(
+                max_connections=max(1, p.concurrency), max_keepalive_connections=p.concurrency
+            ),
             follow_redirects=False,
             trust_env=False,
         )
@@ -196,7 +198,9 @@ class Fetcher:
                 raise BlockedError("forbidden (403)", url=url, status=403)
             if resp.status != 429 and resp.status < 500:
                 if resp.status >= 400:
-                    raise FetchError(f"HTTP {resp.status}", url=url, status=resp.status, kind=f"http-{resp.status}")
+                    raise FetchError(
+                        f"HTTP {resp.status}", url=url, status=resp.status, kind=f"http-{resp.status}"
+                    )
                 return resp
             wait = retry_after(resp.header("retry-after"))
             wait = p.backoff * 2**attempt if wait is None else wait

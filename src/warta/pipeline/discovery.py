@@ -58,7 +58,9 @@ class Scope:
         recipe = self.recipe(url)
         return ZoneInfo(recipe.timezone) if recipe and recipe.timezone else None
 
-    def article(self, url: str, found_by: str, hint: str | None, referrer: str | None, depth: int) -> Pending | None:
+    def article(
+        self, url: str, found_by: str, hint: str | None, referrer: str | None, depth: int
+    ) -> Pending | None:
         """A Pending article, already decided as out of range when its known date says so."""
         if not self.in_scope(url):
             return None
@@ -66,11 +68,20 @@ class Scope:
         if cand is None:
             return None
         if self.window.excludes(cand.hint_published, self.tz(cand.url)):
-            return Pending(cand, "article", depth, Outcome.OUT_OF_RANGE, f"{found_by} date {cand.hint_published}")
+            return Pending(
+                cand, "article", depth, Outcome.OUT_OF_RANGE, f"{found_by} date {cand.hint_published}"
+            )
         return Pending(cand, "article", depth)
 
-    def doc(self, url: str, kind: str, found_by: str, referrer: str | None, depth: int = 0,
-            hint: str | None = None) -> Pending | None:
+    def doc(
+        self,
+        url: str,
+        kind: str,
+        found_by: str,
+        referrer: str | None,
+        depth: int = 0,
+        hint: str | None = None,
+    ) -> Pending | None:
         if not self.in_scope(url):
             return None
         cand = make_candidate(url, found_by, hint, referrer, None)
@@ -97,7 +108,10 @@ def _recipe_docs(scope: Scope, recipe: Recipe, base: str) -> list[Pending | None
     out = [scope.doc(u, "feed", "recipe", base) for u in recipe.feeds]
     out += [scope.doc(u, "sitemap", "recipe", base) for u in recipe.sitemaps]
     for day in scope.window.days():
-        out += [scope.doc(u, "listing", "recipe", base, 0, day.isoformat()) for u in listing_urls_for_day(recipe, day)]
+        out += [
+            scope.doc(u, "listing", "recipe", base, 0, day.isoformat())
+            for u in listing_urls_for_day(recipe, day)
+        ]
     return out
 
 
@@ -124,7 +138,9 @@ def from_sitemap(scope: Scope, body: bytes, url: str) -> list[Pending]:
 
 
 def from_feed(scope: Scope, body: bytes, url: str) -> list[Pending]:
-    return _unique(scope.article(e.url, "feed", e.published or _url_day(e.url), url, 0) for e in parse_feed(body, url))
+    return _unique(
+        scope.article(e.url, "feed", e.published or _url_day(e.url), url, 0) for e in parse_feed(body, url)
+    )
 
 
 def from_listing(
@@ -176,5 +192,13 @@ def _unique(items: Iterable[Pending | None]) -> list[Pending]:
     return out
 
 
-__all__: Sequence[str] = ("DISCOVERY_KINDS", "Scope", "seeds", "from_robots", "from_sitemap", "from_feed",
-                          "from_listing", "from_article")
+__all__: Sequence[str] = (
+    "DISCOVERY_KINDS",
+    "Scope",
+    "seeds",
+    "from_robots",
+    "from_sitemap",
+    "from_feed",
+    "from_listing",
+    "from_article",
+)

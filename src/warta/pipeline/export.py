@@ -13,20 +13,44 @@ from warta.store.sqlite import Store, StoredArticle
 
 FORMATS = ("jsonl", "csv", "parquet")
 CSV_COLUMNS = (
-    "id", "url_key", "url", "canonical_url", "domain", "site_name", "language", "title", "lead", "authors",
-    "editors", "source_agencies", "dateline", "published", "modified", "section", "tags", "paywalled", "text",
-    "first_seen", "updated_at",
+    "id",
+    "url_key",
+    "url",
+    "canonical_url",
+    "domain",
+    "site_name",
+    "language",
+    "title",
+    "lead",
+    "authors",
+    "editors",
+    "source_agencies",
+    "dateline",
+    "published",
+    "modified",
+    "section",
+    "tags",
+    "paywalled",
+    "text",
+    "first_seen",
+    "updated_at",
 )
 
 
 def export_record(sa: StoredArticle) -> dict[str, Any]:
     """The JSON object of one stored article: ``Article.to_dict()`` plus store fields."""
-    return {"id": sa.id, "url_key": sa.url_key, **sa.article.to_dict(), "first_seen": sa.first_seen,
-            "updated_at": sa.updated_at}
+    return {
+        "id": sa.id,
+        "url_key": sa.url_key,
+        **sa.article.to_dict(),
+        "first_seen": sa.first_seen,
+        "updated_at": sa.updated_at,
+    }
 
 
-def iter_records(store: Store, since: str | None = None, until: str | None = None,
-                 site: str | None = None) -> Iterator[dict[str, Any]]:
+def iter_records(
+    store: Store, since: str | None = None, until: str | None = None, site: str | None = None
+) -> Iterator[dict[str, Any]]:
     where, params = [], []
     if since:
         where.append("published_day >= ?")

@@ -23,7 +23,9 @@ class ReextractReport:
         return {"updated": self.updated, "skipped": dict(self.skipped)}
 
 
-def reextract(store: Store, *, workers: int = 0, timeout: float = 10.0, progress: bool = False) -> ReextractReport:
+def reextract(
+    store: Store, *, workers: int = 0, timeout: float = 10.0, progress: bool = False
+) -> ReextractReport:
     """Re-extract the newest capture of every stored article and update the article in place.
 
     Captures of pages that were not stored (out of range, not an article) are left alone, so
@@ -36,9 +38,10 @@ async def _reextract(store: Store, workers: int, timeout: float, progress: bool)
     skipped: Counter[str] = Counter()
     updated = 0
     total = store.count_articles()
-    with ExtractPool(workers, timeout) as pool, tqdm(
-        total=total, desc="reextract", unit="doc", disable=not progress, file=sys.stderr
-    ) as bar:
+    with (
+        ExtractPool(workers, timeout) as pool,
+        tqdm(total=total, desc="reextract", unit="doc", disable=not progress, file=sys.stderr) as bar,
+    ):
         batch: list[tuple[int, str, bytes, str]] = []
         for capture_id, key, cap in store.iter_captures():
             if not store.has_article(key):
@@ -53,8 +56,9 @@ async def _reextract(store: Store, workers: int, timeout: float, progress: bool)
     return ReextractReport(updated, dict(skipped))
 
 
-async def _run_batch(store: Store, pool: ExtractPool, batch: list[tuple[int, str, bytes, str]],
-                     skipped: Counter[str]) -> int:
+async def _run_batch(
+    store: Store, pool: ExtractPool, batch: list[tuple[int, str, bytes, str]], skipped: Counter[str]
+) -> int:
     results = await asyncio.gather(*(pool.extract(body, url) for _, _, body, url in batch))
     n = 0
     for (capture_id, key, _, _), result in zip(batch, results, strict=True):

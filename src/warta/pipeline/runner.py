@@ -67,8 +67,12 @@ class CrawlReport:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "job_id": self.job_id, "run_id": self.run_id, "resumed": self.resumed, "requests": self.requests,
-            "stored": self.stored, "seconds": round(self.seconds, 3),
+            "job_id": self.job_id,
+            "run_id": self.run_id,
+            "resumed": self.resumed,
+            "requests": self.requests,
+            "stored": self.stored,
+            "seconds": round(self.seconds, 3),
             "outcomes": [{"kind": o.kind, "outcome": o.outcome, "n": o.n} for o in self.outcomes],
         }
 
@@ -90,7 +94,12 @@ class Crawler:
     """Run crawl jobs against a store. ``progress`` shows a tqdm bar on stderr."""
 
     def __init__(
-        self, store: Store, settings: Settings, *, progress: bool = False, on_stored: OnStored = default_on_stored
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        progress: bool = False,
+        on_stored: OnStored = default_on_stored,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -123,8 +132,15 @@ class Crawler:
         finally:
             self.frontier.finish_run(run_id, status, work.requests, work.stored)
         self.frontier.set_job_status(job.id, "finished")
-        return CrawlReport(job.id, run_id, existed, work.requests, work.stored, time.monotonic() - started,
-                           tuple(self.frontier.outcome_counts(job_id=job.id)))
+        return CrawlReport(
+            job.id,
+            run_id,
+            existed,
+            work.requests,
+            work.stored,
+            time.monotonic() - started,
+            tuple(self.frontier.outcome_counts(job_id=job.id)),
+        )
 
 
 class _Run:
@@ -183,10 +199,23 @@ class _Run:
         self.bar.update(1)
         self.bar.set_postfix(stored=self.stored, refresh=False)
 
-    def _finish(self, e: Entry, outcome: str, detail: str = "", children: list[Pending] | None = None,
-                article_id: int | None = None) -> None:
-        self.f.finish(e.id, outcome, detail=detail, article_id=article_id, children=children or [],
-                      job_id=self.job.id, run_id=self.run_id)
+    def _finish(
+        self,
+        e: Entry,
+        outcome: str,
+        detail: str = "",
+        children: list[Pending] | None = None,
+        article_id: int | None = None,
+    ) -> None:
+        self.f.finish(
+            e.id,
+            outcome,
+            detail=detail,
+            article_id=article_id,
+            children=children or [],
+            job_id=self.job.id,
+            run_id=self.run_id,
+        )
 
     # -- discovery documents ------------------------------------------------------------------
     async def _discovery(self, e: Entry) -> None:

@@ -32,9 +32,15 @@ class JobStats:
     outcomes: tuple[OutcomeCount, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "mode": self.mode, "sites": list(self.sites), "since": self.since,
-                "until": self.until, "status": self.status,
-                "outcomes": [{"kind": o.kind, "outcome": o.outcome, "n": o.n} for o in self.outcomes]}
+        return {
+            "id": self.id,
+            "mode": self.mode,
+            "sites": list(self.sites),
+            "since": self.since,
+            "until": self.until,
+            "status": self.status,
+            "outcomes": [{"kind": o.kind, "outcome": o.outcome, "n": o.n} for o in self.outcomes],
+        }
 
 
 @dataclass(frozen=True)
@@ -46,16 +52,24 @@ class StoreStats:
     runs: tuple[dict[str, Any], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"articles": self.articles, "captures": self.captures,
-                "sites": [{"site": s, "articles": n} for s, n in self.sites],
-                "jobs": [j.to_dict() for j in self.jobs], "runs": list(self.runs)}
+        return {
+            "articles": self.articles,
+            "captures": self.captures,
+            "sites": [{"site": s, "articles": n} for s, n in self.sites],
+            "jobs": [j.to_dict() for j in self.jobs],
+            "runs": list(self.runs),
+        }
 
     def render(self) -> str:
         lines = [f"articles: {self.articles}   captures: {self.captures}"]
         lines += [f"  {site or '(unknown)'}: {n}" for site, n in self.sites]
         for j in self.jobs:
             window = f"{j.since or '…'} .. {j.until or '…'}"
-            lines += ["", f"job {j.id} ({j.mode}, {j.status}) {' '.join(j.sites)}  {window}", outcome_table(j.outcomes)]
+            lines += [
+                "",
+                f"job {j.id} ({j.mode}, {j.status}) {' '.join(j.sites)}  {window}",
+                outcome_table(j.outcomes),
+            ]
         return "\n".join(lines)
 
 
@@ -64,10 +78,14 @@ def collect_stats(store: Store, runs: int = 10) -> StoreStats:
     frontier = Frontier(store)
     sites = tuple(
         (str(r[0] or ""), int(r[1]))
-        for r in conn.execute("SELECT site, COUNT(*) FROM articles GROUP BY site ORDER BY COUNT(*) DESC LIMIT 50")
+        for r in conn.execute(
+            "SELECT site, COUNT(*) FROM articles GROUP BY site ORDER BY COUNT(*) DESC LIMIT 50"
+        )
     )
     jobs = tuple(
-        JobStats(j.id, j.mode, j.sites, j.since, j.until, j.status, tuple(frontier.outcome_counts(job_id=j.id)))
+        JobStats(
+            j.id, j.mode, j.sites, j.since, j.until, j.status, tuple(frontier.outcome_counts(job_id=j.id))
+        )
         for j in frontier.jobs()
     )
     captures = int(conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0])

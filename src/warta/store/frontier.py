@@ -180,7 +180,9 @@ class Frontier:
 
     def set_job_status(self, job_id: int, status: str) -> None:
         with self.store.transaction() as conn:
-            conn.execute("UPDATE crawl_jobs SET status=?, updated_at=? WHERE id=?", (status, utcnow(), job_id))
+            conn.execute(
+                "UPDATE crawl_jobs SET status=?, updated_at=? WHERE id=?", (status, utcnow(), job_id)
+            )
 
     def start_run(self, job_id: int, command: str) -> int:
         with self.store.transaction() as conn:
@@ -234,7 +236,9 @@ class Frontier:
         with self.store.transaction() as conn:
             return self._add(conn, job_id, items, run_id)
 
-    def _add(self, conn: sqlite3.Connection, job_id: int, items: Iterable[Pending], run_id: int | None) -> int:
+    def _add(
+        self, conn: sqlite3.Connection, job_id: int, items: Iterable[Pending], run_id: int | None
+    ) -> int:
         now, added = utcnow(), 0
         for p in items:
             c = p.candidate
@@ -242,8 +246,21 @@ class Frontier:
             cur = conn.execute(
                 "INSERT OR IGNORE INTO frontier(job_id, url_key, url, kind, prio, found_by, hint, depth,"
                 " state, outcome, detail, run_id, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (job_id, c.key, c.url, p.kind, PRIORITY.get(p.kind, 3), c.found_by, c.hint_published,
-                 p.depth, state, p.outcome, p.detail or None, run_id, now),
+                (
+                    job_id,
+                    c.key,
+                    c.url,
+                    p.kind,
+                    PRIORITY.get(p.kind, 3),
+                    c.found_by,
+                    c.hint_published,
+                    p.depth,
+                    state,
+                    p.outcome,
+                    p.detail or None,
+                    run_id,
+                    now,
+                ),
             )
             if cur.rowcount:
                 added += 1
@@ -288,9 +305,7 @@ class Frontier:
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
             params += list(kinds)
         with self.store.transaction() as conn:
-            rows = conn.execute(
-                sql + " AND state='fetched' ORDER BY id LIMIT ?", (*params, limit)
-            ).fetchall()
+            rows = conn.execute(sql + " AND state='fetched' ORDER BY id LIMIT ?", (*params, limit)).fetchall()
             rows += conn.execute(
                 sql + " AND state='queued' ORDER BY prio, id LIMIT ?", (*params, limit - len(rows))
             ).fetchall()
@@ -298,7 +313,16 @@ class Frontier:
                 "UPDATE frontier SET state='fetching', run_id=? WHERE id=?", [(run_id, r["id"]) for r in rows]
             )
         return [
-            Entry(r["id"], r["url"], r["url_key"], r["kind"], r["found_by"], r["hint"], r["depth"], r["capture_id"])
+            Entry(
+                r["id"],
+                r["url"],
+                r["url_key"],
+                r["kind"],
+                r["found_by"],
+                r["hint"],
+                r["depth"],
+                r["capture_id"],
+            )
             for r in rows
         ]
 
@@ -387,6 +411,10 @@ class Frontier:
 
 def _job(row: sqlite3.Row) -> Job:
     return Job(
-        int(row["id"]), str(row["mode"]), tuple(json.loads(row["sites"])), row["since"], row["until"],
+        int(row["id"]),
+        str(row["mode"]),
+        tuple(json.loads(row["sites"])),
+        row["since"],
+        row["until"],
         str(row["status"]),
     )
