@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -38,11 +39,11 @@ class Scope:
     max_listing_depth: int = 50  # pagination steps from a seed or recipe listing
     max_link_depth: int = 1  # links followed from article pages
 
-    @property
+    @cached_property
     def hosts(self) -> frozenset[str]:
         return frozenset((urlsplit(s).hostname or "").lower() for s in self.sites)
 
-    @property
+    @cached_property
     def domains(self) -> frozenset[str]:
         return frozenset(registered_domain(s) for s in self.sites)
 
@@ -51,7 +52,7 @@ class Scope:
         return host in self.hosts or registered_domain(url) in self.domains
 
     def recipe(self, url: str) -> Recipe | None:
-        return recipe_for(url, self.recipes) if self.recipes else recipe_for(url)
+        return recipe_for(url, self.recipes) if self.recipes else None
 
     def tz(self, url: str) -> ZoneInfo | None:
         """The publisher's zone when a recipe names it; else None (use the date's own offset)."""
