@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-from tld import get_fld
+from tld import get_fld, is_tld
 
 if TYPE_CHECKING:
     from warta.sites import Recipe
@@ -65,6 +65,7 @@ FULL_PAGE_SWITCHES: tuple[tuple[str, str | None], ...] = (
 
 _HOST_PREFIXES: tuple[str, ...] = ("www.", "www1.", "www2.", "m.", "mobile.", "amp.")
 _DEFAULT_PORTS: frozenset[int] = frozenset({80, 443})
+_NO_CONTROL = str.maketrans("", "", "\t\r\n")
 _SAFE_PATH = "/:@!$&'()*+,;=-._~"
 _SAFE_QUERY = "/:@!$'()*+,;-._~?"
 
@@ -106,31 +107,43 @@ def same_site(url_a: str, url_b: str) -> bool:
     return bool(a) and a == b
 
 
+class _Parts(NamedTuple):
+    scheme: str
+    host: str
+    port: int | None
+    path: str
+    query: str
+
+
+def _split(url: str, base: str | None) -> _Parts | None:
+    """Absolutise and split an http(s) URL (host cleaned); None when it is not one."""
+    text = (url or "").strip().replace("\\", "/").translate(_NO_CONTROL)
+    if not text or text.startswith("#"):
+        return None
+    try:
+        parts = urlsplit(urljoin(base, text) if base else text)
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https"):
+            return None
+        host = _clean_host(parts.hostname or "")
+        port = parts.port
+    except ValueError:
+        return None
+    return _Parts(scheme, host, port, parts.path, parts.query) if host else None
+
+
 def normalize_url(url: str, base: str | None = None) -> str | None:
     """Absolutise ``url`` against ``base`` and tidy it; None for anything that is not http(s).
 
     Rejects ``javascript:``, ``mailto:``, ``tel:``, ``data:`` and other schemes, empty hosts and
     unparseable input. The fragment is dropped; everything else that carries meaning is kept.
     """
-    text = (url or "").strip().replace("\\", "/")
-    text = "".join(ch for ch in text if ch not in "\t\r\n")
-    if not text or text.startswith("#"):
+    parts = _split(url, base)
+    if parts is None:
         return None
-    try:
-        joined = urljoin(base, text) if base else text
-        parts = urlsplit(joined)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https"):
-            return None
-        host = _clean_host(parts.hostname or "")
-        if not host:
-            return None
-        port = parts.port
-    except ValueError:
-        return None
-    netloc = _netloc(host, None if port in _DEFAULT_PORTS and _default_port(scheme) == port else port)
+    port = None if parts.port == _default_port(parts.scheme) else parts.port
     path = _clean_path(parts.path) or "/"
-    return urlunsplit((scheme, netloc, path, _clean_query(parts.query), ""))
+    return urlunsplit((parts.scheme, _netloc(parts.host, port), path, _clean_query(parts.query), ""))
 
 
 def url_key(url: str, recipe: Recipe | None = None) -> str:
@@ -139,15 +152,13 @@ def url_key(url: str, recipe: Recipe | None = None) -> str:
     Never raises: an input that is not an http(s) URL is returned stripped, so it still compares
     equal to itself (callers that need a fetchable URL use :func:`normalize_url` first).
     """
-    norm = normalize_url(url)
-    if norm is None:
+    parts = _split(url, None)
+    if parts is None:
         return url.strip()
-    parts = urlsplit(norm)
-    host = _strip_host_prefixes(parts.hostname or "")
+    host = _strip_host_prefixes(parts.host)
     port = parts.port if parts.port not in _DEFAULT_PORTS else None
-    path = _strip_amp_path(parts.path)
     switches = _recipe_switches(recipe)
-    path = _strip_path_switches(path, switches)
+    path = _strip_path_switches(_strip_amp_path(_clean_path(parts.path)), switches)
     query = _key_query(parts.query, switches)
     return urlunsplit(("https", _netloc(host, port), path, query, ""))
 
@@ -179,12 +190,12 @@ def _clean_host(host: str) -> str:
     host = host.strip().rstrip(".").lower()
     if not host or any(ch in host for ch in " /\\@"):
         return ""
-    if ":" in host:  # IPv6 literal
+    if host.isascii():  # IPv6 literal or an ASCII name: nothing to encode
         return host
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
-        return host if host.isascii() else ""
+        return ""
 
 
 def _netloc(host: str, port: int | None) -> str:
@@ -214,16 +225,19 @@ def _clean_query(query: str) -> str:
 
 
 def _strip_host_prefixes(host: str) -> str:
-    # The floor uses only the ICANN part of the public-suffix list: "www." before a private suffix
-    # (blogspot.com, x0.com ...) is still a "www." prefix of the same site.
-    floor = str(get_fld(host, fix_protocol=True, fail_silently=True, search_private=False) or host)
+    """Drop www./m./amp. prefixes, never down to a public suffix (``m.co.id`` stays).
+
+    Only the ICANN part of the public-suffix list counts: "www." before a private suffix
+    (blogspot.com, x0.com ...) is still a "www." prefix of the same site.
+    """
     changed = True
-    while changed:
+    while changed and host.startswith(_HOST_PREFIXES):
         changed = False
         for prefix in _HOST_PREFIXES:
             rest = host[len(prefix):]
-            if host.startswith(prefix) and rest and (rest == floor or rest.endswith("." + floor)):
+            if host.startswith(prefix) and "." in rest and not is_tld(rest, search_private=False):
                 host, changed = rest, True
+                break
     return host
 
 
@@ -271,6 +285,8 @@ def _is_switch(name: str, value: str, switches: tuple[tuple[str, str | None], ..
 
 
 def _key_query(query: str, switches: tuple[tuple[str, str | None], ...]) -> str:
+    if not query:
+        return ""
     pairs = [
         (k, v)
         for k, v in parse_qsl(query, keep_blank_values=True)

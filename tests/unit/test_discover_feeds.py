@@ -64,6 +64,15 @@ def test_kapanlagi_latin1_rss_with_two_digit_years() -> None:
     assert "'" in entries[0].title if entries[0].title else False
 
 
+def test_detik_feedsportal_rss_gives_the_article_url_from_the_guid() -> None:
+    body = gzip.open(LISTINGS / "detik.com__anpandu_detik-mainpage.html.gz").read()
+    entries = parse_feed(body, "http://rss.detik.com/index.php/detikcom")
+    assert len(entries) == 20
+    assert entries[0].url == "http://inet.detik.com/read/2015/11/05/100026/3062623/323/google-umbar-kelemahan-galaxy-s6-edge"
+    assert entries[0].published == "2015-11-05T03:08:58+00:00"
+    assert not any("feedsportal" in e.url for e in entries)
+
+
 def test_atom_prefers_alternate_link_and_published_date() -> None:
     entries = parse_feed(ATOM, "https://example.org/feed.atom")
     assert entries == (

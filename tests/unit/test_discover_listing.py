@@ -73,12 +73,15 @@ def test_generic_article_heuristics(url: str, expected: bool) -> None:
 
 
 def test_recipe_patterns_win() -> None:
-    recipe = parse_recipe(
-        {"id": "x", "name": "X", "domains": ["example.com"], "article_patterns": [r"/read/\d+/"], "deny_patterns": ["/read/0/"]}
-    )
-    assert looks_like_article_url("https://example.com/read/12/x", recipe)
-    assert not looks_like_article_url("https://example.com/read/0/a-long-article-like-slug-here", recipe)
-    assert not looks_like_article_url("https://example.com/2016/10/05/dated-but-not-matching", recipe)
+    data = {"id": "x", "name": "X", "domains": ["example.com"], "article_patterns": [r"/read/\d+/"], "deny_patterns": ["/read/0/"]}
+    verified = parse_recipe(data | {"status": "verified", "verified_by": ["a test"]})
+    unverified = parse_recipe(data)
+    for recipe in (verified, unverified):
+        assert looks_like_article_url("https://example.com/read/12/x", recipe)
+        assert not looks_like_article_url("https://example.com/read/0/a-long-article-like-slug-here", recipe)
+    dated = "https://example.com/2016/10/05/dated-but-not-matching"
+    assert not looks_like_article_url(dated, verified)
+    assert looks_like_article_url(dated, unverified)  # unproven patterns never hide articles
 
 
 def test_viva_index_recorded_page_pagination() -> None:

@@ -13,7 +13,7 @@ import lxml.html
 from warta.discover.dates import iso_date
 from warta.discover.xmlsafe import child_text, local_name, parse_xml
 from warta.errors import DiscoverError
-from warta.urls import normalize_url
+from warta.urls import normalize_url, registered_domain
 
 __all__ = ["COMMON_FEED_PATHS", "FEED_TYPES", "FeedEntry", "parse_feed", "find_feed_links", "common_feed_urls"]
 
@@ -48,11 +48,10 @@ def parse_feed(body: bytes, url: str) -> tuple[FeedEntry, ...]:
     """
     root = parse_xml(body, url)
     kind = local_name(root)
-    if kind == "rss":
-        items = [i for c in root if local_name(c) == "channel" for i in c if local_name(i) == "item"]
-        return _dedupe(_rss_item(i, url) for i in items)
-    if kind == "rdf":
-        return _dedupe(_rss_item(i, url) for i in root.iter() if local_name(i) == "item")
+    if kind in ("rss", "rdf"):
+        sites = _site_domains(root, url)
+        items = [i for i in root.iter() if local_name(i) == "item"]
+        return _dedupe(_rss_item(i, url, sites) for i in items)
     if kind == "feed":
         return _dedupe(_atom_entry(e, url) for e in root if local_name(e) == "entry")
     raise DiscoverError(f"not a feed (root element <{kind}>)", url=url)
@@ -66,22 +65,42 @@ def _dedupe(entries: Any) -> tuple[FeedEntry, ...]:
     return tuple(found.values())
 
 
-def _rss_item(item: Any, base: str) -> FeedEntry | None:
-    link = child_text(item, "origlink", "link")
-    if not link:
-        link = _permalink_guid(item)
-    url = normalize_url(link or "", base)
-    if url is None:
+def _site_domains(root: Any, url: str) -> frozenset[str]:
+    """Registered domains of the feed itself and of the site its channel links to."""
+    domains = {registered_domain(url)}
+    for channel in root.iter():
+        if local_name(channel) == "channel":
+            site = normalize_url(child_text(channel, "link") or "", url)
+            if site:
+                domains.add(registered_domain(site))
+            break
+    return frozenset(d for d in domains if d)
+
+
+def _rss_item(item: Any, base: str, sites: frozenset[str]) -> FeedEntry | None:
+    """The item's article URL: origLink, link or guid, preferring one on the site's own domain.
+
+    Proxy services (feedsportal, feedburner) put a redirect URL in ``<link>`` and the article's
+    own URL in ``<feedburner:origLink>`` or in a guid marked ``isPermaLink="false"``.
+    """
+    found = [child_text(item, "origlink"), child_text(item, "link"), *_guids(item)]
+    urls = [u for u in (normalize_url(c or "", base) for c in found) if u]
+    if not urls:
         return None
+    own = [u for u in urls if registered_domain(u) in sites]
     published = iso_date(child_text(item, "pubdate", "date", "published", "issued"))
-    return FeedEntry(url, published, child_text(item, "title"))
+    return FeedEntry((own or urls)[0], published, child_text(item, "title"))
 
 
-def _permalink_guid(item: Any) -> str | None:
+def _guids(item: Any) -> list[str]:
+    """Guids that are URLs; a permalink guid first, one marked not-a-permalink after."""
+    guids: list[tuple[bool, str]] = []
     for child in item:
-        if local_name(child) == "guid" and child.get("isPermaLink", "true").lower() != "false":
-            return "".join(child.itertext()).strip() or None
-    return None
+        if local_name(child) == "guid":
+            text = "".join(child.itertext()).strip()
+            if text.lower().startswith(("http://", "https://")):
+                guids.append((child.get("isPermaLink", "true").lower() == "false", text))
+    return [text for _, text in sorted(guids, key=lambda g: g[0])]
 
 
 def _atom_entry(entry: Any, base: str) -> FeedEntry | None:

@@ -69,8 +69,6 @@ def looks_like_article_url(url: str, recipe: Recipe | None = None) -> bool:
         decided = recipe.is_article(url)
         if decided is not None:
             return decided
-        if recipe.article_patterns:
-            return False
     return _generic_article_url(url)
 
 
@@ -205,7 +203,9 @@ def _is_page_number_link(link: str, current: str, number: str) -> bool:
     link_q, cur_q = dict(parse_qsl(a.query)), dict(parse_qsl(b.query))
     if a.path == b.path:
         changed = {k for k in set(link_q) | set(cur_q) if link_q.get(k) != cur_q.get(k)}
-        return len(changed) == 1 and (name := changed.pop()) in VOCABULARY.page_params and link_q.get(name) == number
+        if len(changed) != 1 or (name := changed.pop()) not in VOCABULARY.page_params:
+            return False
+        return link_q.get(name) == number and not (number == "1" and name not in cur_q)
     last = a.path.rstrip("/").rsplit("/", 1)
     return len(last) == 2 and last[1] == number and link_q == cur_q and (
         b.path.rstrip("/") == last[0] or b.path.rstrip("/").rsplit("/", 1)[0] == last[0]

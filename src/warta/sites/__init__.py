@@ -54,6 +54,7 @@ class Recipe:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listing_templates: tuple[str, ...] = ()
+    index_pages: tuple[str, ...] = ()  # undated front/index pages, polled by watch
     article_patterns: tuple[str, ...] = ()
     deny_patterns: tuple[str, ...] = ()
     full_page_switch: str | None = None
@@ -69,11 +70,18 @@ class Recipe:
         return any(host == d or host.endswith("." + d) for d in self.domains)
 
     def is_article(self, url: str) -> bool | None:
-        """True/False when the recipe's patterns decide, None when they say nothing."""
+        """True/False when the recipe's patterns decide, None when they leave it to the generic rules.
+
+        Deny patterns always decide. A match of an article pattern decides. A URL that matches no
+        article pattern is refused only by a *verified* recipe: an unverified recipe's patterns
+        have not been proven on a real page, so they may add articles but never hide any.
+        """
         if any(re.search(p, url) for p in self.deny_patterns):
             return False
         if any(re.search(p, url) for p in self.article_patterns):
             return True
+        if self.status == "verified" and self.article_patterns:
+            return False
         return None
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,6 +95,7 @@ class Recipe:
             "feeds": list(self.feeds),
             "sitemaps": list(self.sitemaps),
             "listing_templates": list(self.listing_templates),
+            "index_pages": list(self.index_pages),
             "article_patterns": list(self.article_patterns),
             "deny_patterns": list(self.deny_patterns),
             "full_page_switch": self.full_page_switch,
@@ -141,6 +150,7 @@ def parse_recipe(data: Mapping[str, Any], default_id: str = "", path: str | None
         feeds=_strs(data, "feeds", path),
         sitemaps=_strs(data, "sitemaps", path),
         listing_templates=_strs(data, "listing_templates", path),
+        index_pages=_strs(data, "index_pages", path),
         article_patterns=_strs(data, "article_patterns", path),
         deny_patterns=_strs(data, "deny_patterns", path),
         full_page_switch=_opt_str(data, "full_page_switch", path),
@@ -171,8 +181,8 @@ def recipe_for(url: str, recipes: Mapping[str, Recipe] | None = None) -> Recipe 
 def listing_urls_for_day(recipe: Recipe, day: dt.date, page: int = 1) -> list[str]:
     """The recipe's listing (index) URLs for one calendar day, at ``page`` (1-based).
 
-    Templates without a ``{page}`` field are returned only for page 1; templates without a
-    ``{date...}`` field are undated and are returned only when ``page`` is 1 as well.
+    Templates without a ``{page}`` field are returned only for page 1 (every template has a
+    ``{date...}`` field; undated index pages are :attr:`Recipe.index_pages`).
     """
     urls: list[str] = []
     for template in recipe.listing_templates:
@@ -243,6 +253,8 @@ def _validate(recipe: Recipe) -> None:
         except re.error as exc:
             raise ConfigError(f"bad URL pattern {pattern!r}: {exc}", **where, field="patterns") from exc
     for template in recipe.listing_templates:
+        if "{date" not in template:
+            raise ConfigError(f"listing template without a {{date}} field: {template!r}", **where, field="listing_templates")
         try:
             template.format(date=dt.date(2016, 10, 5), page=1)
         except (KeyError, IndexError, ValueError) as exc:
