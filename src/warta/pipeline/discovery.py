@@ -107,6 +107,7 @@ def seeds(scope: Scope) -> list[Pending]:
 
 def _recipe_docs(scope: Scope, recipe: Recipe, base: str) -> list[Pending | None]:
     out = [scope.doc(u, "feed", "recipe", base) for u in recipe.feeds]
+    out += [scope.doc(u, "listing", "recipe", base) for u in recipe.index_pages]
     out += [scope.doc(u, "sitemap", "recipe", base) for u in recipe.sitemaps]
     for day in scope.window.days():
         out += [
@@ -162,7 +163,21 @@ def from_listing(
     if seed:
         feeds = find_feed_links(body, url) or [_origin(url) + p for p in COMMON_FEED_PATHS]
         out += [scope.doc(u, "feed", "listing", url) for u in feeds]
+        out += _dated_indexes(scope, body, url)
     return _unique(out)
+
+
+def _dated_indexes(scope: Scope, body: bytes, url: str) -> list[Pending | None]:
+    """Links from a seed page to dated index pages (``/indeks/2016-10-05``) inside the window."""
+    if scope.window.open:
+        return []
+    tz = scope.tz(url)
+    out: list[Pending | None] = []
+    for link in extract_links(body, url):
+        day = _url_day(link)
+        if day and not looks_like_article_url(link, scope.recipe(link)) and not scope.window.excludes(day, tz):
+            out.append(scope.doc(link, "listing", "listing", url, 1, day))
+    return out
 
 
 def from_article(scope: Scope, body: bytes, url: str, depth: int) -> list[Pending]:

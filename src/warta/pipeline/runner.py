@@ -8,10 +8,12 @@ date known before fetching is in the frontier before an article is chosen for fe
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from tqdm import tqdm
 
@@ -112,7 +114,8 @@ class Crawler:
 
     async def arun(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
         window = Window.parse(spec.since, spec.until)
-        scope = disc.Scope(spec.sites, window, load_recipes())
+        extra = [Path(p) for p in self.settings.recipe_dirs.split(os.pathsep) if p]
+        scope = disc.Scope(spec.sites, window, load_recipes(extra))
         job, existed = self.frontier.job(spec.mode, spec.sites, spec.since, spec.until)
         if not existed:
             self.frontier.add(job.id, disc.seeds(scope))
