@@ -175,7 +175,11 @@ def _dated_indexes(scope: Scope, body: bytes, url: str) -> list[Pending | None]:
     out: list[Pending | None] = []
     for link in extract_links(body, url):
         day = _url_day(link)
-        if day and not looks_like_article_url(link, scope.recipe(link)) and not scope.window.excludes(day, tz):
+        if (
+            day
+            and not looks_like_article_url(link, scope.recipe(link))
+            and not scope.window.excludes(day, tz)
+        ):
             out.append(scope.doc(link, "listing", "listing", url, 1, day))
     return out
 

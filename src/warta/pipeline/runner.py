@@ -132,6 +132,9 @@ class Crawler:
         try:
             await work.drain()
             status = "finished"
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            status = "interrupted"
+            raise
         finally:
             self.frontier.finish_run(run_id, status, work.requests, work.stored)
         self.frontier.set_job_status(job.id, "finished")
