@@ -12,6 +12,8 @@ import io
 import json
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from conftest import export_jsonl, run_warta
 from sitefixture import (
     BILLION_LAUGHS,
@@ -28,6 +30,7 @@ from sitefixture import (
     slow,
     too_many_requests,
 )
+from warta.cli.main import cli
 
 SINCE, UNTIL = "2016-02-14", "2016-02-23"
 DELAY = 0.2
@@ -117,58 +120,44 @@ def test_backfill_through_the_cli(workdir: Path) -> None:
     assert outcomes[("robots", "parsed")] == 2
 
 
+def _cli(*args: str) -> str:
+    """Run a command in-process (the real click command; no subprocess start-up cost)."""
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
 def test_stats_and_exports_after_crawl(workdir: Path) -> None:
-    db = workdir / "s.db"
+    db = str(workdir / "s.db")
     with FixtureSite() as site:
         site.mount(news_site_pages(site.url, sample_articles()))
-        proc = run_warta(
+        crawl = [
             "crawl",
             site.url,
             "--db",
-            str(db),
+            db,
             "--since",
             SINCE,
             "--until",
             UNTIL,
             "--delay",
             "0",
-            "--quiet",
-            cwd=workdir,
-        )
-        assert proc.returncode == 0, proc.stderr
-        again = run_warta(
-            "crawl",
-            site.url,
-            "--db",
-            str(db),
-            "--since",
-            SINCE,
-            "--until",
-            UNTIL,
-            "--delay",
-            "0",
-            "--json",
-            cwd=workdir,
-        )
-        assert again.returncode == 0, again.stderr
-        assert json.loads(again.stdout)["stored"] == 0  # a finished job re-run stores nothing twice
-    stats = json.loads(run_warta("stats", "--db", str(db), "--json", cwd=workdir).stdout)
+            "--workers",
+            "1",
+        ]
+        assert json.loads(_cli(*crawl, "--json"))["stored"] == 6
+        assert json.loads(_cli(*crawl, "--json"))["stored"] == 0  # a finished job re-run stores nothing twice
+    stats = json.loads(_cli("stats", "--db", db, "--json"))
     assert stats["articles"] == 6
     job = stats["jobs"][0]
     assert {"kind": "article", "outcome": "stored", "n": 6} in job["outcomes"]
     assert stats["runs"][0]["status"] == "finished"
-    text = run_warta("stats", "--db", str(db), cwd=workdir).stdout
-    assert "out of date range" in text
-    csv_out = run_warta("export", "--format", "csv", "--db", str(db), cwd=workdir).stdout
-    rows = list(csv.DictReader(io.StringIO(csv_out)))
+    assert "out of date range" in _cli("stats", "--db", db)
+    rows = list(csv.DictReader(io.StringIO(_cli("export", "--format", "csv", "--db", db))))
     assert len(rows) == 6 and all(r["title"] and r["text"] for r in rows)
     pq = workdir / "a.parquet"
-    assert (
-        run_warta("export", "--format", "parquet", "--out", str(pq), "--db", str(db), cwd=workdir).returncode
-        == 0
-    )
+    _cli("export", "--format", "parquet", "--out", str(pq), "--db", db)
     import pyarrow.parquet as parquet
 
     assert parquet.read_table(pq).num_rows == 6
-    re = json.loads(run_warta("reextract", "--db", str(db), "--json", cwd=workdir).stdout)
-    assert re["updated"] == 6
+    assert json.loads(_cli("reextract", "--db", db, "--json", "--workers", "1"))["updated"] == 6
