@@ -3,6 +3,7 @@ article exactly once, and re-fetches nothing but what was in flight at each kill
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -81,6 +82,11 @@ def test_sigkill_and_resume_stores_each_article_once(workdir: Path) -> None:
     exported = export_jsonl(db, workdir)
     paths = Counter(str(r["url"]).removeprefix(site.url) for r in exported)
     assert set(paths) == inside and max(paths.values()) == 1
+    stats = json.loads(run_warta("stats", "--db", str(db), "--json", cwd=workdir).stdout)
+    outcomes = {(o["kind"], o["outcome"]): o["n"] for o in stats["jobs"][0]["outcomes"]}
+    assert outcomes[("article", "stored")] == len(inside)  # the outcome table agrees after the kills
+    assert len(stats["runs"]) == len(KILLS) + 1 and stats["runs"][0]["status"] == "finished"
+    assert {r["status"] for r in stats["runs"][1:]} == {"interrupted"}
     hits = Counter(h.path for h in log if h.path != "/robots.txt")
     refetched = sum(n - 1 for n in hits.values())
     assert refetched <= len(KILLS)  # one connection per host: at most one request in flight per kill

@@ -24,7 +24,9 @@ from warta.errors import (
     DiscoverError,
     FetchError,
     RobotsDisallowed,
+    StoreError,
     TooManyRedirects,
+    WartaError,
 )
 from warta.fetch import Fetcher, FetchPolicy, Validators
 from warta.model import Article, Capture, Skip, SkipReason
@@ -181,8 +183,8 @@ class _Run:
                     done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                     for t in done:
                         t.result()
-                self.requests = fetcher.requests
         finally:
+            self.requests = self.fetcher.requests if hasattr(self, "fetcher") else 0
             for t in tasks:
                 t.cancel()
             self.pool.close()
@@ -202,6 +204,11 @@ class _Run:
             self._finish(e, outcome_for(exc), str(exc))
         except DiscoverError as exc:
             self._finish(e, "error:unparseable", str(exc))
+        except StoreError:
+            raise  # the database is unusable: stop the run (the frontier keeps its place)
+        except (WartaError, ValueError, LookupError, TypeError, UnicodeError) as exc:
+            # hostile input that tripped a parser must not stop the crawl: record it on the URL
+            self._finish(e, f"error:{type(exc).__name__}", str(exc))
         self.bar.update(1)
         self.bar.set_postfix(stored=self.stored, refresh=False)
 
@@ -248,8 +255,12 @@ class _Run:
 
     # -- articles -----------------------------------------------------------------------------
     async def _article(self, e: Entry) -> None:
-        if self.store.has_article(e.key):
-            self._finish(e, Outcome.ALREADY_STORED.value)
+        stored = self.f.stored_article(e.key)
+        if stored is not None:
+            article_id, capture_id = stored
+            # stored by this very entry before a crash (same capture): it is this job's article
+            mine = e.capture_id is not None and capture_id == e.capture_id
+            self._finish(e, (Outcome.STORED if mine else Outcome.ALREADY_STORED).value, article_id=article_id)
             return
         if self.scope.window.excludes(e.hint, self.scope.tz(e.url)):
             self._finish(e, Outcome.OUT_OF_RANGE.value, f"{e.found_by} date {e.hint}")

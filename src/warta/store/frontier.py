@@ -372,6 +372,11 @@ class Frontier:
             )
 
     # -- reporting ----------------------------------------------------------------------------
+    def stored_article(self, key: str) -> tuple[int, int | None] | None:
+        """(article id, capture id) of the article stored under ``key``, if any."""
+        row = self.conn.execute("SELECT id, capture_id FROM articles WHERE url_key=?", (key,)).fetchone()
+        return (int(row["id"]), row["capture_id"]) if row else None
+
     def has_listed_articles(self, job_id: int) -> bool:
         """True when sitemaps or feeds of the job named any article."""
         row = self.conn.execute(
