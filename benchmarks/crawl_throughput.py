@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import statistics
 import tempfile
 import time
@@ -39,14 +40,23 @@ def articles(n: int) -> list[SiteArticle]:
     ][:n]
 
 
-def warta_run(site: RemoteSite, n: int, workers: int) -> float:
+def warta_run(site: RemoteSite, n: int, workers: int) -> tuple[float, float]:
+    """Articles/s, and CPU seconds per article spent in the crawler's own process."""
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "b.db") as store:
         settings = Settings(db=str(Path(tmp) / "b.db"), delay=0.0, workers=workers)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = Crawler(store, settings).run(CrawlSpec((site.url + "/",)))
         elapsed = time.perf_counter() - started
         assert report.stored == n, (report.stored, n)
-        return n / elapsed
+        return n / elapsed, (time.process_time() - cpu) / n
+
+
+def extract_cpu(arts: list[SiteArticle]) -> float:
+    """CPU seconds per article for extraction alone (what the worker processes spend)."""
+    cpu = time.process_time()
+    for a in arts:
+        extract(a.html, "http://127.0.0.1" + a.path)
+    return (time.process_time() - cpu) / len(arts)
 
 
 def naive_run(site: RemoteSite, arts: list[SiteArticle]) -> float:
@@ -90,11 +100,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=0)
     args = ap.parse_args()
     arts = articles(args.articles)
-    ours, peer = [], []
+    ours, peer, main_cpu = [], [], []
     with RemoteSite(len(arts)) as site:
         for _ in range(args.runs):
-            ours.append(warta_run(site, len(arts), args.workers))
+            rate, cpu = warta_run(site, len(arts), args.workers)
+            ours.append(rate)
+            main_cpu.append(cpu)
             peer.append(naive_run(site, arts))
+    ext = extract_cpu(arts[:100])
+    main = statistics.median(main_cpu)
     print(f"articles: {len(arts)}  runs: {args.runs}")
     print(
         f"warta crawl (delay 0, robots, frontier, captures, worker extraction): median {statistics.median(ours):.1f} "
@@ -103,6 +117,11 @@ def main() -> None:
     print(
         f"naive sequential GET+extract+upsert:                          median {statistics.median(peer):.1f} "
         f"articles/s  runs {[round(x, 1) for x in peer]}"
+    )
+    print(
+        f"CPU per article: crawler process {main * 1000:.1f} ms (fetch, robots, frontier, capture, store), "
+        f"extraction {ext * 1000:.1f} ms (in workers); 2 dedicated cores bound: "
+        f"{min(1 / main, 2 / (main + ext)):.0f} articles/s; load average now {os.getloadavg()[0]:.1f}"
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -17,8 +18,11 @@ from types import TracebackType
 from warta.extract import extract
 from warta.model import Article, Skip, SkipReason
 
+ExtractFn = Callable[[bytes, str], Article | Skip]
 
-def _extract_one(body: bytes, url: str) -> Article | Skip:
+
+def extract_document(body: bytes, url: str) -> Article | Skip:
+    """The default extractor run in the workers (a module-level function, so it pickles)."""
     return extract(body, url)
 
 
@@ -29,9 +33,10 @@ class ExtractPool:
     time spent waiting in the pool's queue.
     """
 
-    def __init__(self, workers: int = 0, timeout: float = 10.0) -> None:
+    def __init__(self, workers: int = 0, timeout: float = 10.0, func: ExtractFn = extract_document) -> None:
         self.workers = workers if workers > 0 else (os.cpu_count() or 1)
         self.timeout = timeout
+        self.func = func
         self._pool: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -47,7 +52,7 @@ class ExtractPool:
         async with self._slots:
             for _ in range(2):  # a document in flight when another one broke the pool gets a second try
                 pool = self._executor()
-                future = asyncio.get_running_loop().run_in_executor(pool, _extract_one, body, url)
+                future = asyncio.get_running_loop().run_in_executor(pool, self.func, body, url)
                 try:
                     return await asyncio.wait_for(future, self.timeout)
                 except TimeoutError:
