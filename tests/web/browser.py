@@ -44,6 +44,7 @@ def chromium_driver() -> Iterator[object]:
     driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(15)
+    driver.implicitly_wait(5)
     try:
         yield driver
     finally:

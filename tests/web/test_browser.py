@@ -42,12 +42,14 @@ def test_search_filter_open_article(driver: Any, live: LiveServer) -> None:
     driver.get(live.base + "/")
     box = driver.find_element(By.ID, "q")
     box.send_keys("banjir", Keys.ENTER)
+    wait_url(driver, "q=banjir")
     assert driver.find_element(By.ID, "total").text == "6"
     assert driver.find_elements(By.CSS_SELECTOR, ".chart svg rect.bar"), "per-day chart is drawn"
     assert driver.find_elements(By.CSS_SELECTOR, ".hit .snippet mark"), "matched terms are highlighted"
     shot(driver, "1-search")
 
     driver.find_element(By.CSS_SELECTOR, '[data-facet="site"] a[data-value="kabar.example"]').click()
+    wait_url(driver, "site=kabar.example")
     assert driver.find_element(By.ID, "total").text == "2"
     sites = {e.text for e in driver.find_elements(By.CSS_SELECTOR, ".hit .site")}
     assert sites == {"kabar.example"}
@@ -56,6 +58,7 @@ def test_search_filter_open_article(driver: Any, live: LiveServer) -> None:
     first = driver.find_element(By.CSS_SELECTOR, ".hit a.title")
     title = first.text
     first.click()
+    wait_url(driver, "/articles/")
     assert driver.find_element(By.ID, "article-title").text == title
     paragraphs = driver.find_elements(By.CSS_SELECTOR, ".reading .body p")
     assert len(paragraphs) >= 3 and "banjir" in paragraphs[0].text
@@ -71,6 +74,13 @@ def test_search_filter_open_article(driver: Any, live: LiveServer) -> None:
     assert driver.execute_script("return window.__cspViolations.length") == 0
 
 
+def wait_url(driver: Any, fragment: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 15).until(lambda d: fragment in d.current_url)
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def assert_images_loaded(driver: Any, minimum: int) -> None:
     loaded = driver.execute_script(
         "const imgs=[...document.querySelectorAll('.images img')];"
@@ -84,6 +94,7 @@ def test_extracted_article_reads(driver: Any, live: LiveServer) -> None:
 
     driver.get(live.base + "/?q=Turki")
     driver.find_element(By.CSS_SELECTOR, ".hit a.title").click()
+    wait_url(driver, "/articles/")
     assert "Turki" in driver.find_element(By.ID, "article-title").text
     assert len(driver.find_elements(By.CSS_SELECTOR, ".reading .body p")) >= 5
     shot(driver, "4-extracted-article")

@@ -163,3 +163,18 @@ def test_facets_one_pass_matches_exact_counts_and_samples(store: Store) -> None:
     sampled = fts.facets(store.conn, "berita", fts.SearchFilters(), sample=10)
     assert sampled.sampled == 10 and sum(n for _, n in sampled.days) == 10
     assert sum(n for _, n in fts.facets(store.conn, "", fts.SearchFilters(site="s1.example")).values["site"]) == 20
+
+
+def test_snippets_window_and_highlights() -> None:
+    from warta.store.snippets import HIGHLIGHT_END as E
+    from warta.store.snippets import HIGHLIGHT_START as S
+    from warta.store.snippets import highlight_pattern, make_snippet
+
+    pattern = highlight_pattern('"gempa bumi" pemi* -jakarta')
+    text = "Jakarta tenang.\n\n" + "kata " * 60 + "Gempa  bumi terasa. Pemilu dan pemimpin. Gempa lagi. " + "akhir " * 80
+    snippet = make_snippet(text, pattern)
+    assert snippet.startswith("… ") and snippet.endswith(" …") and len(snippet) < 300
+    assert f"{S}Gempa  bumi{E}" in snippet and f"{S}Pemilu{E}" in snippet and f"{S}pemimpin{E}" in snippet
+    assert f"{S}Gempa{E} lagi" not in snippet and "Jakarta" not in snippet  # lone word of a phrase; exclusions
+    assert make_snippet("pendek saja", highlight_pattern("tidak ada")) == "pendek saja"
+    assert highlight_pattern("-x") is None

@@ -14,12 +14,13 @@ from warta.web.status import crawl_status
 
 from .conftest import LiveServer
 
-# The shape of the crawl stage's tables (crawl_runs, frontier, an outcomes view without a site).
+# The shape of the crawl stage's tables (crawl_runs, frontier, an outcomes view without a site);
+# the crawl stage's own schema (warta.store.frontier) creates them first where it is present.
 FRONTIER_SHAPE = """
 CREATE TABLE IF NOT EXISTS crawl_runs (id INTEGER PRIMARY KEY, job_id INTEGER, command TEXT, started_at TEXT,
     finished_at TEXT, status TEXT, requests INTEGER, stored INTEGER);
-CREATE TABLE IF NOT EXISTS frontier (id INTEGER PRIMARY KEY, job_id INTEGER, url TEXT, kind TEXT,
-    outcome TEXT, run_id INTEGER);
+CREATE TABLE IF NOT EXISTS frontier (id INTEGER PRIMARY KEY, job_id INTEGER, url_key TEXT, url TEXT, kind TEXT,
+    prio INTEGER, found_by TEXT, state TEXT, outcome TEXT, run_id INTEGER, updated_at TEXT);
 CREATE VIEW IF NOT EXISTS outcomes AS SELECT job_id, run_id, kind, outcome, COUNT(*) AS n FROM frontier
     WHERE outcome IS NOT NULL GROUP BY job_id, run_id, kind, outcome;
 """
@@ -30,15 +31,18 @@ def fill_frontier(db: Path) -> None:
         pass
     with sqlite3.connect(db) as conn:
         conn.executescript(FRONTIER_SHAPE)
-        conn.execute("INSERT INTO crawl_runs VALUES (1, 1, 'warta crawl', '2024-01-01T00:00:00', "
-                     "'2024-01-01T01:00:00', 'finished', 40, 5)")
-        conn.execute("INSERT INTO crawl_runs VALUES (2, 1, 'warta crawl', '2024-01-02T00:00:00', NULL, 'running', 3, 0)")
+        runs = "INSERT INTO crawl_runs(id, job_id, command, started_at, finished_at, status, requests, stored)"
+        conn.execute(runs + " VALUES (1, 1, 'warta crawl', '2024-01-01T00:00:00', '2024-01-01T01:00:00', 'finished', 40, 5)")
+        conn.execute(runs + " VALUES (2, 1, 'warta crawl', '2024-01-02T00:00:00', NULL, 'running', 3, 0)")
         rows = [(1, f"https://www.good.example/a/{i}", "article", "stored", 1) for i in range(5)]
         rows += [(1, f"https://good.example/b/{i}", "article", "not an article", 1) for i in range(2)]
         rows += [(1, f"https://bad.example/x/{i}", "article", "blocked", 1) for i in range(6)]
         rows += [(1, "https://bad.example/robots.txt", "robots", "error:timeout", 2)]
         rows += [(1, "https://bad.example/ok", "article", "stored", 2)]
-        conn.executemany("INSERT INTO frontier(job_id, url, kind, outcome, run_id) VALUES (?,?,?,?,?)", rows)
+        rows = [(*row, row[1]) for row in rows]  # url key = url
+        conn.executemany(
+            "INSERT INTO frontier(job_id, url, kind, outcome, run_id, url_key, prio, found_by, state, updated_at)"
+            " VALUES (?,?,?,?,?,?, 0, 'test', 'done', '2024-01-01')", rows)
 
 
 def test_crawl_stage_shape(tmp_path: Path) -> None:

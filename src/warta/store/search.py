@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Literal
 
 from warta.store.fts_query import QueryError, to_fts5
+from warta.store.snippets import HIGHLIGHT_END, HIGHLIGHT_START, highlight_pattern, make_snippet
 
 SCHEMA = """
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
@@ -49,8 +50,6 @@ END;
 # bm25 weights per indexed column: title, lead, text, authors
 BM25 = "bm25(articles_fts, 8.0, 3.0, 1.0, 2.0)"
 _RELEVANCE_ORDER = f"{BM25}, articles_fts.rowid DESC"  # ties: newest stored first
-HIGHLIGHT_START = "\ue000"
-HIGHLIGHT_END = "\ue001"
 DEFAULT_CAP = 10_000
 Sort = Literal["relevance", "date"]
 FACET_FIELDS = ("site", "language", "section", "author")
@@ -131,6 +130,7 @@ class SearchPage:
 class _Query:
     """A translated user query and filters: FTS5 expression plus filter clauses on ``articles a``."""
 
+    q: str
     match: str | None
     where: tuple[str, ...]
     params: tuple[Any, ...]
@@ -172,7 +172,7 @@ def _build(q: str, filters: SearchFilters) -> _Query:
     if filters.author is not None:
         clauses.append("('; ' || a.authors || '; ') LIKE ? ESCAPE '\\'")
         params.append("%; " + _like_escape(filters.author) + "; %")
-    return _Query(to_fts5(q), tuple(clauses), tuple(params))
+    return _Query(q, to_fts5(q), tuple(clauses), tuple(params))
 
 
 def _like_escape(text: str) -> str:
@@ -260,28 +260,14 @@ def _hits(conn: sqlite3.Connection, query: _Query, ids: list[int]) -> tuple[Sear
     if not ids:
         return ()
     marks = ",".join("?" * len(ids))
-    rows = {
-        int(r[0]): r
-        for r in conn.execute(
-            f"SELECT id, url, title, site, published, substr(text, 1, 240) FROM articles WHERE id IN ({marks})", ids
-        )
-    }
-    hits = []
-    for article_id in ids:
-        row = rows[article_id]
-        snippet = _snippet(conn, query.match, article_id) if query.match is not None else None
-        text = snippet or str(row[5] or "")
-        hits.append(SearchHit(article_id, row[1], row[2], row[3], row[4], text.replace("\n\n", " ¶ ")))
-    return tuple(hits)
-
-
-def _snippet(conn: sqlite3.Connection, match: str, article_id: int) -> str | None:
-    sql = (
-        f"SELECT snippet(articles_fts, 2, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', ' … ', 24)"
-        " FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"
+    sql = f"SELECT id, url, title, site, published, text FROM articles WHERE id IN ({marks})"
+    rows = {int(r[0]): r for r in conn.execute(sql, ids)}
+    pattern = highlight_pattern(query.q) if query.match is not None else None
+    return tuple(
+        SearchHit(i, rows[i][1], rows[i][2], rows[i][3], rows[i][4], make_snippet(str(rows[i][5] or ""), pattern))
+        for i in ids
+        if i in rows
     )
-    row = conn.execute(sql, (match, article_id)).fetchone()
-    return str(row[0]) if row and row[0] else None
 
 
 def iter_matching_ids(

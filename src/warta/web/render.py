@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import nh3
 from markupsafe import Markup, escape
 
-from warta.store.search import HIGHLIGHT_END, HIGHLIGHT_START
+from warta.store.snippets import HIGHLIGHT_END, HIGHLIGHT_START
 
 SAFE_SCHEMES = ("http", "https")
 MAX_URL_CHARS = 4096
