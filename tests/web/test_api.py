@@ -141,6 +141,7 @@ def test_article_404_and_stats(client: httpx.Client) -> None:
     facets = client.get("/api/facets", params={"q": "laporan"}).json()
     assert {f["value"]: f["count"] for f in facets["site"]}["berita.example"] == 10
     assert {f["value"]: f["count"] for f in facets["author"]}["Siti Rahma"] == 15
+    assert facets["sampled"] is None
 
 
 def test_export_jsonl_and_csv(client: httpx.Client) -> None:

@@ -124,11 +124,15 @@ def api_stats_days(conn: Conn, filters: Filters, q: QueryText = "") -> dict[str,
 
 @router.get("/facets")
 def api_facets(conn: Conn, filters: Filters, q: QueryText = "") -> dict[str, Any]:
-    """The most frequent sites, languages, sections and authors among matches."""
-    return {
-        name: [{"value": v, "count": n} for v, n in fts.facet_counts(conn, q, filters, name)]
-        for name in fts.FACET_FIELDS
+    """The most frequent sites, languages, sections and authors among matches.
+
+    Counted over the 10000 most recently stored matches when more match (``sampled`` says so).
+    """
+    summary = fts.facets(conn, q, filters)
+    values: dict[str, Any] = {
+        name: [{"value": v, "count": n} for v, n in summary.values[name]] for name in fts.FACET_FIELDS
     }
+    return {**values, "sampled": summary.sampled}
 
 
 @router.get("/runs")
