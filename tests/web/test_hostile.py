@@ -80,6 +80,23 @@ def hostile_articles(beacon: str, base: str) -> list[Article]:
     return articles
 
 
+def hostile_page_article(beacon: str, base: str) -> Article:
+    """An article extracted by warta's own extractor from a page whose HTML carries the payloads."""
+    from warta.extract import extract
+
+    payloads = xss_payloads.payloads(beacon, base)
+    image_urls = xss_payloads.image_urls(beacon, base)
+    body = "".join(f"<p>Paragraf berita nomor {i} yang cukup panjang untuk isi artikel. {p}</p>"
+                   for i, p in enumerate(payloads))
+    figures = "".join(f'<figure><img src="{u}" onerror="{xss_payloads.JS}"><figcaption>{p}</figcaption></figure>'
+                      for u, p in zip(image_urls, payloads, strict=False))
+    html = (f"<html><head><title>hostile page {payloads[0]}</title></head><body><article>"
+            f"<h1>hostile page {payloads[0]}</h1>{body}{figures}</article></body></html>")
+    result = extract(html, "https://hostile.example/page")
+    assert isinstance(result, Article), result
+    return result
+
+
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
     yield from chromium_driver()
@@ -103,6 +120,7 @@ def test_no_payload_runs(
 
     def fill(base: str) -> list[Article]:
         stored.extend(hostile_articles(beacon_url, base))
+        stored.append(hostile_page_article(beacon_url, base))
         return stored
 
     live = serve(db, fill=fill)
@@ -111,7 +129,10 @@ def test_no_payload_runs(
     for n, path in enumerate(pages):
         driver.get(live.base + path)
         assert driver.execute_script("return document.readyState") == "complete"
-        if path.startswith("/articles/"):
+        if path == f"/articles/{len(stored)}":  # the article extracted from hostile HTML
+            assert driver.find_element(By.ID, "article-title").text.startswith("hostile page")
+            assert len(driver.find_elements(By.CSS_SELECTOR, ".reading .body p")) >= 50
+        elif path.startswith("/articles/"):
             assert_reading_view_renders(driver, stored[int(path.rsplit("/", 1)[1]) - 1])
         else:
             assert driver.find_elements(By.CSS_SELECTOR, "main")
