@@ -176,7 +176,8 @@ class _Run:
             async with Fetcher(self.policy) as fetcher:
                 self.fetcher = fetcher
                 while True:
-                    claimed = self._claim(self.cap - len(tasks)) if len(tasks) < self.cap else []
+                    # refill in batches (one claim transaction per batch, not per finished URL)
+                    claimed = self._claim(self.cap - len(tasks)) if len(tasks) <= self.cap // 2 else []
                     tasks.update(asyncio.create_task(self._process(e)) for e in claimed)
                     if not tasks:
                         break
