@@ -189,3 +189,21 @@ def test_conditional_request_gets_304() -> None:
         again = fetch(site, "/rss", policy(), Validators(etag='"v1"'))
         assert again.status == 304
         assert site.hits("/rss")[1].header("If-None-Match") == '"v1"'
+
+
+def test_global_concurrency_limit_across_hosts() -> None:
+    page = slow(OK, 0.3)
+
+    async def go(a: FixtureSite, b: FixtureSite) -> None:
+        async with Fetcher(policy(concurrency=1)) as f:
+            await asyncio.gather(*(f.fetch(f"{s.url}/p{i}") for s in (a, b) for i in range(2)))
+
+    with (
+        FixtureSite({"/robots.txt": ROBOTS, "/p0": page, "/p1": page}) as a,
+        FixtureSite({"/robots.txt": ROBOTS, "/p0": page, "/p1": page}) as b,
+    ):
+        asyncio.run(go(a, b))
+        slow_hits = sorted(h.t for h in [*a.hits("/p"), *b.hits("/p")])
+    assert len(slow_hits) == 4
+    # one request at a time overall: each slow request starts after the previous one ended
+    assert all(later - earlier >= 0.3 for earlier, later in zip(slow_hits, slow_hits[1:], strict=False))
