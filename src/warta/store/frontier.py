@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS frontier_aliases (
     job_id      INTEGER NOT NULL,
     url         TEXT NOT NULL,
     url_key     TEXT NOT NULL,
+    kind        TEXT NOT NULL DEFAULT 'article',
     run_id      INTEGER,
     PRIMARY KEY (job_id, url)
 ) WITHOUT ROWID;
@@ -89,8 +90,8 @@ CREATE VIEW IF NOT EXISTS outcomes AS
     SELECT job_id, run_id, kind, outcome, COUNT(*) AS n FROM frontier
     WHERE outcome IS NOT NULL GROUP BY job_id, run_id, kind, outcome
     UNION ALL
-    SELECT job_id, run_id, 'article', 'duplicate URL', COUNT(*) FROM frontier_aliases
-    GROUP BY job_id, run_id;
+    SELECT job_id, run_id, kind, 'duplicate URL', COUNT(*) FROM frontier_aliases
+    GROUP BY job_id, run_id, kind;
 """
 
 PRIORITY = {"robots": 0, "sitemap": 1, "feed": 1, "listing": 2, "article": 3}
@@ -272,8 +273,9 @@ class Frontier:
             ).fetchone()
             if known is not None and known["url"] != c.url:
                 conn.execute(
-                    "INSERT OR IGNORE INTO frontier_aliases(job_id, url, url_key, run_id) VALUES (?,?,?,?)",
-                    (job_id, c.url, c.key, run_id),
+                    "INSERT OR IGNORE INTO frontier_aliases(job_id, url, url_key, kind, run_id)"
+                    " VALUES (?,?,?,?,?)",
+                    (job_id, c.url, c.key, p.kind, run_id),
                 )
         return added
 
