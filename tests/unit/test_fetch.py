@@ -177,8 +177,9 @@ def test_gzip_body_is_decoded() -> None:
 def test_slow_response_times_out() -> None:
     with FixtureSite({"/robots.txt": ROBOTS, "/slow": slow(OK, 2.0)}) as site:
         with pytest.raises(FetchError) as info:
-            fetch(site, "/slow", policy(timeout=0.3, max_retries=0))
+            fetch(site, "/slow", policy(timeout=0.3, max_retries=3))
         assert getattr(info.value, "kind", None) == "timeout"
+        assert len(site.hits("/slow")) == 2  # a timeout is retried once, not max_retries times
 
 
 def test_conditional_request_gets_304() -> None:
