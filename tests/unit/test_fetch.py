@@ -208,3 +208,16 @@ def test_global_concurrency_limit_across_hosts() -> None:
     assert len(slow_hits) == 4
     # one request at a time overall: each slow request starts after the previous one ended
     assert all(later - earlier >= 0.3 for earlier, later in zip(slow_hits, slow_hits[1:], strict=False))
+
+
+def test_robots_cached_then_expires() -> None:
+    async def go(site: FixtureSite) -> None:
+        async with Fetcher(policy(robots_ttl=0.5)) as f:
+            await f.fetch(site.url + "/a")
+            await f.fetch(site.url + "/a")  # cached
+            await asyncio.sleep(0.6)
+            await f.fetch(site.url + "/a")  # expired: read again
+
+    with FixtureSite({"/robots.txt": ROBOTS, "/a": OK}) as site:
+        asyncio.run(go(site))
+        assert [h.path for h in site.log] == ["/robots.txt", "/a", "/a", "/robots.txt", "/a"]
