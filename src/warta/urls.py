@@ -121,7 +121,8 @@ def _split(url: str, base: str | None) -> _Parts | None:
     if not text or text.startswith("#"):
         return None
     try:
-        parts = urlsplit(urljoin(base, text) if base else text)
+        absolute = text[:8].lower().startswith(("http://", "https://"))
+        parts = urlsplit(urljoin(base, text) if base and not absolute else text)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             return None

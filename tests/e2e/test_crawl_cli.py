@@ -102,6 +102,7 @@ def test_backfill_through_the_cli(workdir: Path) -> None:
     paths = sorted(str(r["url"]).removeprefix(site.url) for r in exported)
     assert paths == sorted(stored)  # exactly the window's articles, each once
     assert len({r["url_key"] for r in exported}) == len(exported)
+    assert all(SINCE <= str(r["published"])[:10] <= UNTIL for r in exported)  # every article is dated
 
     hit_paths = [h.path for h in log]
     assert not [p for p in hit_paths if p.startswith("/private/")]  # robots.txt respected

@@ -47,5 +47,6 @@ def test_demo_command_crawls_the_bundled_site(workdir: Path) -> None:
     proc = run_warta("demo", cwd=workdir)
     assert proc.returncode == 0, proc.stderr
     assert "stored" in proc.stdout and "out of date range" in proc.stdout
+    assert proc.stdout.count("\n  - ") >= 5  # a few titles
     assert (workdir / "warta.db").exists()
     assert len(export_jsonl(workdir / "warta.db", workdir)) == 6

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from tld import is_tld
 
 from warta.urls import normalize_url, url_key
 
@@ -22,6 +23,7 @@ _value = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",
 @st.composite
 def article_urls(draw: st.DrawFn) -> str:
     host = ".".join(draw(st.lists(_label, min_size=1, max_size=2))) + draw(st.sampled_from([".com", ".co.id", ".id"]))
+    assume(not is_tld(host, search_private=False))  # e.g. my.id, web.id: public suffixes, not sites
     path = "/".join(draw(st.lists(_segment, min_size=1, max_size=4)))
     params = draw(st.dictionaries(_param, _value, max_size=3))
     query = "&".join(f"{k}={v}" for k, v in params.items())
@@ -75,3 +77,22 @@ def test_key_stable_under_amp_and_full_page_variants(url: str, switch: str) -> N
     assert url_key(parts._replace(query=query).geturl()) == url_key(url)
     amp_path = parts._replace(path=parts.path.rstrip("/") + "/amp").geturl()
     assert url_key(amp_path) == url_key(url)
+
+
+_chars = st.sampled_from(list("abcAB09-._~:/?#[]@!$&'()*+,;=% \t\\\u00fc\u4e2d"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(_chars, max_size=40),
+    st.sampled_from(["http://", "https://", "HTTP://www.", "https://m.", "//", ""]),
+    st.sampled_from(["example.com", "www.a.co.id", "127.0.0.1:8080", "[::1]", "Ex.COM:443", "amp.x.org"]),
+)
+def test_normalize_is_idempotent_and_agrees_with_key(tail: str, scheme: str, host: str) -> None:
+    url = scheme + host + "/" + tail
+    key = url_key(url)
+    assert url_key(key) == key
+    norm = normalize_url(url)
+    if norm is not None:
+        assert normalize_url(norm) == norm
+        assert url_key(norm) == key

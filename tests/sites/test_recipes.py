@@ -197,3 +197,27 @@ def test_recipe_hosts_are_covered() -> None:
     for recipe in RECIPES.values():
         for domain in recipe.domains:
             assert host_of(domain) == domain
+
+
+def test_listing_page_of_and_next_listing_page() -> None:
+    from warta.sites import listing_page_of, next_listing_page
+
+    tempo = RECIPES["tempo"]
+    day = dt.date(2016, 10, 5)
+    page3 = listing_urls_for_day(tempo, day, page=3)[0]
+    assert listing_page_of(tempo, page3) == (day, 3)
+    assert next_listing_page(tempo, page3) == listing_urls_for_day(tempo, day, page=4)[0]
+    assert listing_page_of(tempo, "https://tempo.co/indeks?page=x&category=date&start_date=a&end_date=b") is None
+    assert listing_page_of(tempo, "https://tempo.co/nasional/judul-123456") is None
+    liputan6 = RECIPES["liputan6"]
+    assert listing_page_of(liputan6, "https://www.liputan6.com/indeks/2016/02/15") == (dt.date(2016, 2, 15), 1)
+    assert next_listing_page(liputan6, "https://www.liputan6.com/indeks/2016/02/15") is None  # no {page}
+
+
+def test_parse_listing_follows_the_recipe_template_only_when_the_page_has_articles() -> None:
+    detik = RECIPES["detik"]
+    day = dt.date(2016, 10, 5)
+    url = listing_urls_for_day(detik, day, page=2)[0]
+    html = b'<a href="https://news.detik.com/berita/d-3311111/gempa-di-lombok">Gempa</a>'
+    assert parse_listing(html, url, detik).next_pages == (listing_urls_for_day(detik, day, page=3)[0],)
+    assert parse_listing(b"<p>Tidak ada berita</p>", url, detik).next_pages == ()

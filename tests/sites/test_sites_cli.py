@@ -25,7 +25,7 @@ URLSET = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas
 LISTING = b"""<html><body><a href="/read/2016/10/05/5/c">c</a><a href="/tag/gempa">tag</a>
 <a href="/private/read/2016/10/05/6/d">d</a></body></html>"""
 ROUTES = {
-    "/robots.txt": (200, b"User-agent: *\nDisallow: /private\n"),
+    "/robots.txt": (200, b"User-agent: *\nDisallow: /private\nCrawl-delay: 0.3\n"),
     "/rss": (200, RSS),
     "/private/feed": (200, RSS),
     "/sitemap.xml": (200, INDEX),
@@ -93,7 +93,7 @@ def test_live_check_against_loopback_site(server: ThreadingHTTPServer, tmp_path:
     assert paths.count("/robots.txt") == 1
     assert all(ua and ua.startswith("warta/") for _, _, ua in log)
     gaps = [b[0] - a[0] for a, b in zip(log, log[1:], strict=False)]
-    assert min(gaps) >= 0.19
+    assert min(gaps) >= 0.29  # robots.txt Crawl-delay 0.3 s beats --delay 0.2
 
 
 def test_live_check_reports_a_dead_recipe(server: ThreadingHTTPServer, tmp_path: Path) -> None:

@@ -177,8 +177,9 @@ def test_gzip_body_is_decoded() -> None:
 def test_slow_response_times_out() -> None:
     with FixtureSite({"/robots.txt": ROBOTS, "/slow": slow(OK, 2.0)}) as site:
         with pytest.raises(FetchError) as info:
-            fetch(site, "/slow", policy(timeout=0.3, max_retries=0))
+            fetch(site, "/slow", policy(timeout=0.3, max_retries=3))
         assert getattr(info.value, "kind", None) == "timeout"
+        assert len(site.hits("/slow")) == 2  # a timeout is retried once, not max_retries times
 
 
 def test_conditional_request_gets_304() -> None:
@@ -189,3 +190,34 @@ def test_conditional_request_gets_304() -> None:
         again = fetch(site, "/rss", policy(), Validators(etag='"v1"'))
         assert again.status == 304
         assert site.hits("/rss")[1].header("If-None-Match") == '"v1"'
+
+
+def test_global_concurrency_limit_across_hosts() -> None:
+    page = slow(OK, 0.3)
+
+    async def go(a: FixtureSite, b: FixtureSite) -> None:
+        async with Fetcher(policy(concurrency=1)) as f:
+            await asyncio.gather(*(f.fetch(f"{s.url}/p{i}") for s in (a, b) for i in range(2)))
+
+    with (
+        FixtureSite({"/robots.txt": ROBOTS, "/p0": page, "/p1": page}) as a,
+        FixtureSite({"/robots.txt": ROBOTS, "/p0": page, "/p1": page}) as b,
+    ):
+        asyncio.run(go(a, b))
+        slow_hits = sorted(h.t for h in [*a.hits("/p"), *b.hits("/p")])
+    assert len(slow_hits) == 4
+    # one request at a time overall: each slow request starts after the previous one ended
+    assert all(later - earlier >= 0.3 for earlier, later in zip(slow_hits, slow_hits[1:], strict=False))
+
+
+def test_robots_cached_then_expires() -> None:
+    async def go(site: FixtureSite) -> None:
+        async with Fetcher(policy(robots_ttl=0.5)) as f:
+            await f.fetch(site.url + "/a")
+            await f.fetch(site.url + "/a")  # cached
+            await asyncio.sleep(0.6)
+            await f.fetch(site.url + "/a")  # expired: read again
+
+    with FixtureSite({"/robots.txt": ROBOTS, "/a": OK}) as site:
+        asyncio.run(go(site))
+        assert [h.path for h in site.log] == ["/robots.txt", "/a", "/a", "/robots.txt", "/a"]

@@ -110,3 +110,19 @@ def _capture(url: str):  # type: ignore[no-untyped-def]
     return Capture(
         url, url, 200, (("Content-Type", "text/html"),), b"<html></html>", "2016-01-01T00:00:00+00:00"
     )
+
+
+def test_a_publication_date_overrides_a_sitemap_lastmod(tmp_path: Path) -> None:
+    store, f, job_id, run_id = open_frontier(tmp_path)
+    # the monthly sitemap came first: lastmod (a later edit) says out of range
+    lastmod = Pending(
+        cand("https://example.com/a", hint="2016-03-02"), "article", 0, Outcome.OUT_OF_RANGE.value
+    )
+    f.add(job_id, [lastmod])
+    news = Pending(
+        cand("https://example.com/a", hint="2016-01-15T08:00:00+07:00", found_by="news-sitemap"), "article"
+    )
+    f.add(job_id, [news])
+    (entry,) = f.claim(job_id, run_id, 5)
+    assert entry.found_by == "news-sitemap" and entry.hint == "2016-01-15T08:00:00+07:00"
+    store.close()

@@ -42,6 +42,7 @@ def test_url_key_keeps_listing_page_numbers_and_meaningful_params() -> None:
 
 def test_url_key_does_not_strip_below_registered_domain() -> None:
     assert url_key("https://m.co.id/a") == "https://m.co.id/a"
+    assert url_key("https://www.my.id/a") == "https://www.my.id/a"  # my.id is a public suffix
     assert url_key("https://www.co.uk/a").startswith("https://www.co.uk/")
 
 

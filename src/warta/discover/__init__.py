@@ -11,6 +11,7 @@ Pure functions over bytes the fetcher already has (no network I/O here):
 
 from __future__ import annotations
 
+from warta.discover.dates import iso_date, local_day, outside_window
 from warta.discover.feeds import COMMON_FEED_PATHS, FeedEntry, find_feed_links, parse_feed
 from warta.discover.listing import Listing, extract_links, looks_like_article_url, parse_listing
 from warta.discover.sitemaps import (
@@ -34,6 +35,9 @@ __all__ = [
     "SitemapEntry",
     "extract_links",
     "find_feed_links",
+    "iso_date",
+    "local_day",
+    "outside_window",
     "looks_like_article_url",
     "make_candidate",
     "parse_feed",

@@ -12,7 +12,7 @@ import datetime as dt
 import email.utils
 import re
 
-__all__ = ["iso_date", "date_of"]
+__all__ = ["iso_date", "date_of", "local_day", "outside_window"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -54,3 +54,40 @@ def date_of(iso: str | None) -> dt.date | None:
         return dt.date.fromisoformat(iso[:10])
     except ValueError:
         return None
+
+
+def local_day(iso: str | None, tz: dt.tzinfo) -> dt.date | None:
+    """The calendar day of an ISO 8601 hint in the publisher's time zone ``tz``.
+
+    A date alone is taken as written; a date-time with an offset is converted to ``tz``; a
+    date-time without an offset is taken as already local.
+    """
+    if not iso:
+        return None
+    try:
+        if len(iso) <= 10:
+            return dt.date.fromisoformat(iso)
+        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(tz).date() if moment.tzinfo else moment.date()
+
+
+def outside_window(
+    since: dt.date,
+    until: dt.date,
+    tz: dt.tzinfo,
+    published: str | None = None,
+    lastmod: str | None = None,
+) -> bool:
+    """True when hints known before fetching prove an article was not published in [since, until].
+
+    ``published`` (news sitemap, feed, listing, URL date) decides both ways. ``lastmod`` only
+    proves "too old": an article last modified before ``since`` was published before it, but
+    one modified after ``until`` may still have been published inside the window.
+    """
+    day = local_day(published, tz)
+    if day is not None:
+        return not since <= day <= until
+    modified = local_day(lastmod, tz)
+    return modified is not None and modified < since

@@ -19,6 +19,7 @@ import lxml.html
 from lxml import etree
 
 from warta.discover.dates import iso_date
+from warta.sites import next_listing_page
 from warta.urls import date_from_url, normalize_url, registered_domain, url_key
 
 if TYPE_CHECKING:
@@ -133,7 +134,11 @@ def extract_links(html: bytes, url: str) -> list[str]:
 
 
 def parse_listing(html: bytes, url: str, recipe: Recipe | None = None) -> Listing:
-    """Article links (with date hints) and next-page links of a listing page."""
+    """Article links (with date hints) and next-page links of a listing page.
+
+    Next pages come from ``rel=next``, "next"/"berikutnya" links and page-number links; on a
+    recipe's dated listing page that has articles, the recipe's template gives page N+1 too.
+    """
     doc = _parse_html(html)
     if doc is None:
         return Listing()
@@ -147,7 +152,11 @@ def parse_listing(html: bytes, url: str, recipe: Recipe | None = None) -> Listin
         hint = _date_hint(anchor, link)
         if key not in articles or (articles[key][1] is None and hint is not None):
             articles[key] = (link, hint)
-    return Listing(tuple(articles.values()), _next_pages(doc, anchors, url, own_key, recipe))
+    next_pages = _next_pages(doc, anchors, url, own_key, recipe)
+    templated = next_listing_page(recipe, url) if recipe is not None and articles else None
+    if templated is not None and url_key(templated, recipe) not in {url_key(u, recipe) for u in next_pages}:
+        next_pages += (templated,)
+    return Listing(tuple(articles.values()), next_pages)
 
 
 def _date_hint(anchor: Any, link: str) -> str | None:

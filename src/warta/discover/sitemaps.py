@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from warta.discover.dates import iso_date
-from warta.discover.xmlsafe import child_text, local_name, maybe_gunzip, parse_xml
+from warta.discover.xmlsafe import child_text, children_by_name, local_name, maybe_gunzip, parse_xml
 from warta.errors import DiscoverError
 from warta.urls import normalize_url
 
@@ -92,19 +92,26 @@ def _entries(root: Any, base: str) -> tuple[SitemapEntry, ...]:
     for element in root:
         if local_name(element) != "url":
             continue
-        loc = normalize_url(child_text(element, "loc") or "", base)
+        fields = children_by_name(element)
+        loc = normalize_url(_text(fields, "loc") or "", base)
         if not loc or loc in entries:
             continue
-        published, title = _news_fields(element)
-        entries[loc] = SitemapEntry(loc, iso_date(child_text(element, "lastmod")), published, title)
+        news = children_by_name(fields["news"][0]) if "news" in fields else {}
+        entries[loc] = SitemapEntry(
+            loc,
+            iso_date(_text(fields, "lastmod")),
+            iso_date(_text(news, "publication_date")),
+            _text(news, "title"),
+        )
     return tuple(entries.values())
 
 
-def _news_fields(url_element: Any) -> tuple[str | None, str | None]:
-    for child in url_element:
-        if local_name(child) == "news":
-            return iso_date(child_text(child, "publication_date")), child_text(child, "title")
-    return None, None
+def _text(fields: dict[str, list[Any]], name: str) -> str | None:
+    for element in fields.get(name, ()):
+        text = "".join(element.itertext()).strip()
+        if text:
+            return text
+    return None
 
 
 def _parse_text_sitemap(data: bytes, url: str) -> Sitemap:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import Any, cast
+from typing import Any
 
 from lxml import etree
 
 from warta.errors import DiscoverError
 
-__all__ = ["MAX_XML_BYTES", "gunzip_capped", "maybe_gunzip", "parse_xml", "local_name", "child_text"]
+__all__ = ["MAX_XML_BYTES", "gunzip_capped", "maybe_gunzip", "parse_xml", "local_name", "child_text", "children_by_name"]
 
 MAX_XML_BYTES = 50 * 1024 * 1024
 """Largest document accepted after decompression (the sitemap protocol's own limit is 50 MB)."""
@@ -89,15 +89,23 @@ def local_name(element: Any) -> str:
     tag = element.tag
     if not isinstance(tag, str):
         return ""
-    return cast(str, etree.QName(tag).localname).lower()
+    return tag.rpartition("}")[2].lower()
 
 
 def child_text(element: Any, *names: str) -> str | None:
     """Stripped text of the first child whose local name is one of ``names`` (in that order)."""
+    found = children_by_name(element)
     for name in names:
-        for child in element:
-            if local_name(child) == name:
-                text = "".join(child.itertext()).strip()
-                if text:
-                    return text
+        for child in found.get(name, ()):
+            text = "".join(child.itertext()).strip()
+            if text:
+                return text
     return None
+
+
+def children_by_name(element: Any) -> dict[str, list[Any]]:
+    """The element's children grouped by local name, in document order."""
+    found: dict[str, list[Any]] = {}
+    for child in element:
+        found.setdefault(local_name(child), []).append(child)
+    return found

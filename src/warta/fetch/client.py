@@ -190,7 +190,8 @@ class Fetcher:
             try:
                 resp = await self._request_once(url, headers)
             except FetchError as exc:
-                if last or getattr(exc, "kind", "") not in ("timeout", "network"):
+                # a server that times out or drops connections is struggling: one more try only
+                if last or attempt >= 1 or getattr(exc, "kind", "") not in ("timeout", "network"):
                     raise
                 await asyncio.sleep(p.backoff * 2**attempt)
                 continue

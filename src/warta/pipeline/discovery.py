@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from warta.discover import (
@@ -24,7 +24,7 @@ from warta.fetch.robots import RobotsRules
 from warta.pipeline.window import Window
 from warta.sites import Recipe, listing_urls_for_day, recipe_for
 from warta.store.frontier import Outcome, Pending
-from warta.urls import date_from_url, normalize_url, registered_domain
+from warta.urls import TRACKING_PARAMS, TRACKING_PREFIXES, date_from_url, normalize_url, registered_domain
 
 DISCOVERY_KINDS: tuple[str, ...] = ("robots", "sitemap", "feed", "listing")
 
@@ -65,7 +65,8 @@ class Scope:
         """A Pending article, already decided as out of range when its known date says so."""
         if not self.in_scope(url):
             return None
-        cand = make_candidate(url, found_by, hint, referrer, self.recipe(url))
+        recipe = self.recipe(url)
+        cand = make_candidate(fetch_url(url, recipe), found_by, hint, referrer, recipe)
         if cand is None:
             return None
         if self.window.excludes(cand.hint_published, self.tz(cand.url)):
@@ -87,6 +88,29 @@ class Scope:
             return None
         cand = make_candidate(url, found_by, hint, referrer, None)
         return Pending(cand, kind, depth) if cand is not None else None
+
+
+def fetch_url(url: str, recipe: Recipe | None = None) -> str:
+    """The URL to fetch for an article link: tracking parameters dropped (they only feed the
+    publisher's analytics) and the recipe's full-page switch (``page=all``) added."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)]
+    if recipe is not None and recipe.full_page_switch and "=" in recipe.full_page_switch:
+        name, _, value = recipe.full_page_switch.partition("=")
+        if all(k != name for k, _ in query):
+            query.append((name, value))
+    if not query and not parts.query:
+        return url
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _tracking(name: str) -> bool:
+    """Tracking parameters, and the ``amp`` switch (fetch the full page, not its AMP variant)."""
+    low = name.lower()
+    return low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES) or low == "amp"
 
 
 def seeds(scope: Scope) -> list[Pending]:

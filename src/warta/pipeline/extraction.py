@@ -69,7 +69,7 @@ class ExtractPool:
         """Kill a pool whose worker is stuck or dead; the next document starts a fresh one."""
         if self._pool is pool:
             self._pool = None
-        for proc in list(getattr(pool, "_processes", {}).values()):
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
             proc.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 

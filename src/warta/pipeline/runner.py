@@ -94,6 +94,19 @@ def outcome_for(exc: FetchError) -> str:
     return f"error:{getattr(exc, 'kind', None) or 'fetch'}"
 
 
+# Discoveries whose date hint stands in for a missing publication date (the provenance says which;
+# for a plain sitemap it is the URL's date or else its lastmod, the same date the window used).
+PUBLICATION_HINTS = frozenset({"news-sitemap", "sitemap", "feed", "listing", "link", "recipe"})
+
+
+def with_known_date(article: Article, e: Entry) -> Article:
+    """Fill a missing ``published`` from the publication date known before fetching."""
+    if article.published or not e.hint or e.found_by not in PUBLICATION_HINTS:
+        return article
+    provenance = {**article.provenance, "published": f"discover:{e.found_by}"}
+    return article.replace(published=e.hint, provenance=provenance)
+
+
 class Crawler:
     """Run crawl jobs against a store. ``progress`` shows a tqdm bar on stderr."""
 
@@ -176,7 +189,8 @@ class _Run:
             async with Fetcher(self.policy) as fetcher:
                 self.fetcher = fetcher
                 while True:
-                    claimed = self._claim(self.cap - len(tasks)) if len(tasks) < self.cap else []
+                    # refill in batches (one claim transaction per batch, not per finished URL)
+                    claimed = self._claim(self.cap - len(tasks)) if len(tasks) <= self.cap // 2 else []
                     tasks.update(asyncio.create_task(self._process(e)) for e in claimed)
                     if not tasks:
                         break
@@ -287,6 +301,7 @@ class _Run:
         if day is not None and not window.contains(day):
             self._finish(e, Outcome.OUT_OF_RANGE.value, f"published {article.published or e.hint}")
             return
+        article = with_known_date(article, e)
         article_id, inserted = self.store.upsert_article(e.key, article, capture_id)
         outcome = Outcome.PAYWALLED.value if article.paywalled else Outcome.STORED.value
         self._finish(e, outcome, "", self._links(e, cap), article_id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ __all__ = [
     "parse_recipe",
     "recipe_for",
     "listing_urls_for_day",
+    "listing_page_of",
+    "next_listing_page",
     "site_timezone",
     "bundled_recipe_dir",
 ]
@@ -190,6 +193,47 @@ def listing_urls_for_day(recipe: Recipe, day: dt.date, page: int = 1) -> list[st
             continue
         urls.append(template.format(date=day, page=page))
     return urls
+
+
+def listing_page_of(recipe: Recipe, url: str) -> tuple[dt.date, int] | None:
+    """(day, page) when ``url`` is one of the recipe's dated listing pages, else None."""
+    for template in recipe.listing_templates:
+        found = _match_template(template, url)
+        if found is not None:
+            return found
+    return None
+
+
+def next_listing_page(recipe: Recipe, url: str) -> str | None:
+    """The URL of the page after ``url`` when it is a paginated dated listing page of the recipe."""
+    for template in recipe.listing_templates:
+        found = _match_template(template, url)
+        if found is not None and "{page" in template:
+            return template.format(date=found[0], page=found[1] + 1)
+    return None
+
+
+def _match_template(template: str, url: str) -> tuple[dt.date, int] | None:
+    pattern: list[str] = []
+    date_format: str | None = None
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        pattern.append(re.escape(literal))
+        if name == "date" and date_format is None:
+            date_format = spec or "%Y-%m-%d"
+            pattern.append("(?P<date>.+?)")
+        elif name == "page":
+            pattern.append("(?P<page>[0-9]+)")
+        elif name is not None:
+            pattern.append(".+?")
+    match = re.fullmatch("".join(pattern), url)
+    if match is None or date_format is None:
+        return None
+    try:
+        day = dt.datetime.strptime(match["date"], date_format).date()
+    except ValueError:
+        return None
+    page = int(match["page"]) if "page" in match.groupdict() else 1
+    return day, page
 
 
 def site_timezone(url: str, recipes: Mapping[str, Recipe] | None = None) -> ZoneInfo:

@@ -3,7 +3,7 @@
 A small, polite, synchronous probe (the crawler's own fetcher is asynchronous and lives in
 :mod:`warta.fetch`): one request at a time, an identifying User-Agent, robots.txt obeyed through
 Protego (4xx = allow, unreachable or 5xx = disallow), a minimum delay between two requests to one
-host, a size cap on every body. For each entry point of a recipe (feeds, sitemaps, today's listing
+host (raised to the host's ``Crawl-delay``), a size cap on every body. For each entry point of a recipe (feeds, sitemaps, today's listing
 page, index pages) it reports the HTTP status and how many article links the body yields.
 """
 
@@ -98,10 +98,17 @@ class Prober:
             return Protego.parse("")  # no robots.txt: allow
         return Protego.parse(body.decode("utf-8", errors="replace"))
 
+    def _host_delay(self, url: str) -> float:
+        """The larger of our delay and the host's robots.txt ``Crawl-delay`` for us."""
+        parts = urlsplit(url)
+        robots = self._robots.get(f"{parts.scheme}://{parts.netloc}")
+        crawl_delay = robots.crawl_delay(self.user_agent) if robots is not None else None
+        return max(self.delay, float(crawl_delay or 0.0))
+
     def get(self, url: str) -> tuple[int, bytes]:
         """GET with the per-host delay and the size cap (raises httpx.HTTPError on failure)."""
         host = urlsplit(url).netloc
-        wait = self._last.get(host, -1e9) + self.delay - self.clock()
+        wait = self._last.get(host, -1e9) + self._host_delay(url) - self.clock()
         if wait > 0:
             time.sleep(wait)
         try:

@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS frontier_aliases (
     job_id      INTEGER NOT NULL,
     url         TEXT NOT NULL,
     url_key     TEXT NOT NULL,
+    kind        TEXT NOT NULL DEFAULT 'article',
     run_id      INTEGER,
     PRIMARY KEY (job_id, url)
 ) WITHOUT ROWID;
@@ -89,9 +90,12 @@ CREATE VIEW IF NOT EXISTS outcomes AS
     SELECT job_id, run_id, kind, outcome, COUNT(*) AS n FROM frontier
     WHERE outcome IS NOT NULL GROUP BY job_id, run_id, kind, outcome
     UNION ALL
-    SELECT job_id, run_id, 'article', 'duplicate URL', COUNT(*) FROM frontier_aliases
-    GROUP BY job_id, run_id;
+    SELECT job_id, run_id, kind, 'duplicate URL', COUNT(*) FROM frontier_aliases
+    GROUP BY job_id, run_id, kind;
 """
+
+# Discoveries whose date is a publication date (a plain sitemap's lastmod is a modification date).
+PUBLICATION_SOURCES = frozenset({"news-sitemap", "feed", "listing"})
 
 PRIORITY = {"robots": 0, "sitemap": 1, "feed": 1, "listing": 2, "article": 3}
 
@@ -272,8 +276,9 @@ class Frontier:
             ).fetchone()
             if known is not None and known["url"] != c.url:
                 conn.execute(
-                    "INSERT OR IGNORE INTO frontier_aliases(job_id, url, url_key, run_id) VALUES (?,?,?,?)",
-                    (job_id, c.url, c.key, run_id),
+                    "INSERT OR IGNORE INTO frontier_aliases(job_id, url, url_key, kind, run_id)"
+                    " VALUES (?,?,?,?,?)",
+                    (job_id, c.url, c.key, p.kind, run_id),
                 )
         return added
 
@@ -287,12 +292,26 @@ class Frontier:
 
     @staticmethod
     def _learn_hint(conn: sqlite3.Connection, job_id: int, p: Pending) -> None:
-        """A date learned later (e.g. a sitemap after a link) still rules out a queued URL."""
+        """A date learned later still decides a URL not fetched yet: it fills a missing date, and a
+        publication date (news sitemap, feed, listing) overrides a plain sitemap's lastmod."""
+        c = p.candidate
         state = "queued" if p.outcome is None else "done"
+        stronger = int(c.found_by in PUBLICATION_SOURCES)
         conn.execute(
-            "UPDATE frontier SET hint=?, state=?, outcome=?, detail=? WHERE job_id=? AND url_key=?"
-            " AND state='queued' AND hint IS NULL",
-            (p.candidate.hint_published, state, p.outcome, p.detail or None, job_id, p.candidate.key),
+            "UPDATE frontier SET hint=?, found_by=?, state=?, outcome=?, detail=? WHERE job_id=? AND url_key=?"
+            " AND kind='article' AND ((state='queued' AND hint IS NULL) OR (? AND found_by='sitemap'"
+            " AND (state='queued' OR (state='done' AND outcome=?))))",
+            (
+                c.hint_published,
+                c.found_by,
+                state,
+                p.outcome,
+                p.detail or None,
+                job_id,
+                c.key,
+                stronger,
+                Outcome.OUT_OF_RANGE.value,
+            ),
         )
 
     def claim(self, job_id: int, run_id: int, limit: int, kinds: Sequence[str] | None = None) -> list[Entry]:
