@@ -1,0 +1,232 @@
+"""The JSON API under ``/api/`` (documented at ``/openapi.json``).
+
+Read endpoints are open. Write endpoints (``DELETE /api/articles/{id}``, ``POST /api/reindex``)
+need ``Authorization: Bearer <Settings.api_token>``: 401 without or with a wrong token; when no
+token is configured they are disabled and answer 403.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import json
+import sqlite3
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+
+from warta.config import Settings
+from warta.store import search as fts
+from warta.store.fts_query import QueryError, to_fts5
+from warta.store.sqlite import Store
+from warta.web.app import connection, open_readonly
+from warta.web.status import crawl_status
+
+router = APIRouter(prefix="/api", tags=["api"])
+Conn = Annotated[sqlite3.Connection, Depends(connection)]
+MAX_PER_PAGE = 100
+EXPORT_BATCH = 200
+CSV_COLUMNS = (
+    "id", "url", "title", "site", "site_name", "language", "published", "section", "authors",
+    "paywalled", "text",
+)
+
+
+async def filters_from(  # async: pure parsing, no worker-thread hop
+    site: Annotated[str | None, Query(description="registered domain, e.g. kompas.com")] = None,
+    since: Annotated[str | None, Query(description="first publication day, YYYY-MM-DD")] = None,
+    until: Annotated[str | None, Query(description="last publication day, YYYY-MM-DD")] = None,
+    author: Annotated[str | None, Query(description="one author name (exact, case-insensitive)")] = None,
+    language: Annotated[str | None, Query(description="ISO 639-1 code")] = None,
+    section: Annotated[str | None, Query()] = None,
+    paywalled: Annotated[bool | None, Query()] = None,
+) -> fts.SearchFilters:
+    def clean(value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    return fts.SearchFilters(
+        site=clean(site), since=clean(since), until=clean(until), author=clean(author),
+        language=clean(language), section=clean(section), paywalled=paywalled,
+    )
+
+
+Filters = Annotated[fts.SearchFilters, Depends(filters_from)]
+QueryText = Annotated[str, Query(max_length=500, description="search terms: words, \"phrases\", prefix*, AND/OR/NOT, -term")]
+
+
+def page_window(page: int | None, per_page: int | None, offset: int | None, limit: int | None) -> tuple[int, int]:
+    """(offset, limit) from either page/per_page (1-based) or offset/limit."""
+    if offset is not None or limit is not None:
+        size = limit if limit is not None else 20
+        start = offset or 0
+    else:
+        size = per_page if per_page is not None else 20
+        start = ((page or 1) - 1) * size
+    if size < 1 or size > MAX_PER_PAGE:
+        raise QueryError(f"page size must be between 1 and {MAX_PER_PAGE}")
+    if start < 0:
+        raise QueryError("offset and page must not be negative")
+    return start, size
+
+
+@router.get("/search")
+def api_search(
+    conn: Conn,
+    filters: Filters,
+    q: QueryText = "",
+    sort: Literal["relevance", "date"] = "relevance",
+    page: Annotated[int | None, Query(ge=1)] = None,
+    per_page: Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE)] = None,
+    offset: Annotated[int | None, Query(ge=0)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE)] = None,
+) -> dict[str, Any]:
+    """Full-text search with filters. ``total`` stops counting at 10000 (``total_capped``: true)."""
+    start, size = page_window(page, per_page, offset, limit)
+    result = fts.search(conn, q, filters, sort=sort, offset=start, limit=size)
+    return {
+        "total": result.total,
+        "total_capped": result.total_capped,
+        "rank_window": result.rank_window,
+        "total_display": f"{result.total}+" if result.total_capped else str(result.total),
+        "offset": start,
+        "limit": size,
+        "results": [hit.to_dict() for hit in result.hits],
+    }
+
+
+@router.get("/articles/{article_id}")
+def api_article(conn: Conn, article_id: int) -> dict[str, Any]:
+    """One article with all its fields (``Article.to_dict()`` plus ``id`` and store metadata)."""
+    row = conn.execute(
+        "SELECT id, url_key, data, first_seen, updated_at FROM articles WHERE id=?", (article_id,)
+    ).fetchone()
+    if row is None:
+        raise HTTPException(404, f"no article with id {article_id}")
+    data: dict[str, Any] = json.loads(row["data"])
+    return {"id": int(row["id"]), **data, "url_key": row["url_key"], "first_seen": row["first_seen"],
+            "updated_at": row["updated_at"]}
+
+
+@router.get("/stats/sites")
+def api_stats_sites(conn: Conn) -> dict[str, Any]:
+    """Article counts per site, with the first and last publication day."""
+    return {"sites": fts.site_counts(conn)}
+
+
+@router.get("/stats/days")
+def api_stats_days(conn: Conn, filters: Filters, q: QueryText = "") -> dict[str, Any]:
+    """Matching article counts per publication day (all articles when ``q`` is empty)."""
+    return {"days": [{"day": d, "articles": n} for d, n in fts.day_counts(conn, q, filters)]}
+
+
+@router.get("/facets")
+def api_facets(conn: Conn, filters: Filters, q: QueryText = "") -> dict[str, Any]:
+    """The most frequent sites, languages, sections and authors among matches.
+
+    Counted over the 10000 most recently stored matches when more match (``sampled`` says so).
+    """
+    summary = fts.facets(conn, q, filters)
+    values: dict[str, Any] = {
+        name: [{"value": v, "count": n} for v, n in summary.values[name]] for name in fts.FACET_FIELDS
+    }
+    return {**values, "sampled": summary.sampled}
+
+
+@router.get("/runs")
+def api_runs(conn: Conn) -> dict[str, Any]:
+    """Crawl runs (newest first) with their outcome tables, outcomes per site, failing sites."""
+    return crawl_status(conn).to_dict()
+
+
+@router.get("/export")
+def api_export(
+    request: Request,
+    filters: Filters,
+    q: QueryText = "",
+    format: Literal["jsonl", "csv"] = "jsonl",
+    sort: Literal["relevance", "date"] = "date",
+) -> StreamingResponse:
+    """Every matching article, streamed as JSON Lines (full articles) or CSV (main columns)."""
+    to_fts5(q)  # reject a malformed query with a 400 before the stream starts
+    db = request.app.state.settings.db
+    media = "application/x-ndjson" if format == "jsonl" else "text/csv; charset=utf-8"
+    return StreamingResponse(
+        _export_rows(db, q, filters, sort, format),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="warta-export.{format}"'},
+    )
+
+
+def _export_rows(db: str, q: str, filters: fts.SearchFilters, sort: Literal["relevance", "date"],
+                 format: str) -> Iterator[str]:
+    conn = open_readonly(db)
+    try:
+        if format == "csv":
+            yield _csv_line(CSV_COLUMNS)
+        batch: list[int] = []
+        for article_id in fts.iter_matching_ids(conn, q, filters, sort=sort):
+            batch.append(article_id)
+            if len(batch) >= EXPORT_BATCH:
+                yield from _render_batch(conn, batch, format)
+                batch = []
+        yield from _render_batch(conn, batch, format)
+    finally:
+        conn.close()
+
+
+def _render_batch(conn: sqlite3.Connection, ids: list[int], format: str) -> Iterator[str]:
+    if not ids:
+        return
+    marks = ",".join("?" * len(ids))
+    rows = {int(r["id"]): r for r in conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", ids)}
+    for article_id in ids:
+        row = rows.get(article_id)
+        if row is None:
+            continue
+        if format == "jsonl":
+            yield json.dumps({"id": article_id, **json.loads(row["data"])}, ensure_ascii=False) + "\n"
+        else:
+            yield _csv_line(tuple("" if row[c] is None else row[c] for c in CSV_COLUMNS))
+
+
+def _csv_line(values: tuple[Any, ...]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()
+
+
+# -- write endpoints -----------------------------------------------------------------------------
+
+def require_token(request: Request) -> None:
+    """Bearer-token check for write endpoints (403 when writes are disabled, 401 when not allowed)."""
+    settings: Settings = request.app.state.settings
+    if not settings.api_token:
+        raise HTTPException(403, "write endpoints are disabled: no api_token is configured")
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), settings.api_token.encode()):
+        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+
+
+Writer = Annotated[None, Depends(require_token)]
+
+
+@router.delete("/articles/{article_id}")
+def api_delete_article(request: Request, article_id: int, _auth: Writer) -> dict[str, Any]:
+    """Delete one article (its full-text entry goes with it). Needs the API token."""
+    with Store(request.app.state.settings.db) as store, store.transaction() as conn:
+        deleted = conn.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount
+    if not deleted:
+        raise HTTPException(404, f"no article with id {article_id}")
+    return {"deleted": article_id}
+
+
+@router.post("/reindex")
+def api_reindex(request: Request, _auth: Writer) -> dict[str, Any]:
+    """Rebuild the full-text index from the articles table. Needs the API token."""
+    with Store(request.app.state.settings.db) as store:
+        indexed = fts.rebuild_index(store.conn)
+    return {"indexed": indexed}

@@ -1,0 +1,46 @@
+"""Extraction in worker processes: a document that overruns its timeout is skipped and its
+stuck worker replaced, without losing the documents around it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from warta.model import Article, Skip, SkipReason
+from warta.pipeline.extraction import ExtractPool
+
+
+def slow_or_fast(body: bytes, url: str) -> Article | Skip:
+    if body == b"stall":
+        time.sleep(60)  # a page that stalls the parser
+    return Article(url=url, title=body.decode())
+
+
+def test_timeout_skips_the_document_and_replaces_the_pool() -> None:
+    async def go() -> list[Article | Skip]:
+        with ExtractPool(workers=2, timeout=2.0, func=slow_or_fast) as pool:
+            first = await asyncio.gather(pool.extract(b"stall", "u0"), pool.extract(b"ok-1", "u1"))
+            after = await pool.extract(b"ok-2", "u2")  # a fresh pool serves the next document
+            return [*first, after]
+
+    started = time.monotonic()
+    stalled, ok1, ok2 = asyncio.run(go())
+    assert isinstance(stalled, Skip) and stalled.reason is SkipReason.TIMEOUT
+    assert isinstance(ok1, Article) and ok1.title == "ok-1"
+    assert isinstance(ok2, Article) and ok2.title == "ok-2"
+    assert time.monotonic() - started < 30
+
+
+def test_default_extractor_runs_in_workers() -> None:
+    html = (
+        b"<html><head><title>T</title></head><body><article>"
+        + b"<p>Kalimat berita yang cukup panjang. </p>" * 20
+    )
+    html += b"</article></body></html>"
+
+    async def go() -> Article | Skip:
+        with ExtractPool(workers=1, timeout=30) as pool:
+            return await pool.extract(html, "http://127.0.0.1/a")
+
+    result = asyncio.run(go())
+    assert isinstance(result, Article) and "Kalimat berita" in result.text
