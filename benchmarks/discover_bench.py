@@ -146,6 +146,20 @@ def bench_classify(fixtures: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def bench_article_recall(bench: Path) -> list[dict[str, Any]]:
+    """Share of real article-page URLs (the benchmark sets' truth) each classifier accepts."""
+    rows = []
+    for name in ("scrapinghub", "fundus", "indonesian"):
+        truth = bench / name / "truth.jsonl"
+        if not truth.is_file():
+            continue
+        urls = [u for u in (json.loads(line).get("url") for line in truth.open()) if u]
+        rows.append({"set": name, "article_urls": len(urls),
+                     "warta_generic_accepts": sum(1 for u in urls if looks_like_article_url(u)),
+                     "courlan_accepts": sum(1 for u in urls if courlan_article(u))})
+    return rows
+
+
 def news_sitemap(n: int) -> bytes:
     rows = "".join(
         f"<url><loc>https://www.example.co.id/read/2016/10/05/{i}/judul-berita-{i}</loc>"
@@ -233,6 +247,8 @@ def bench_billion_laughs() -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--fixtures", type=Path, default=ROOT / "tests" / "fixtures" / "discover")
+    ap.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench",
+                    help="benchmark sets for the article-URL recall check (skipped when absent)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sitemap-size", type=int, default=50_000)
     ap.add_argument("--json", action="store_true")
@@ -243,6 +259,7 @@ def main() -> None:
     result = {
         "url_keys": bench_keys(articles, args.runs),
         "article_url_classification": bench_classify(args.fixtures),
+        "article_page_url_recall": bench_article_recall(args.bench),
         "sitemap": bench_sitemap(args.sitemap_size, args.runs),
         "feeds": bench_feeds(args.fixtures),
         "billion_laughs": bench_billion_laughs(),

@@ -66,6 +66,23 @@ def test_extract_links_same_site_only_and_deduplicated() -> None:
         ("https://www.example.com/author/budi-santoso-wartawan-senior", False),
         ("https://www.example.com/uploads/2016/10/05/foto-banjir-di-jakarta.jpg", False),
         ("ftp://www.example.com/2016/10/05/a", False),
+        ("https://apnews.com/article/4f5e6a7b8c9d0e1f2a3b4c5d6e7f8a9b", True),
+        ("https://example.org/news/3f2504e0-4f89-11d3-9a0c-0305e82c3301", True),
+        ("https://example.org/nasional/banjir-jakarta.html", True),
+        ("https://example.org/nasional/index.html", False),
+        ("https://example.org/tentang.html", False),
+        ("https://example.org/about.html", False),
+        ("https://example.org/kategori/banjir-jakarta.html", False),
+        ("https://example.org/berita/d3adbeefcafeb4be", True),
+        ("https://winfuture.de/news,142489.html", True),
+        ("https://www.asahi.com/articles/AST1F4445T1FUTIL02SM.html", True),
+        ("https://www.bbc.com/news/articles/clymn8zyrp9o", True),
+        ("https://www.thespacereview.com/article/3834/1", True),
+        ("https://example.org/nasional/2024", False),
+        ("https://example.org/news/covid19", False),
+        ("https://properti.example.com/galleri360", False),
+        ("https://example.org/berita/deadbeefcafebabe", False),  # letters only: a word, not an id
+        ("https://example.org/news/abcdefabcdefabcdef", False),
     ],
 )
 def test_generic_article_heuristics(url: str, expected: bool) -> None:

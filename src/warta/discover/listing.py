@@ -36,6 +36,7 @@ class Vocabulary:
     asset_extensions: tuple[str, ...]
     next_page_words: frozenset[str]
     page_params: frozenset[str]
+    article_segments: frozenset[str]
 
 
 def _load_vocabulary() -> Vocabulary:
@@ -46,12 +47,18 @@ def _load_vocabulary() -> Vocabulary:
         asset_extensions=tuple(data["asset_extensions"]),
         next_page_words=frozenset(data["next_page_words"]),
         page_params=frozenset(data["page_params"]),
+        article_segments=frozenset(data["article_segments"]),
     )
 
 
 VOCABULARY: Vocabulary = _load_vocabulary()
 
-_NUMERIC_ID = re.compile(r"(?:^|[-_])(?:[a-z]{0,3}-)?\d{5,}(?:[-_.,]|$)|^[a-z]-\d{4,}$|^\d{5,}")
+_NUMERIC_ID = re.compile(r"(?:^|[-_,])(?:[a-z]{0,3}-)?\d{5,}(?:[-_.,]|$)|^[a-z]-\d{4,}$|^\d{5,}")
+_ALNUM_ID = re.compile(r"^[a-z0-9]{10,}$")
+_LETTER_DIGIT_SWITCH = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+_SHORT_ID = re.compile(r"^\d{3,}$")
+_HEX_ID = re.compile(r"(?=[0-9a-f-]*\d)(?=[0-9a-f-]*[a-f])[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])^[0-9a-f]{16,}$")
+_PAGE_EXTENSIONS: tuple[str, ...] = (".html", ".htm", ".shtml", ".php", ".asp", ".aspx")
 _SLUG_WORD = re.compile(r"[a-z0-9]+", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 
@@ -83,17 +90,37 @@ def _generic_article_url(url: str) -> bool:
         return False
     if segments[-1].endswith(VOCABULARY.asset_extensions):
         return False
-    if any(s in VOCABULARY.non_article_segments for s in segments):
+    last = _stem(segments[-1])
+    if any(s in VOCABULARY.non_article_segments for s in (*segments, last)) or last in ("index", "default"):
         return False
     if date_from_url(url) is not None and len(segments) >= 2:
         return True
-    return any(_NUMERIC_ID.search(s) for s in segments) or _long_slug(segments[-1])
+    if any(_NUMERIC_ID.search(s) or _HEX_ID.search(s) or _alnum_id(_stem(s)) for s in segments):
+        return True
+    if any(a in VOCABULARY.article_segments and _SHORT_ID.match(b) for a, b in zip(segments, segments[1:], strict=False)):
+        return True
+    return _long_slug(last) or (last != segments[-1] and len(segments) >= 2 and _slug_words(last) >= 2)
 
 
-def _long_slug(segment: str) -> bool:
-    stem = segment.rsplit(".", 1)[0] if segment.endswith((".html", ".htm", ".php")) else segment
-    words = _SLUG_WORD.findall(stem)
-    return len(words) >= 4 and len(stem) >= 20 and "-" in stem
+def _alnum_id(segment: str) -> bool:
+    """A generated id such as ``clymn8zyrp9o``: letters and digits alternating at least 3 times."""
+    return bool(_ALNUM_ID.match(segment)) and len(_LETTER_DIGIT_SWITCH.findall(segment)) >= 3
+
+
+def _stem(segment: str) -> str:
+    """A path segment without a web-page extension (``berita-banjir.html`` -> ``berita-banjir``)."""
+    for extension in _PAGE_EXTENSIONS:
+        if segment.endswith(extension) and len(segment) > len(extension):
+            return segment[: -len(extension)]
+    return segment
+
+
+def _slug_words(stem: str) -> int:
+    return len(_SLUG_WORD.findall(stem)) if "-" in stem or "_" in stem else 1
+
+
+def _long_slug(stem: str) -> bool:
+    return _slug_words(stem) >= 4 and len(stem) >= 20
 
 
 def _parse_html(html: bytes) -> Any:
