@@ -5,7 +5,7 @@
 Serves N article pages (copies of the bundled recorded pages) with sitemaps and RSS on 127.0.0.1,
 crawls them with --delay 0 into a fresh SQLite file, and reports articles/s. The peer in the same
 run is a naive sequential loop (httpx GET -> extract -> upsert, no robots, no frontier), the
-simplest thing that stores the same articles.
+simplest thing that stores the same captures and articles.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from warta.config import Settings
 from warta.demo.newssite import SiteArticle, news_site_pages, sample_articles
 from warta.demo.server import FixtureSite
 from warta.extract import extract
-from warta.model import Article
+from warta.model import Article, Capture
 from warta.pipeline.runner import Crawler, CrawlSpec
 from warta.store.sqlite import Store
 from warta.urls import url_key
@@ -64,9 +64,13 @@ def naive_run(site: RemoteSite, arts: list[SiteArticle]) -> float:
         started = time.perf_counter()
         for a in arts:
             url = site.url + a.path
-            result = extract(client.get(url).content, url)
+            resp = client.get(url)
+            key = url_key(url)
+            capture = Capture(url, url, resp.status_code, tuple(resp.headers.multi_items()), resp.content, "")
+            capture_id = store.add_capture(key, capture)  # like the crawler, keep the raw capture
+            result = extract(resp.content, url)
             if isinstance(result, Article):
-                store.upsert_article(url_key(url), result)
+                store.upsert_article(key, result, capture_id)
         return len(arts) / (time.perf_counter() - started)
 
 
@@ -115,7 +119,7 @@ def main() -> None:
         f"articles/s  runs {[round(x, 1) for x in ours]}"
     )
     print(
-        f"naive sequential GET+extract+upsert:                          median {statistics.median(peer):.1f} "
+        f"naive sequential GET+capture+extract+upsert:                   median {statistics.median(peer):.1f} "
         f"articles/s  runs {[round(x, 1) for x in peer]}"
     )
     print(

@@ -81,7 +81,9 @@ def variants(url: str) -> list[str]:
 def keyers() -> dict[str, Callable[[str], str]]:
     return {
         "warta url_key": url_key,
-        "courlan normalize_url(strict)": lambda u: courlan.normalize_url(u, strict=True, trailing_slash=False),
+        "courlan normalize_url(strict)": lambda u: courlan.normalize_url(
+            u, strict=True, trailing_slash=False
+        ),
         "courlan clean_url": lambda u: courlan.clean_url(u) or u,
     }
 
@@ -95,9 +97,16 @@ def bench_keys(articles: list[str], runs: int) -> list[dict[str, Any]]:
         keys = [key(g[0]) for g in groups]
         merged = len(keys) - len(set(keys))
         seconds = median_time(lambda key=key: [key(v) for v in flat], runs)
-        rows.append({"keyer": name, "articles": len(groups), "variants": len(flat),
-                     "all_variants_one_key_pct": round(100 * collapsed / len(groups), 1),
-                     "distinct_articles_merged": merged, "keys_per_s": round(len(flat) / seconds)})
+        rows.append(
+            {
+                "keyer": name,
+                "articles": len(groups),
+                "variants": len(flat),
+                "all_variants_one_key_pct": round(100 * collapsed / len(groups), 1),
+                "distinct_articles_merged": merged,
+                "keys_per_s": round(len(flat) / seconds),
+            }
+        )
     return rows
 
 
@@ -124,9 +133,16 @@ def bench_classify(fixtures: Path) -> list[dict[str, Any]]:
         fp = sum(1 for u, y in labelled if not y and classify(u))
         fn = sum(1 for u, y in labelled if y and not classify(u))
         precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-        rows.append({"classifier": name, "links": len(labelled), "articles": tp + fn,
-                     "precision": round(precision, 3), "recall": round(recall, 3),
-                     "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3)})
+        rows.append(
+            {
+                "classifier": name,
+                "links": len(labelled),
+                "articles": tp + fn,
+                "precision": round(precision, 3),
+                "recall": round(recall, 3),
+                "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
+            }
+        )
     return rows
 
 
@@ -171,13 +187,22 @@ def bench_sitemap(n: int, runs: int) -> list[dict[str, Any]]:
     body = news_sitemap(n)
     rows = []
     for name, fn in {
-        "warta parse_sitemap": lambda: len(parse_sitemap(body, "https://www.example.co.id/sitemap.xml").entries),
+        "warta parse_sitemap": lambda: len(
+            parse_sitemap(body, "https://www.example.co.id/sitemap.xml").entries
+        ),
         "trafilatura SitemapObject": lambda: trafilatura_sitemap_links(body),
     }.items():
         found = fn()
         seconds = median_time(fn, runs)
-        rows.append({"parser": name, "urls_in": n, "urls_out": found, "urls_per_s": round(n / seconds),
-                     "dates_kept": name.startswith("warta")})
+        rows.append(
+            {
+                "parser": name,
+                "urls_in": n,
+                "urls_out": found,
+                "urls_per_s": round(n / seconds),
+                "dates_kept": name.startswith("warta"),
+            }
+        )
     return rows
 
 
@@ -190,11 +215,16 @@ def bench_feeds(fixtures: Path) -> list[dict[str, Any]]:
         site_root = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
         params = traf_feeds.FeedParameters(site_root, domain, url)
         theirs = traf_feeds.extract_links(body.decode("utf-8", errors="replace"), params)
-        rows.append({"feed": name.split("__")[0], "warta_items": len(ours),
-                     "warta_on_site": sum(1 for e in ours if registered_domain(e.url) == domain),
-                     "warta_dated": sum(1 for e in ours if e.published),
-                     "trafilatura_items": len(theirs),
-                     "trafilatura_on_site": sum(1 for u in theirs if registered_domain(u) == domain)})
+        rows.append(
+            {
+                "feed": name.split("__")[0],
+                "warta_items": len(ours),
+                "warta_on_site": sum(1 for e in ours if registered_domain(e.url) == domain),
+                "warta_dated": sum(1 for e in ours if e.published),
+                "trafilatura_items": len(theirs),
+                "trafilatura_on_site": sum(1 for u in theirs if registered_domain(u) == domain),
+            }
+        )
     return rows
 
 
@@ -207,7 +237,11 @@ def bench_billion_laughs() -> dict[str, Any]:
         outcome = "parsed"
     except DiscoverError:
         outcome = "refused (DiscoverError)"
-    return {"input": "billion laughs sitemap", "warta": outcome, "seconds": round(time.perf_counter() - start, 4)}
+    return {
+        "input": "billion laughs sitemap",
+        "warta": outcome,
+        "seconds": round(time.perf_counter() - start, 4),
+    }
 
 
 def main() -> None:
@@ -219,7 +253,9 @@ def main() -> None:
     ap.add_argument("--sitemap-size", type=int, default=50_000)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    articles = sorted({u for n in LISTING_PAGES for u in (args.fixtures / "expected" / f"{n}.txt").read_text().split()})
+    articles = sorted(
+        {u for n in LISTING_PAGES for u in (args.fixtures / "expected" / f"{n}.txt").read_text().split()}
+    )
     result = {
         "url_keys": bench_keys(articles, args.runs),
         "article_url_classification": bench_classify(args.fixtures),

@@ -90,3 +90,42 @@ def test_sigkill_and_resume_stores_each_article_once(workdir: Path) -> None:
     hits = Counter(h.path for h in log if h.path != "/robots.txt")
     refetched = sum(n - 1 for n in hits.values())
     assert refetched <= len(KILLS)  # one connection per host: at most one request in flight per kill
+
+
+def test_one_process_per_job_and_the_lock_dies_with_its_holder(workdir: Path) -> None:
+    db = workdir / "l.db"
+    with FixtureSite() as site:
+        site.mount(news_site_pages(site.url, sample_articles()))
+        args = [
+            "crawl",
+            site.url + "/",
+            "--db",
+            str(db),
+            "--since",
+            SINCE,
+            "--until",
+            UNTIL,
+            "--delay",
+            "1",
+            "--quiet",
+        ]
+        first = subprocess.Popen(
+            warta_cmd(*args),
+            cwd=workdir,
+            env=warta_env(),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for(site, set(), 0)
+            second = run_warta(*args, cwd=workdir)
+            assert second.returncode != 0 and "another process" in second.stderr
+        finally:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+        third = run_warta(
+            *args[:-3], "--delay", "0", "--quiet", cwd=workdir
+        )  # same job (delay is not part of it)
+        assert third.returncode == 0, third.stderr
+    assert len(export_jsonl(db, workdir)) == 6

@@ -8,10 +8,12 @@ date known before fetching is in the frontier before an article is chosen for fe
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from warta.config import Settings
 from warta.errors import (
     BlockedError,
     BodyTooLarge,
+    ConfigError,
     DiscoverError,
     FetchError,
     RobotsDisallowed,
@@ -132,13 +135,18 @@ class Crawler:
         extra = [Path(p) for p in self.settings.recipe_dirs.split(os.pathsep) if p]
         scope = disc.Scope(spec.sites, window, load_recipes(extra))
         job, existed = self.frontier.job(spec.mode, spec.sites, spec.since, spec.until)
+        with job_lock(self.store.path, job.id):
+            return await self._run_job(spec, scope, job, existed, command)
+
+    async def _run_job(
+        self, spec: CrawlSpec, scope: disc.Scope, job: Job, existed: bool, command: str
+    ) -> CrawlReport:
         if not existed:
             self.frontier.add(job.id, disc.seeds(scope))
-        elif job.status == "finished" or spec.mode == "watch":
-            self.frontier.recover(job.id)
-            self.frontier.requeue(job.id, disc.DISCOVERY_KINDS, entry_points_only=spec.mode == "watch")
         else:
             self.frontier.recover(job.id)
+            if job.status == "finished" or spec.mode == "watch":
+                self.frontier.requeue(job.id, disc.DISCOVERY_KINDS, entry_points_only=spec.mode == "watch")
         self.frontier.set_job_status(job.id, "running")
         run_id = self.frontier.start_run(job.id, command)
         work = _Run(self, job, run_id, scope)
@@ -153,15 +161,28 @@ class Crawler:
         finally:
             self.frontier.finish_run(run_id, status, work.requests, work.stored)
         self.frontier.set_job_status(job.id, "finished")
+        outcomes = tuple(self.frontier.outcome_counts(job_id=job.id))
         return CrawlReport(
-            job.id,
-            run_id,
-            existed,
-            work.requests,
-            work.stored,
-            time.monotonic() - started,
-            tuple(self.frontier.outcome_counts(job_id=job.id)),
+            job.id, run_id, existed, work.requests, work.stored, time.monotonic() - started, outcomes
         )
+
+
+@contextmanager
+def job_lock(db: Path, job_id: int) -> Iterator[None]:
+    """One process per job: a second ``warta crawl`` of the same command waits for nobody, it
+    stops with a clear error (the OS drops the lock when its holder dies, even by kill -9)."""
+    path = db.with_name(f"{db.name}.job{job_id}.lock")
+    with open(path, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ConfigError(
+                f"job {job_id} is being crawled by another process (lock {path})", path=str(path)
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 class _Run:
