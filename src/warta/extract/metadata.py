@@ -1,12 +1,32 @@
-"""Metadata extraction: title, authors, dates, site, tags, ... (baseline; to be replaced)."""
+"""Metadata extraction: title, dates, people, site facts, tags, ... each with its provenance.
+
+Sources are read once per page (``<meta>`` tags, JSON-LD, one walk over the body) and combined by a
+fixed cascade per field: JSON-LD, then ``<meta>``, then the visible page (``dom``), then the article text
+(``text``: dateline, credit lines, signatures) and the URL. Nothing here is keyed to a site.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin
 
 from warta.extract.body import BodyResult
+from warta.extract.meta_dates import pick_dates
+from warta.extract.meta_dom import DomFacts, read_dom
+from warta.extract.meta_jsonld import JsonLd, read_jsonld
+from warta.extract.meta_people import People, pick_people
+from warta.extract.meta_site import (
+    guess_language,
+    normalise_language,
+    pick_lead,
+    pick_section,
+    pick_tags,
+    registered_domain,
+    site_names,
+)
+from warta.extract.meta_tags import HeadFacts, read_head
+from warta.extract.meta_title import choose_title
 from warta.model import Image
 
 
@@ -31,17 +51,110 @@ class Metadata:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
-def extract_metadata(tree: Any, url: str | None, body: BodyResult) -> Metadata:
-    def meta(prop: str) -> str | None:
-        found = tree.xpath("//meta[@property=$p or @name=$p]/@content", p=prop)
-        return str(found[0]).strip() if found else None
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    head: HeadFacts
+    ld: JsonLd
+    dom: DomFacts
+    body: BodyResult
+    url: str | None
 
-    title = meta("og:title") or (tree.findtext(".//title") or "").strip() or None
-    published = meta("article:published_time")
-    prov = {k: "meta" for k, v in (("title", title), ("published", published)) if v}
+
+def _images(src: _Sources) -> tuple[tuple[Image, ...], str | None]:
+    og = src.head.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+    caption = src.head.first("og:image:alt", "twitter:image:alt")
+    if src.ld.images and (src.ld.images[0].caption or not og):
+        return src.ld.images[:1], "jsonld"
+    if og:
+        return (Image(urljoin(src.url or "", og), caption),), "meta"
+    return (), None
+
+
+def _paywalled(src: _Sources) -> tuple[bool | None, str | None]:
+    if src.ld.free is not None:
+        return (not src.ld.free), "jsonld"
+    tier = (src.head.first("article:content_tier") or "").lower()
+    if tier in ("locked", "metered"):
+        return True, "meta"
+    if tier == "free":
+        return False, "meta"
+    return None, None
+
+
+def _canonical(src: _Sources) -> tuple[str | None, str | None]:
+    found = src.head.canonical or src.head.first("og:url")
+    if not found:
+        return None, None
+    return urljoin(src.url or "", found), "meta"
+
+
+def _language(src: _Sources) -> tuple[str | None, str | None]:
+    declared = (
+        src.head.html_lang
+        or src.head.first("og:locale", "content-language", "language", "dc.language")
+        or src.ld.language
+    )
+    code = normalise_language(declared)
+    if code:
+        return code, "meta"
+    guessed = guess_language(" ".join(b.text for b in src.body.blocks[:20]))
+    return guessed, ("text" if guessed else None)
+
+
+def extract_metadata(tree: Any, url: str | None, body: BodyResult) -> Metadata:
+    """Every metadata field of one parsed page, with ``provenance`` naming the strategy behind each."""
+    head = read_head(tree)
+    src = _Sources(head, read_jsonld(list(head.jsonld)), read_dom(tree), body, url)
+    prov: dict[str, str] = {}
+    domain = registered_domain(url)
+    site, site_source = site_names(head, src.ld, domain)
+    sites = [s for s in (site, src.ld.publisher, src.ld.site_name, head.first("application-name"), domain) if s]
+    sites += [domain.split(".")[0]] if domain else []
+    title = choose_title(
+        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites
+    )
+    people: People = pick_people(head, src.ld, src.dom, body, sites)
+    dates = pick_dates(head, src.ld, src.dom, url)
+    images, image_src = _images(src)
+    paywalled, pay_src = _paywalled(src)
+    canonical, canon_src = _canonical(src)
+    language, lang_src = _language(src)
+    section, section_src = pick_section(head, src.ld)
+    tags, tags_src = pick_tags(head, src.ld)
+    lead, lead_src = pick_lead(head, src.ld, body)
+    values: dict[str, tuple[object, str | None]] = {
+        "title": (title.title, title.source),
+        "site_name": (site, site_source),
+        "domain": (domain, "url"),
+        "canonical_url": (canonical, canon_src),
+        "language": (language, lang_src),
+        "images": (images, image_src),
+        "paywalled": (paywalled, pay_src),
+        "section": (section, section_src),
+        "tags": (tags, tags_src),
+        "lead": (lead, lead_src),
+        **people.provenance_items(),
+        **dates.provenance_items(),
+    }
+    for name, (value, source) in values.items():
+        if value not in (None, (), "") and source:
+            prov[name] = source
     return Metadata(
-        title=title,
-        published=published,
-        domain=urlsplit(url).hostname if url else None,
+        title=title.title,
+        lead=lead,
+        authors=people.authors,
+        editors=people.editors,
+        source_agencies=people.agencies,
+        dateline=people.dateline,
+        published=dates.published,
+        modified=dates.modified,
+        site_name=site,
+        domain=domain,
+        canonical_url=canonical,
+        language=language,
+        section=section,
+        tags=tags,
+        images=images,
+        paywalled=paywalled,
         provenance=prov,
     )

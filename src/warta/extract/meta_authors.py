@@ -1,0 +1,135 @@
+"""Author-name cleaning and splitting, and labelled credit lines (``Penulis: X``, ``Editor: Y``).
+
+Vocabulary (byline words per language, name joiners, agency names) comes from ``warta/lang/*.toml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from warta import lang
+
+CREDIT_LANGS = ("id", "en", "de", "nl", "fr", "es", "it", "pt", "sv", "no", "da")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org|html?)(?:/|$)", re.IGNORECASE)
+_PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+_DASH_TAIL = re.compile(r"\s+[-–—|]\s+.*$")
+_TRIM = " \t\r\n,;:|-–—/.*•·"
+
+
+@dataclass(frozen=True, slots=True)
+class CreditVocab:
+    """Byline words: ``role`` maps each lower-cased label word to ``author``/``editor``/``source``/``photo``."""
+
+    role: dict[str, str]
+    joiners: tuple[str, ...]
+    agencies: dict[str, str]  # lower-cased alias -> name as credited
+    label_re: re.Pattern[str]
+    prefix_re: re.Pattern[str]
+    joiner_re: re.Pattern[str]
+    first_word_re: re.Pattern[str]  # cheap pre-check: the text starts with a byline word
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@functools.cache
+def vocab() -> CreditVocab:
+    role: dict[str, str] = {}
+    joiners: list[str] = []
+    agencies: dict[str, str] = {}
+    for code in CREDIT_LANGS:
+        data = lang.load(code)
+        for kind, words in data.get("bylines", {}).items():
+            if kind in ("author", "editor", "source", "photo"):
+                role.update({w.lower(): kind for w in words})
+        joiners += data.get("names", {}).get("joiners", [])
+        for name, aliases in data.get("agencies", {}).items():
+            agencies.update({a.lower(): name for a in [name, *aliases]})
+    labels = _alternation(role)
+    return CreditVocab(
+        role=role,
+        joiners=tuple(joiners),
+        agencies=agencies,
+        label_re=re.compile(rf"^\s*(?P<label>{labels})\s*(?::|\s-\s|=)\s*(?P<value>.+)$", re.IGNORECASE),
+        prefix_re=re.compile(rf"^\s*(?:{_alternation(w for w, k in role.items() if k == 'author')})\s*[:\s]\s*", re.I),
+        joiner_re=re.compile(rf"\s*(?:[,;&/+]|\s(?:{_alternation(joiners)})\s)\s*", re.IGNORECASE),
+        first_word_re=re.compile(rf"(?:{labels})\b", re.IGNORECASE),
+    )
+
+
+def agency_name(text: str) -> str | None:
+    """The wire service ``text`` names (``Antara News`` -> ``ANTARA``), or None."""
+    key = " ".join(text.split()).strip(_TRIM).lower()
+    return vocab().agencies.get(key)
+
+
+def looks_like_name(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 6 or len(text) > 60:
+        return False
+    if _URLISH.search(text) or any(ch.isdigit() for ch in text):
+        return False
+    return any(ch.isalpha() for ch in text)
+
+
+def clean_name(raw: str) -> str | None:
+    """Strip ``By``/``Oleh``, roles, emails, handles and parenthesised notes; None when no name is left."""
+    text = " ".join(raw.split())
+    text = _EMAIL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _PARENS.sub(" ", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = vocab().prefix_re.sub("", text).strip(_TRIM)
+    text = " ".join(text.split())
+    return text if looks_like_name(text) else None
+
+
+def split_names(raw: str) -> list[str]:
+    """``A dan B``, ``A and B``, ``A, B`` -> cleaned names, in order, without repeats."""
+    text = _DASH_TAIL.sub("", " ".join(raw.split()))
+    text = vocab().prefix_re.sub("", text)
+    names: list[str] = []
+    for part in vocab().joiner_re.split(text):
+        name = clean_name(part)
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    role: str  # author / editor / source / photo
+    value: str
+
+
+def read_credit(line: str) -> Credit | None:
+    """A labelled credit line such as ``Pewarta: A dan B`` or ``Editor: C`` (None when not one)."""
+    if len(line) > 200:
+        return None
+    match = vocab().label_re.match(" ".join(line.split()))
+    if not match:
+        return None
+    role = vocab().role.get(match["label"].lower())
+    return Credit(role, match["value"].strip()) if role else None
+
+
+def credits_in(lines: Sequence[str]) -> dict[str, list[str]]:
+    """Names per role from labelled lines; a line may hold several labels (``Penulis: A | Editor: B``)."""
+    found: dict[str, list[str]] = {}
+    for line in lines:
+        for piece in re.split(r"\s+[|•·]\s+|\s{2,}|\n", line):
+            credit = read_credit(piece)
+            if credit is None:
+                continue
+            values = [credit.value] if credit.role == "source" else split_names(credit.value)
+            bucket = found.setdefault(credit.role, [])
+            bucket.extend(v for v in values if v not in bucket)
+    return found

@@ -1,0 +1,119 @@
+"""Metadata read from the visible page: byline elements, labelled credit lines, dates near the headline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from lxml import etree
+
+from warta.dates import ParsedDate, find_dates
+from warta.extract.meta_authors import read_credit, vocab
+
+
+@dataclass(frozen=True, slots=True)
+class DomFacts:
+    """What the visible page says: h1 texts, byline texts, credit lines (document order), date texts."""
+
+    h1s: tuple[str, ...]
+    bylines: tuple[str, ...]
+    credits: tuple[tuple[str, str], ...]  # (role, value)
+    date_texts: tuple[str, ...]
+
+
+def _text(el: Any) -> str:
+    return " ".join(cast(str, el.text_content()).split())
+
+
+def _attrs(el: Any) -> str:
+    get = el.get
+    return f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''}"
+
+
+_MAX_TEXTS = 6000  # text nodes looked at for credit lines
+
+
+_BYLINE_WORDS = ("author", "byline", "by-line", "penulis", "reporter", "writer", "journalist", "contributor", "creator")
+_DATE_WORDS = ("date", "time", "tanggal", "waktu", "publish", "posted", "schedule")
+_SKIP_WORDS = ("avatar", "image", "img", "photo", "bio", "desc", "about", "social", "share", "follow", "more", "list", "box", "related")
+_HINTED_XPATH = etree.XPath("//body//*[@class or @id or @itemprop or @rel or self::time]")
+_TEXT_XPATH = etree.XPath("//body//text()[not(parent::script or parent::style or parent::option)]")
+
+
+def _label_credit(el: Any, text: str) -> tuple[str, str] | None:
+    """``<li>Editor</li><li>Name</li>``: a bare role label followed by the name."""
+    label = text.rstrip(": ").lower()
+    role = vocab().role.get(label)
+    if role is None:
+        return None
+    following = el.xpath("following::text()[normalize-space()][1]")
+    if not following:
+        return None
+    value = " ".join(str(following[0]).split())
+    return (role, value) if 0 < len(value) <= 80 else None
+
+
+def _credits(tree: Any) -> list[tuple[str, str]]:
+    credits: list[tuple[str, str]] = []
+    first_word = vocab().first_word_re
+    for node in cast(list[Any], _TEXT_XPATH(tree))[:_MAX_TEXTS]:
+        raw = node.lstrip()
+        if not raw or len(raw) > 300 or not raw[0].isalpha() or not first_word.match(raw):
+            continue
+        own = " ".join(raw.split())
+        parent = node.getparent()
+        if parent is None:
+            continue
+        full = _text(parent) if node.is_text else own
+        credit = read_credit(full) if len(full) <= 200 else read_credit(own)
+        if credit:
+            credits.append((credit.role, credit.value))
+        elif len(own) <= 20:
+            labelled = _label_credit(parent, own)
+            if labelled:
+                credits.append(labelled)
+    return credits
+
+
+def _date_text(el: Any) -> str | None:
+    stamp = el.get("datetime") if el.tag == "time" else None
+    text = str(stamp) if stamp else _text(el)
+    return text if 6 <= len(text) <= 120 else None
+
+
+def _hinted(tree: Any) -> tuple[list[str], list[str]]:
+    """Byline texts and date texts of elements whose class/id/itemprop/rel says what they hold."""
+    bylines: list[str] = []
+    dates: list[str] = []
+    for el in cast(list[Any], _HINTED_XPATH(tree)):
+        if el.tag in ("script", "style", "img", "meta", "option", "noscript"):
+            continue
+        attrs = _attrs(el).lower()
+        is_byline = any(w in attrs for w in _BYLINE_WORDS)
+        if el.tag == "time" or (not is_byline and any(w in attrs for w in _DATE_WORDS)):
+            if len(dates) < 60:
+                found = _date_text(el)
+                dates.extend([found] if found else [])
+        elif is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS):
+            text = _text(el)
+            if 0 < len(text) <= 150:
+                bylines.append(text)
+    return bylines, dates
+
+
+def read_dom(tree: Any) -> DomFacts:
+    """Headlines, byline elements, credit lines and short date-ish texts of the page body."""
+    h1s = [_text(h) for h in tree.iter("h1")]
+    bylines, dates = _hinted(tree)
+    return DomFacts(tuple(h1s), tuple(bylines), tuple(_credits(tree)), tuple(dates))
+
+
+def first_dated(texts: tuple[str, ...]) -> ParsedDate | None:
+    """The first date in ``texts`` that has a time, else the first date at all."""
+    first: ParsedDate | None = None
+    for text in texts:
+        for found in find_dates(text):
+            if found.has_time:
+                return found
+            first = first or found
+    return first

@@ -1,0 +1,140 @@
+"""People and credits: authors, editors, wire agencies and the dateline city.
+
+Authors cascade: JSON-LD persons, labelled credit lines (``Penulis:``, ``Pewarta:``), byline elements,
+``<meta name=author>``, a closing signature; an organisation or the site itself is used only when
+nothing names a person (the bench convention: an agency byline counts as the author).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from warta.extract.body import BodyResult
+from warta.extract.meta_authors import agency_name, credits_in, read_credit, split_names
+from warta.extract.meta_dom import DomFacts
+from warta.extract.meta_jsonld import JsonLd
+from warta.extract.meta_tags import HeadFacts
+from warta.extract.meta_text import find_dateline, signature, wires_in
+
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author")
+_URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)/", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    authors: tuple[str, ...] = ()
+    authors_source: str | None = None
+    editors: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    agencies_source: str | None = None
+    dateline: str | None = None
+
+    def provenance_items(self) -> dict[str, tuple[object, str | None]]:
+        return {
+            "authors": (self.authors, self.authors_source),
+            "editors": (self.editors, "text"),
+            "source_agencies": (self.agencies, self.agencies_source),
+            "dateline": (self.dateline, "text"),
+        }
+
+
+def _site_like(name: str, sites: Sequence[str]) -> bool:
+    key = re.sub(r"\W+", "", name.casefold())
+    for site in sites:
+        other = re.sub(r"\W+", "", site.casefold())
+        if len(other) >= 3 and key and (key == other or other in key or key in other):
+            return True
+    return False
+
+
+def _names(values: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for value in values:
+        for name in split_names(value):
+            if name.casefold() not in {f.casefold() for f in found}:
+                found.append(name)
+    return found
+
+
+def _jsonld_authors(ld: JsonLd) -> tuple[list[str], list[str]]:
+    persons = _names([p.name for p in ld.authors if p.kind == "person"])
+    orgs = [p.name for p in ld.authors if p.kind != "person"]
+    return persons, orgs
+
+
+def _byline_authors(dom: DomFacts, sites: Sequence[str]) -> list[str]:
+    for text in dom.bylines:
+        credit = read_credit(text)
+        if credit is not None and credit.role != "author":
+            continue
+        names = [n for n in split_names(text) if not _site_like(n, sites)]
+        if names:
+            return names
+    return []
+
+
+def _meta_authors(head: HeadFacts) -> list[str]:
+    values = [v for v in head.all(*AUTHOR_META) if not _URLISH.search(v)]
+    return _names(values[:3])
+
+
+def _authors(
+    head: HeadFacts, ld: JsonLd, dom: DomFacts, credits: dict[str, list[str]], sites: Sequence[str]
+) -> tuple[list[str], str | None]:
+    persons, orgs = _jsonld_authors(ld)
+    persons = [p for p in persons if not _site_like(p, sites)]
+    if persons:
+        return persons, "jsonld"
+    if credits.get("author"):
+        return credits["author"], "text"
+    bylines = _byline_authors(dom, sites)
+    if bylines:
+        return bylines, "dom"
+    meta = _meta_authors(head)
+    real = [m for m in meta if not _site_like(m, sites)]
+    if real:
+        return real, "meta"
+    if orgs:
+        return orgs, "jsonld"
+    return (meta, "meta") if meta else ([], None)
+
+
+def _agencies(
+    credits: dict[str, list[str]], dateline_wires: tuple[str, ...], closing: str | None
+) -> tuple[list[str], str | None]:
+    found: list[str] = list(dateline_wires)
+    for value in credits.get("source", []):
+        found += [w for w in wires_in(value) if agency_name(w) or w.isupper()]
+    if closing and agency_name(closing):
+        found.append(agency_name(closing) or closing)
+    unique = list(dict.fromkeys(found))
+    return unique, ("text" if unique else None)
+
+
+def pick_people(
+    head: HeadFacts, ld: JsonLd, dom: DomFacts, body: BodyResult, sites: Sequence[str]
+) -> People:
+    credits = credits_in(list(body.furniture))
+    for role, value in dom.credits:
+        names = [value] if role == "source" else split_names(value)
+        bucket = credits.setdefault(role, [])
+        bucket.extend(n for n in names if n not in bucket)
+    first = body.blocks[0].text if body.blocks else ""
+    dateline = find_dateline(first, sites) if first else None
+    tail = [*(b.text for b in body.blocks[-2:]), *body.furniture[-3:]]
+    closing = signature(tail)
+    authors, source = _authors(head, ld, dom, credits, sites)
+    if not authors and closing and not agency_name(closing):
+        authors, source = [closing], "text"
+    agencies, agency_src = _agencies(credits, dateline.wires if dateline else (), closing)
+    editors = [e for e in credits.get("editor", []) if not _site_like(e, sites)]
+    return People(
+        authors=tuple(authors),
+        authors_source=source,
+        editors=tuple(editors),
+        agencies=tuple(agencies),
+        agencies_source=agency_src,
+        dateline=dateline.city if dateline else None,
+    )

@@ -1,0 +1,99 @@
+"""The headline as displayed: agree the ``<h1>`` with og:title / JSON-LD / ``<title>``, strip site suffixes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# separators between a headline and a site name / section in <title> and og:title
+_SEPARATOR = re.compile(r"\s+[|\-–—:·•»/~]{1,2}\s+|\s*[|ㅣ｜]\s*|\s+::\s+")
+_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleChoice:
+    title: str | None
+    source: str  # jsonld / meta / dom
+
+
+def _norm(text: str) -> str:
+    return _ALNUM.sub("", text.casefold())
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _is_site(segment: str, sites: Sequence[str]) -> bool:
+    seg = _norm(segment)
+    if not seg:
+        return True
+    for site in sites:
+        name = _norm(site)
+        if len(name) < 3:
+            continue
+        if seg == name or (len(seg) >= 3 and (name in seg or seg in name)):
+            return True
+    return False
+
+
+def strip_site(title: str, sites: Sequence[str]) -> str:
+    """Drop leading/trailing segments that name the site (``... - Kompas.com``, ``Tempo | ...``)."""
+    parts = _SEPARATOR.split(title)
+    seps = _SEPARATOR.findall(title)
+    if len(parts) < 2:
+        return title.strip()
+    start, end = 0, len(parts)
+    while end - start > 1 and _is_site(parts[end - 1], sites):
+        end -= 1
+    while end - start > 1 and _is_site(parts[start], sites):
+        start += 1
+    if (start, end) == (0, len(parts)):
+        return title.strip()
+    kept = parts[start]
+    for index in range(start + 1, end):
+        kept += seps[index - 1] + parts[index]
+    return kept.strip()
+
+
+def _matches(h1: str, candidates: Iterable[str]) -> bool:
+    folded = _fold(h1)
+    norm = _norm(h1)
+    for cand in candidates:
+        if _fold(cand) == folded or (norm and _norm(cand) == norm):
+            return True
+    return False
+
+
+def _prefix_of(h1: str, candidates: Iterable[str]) -> bool:
+    norm = _norm(h1)
+    if len(norm) < 10:
+        return False
+    return any(_norm(c).startswith(norm) or _norm(c).endswith(norm) for c in candidates)
+
+
+def choose_title(
+    jsonld: str | None,
+    og: str | None,
+    twitter: str | None,
+    html_title: str | None,
+    h1s: Sequence[str],
+    sites: Sequence[str],
+) -> TitleChoice:
+    """Prefer the displayed ``<h1>`` when metadata confirms it; else the cleanest metadata headline."""
+    metas = [t for t in (jsonld, og, twitter) if t]
+    stripped = [strip_site(t, sites) for t in (*metas, html_title) if t]
+    headings = [h for h in h1s if 0 < len(h) <= 400]
+    for h1 in headings:
+        if _matches(h1, [*metas, *stripped]):
+            return TitleChoice(h1, "dom")
+    for h1 in headings:
+        if _prefix_of(h1, stripped):
+            return TitleChoice(h1, "dom")
+    if jsonld:
+        return TitleChoice(strip_site(jsonld, sites), "jsonld")
+    for value in (og, twitter, html_title):
+        if value:
+            return TitleChoice(strip_site(value, sites), "meta")
+    return TitleChoice(headings[0] if headings else None, "dom")
