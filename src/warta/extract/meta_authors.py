@@ -29,7 +29,8 @@ class CreditVocab:
     joiners: tuple[str, ...]
     agencies: dict[str, str]  # lower-cased alias -> name as credited
     label_re: re.Pattern[str]
-    prefix_re: re.Pattern[str]
+    prefix_re: re.Pattern[str]  # a byline's leading role word ("Oleh", "By", "Penulis:")
+    by_words: frozenset[str]  # words that introduce names without a colon ("oleh", "by", "von")
     joiner_re: re.Pattern[str]
     first_word_re: re.Pattern[str]  # cheap pre-check: the text starts with a byline word
 
@@ -42,6 +43,7 @@ def _alternation(words: Iterable[str]) -> str:
 def vocab() -> CreditVocab:
     role: dict[str, str] = {}
     joiners: list[str] = []
+    by_words: set[str] = set()
     agencies: dict[str, str] = {}
     for code in CREDIT_LANGS:
         data = lang.load(code)
@@ -49,11 +51,13 @@ def vocab() -> CreditVocab:
             if kind in ("author", "editor", "source", "photo"):
                 role.update({w.lower(): kind for w in words})
         joiners += data.get("names", {}).get("joiners", [])
+        by_words.update(w.lower() for w in data.get("bylines", {}).get("by", []))
         for name, aliases in data.get("agencies", {}).items():
             agencies.update({a.lower(): name for a in [name, *aliases]})
     labels = _alternation(role)
     return CreditVocab(
         role=role,
+        by_words=frozenset(by_words),
         joiners=tuple(joiners),
         agencies=agencies,
         label_re=re.compile(rf"^\s*(?P<label>{labels})\s*(?::|\s-\s|=)\s*(?P<value>.+)$", re.IGNORECASE),
@@ -110,15 +114,28 @@ class Credit:
     value: str
 
 
-def read_credit(line: str) -> Credit | None:
+def read_credit(line: str, *, labelled_only: bool = False) -> Credit | None:
     """A labelled credit line such as ``Pewarta: A dan B`` or ``Editor: C`` (None when not one)."""
     if len(line) > 200:
         return None
-    match = vocab().label_re.match(" ".join(line.split()))
+    text = " ".join(line.split())
+    match = vocab().label_re.match(text)
     if not match:
-        return None
+        return None if labelled_only else _unlabelled_byline(text)
     role = vocab().role.get(match["label"].lower())
     return Credit(role, match["value"].strip()) if role else None
+
+
+def _unlabelled_byline(text: str) -> Credit | None:
+    """``Oleh Desca Lidya Natalia`` / ``By Jane Doe and John Roe``: a by-word, then capitalised names only."""
+    prefix = vocab().prefix_re.match(text)
+    if not prefix or prefix.group(0).strip().lower() not in vocab().by_words:
+        return None
+    rest = text[prefix.end():]
+    words = [w for w in re.split(r"[\s,&]+", rest) if w and w.lower() not in vocab().joiners]
+    if not words or len(words) > 8 or not all(w[0].isupper() for w in words):
+        return None
+    return Credit("author", rest)
 
 
 def credits_in(lines: Sequence[str]) -> dict[str, list[str]]:

@@ -44,7 +44,7 @@ def _label_credit(el: Any, text: str) -> tuple[str, str] | None:
     """``<li>Editor</li><li>Name</li>``: a bare role label followed by the name."""
     label = text.rstrip(": ").lower()
     role = vocab().role.get(label)
-    if role is None:
+    if role is None or label in vocab().by_words:
         return None
     following = el.xpath("following::text()[normalize-space()][1]")
     if not following:
@@ -65,7 +65,7 @@ def _credits(tree: Any) -> list[tuple[str, str]]:
         if parent is None:
             continue
         full = _text(parent) if node.is_text else own
-        credit = read_credit(full) if len(full) <= 200 else read_credit(own)
+        credit = read_credit(full if len(full) <= 200 else own, labelled_only=True)
         if credit:
             credits.append((credit.role, credit.value))
         elif len(own) <= 20:

@@ -85,10 +85,13 @@ def _authors(
 ) -> tuple[list[str], str | None]:
     persons, orgs = _jsonld_authors(ld)
     persons = [p for p in persons if not _site_like(p, sites)]
-    if persons:
+    editors = {e.casefold() for e in credits.get("editor", [])}
+    if persons and not (editors and all(p.casefold() in editors for p in persons)):
         return persons, "jsonld"
     if credits.get("author"):
         return credits["author"], "text"
+    if orgs and not persons:
+        return orgs, "jsonld"
     bylines = _byline_authors(dom, sites)
     if bylines:
         return bylines, "dom"
@@ -96,8 +99,8 @@ def _authors(
     real = [m for m in meta if not _site_like(m, sites)]
     if real:
         return real, "meta"
-    if orgs:
-        return orgs, "jsonld"
+    if persons:
+        return persons, "jsonld"
     return (meta, "meta") if meta else ([], None)
 
 

@@ -32,6 +32,7 @@ _SHAPES = (
     re.compile(rf"^{_CITY}{_REGION}\s+(?:--|[-–—])\s+"),
 )
 _SIGNATURE = re.compile(r"^[\W\d_]*(?P<sig>[^\W\d_][^\W\d_'’.\s-]*(?:[\s.'’-]+[^\W\d_]+){0,3})[\W\d_]*$")
+_TAIL_SIGNATURE = re.compile(r"[.!?\"”’)]\s+(?P<sig>[A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,3})\s*$")
 _TRAILER = re.compile(r"\(\s*[a-z0-9]{2,6}(?:\s*/\s*[a-z0-9]{2,6})+\s*\)\s*$", re.IGNORECASE)
 
 
@@ -80,6 +81,9 @@ def signature(lines: Sequence[str]) -> str | None:
     """A closing signature line (``DINI TEJA``, ``ANTARA``): all capitals, one to four words."""
     for line in reversed(lines[-3:]):
         text = _TRAILER.sub("", " ".join(line.split())).strip()
+        tail = _TAIL_SIGNATURE.search(text[-60:])
+        if tail and len(tail["sig"]) >= 4:
+            return tail["sig"]
         if not text or len(text) > 40:
             continue
         match = _SIGNATURE.match(text)
