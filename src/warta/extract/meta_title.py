@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 # separators between a headline and a site name / section in <title> and og:title
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»/~]{1,2}\s+|\s*[|ㅣ｜]\s*|\s+::\s+")
+_SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}?)\s*:\s+")
 _ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -40,6 +41,9 @@ def _is_site(segment: str, sites: Sequence[str]) -> bool:
 
 def strip_site(title: str, sites: Sequence[str]) -> str:
     """Drop leading/trailing segments that name the site (``... - Kompas.com``, ``Tempo | ...``)."""
+    lead = _SITE_PREFIX.match(title)
+    if lead and _is_site(lead["site"], sites):
+        title = title[lead.end():]
     parts = _SEPARATOR.split(title)
     seps = _SEPARATOR.findall(title)
     if len(parts) < 2:
@@ -70,7 +74,7 @@ def _prefix_of(h1: str, candidates: Iterable[str]) -> bool:
     norm = _norm(h1)
     if len(norm) < 10:
         return False
-    return any(_norm(c).startswith(norm) or _norm(c).endswith(norm) for c in candidates)
+    return any(_norm(c).startswith(norm) for c in candidates)
 
 
 def choose_title(
