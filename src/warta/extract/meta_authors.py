@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from warta import lang
 
 CREDIT_LANGS = ("id", "en", "de", "nl", "fr", "es", "it", "pt", "sv", "no", "da")
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_EMAIL = re.compile(r"[^\s()]+@[^\s()]+\.\w+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org|html?)(?:/|$)", re.IGNORECASE)
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
@@ -85,9 +85,9 @@ def looks_like_name(text: str) -> bool:
 def clean_name(raw: str) -> str | None:
     """Strip ``By``/``Oleh``, roles, emails, handles and parenthesised notes; None when no name is left."""
     text = " ".join(raw.split())
+    text = _PARENS.sub(" ", text)
     text = _EMAIL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
-    text = _PARENS.sub(" ", text)
     previous = None
     while previous != text:
         previous = text
