@@ -77,6 +77,18 @@ def _prefix_of(h1: str, candidates: Iterable[str]) -> bool:
     return any(_norm(c).startswith(norm) for c in candidates)
 
 
+def _with_punctuation(h1: str, metas: Sequence[tuple[str | None, str]], sites: Sequence[str]) -> TitleChoice:
+    """The confirmed ``<h1>``; its metadata twin when they differ only in punctuation or spacing, because
+    markup often drops the separator between a kicker and the headline (``Kicker<span>Headline``)."""
+    norm = _norm(h1)
+    for value, source in metas:
+        if value:
+            text = strip_site(value, sites)
+            if _norm(text) == norm:
+                return TitleChoice(text, source)
+    return TitleChoice(h1, "dom")
+
+
 def choose_title(
     jsonld: str | None,
     og: str | None,
@@ -91,7 +103,7 @@ def choose_title(
     headings = [h for h in h1s if 0 < len(h) <= 400]
     for h1 in headings:
         if _matches(h1, [*metas, *stripped]):
-            return TitleChoice(h1, "dom")
+            return _with_punctuation(h1, [(jsonld, "jsonld"), (og, "meta"), (twitter, "meta")], sites)
     for h1 in headings:
         if _prefix_of(h1, stripped):
             return TitleChoice(h1, "dom")
