@@ -97,7 +97,10 @@ def choose_title(
     h1s: Sequence[str],
     sites: Sequence[str],
 ) -> TitleChoice:
-    """Prefer the displayed ``<h1>`` when metadata confirms it; else the cleanest metadata headline."""
+    """The JSON-LD headline (the publisher's own structured statement of it) when there is one; else the
+    displayed ``<h1>`` when og:title / twitter:title / ``<title>`` confirm it; else the cleanest of those."""
+    if jsonld and not _is_site(jsonld, sites):
+        return TitleChoice(strip_site(jsonld, sites), "jsonld")
     metas = [t for t in (jsonld, og, twitter) if t]
     stripped = [strip_site(t, sites) for t in (*metas, html_title) if t]
     headings = [h for h in h1s if 0 < len(h) <= 400]
