@@ -93,6 +93,9 @@ def clean_name(raw: str) -> str | None:
         previous = text
         text = vocab().prefix_re.sub("", text).strip(_TRIM)
     text = " ".join(text.split())
+    words = text.lower().split()
+    if words and (words[-1] in vocab().by_words or words[-1] in vocab().role):
+        return None  # "Powered by", "Foto oleh"
     return text if looks_like_name(text) else None
 
 
@@ -118,7 +121,7 @@ def read_credit(line: str, *, labelled_only: bool = False) -> Credit | None:
     """A labelled credit line such as ``Pewarta: A dan B`` or ``Editor: C`` (None when not one)."""
     if len(line) > 200:
         return None
-    text = " ".join(line.split())
+    text = " ".join(line.split()).lstrip("([")
     match = vocab().label_re.match(text)
     if not match:
         return None if labelled_only else _unlabelled_byline(text)

@@ -83,8 +83,8 @@ def _meta_authors(head: HeadFacts) -> list[str]:
 def _authors(
     head: HeadFacts, ld: JsonLd, dom: DomFacts, credits: dict[str, list[str]], sites: Sequence[str]
 ) -> tuple[list[str], str | None]:
-    persons, orgs = _jsonld_authors(ld)
-    persons = [p for p in persons if not _site_like(p, sites)]
+    named, orgs = _jsonld_authors(ld)
+    persons = [p for p in named if not _site_like(p, sites)]
     editors = {e.casefold() for e in credits.get("editor", [])}
     if persons and not (editors and all(p.casefold() in editors for p in persons)):
         return persons, "jsonld"
@@ -92,15 +92,15 @@ def _authors(
         return credits["author"], "text"
     if orgs and not persons:
         return orgs, "jsonld"
-    bylines = _byline_authors(dom, sites)
-    if bylines:
-        return bylines, "dom"
     meta = _meta_authors(head)
     real = [m for m in meta if not _site_like(m, sites)]
     if real:
         return real, "meta"
-    if persons:
-        return persons, "jsonld"
+    bylines = _byline_authors(dom, sites)
+    if bylines:
+        return bylines, "dom"
+    if named:
+        return named, "jsonld"
     return (meta, "meta") if meta else ([], None)
 
 
