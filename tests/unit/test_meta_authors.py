@@ -29,3 +29,9 @@ def test_credit_lines() -> None:
 def test_credits_in_lines_with_several_labels() -> None:
     found = credits_in(["Penulis: Ana Lima | Editor: Budi Santoso", "Sumber: ANTARA"])
     assert found == {"author": ["Ana Lima"], "editor": ["Budi Santoso"], "source": ["ANTARA"]}
+
+
+def test_non_names_are_rejected() -> None:
+    assert split_names("Powered by") == []
+    assert read_credit("(Image: Getty Images/iStockphoto)") is not None  # a photo credit, not an author
+    assert read_credit("(Foto: ANTARA)").role == "photo"  # type: ignore[union-attr]

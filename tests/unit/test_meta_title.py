@@ -17,8 +17,23 @@ def test_strip_site_keeps_headline_dashes() -> None:
 
 
 def test_h1_confirmed_by_metadata_wins() -> None:
-    choice = choose_title(None, "Harga BBM Naik - Kompas.com", None, "Harga BBM Naik - Kompas.com", ["Kompas", "Harga BBM Naik"], SITES)
-    assert (choice.title, choice.source) == ("Harga BBM Naik", "dom")
+    choice = choose_title(None, "Lain Lagi", None, "Harga BBM Naik Lagi - Kompas.com", ["Kompas", "Harga BBM Naik Lagi"], SITES)
+    assert (choice.title, choice.source) == ("Harga BBM Naik Lagi", "dom")
+
+
+def test_h1_starting_the_metadata_title_wins() -> None:
+    choice = choose_title(None, "Harga BBM Naik Lagi Pekan Ini - Ekonomi", None, None, ["Harga BBM Naik Lagi"], SITES)
+    assert (choice.title, choice.source) == ("Harga BBM Naik Lagi", "dom")
+
+
+def test_metadata_twin_restores_kicker_punctuation() -> None:
+    choice = choose_title(None, "Ahrtal-Flut: Zwei Rücktritte", None, None, ["Ahrtal-FlutZwei Rücktritte"], SITES)
+    assert (choice.title, choice.source) == ("Ahrtal-Flut: Zwei Rücktritte", "meta")
+
+
+def test_jsonld_headline_comes_first() -> None:
+    choice = choose_title("Harga BBM naik lagi - Kompas.com", "Harga BBM Naik", None, None, ["Harga BBM Naik"], SITES)
+    assert (choice.title, choice.source) == ("Harga BBM naik lagi", "jsonld")
 
 
 def test_jsonld_headline_when_no_h1_matches() -> None:

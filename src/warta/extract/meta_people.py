@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from warta.extract.body import BodyResult
-from warta.extract.meta_authors import agency_name, credits_in, read_credit, split_names
+from warta.extract.meta_authors import agency_name, clean_name, credits_in, read_credit, split_names
 from warta.extract.meta_dom import DomFacts
 from warta.extract.meta_jsonld import JsonLd
 from warta.extract.meta_tags import HeadFacts
 from warta.extract.meta_text import find_dateline, signature, wires_in
 
 AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author")
+LAST_FIRST_META = ("citation_author", "dc.creator")  # bibliographic tags write "Last, First"
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)/", re.IGNORECASE)
 
 
@@ -76,8 +77,24 @@ def _byline_authors(dom: DomFacts, sites: Sequence[str]) -> list[str]:
 
 
 def _meta_authors(head: HeadFacts) -> list[str]:
-    values = [v for v in head.all(*AUTHOR_META) if not _URLISH.search(v)]
-    return _names(values[:3])
+    """``<meta name=author>`` and kin; several tags name one person each (``citation_author`` as ``Last, First``)."""
+    for key in AUTHOR_META:
+        values = [v for v in head.all(key) if not _URLISH.search(v) and "/" not in v and "(" not in v]
+        if len(values) > 1 or key in LAST_FIRST_META:
+            values = [_first_last(v) if key in LAST_FIRST_META else v for v in values]
+            found = [n for n in (clean_name(v) for v in values[:20]) if n]
+            if found:
+                return list(dict.fromkeys(found))
+        elif values:
+            names = _names(values)
+            if names:
+                return names
+    return []
+
+
+def _first_last(value: str) -> str:
+    last, _, first = value.partition(",")
+    return f"{first.strip()} {last.strip()}" if first.strip() else value
 
 
 def _authors(

@@ -34,7 +34,7 @@ def _is_site(segment: str, sites: Sequence[str]) -> bool:
         name = _norm(site)
         if len(name) < 3:
             continue
-        if seg == name or (len(seg) >= 3 and (name in seg or seg in name)):
+        if seg == name or (len(seg) >= 3 and seg in name) or (name in seg and len(seg) <= len(name) + 6):
             return True
     return False
 
@@ -99,7 +99,7 @@ def choose_title(
 ) -> TitleChoice:
     """The JSON-LD headline (the publisher's own structured statement of it) when there is one; else the
     displayed ``<h1>`` when og:title / twitter:title / ``<title>`` confirm it; else the cleanest of those."""
-    if jsonld and not _is_site(jsonld, sites):
+    if jsonld and _norm(jsonld) not in {_norm(site) for site in sites}:
         return TitleChoice(strip_site(jsonld, sites), "jsonld")
     metas = [t for t in (jsonld, og, twitter) if t]
     stripped = [strip_site(t, sites) for t in (*metas, html_title) if t]
