@@ -16,7 +16,7 @@ from warta.extract.meta_authors import agency_name, clean_name, credits_in, read
 from warta.extract.meta_dom import DomFacts
 from warta.extract.meta_jsonld import JsonLd
 from warta.extract.meta_tags import HeadFacts
-from warta.extract.meta_text import find_dateline, signature, wires_in
+from warta.extract.meta_text import Dateline, find_dateline, signature, wires_in
 
 AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author")
 LAST_FIRST_META = ("citation_author", "dc.creator")  # bibliographic tags write "Last, First"
@@ -133,6 +133,16 @@ def _agencies(
     return unique, ("text" if unique else None)
 
 
+def _dateline(body: BodyResult, sites: Sequence[str]) -> Dateline | None:
+    """The dateline of the first body block, else of the start of the article container's text."""
+    first = body.blocks[0].text if body.blocks else ""
+    found = find_dateline(first, sites) if first else None
+    if found is None and body.node is not None:
+        start = " ".join(str(body.node.text_content())[:400].split())
+        found = find_dateline(start, sites) if start else None
+    return found
+
+
 def pick_people(
     head: HeadFacts, ld: JsonLd, dom: DomFacts, body: BodyResult, sites: Sequence[str]
 ) -> People:
@@ -141,8 +151,7 @@ def pick_people(
         names = [value] if role == "source" else split_names(value)
         bucket = credits.setdefault(role, [])
         bucket.extend(n for n in names if n not in bucket)
-    first = body.blocks[0].text if body.blocks else ""
-    dateline = find_dateline(first, sites) if first else None
+    dateline = _dateline(body, sites)
     tail = [*(b.text for b in body.blocks[-2:]), *body.furniture[-3:]]
     closing = signature(tail)
     authors, source = _authors(head, ld, dom, credits, sites)
