@@ -31,6 +31,7 @@ class People:
     agencies: tuple[str, ...] = ()
     agencies_source: str | None = None
     dateline: str | None = None
+    signature: str | None = None  # a closing signature line, e.g. "DINI TEJA" or "ANTARA"
 
     def provenance_items(self) -> dict[str, tuple[object, str | None]]:
         return {
@@ -166,4 +167,5 @@ def pick_people(
         agencies=tuple(agencies),
         agencies_source=agency_src,
         dateline=dateline.city if dateline else None,
+        signature=closing,
     )

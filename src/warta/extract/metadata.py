@@ -7,6 +7,7 @@ fixed cascade per field: JSON-LD, then ``<meta>``, then the visible page (``dom`
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -16,6 +17,7 @@ from warta.extract.meta_dates import pick_dates
 from warta.extract.meta_dom import DomFacts, read_dom
 from warta.extract.meta_jsonld import JsonLd, read_jsonld
 from warta.extract.meta_people import People, pick_people
+from warta.extract.meta_refine import clean_body
 from warta.extract.meta_site import (
     guess_language,
     normalise_language,
@@ -49,6 +51,7 @@ class Metadata:
     images: tuple[Image, ...] = ()  # lead/hero images from metadata (og:image, JSON-LD)
     paywalled: bool | None = None
     provenance: dict[str, str] = field(default_factory=dict)
+    signature: str | None = None  # closing signature found at the end of the story (not an Article field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,4 +160,15 @@ def extract_metadata(tree: Any, url: str | None, body: BodyResult) -> Metadata:
         images=images,
         paywalled=paywalled,
         provenance=prov,
+        signature=people.signature,
     )
+
+
+def refine(meta: Metadata, body: BodyResult) -> tuple[Metadata, BodyResult]:
+    """Move credit lines, closing initials and signatures out of the body (into ``furniture``) and drop a
+    lead that repeats the first paragraph. Call after :func:`extract_metadata`; idempotent."""
+    cleaned, lead = clean_body(body, signature=meta.signature, lead=meta.lead)
+    if lead != meta.lead:
+        provenance = {k: v for k, v in meta.provenance.items() if k != "lead"}
+        meta = dataclasses.replace(meta, lead=lead, provenance=provenance)
+    return meta, cleaned
