@@ -32,7 +32,7 @@ class CreditVocab:
     prefix_re: re.Pattern[str]  # a byline's leading role word ("Oleh", "By", "Penulis:")
     by_words: frozenset[str]  # words that introduce names without a colon ("oleh", "by", "von")
     joiner_re: re.Pattern[str]
-    first_word_re: re.Pattern[str]  # cheap pre-check: the text starts with a byline word
+    first_word_re: re.Pattern[str]  # cheap pre-check: a label and a colon, or a bare label
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -63,7 +63,7 @@ def vocab() -> CreditVocab:
         label_re=re.compile(rf"^\s*(?P<label>{labels})\s*(?::|\s-\s|=)\s*(?P<value>.+)$", re.IGNORECASE),
         prefix_re=re.compile(rf"^\s*(?:{_alternation(w for w, k in role.items() if k == 'author')})\s*[:\s]\s*", re.I),
         joiner_re=re.compile(rf"\s*(?:[,;&/+]|\s(?:{_alternation(joiners)})\s)\s*", re.IGNORECASE),
-        first_word_re=re.compile(rf"(?:{labels})\b", re.IGNORECASE),
+        first_word_re=re.compile(rf"(?:{labels})\s*(?::|\s-\s|=|$)", re.IGNORECASE),
     )
 
 

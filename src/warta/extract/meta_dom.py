@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import re
 from typing import Any, cast
 
 from lxml import etree
@@ -11,14 +12,27 @@ from warta.dates import ParsedDate, find_dates
 from warta.extract.meta_authors import read_credit, vocab
 
 
-@dataclass(frozen=True, slots=True)
 class DomFacts:
-    """What the visible page says: h1 texts, byline texts, credit lines (document order), date texts."""
+    """What the visible page says: h1 texts, credit lines (document order), and, computed only when a
+    field needs them, byline texts and date texts of elements whose attributes name them."""
 
-    h1s: tuple[str, ...]
-    bylines: tuple[str, ...]
-    credits: tuple[tuple[str, str], ...]  # (role, value)
-    date_texts: tuple[str, ...]
+    def __init__(self, tree: Any, h1s: tuple[str, ...], credits: tuple[tuple[str, str], ...]) -> None:
+        self._tree = tree
+        self.h1s = h1s
+        self.credits = credits  # (role, value)
+
+    @functools.cached_property
+    def _hinted(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        bylines, dates = _hinted(self._tree)
+        return tuple(bylines), tuple(dates)
+
+    @property
+    def bylines(self) -> tuple[str, ...]:
+        return self._hinted[0]
+
+    @property
+    def date_texts(self) -> tuple[str, ...]:
+        return self._hinted[1]
 
 
 def _text(el: Any) -> str:
@@ -36,8 +50,13 @@ _MAX_TEXTS = 6000  # text nodes looked at for credit lines
 _BYLINE_WORDS = ("author", "byline", "by-line", "penulis", "reporter", "writer", "journalist", "contributor", "creator")
 _DATE_WORDS = ("date", "time", "tanggal", "waktu", "publish", "posted", "schedule")
 _SKIP_WORDS = ("avatar", "image", "img", "photo", "bio", "desc", "about", "social", "share", "follow", "more", "list", "box", "related")
+
+
 _HINTED_XPATH = etree.XPath("//body//*[@class or @id or @itemprop or @rel or self::time]")
-_TEXT_XPATH = etree.XPath("//body//text()[not(parent::script or parent::style or parent::option)]")
+_HINT_RE = re.compile("|".join((*_BYLINE_WORDS, *_DATE_WORDS)))
+_TEXT = "//body//text()[not(parent::script or parent::style or parent::option)]"
+_TEXT_XPATH = etree.XPath(_TEXT)
+_PLAIN_TEXT_XPATH = etree.XPath(_TEXT, smart_strings=False)
 
 
 def _label_credit(el: Any, text: str) -> tuple[str, str] | None:
@@ -56,11 +75,18 @@ def _label_credit(el: Any, text: str) -> tuple[str, str] | None:
 def _credits(tree: Any) -> list[tuple[str, str]]:
     credits: list[tuple[str, str]] = []
     first_word = vocab().first_word_re
-    for node in cast(list[Any], _TEXT_XPATH(tree))[:_MAX_TEXTS]:
-        raw = node.lstrip()
-        if not raw or len(raw) > 300 or not raw[0].isalpha() or not first_word.match(raw):
-            continue
-        own = " ".join(raw.split())
+
+    def candidate(text: str) -> bool:
+        raw = text.strip()
+        return bool(raw) and len(raw) <= 300 and raw[0].isalpha() and bool(first_word.match(raw))
+
+    plain = cast(list[str], _PLAIN_TEXT_XPATH(tree))[:_MAX_TEXTS]
+    hits = [i for i, text in enumerate(plain) if candidate(text)]  # cheap pass over plain strings
+    if not hits:
+        return credits
+    nodes = cast(list[Any], _TEXT_XPATH(tree))
+    for node in (nodes[i] for i in hits):
+        own = " ".join(node.split())
         parent = node.getparent()
         if parent is None:
             continue
@@ -89,6 +115,8 @@ def _hinted(tree: Any) -> tuple[list[str], list[str]]:
         if el.tag in ("script", "style", "img", "meta", "option", "noscript"):
             continue
         attrs = _attrs(el).lower()
+        if el.tag != "time" and not _HINT_RE.search(attrs):
+            continue
         is_byline = any(w in attrs for w in _BYLINE_WORDS)
         if el.tag == "time" or (not is_byline and any(w in attrs for w in _DATE_WORDS)):
             if len(dates) < 60:
@@ -103,9 +131,8 @@ def _hinted(tree: Any) -> tuple[list[str], list[str]]:
 
 def read_dom(tree: Any) -> DomFacts:
     """Headlines, byline elements, credit lines and short date-ish texts of the page body."""
-    h1s = [_text(h) for h in tree.iter("h1")]
-    bylines, dates = _hinted(tree)
-    return DomFacts(tuple(h1s), tuple(bylines), tuple(_credits(tree)), tuple(dates))
+    h1s = tuple(_text(h) for h in tree.iter("h1"))
+    return DomFacts(tree, h1s, tuple(_credits(tree)))
 
 
 def first_dated(texts: tuple[str, ...]) -> ParsedDate | None:
