@@ -35,3 +35,16 @@ def test_non_names_are_rejected() -> None:
     assert split_names("Powered by") == []
     assert read_credit("(Image: Getty Images/iStockphoto)") is not None  # a photo credit, not an author
     assert read_credit("(Foto: ANTARA)").role == "photo"  # type: ignore[union-attr]
+
+
+def test_portal_credit_shapes() -> None:
+    found = credits_in(
+        [
+            "Penulis Firzie A. Idris | Editor Firzie A. Idris",  # no colons, pipe-separated
+            "Reporter: Ana Lima | Editor: Budi Santoso KONTAN.CO.ID - Harga naik",
+            "Red: Yudha Manggala P Putra",
+        ]
+    )
+    assert found == {"author": ["Firzie A. Idris", "Ana Lima"], "editor": ["Firzie A. Idris", "Budi Santoso", "Yudha Manggala P Putra"]}
+    assert split_names("Laporan Wartawan Tribunnews.com, Ashri Fadilla") == ["Ashri Fadilla"]
+    assert clean_name("mediaindonesia.com developer") is None

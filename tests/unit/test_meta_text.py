@@ -35,3 +35,18 @@ def test_closing_signature() -> None:
     assert signature(["Teks.", "Jalan saja bisa dilakukan. DINI TEJA"]) == "DINI TEJA"
     assert signature(["Teks terakhir.", "ANTARA"]) == "ANTARA"
     assert signature(["Harga naik lagi kata dia."]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Jakarta, CNN Indonesia -- Presiden", "Jakarta"),
+        ("REPUBLIKA.CO.ID, JAKARTA -- Presiden", "JAKARTA"),
+        ("JAKARTA, KONTAN.CO.ID - Harga", "JAKARTA"),
+        ("Bisnis.com, JAKARTA — Harga", "JAKARTA"),
+        ("PADANG, KOMPAS.com – Harga", "PADANG"),
+    ],
+)
+def test_portal_datelines(text: str, city: str) -> None:
+    found = find_dateline(text, SITES)
+    assert found is not None and found.city == city

@@ -18,6 +18,8 @@ _HANDLE = re.compile(r"(?<!\w)@\w+")
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org|html?)(?:/|$)", re.IGNORECASE)
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 _DASH_TAIL = re.compile(r"\s+[-–—|]\s+.*$")
+_PIECES = re.compile(r"\s+[|•·]\s+|\s*\|\s*|\s{2,}|\n")
+_DOMAIN_TOKEN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|co|id|net|org|news|tv)(?:\.[a-z]{2})?\b", re.IGNORECASE)
 _TRIM = " \t\r\n,;:|-–—/.*•·"
 
 
@@ -93,6 +95,11 @@ def clean_name(raw: str) -> str | None:
         previous = text
         text = vocab().prefix_re.sub("", text).strip(_TRIM)
     text = " ".join(text.split())
+    without_site = " ".join(_DOMAIN_TOKEN.sub(" ", text).split()).strip(_TRIM)
+    if without_site and without_site != text:
+        if without_site.islower():
+            return None  # "mediaindonesia.com developer": a site account, not a person
+        text = without_site  # "Budi Santoso KONTAN.CO.ID" -> "Budi Santoso"; "Liputan6.com" stays whole
     words = text.lower().split()
     if words and (words[-1] in vocab().by_words or words[-1] in vocab().role):
         return None  # "Powered by", "Foto oleh"
@@ -141,15 +148,37 @@ def _unlabelled_byline(text: str) -> Credit | None:
     return Credit("author", rest)
 
 
+def _loose_credit(piece: str) -> Credit | None:
+    """``Penulis Firzie A. Idris`` (no colon) inside a ``|``-separated credit line: a role word, then names."""
+    words = piece.split()
+    if len(words) < 2 or len(words) > 8:
+        return None
+    role = vocab().role.get(words[0].lower())
+    rest = [w for w in words[1:] if w.lower() not in vocab().joiners]
+    if role is None or not all(w[0].isupper() for w in rest):
+        return None
+    return Credit(role, " ".join(words[1:]))
+
+
+def credit_pairs(line: str, *, labelled_only: bool = False) -> list[tuple[str, str]]:
+    """``(role, value)`` for each credit in a line; a line may hold several (``Penulis: A | Editor: B``)."""
+    pieces = [p for p in _PIECES.split(line) if p.strip()]
+    found: list[tuple[str, str]] = []
+    for piece in pieces:
+        credit = read_credit(piece, labelled_only=labelled_only)
+        if credit is None and len(pieces) > 1:
+            credit = _loose_credit(piece)
+        if credit is not None:
+            found.append((credit.role, credit.value))
+    return found
+
+
 def credits_in(lines: Sequence[str]) -> dict[str, list[str]]:
-    """Names per role from labelled lines; a line may hold several labels (``Penulis: A | Editor: B``)."""
+    """Names per role from labelled lines (``Pewarta: A dan B``, ``Penulis: A | Editor: B``)."""
     found: dict[str, list[str]] = {}
     for line in lines:
-        for piece in re.split(r"\s+[|•·]\s+|\s{2,}|\n", line):
-            credit = read_credit(piece)
-            if credit is None:
-                continue
-            values = [credit.value] if credit.role == "source" else split_names(credit.value)
-            bucket = found.setdefault(credit.role, [])
+        for role, value in credit_pairs(line):
+            values = [value] if role == "source" else split_names(value)
+            bucket = found.setdefault(role, [])
             bucket.extend(v for v in values if v not in bucket)
     return found

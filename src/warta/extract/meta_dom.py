@@ -9,7 +9,7 @@ from typing import Any, cast
 from lxml import etree
 
 from warta.dates import ParsedDate, find_dates
-from warta.extract.meta_authors import read_credit, vocab
+from warta.extract.meta_authors import credit_pairs, vocab
 
 
 class DomFacts:
@@ -63,7 +63,7 @@ def _label_credit(el: Any, text: str) -> tuple[str, str] | None:
     """``<li>Editor</li><li>Name</li>``: a bare role label followed by the name."""
     label = text.rstrip(": ").lower()
     role = vocab().role.get(label)
-    if role is None or label in vocab().by_words:
+    if role is None or label in vocab().by_words or len(label) < 5:
         return None
     following = el.xpath("following::text()[normalize-space()][1]")
     if not following:
@@ -75,10 +75,13 @@ def _label_credit(el: Any, text: str) -> tuple[str, str] | None:
 def _credits(tree: Any) -> list[tuple[str, str]]:
     credits: list[tuple[str, str]] = []
     first_word = vocab().first_word_re
+    loose = vocab().prefix_re
 
     def candidate(text: str) -> bool:
         raw = text.strip()
-        return bool(raw) and len(raw) <= 300 and raw[0].isalpha() and bool(first_word.match(raw))
+        if not raw or len(raw) > 300 or not raw[0].isalpha():
+            return False
+        return bool(first_word.match(raw)) or ("|" in raw and bool(loose.match(raw)))
 
     plain = cast(list[str], _PLAIN_TEXT_XPATH(tree))[:_MAX_TEXTS]
     hits = [i for i, text in enumerate(plain) if candidate(text)]  # cheap pass over plain strings
@@ -91,9 +94,9 @@ def _credits(tree: Any) -> list[tuple[str, str]]:
         if parent is None:
             continue
         full = _text(parent) if node.is_text else own
-        credit = read_credit(full if len(full) <= 200 else own, labelled_only=True)
-        if credit:
-            credits.append((credit.role, credit.value))
+        pairs = credit_pairs(full if len(full) <= 200 else own, labelled_only=True)
+        if pairs:
+            credits.extend(pairs)
         elif len(own) <= 20:
             labelled = _label_credit(parent, own)
             if labelled:
