@@ -80,3 +80,17 @@ def test_recorded_pages(page_id: str) -> None:
     assert (meta.published or "")[:10] == expected["published"]
     if expected.get("editors"):
         assert list(meta.editors) == expected["editors"]
+
+
+def test_visible_local_time_replaces_a_utc_stamp_of_the_same_moment() -> None:
+    html = """<html><head><meta property="article:published_time" content="2016-02-15T23:30:00Z"></head><body>
+    <h1>Judul</h1><div class="date">Selasa, 16 Februari 2016 06:30 WIB</div><p>Teks berita yang cukup panjang.</p></body></html>"""
+    meta = _meta(html)
+    assert meta.published == "2016-02-16T06:30:00+07:00" and meta.provenance["published"] == "dom"
+
+
+def test_naive_meta_time_borrows_the_page_offset() -> None:
+    html = """<html><head><meta name="publishdate" content="2022/12/10 20:55:32">
+    <meta property="article:modified_time" content="2022-12-10T21:00:00+07:00"></head>
+    <body><h1>Judul</h1><p>Teks berita yang cukup panjang.</p></body></html>"""
+    assert _meta(html).published == "2022-12-10T20:55:32+07:00"

@@ -5,6 +5,7 @@ The page's own UTC offset is kept (never converted); a date without a time stays
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -65,29 +66,65 @@ def _first(values: tuple[str | None, ...]) -> ParsedDate | None:
     return None
 
 
-def _published(head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None) -> tuple[str | None, str | None]:
-    found = _parse(ld.published)
-    if found:
-        return found.isoformat(), "jsonld"
-    found = _first(tuple(head.all(*PUBLISHED_META)))
-    if found:
-        return found.isoformat(), "meta"
+def _visible_twin(found: ParsedDate, dom: DomFacts) -> ParsedDate | None:
+    """The visible date for the same moment, when metadata lost the time or gave it in UTC only
+    (``2016-02-16T02:10:56Z`` shown as ``16 Feb 2016 09:10 WIB``): it carries the page's own offset."""
+    value = found.value
+    if isinstance(value, dt.datetime) and value.utcoffset() != dt.timedelta(0):
+        return None
+    shown = first_dated(dom.date_texts)
+    if shown is None or not isinstance(shown.value, dt.datetime) or shown.value.tzinfo is None:
+        return None
+    if isinstance(value, dt.datetime):
+        same = abs((shown.value - value).total_seconds()) < 120
+    else:
+        same = shown.value.date() == value
+    return shown if same else None
+
+
+def _published(head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None) -> tuple[ParsedDate | None, str | None]:
+    for found, source in ((_parse(ld.published), "jsonld"), (_first(tuple(head.all(*PUBLISHED_META))), "meta")):
+        if found:
+            twin = _visible_twin(found, dom)
+            return (twin, "dom") if twin else (found, source)
     found = first_dated(dom.date_texts)
     if found:
-        return found.isoformat(), "dom"
+        return found, "dom"
     from_url = url_date(url)
-    return (from_url, "url") if from_url else (None, None)
+    return (_parse(from_url), "url") if from_url else (None, None)
+
+
+def _page_zone(head: HeadFacts, ld: JsonLd, dom: DomFacts) -> dt.tzinfo | None:
+    """A local UTC offset the page states elsewhere (``+07:00``, ``WIB``); UTC itself is not borrowed,
+    because CMSs often stamp local times with a wrong ``Z``."""
+    values = (ld.published, ld.modified, *head.all(*PUBLISHED_META, *MODIFIED_META), *dom.date_texts)
+    for value in values[:40]:
+        parsed = _parse(value, fallback=False)
+        if parsed and isinstance(parsed.value, dt.datetime) and parsed.value.tzinfo is not None:
+            offset = parsed.value.utcoffset()
+            if offset:
+                return parsed.value.tzinfo
+    return None
+
+
+def _with_zone(found: ParsedDate | None, zone: dt.tzinfo | None) -> str | None:
+    if found is None:
+        return None
+    value = found.value
+    if isinstance(value, dt.datetime) and value.tzinfo is None and zone is not None:
+        return value.replace(tzinfo=zone).isoformat()
+    return found.isoformat()
 
 
 def pick_dates(head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None) -> Dates:
-    published, pub_src = _published(head, ld, dom, url)
-    modified: str | None = None
+    found, pub_src = _published(head, ld, dom, url)
     mod_src: str | None = None
-    found = _parse(ld.modified)
-    if found:
-        modified, mod_src = found.isoformat(), "jsonld"
+    changed = _parse(ld.modified)
+    if changed:
+        mod_src = "jsonld"
     else:
-        found = _first(tuple(head.all(*MODIFIED_META)))
-        if found:
-            modified, mod_src = found.isoformat(), "meta"
-    return Dates(published, pub_src, modified, mod_src)
+        changed = _first(tuple(head.all(*MODIFIED_META)))
+        mod_src = "meta" if changed else None
+    naive = [d for d in (found, changed) if d and isinstance(d.value, dt.datetime) and d.value.tzinfo is None]
+    zone = _page_zone(head, ld, dom) if naive else None
+    return Dates(_with_zone(found, zone), pub_src, _with_zone(changed, zone), mod_src)
