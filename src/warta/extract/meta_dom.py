@@ -45,6 +45,8 @@ def _attrs(el: Any) -> str:
 
 
 _MAX_TEXTS = 6000  # text nodes looked at for credit lines
+_MAX_CREDIT_HITS = 50  # candidate credit lines read per page
+_MAX_BARE_LABELS = 10  # bare "Editor" labels whose following text is looked up
 
 
 _BYLINE_WORDS = ("author", "byline", "by-line", "penulis", "reporter", "writer", "journalist", "contributor", "creator")
@@ -88,7 +90,8 @@ def _credits(tree: Any) -> list[tuple[str, str]]:
     if not hits:
         return credits
     nodes = cast(list[Any], _TEXT_XPATH(tree))
-    for node in (nodes[i] for i in hits):
+    bare_labels = 0
+    for node in (nodes[i] for i in hits[:_MAX_CREDIT_HITS]):
         own = " ".join(node.split())
         parent = node.getparent()
         if parent is None:
@@ -97,7 +100,8 @@ def _credits(tree: Any) -> list[tuple[str, str]]:
         pairs = credit_pairs(full if len(full) <= 200 else own, labelled_only=True)
         if pairs:
             credits.extend(pairs)
-        elif len(own) <= 20:
+        elif len(own) <= 20 and bare_labels < _MAX_BARE_LABELS:
+            bare_labels += 1
             labelled = _label_credit(parent, own)
             if labelled:
                 credits.append(labelled)

@@ -53,8 +53,20 @@ class JsonLd:
     site_name: str | None = None
 
 
+_MAX_SCRIPT = 2_000_000  # characters; larger JSON-LD is not metadata
+
+
 def _loads(text: str) -> Any:
     text = text.strip()
+    if len(text) > _MAX_SCRIPT:
+        return None
+    try:
+        return _parse_json(text)
+    except RecursionError:  # absurdly deep nesting
+        return None
+
+
+def _parse_json(text: str) -> Any:
     if text.startswith("<!--"):
         text = text.removeprefix("<!--").removesuffix("-->").strip()
     try:
