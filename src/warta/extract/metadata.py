@@ -104,62 +104,51 @@ def _language(src: _Sources) -> tuple[str | None, str | None]:
     return guessed, ("text" if guessed else None)
 
 
+def _site_list(src: _Sources, site: str | None, domain: str | None) -> list[str]:
+    """Every way the page names its publisher, for stripping it from titles and bylines."""
+    names = (site, src.ld.publisher, src.ld.site_name, src.head.first("application-name"), domain)
+    sites = [s for s in names if s]
+    return sites + ([domain.split(".")[0]] if domain else [])
+
+
+def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
+    """Each Metadata field as ``(value, strategy)``."""
+    head = src.head
+    domain = registered_domain(src.url)
+    site, site_source = site_names(head, src.ld, domain)
+    sites = _site_list(src, site, domain)
+    title = choose_title(
+        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites
+    )
+    people = pick_people(head, src.ld, src.dom, src.body, sites)
+    values: dict[str, tuple[Any, str | None]] = {
+        "title": (title.title, title.source),
+        "site_name": (site, site_source),
+        "domain": (domain, "url"),
+        "canonical_url": _canonical(src),
+        "language": _language(src),
+        "images": _images(src),
+        "paywalled": _paywalled(src),
+        "section": pick_section(head, src.ld),
+        "tags": pick_tags(head, src.ld),
+        "lead": pick_lead(head, src.ld, src.body),
+        **people.provenance_items(),
+        **pick_dates(head, src.ld, src.dom, src.url).provenance_items(),
+    }
+    return values, people
+
+
 def extract_metadata(tree: Any, url: str | None, body: BodyResult) -> Metadata:
     """Every metadata field of one parsed page, with ``provenance`` naming the strategy behind each."""
     head = read_head(tree)
     src = _Sources(head, read_jsonld(list(head.jsonld)), read_dom(tree), body, url)
-    prov: dict[str, str] = {}
-    domain = registered_domain(url)
-    site, site_source = site_names(head, src.ld, domain)
-    sites = [s for s in (site, src.ld.publisher, src.ld.site_name, head.first("application-name"), domain) if s]
-    sites += [domain.split(".")[0]] if domain else []
-    title = choose_title(
-        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites
-    )
-    people: People = pick_people(head, src.ld, src.dom, body, sites)
-    dates = pick_dates(head, src.ld, src.dom, url)
-    images, image_src = _images(src)
-    paywalled, pay_src = _paywalled(src)
-    canonical, canon_src = _canonical(src)
-    language, lang_src = _language(src)
-    section, section_src = pick_section(head, src.ld)
-    tags, tags_src = pick_tags(head, src.ld)
-    lead, lead_src = pick_lead(head, src.ld, body)
-    values: dict[str, tuple[object, str | None]] = {
-        "title": (title.title, title.source),
-        "site_name": (site, site_source),
-        "domain": (domain, "url"),
-        "canonical_url": (canonical, canon_src),
-        "language": (language, lang_src),
-        "images": (images, image_src),
-        "paywalled": (paywalled, pay_src),
-        "section": (section, section_src),
-        "tags": (tags, tags_src),
-        "lead": (lead, lead_src),
-        **people.provenance_items(),
-        **dates.provenance_items(),
+    values, people = _fields(src)
+    provenance = {
+        name: source for name, (value, source) in values.items() if value not in (None, (), "") and source
     }
-    for name, (value, source) in values.items():
-        if value not in (None, (), "") and source:
-            prov[name] = source
     return Metadata(
-        title=title.title,
-        lead=lead,
-        authors=people.authors,
-        editors=people.editors,
-        source_agencies=people.agencies,
-        dateline=people.dateline,
-        published=dates.published,
-        modified=dates.modified,
-        site_name=site,
-        domain=domain,
-        canonical_url=canonical,
-        language=language,
-        section=section,
-        tags=tags,
-        images=images,
-        paywalled=paywalled,
-        provenance=prov,
+        **{name: value for name, (value, _) in values.items()},
+        provenance=provenance,
         signature=people.signature,
     )
 
