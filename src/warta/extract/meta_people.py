@@ -19,6 +19,7 @@ from warta.extract.meta_tags import HeadFacts
 from warta.extract.meta_text import Dateline, find_dateline, signature, wires_in
 
 AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author")
+_DATELINE_BLOCKS = 3  # body blocks searched for the dateline
 LAST_FIRST_META = ("citation_author", "dc.creator")  # bibliographic tags write "Last, First"
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)/", re.IGNORECASE)
 
@@ -123,22 +124,29 @@ def _authors(
 
 
 def _agencies(
-    credits: dict[str, list[str]], dateline_wires: tuple[str, ...], closing: str | None
+    credits: dict[str, list[str]], dateline_wires: tuple[str, ...], closing: str | None, furniture: Sequence[str]
 ) -> tuple[list[str], str | None]:
+    """Wires credited for the story: in the dateline, a ``Sumber:`` line, a closing signature, or a
+    furniture line that is only an agency's name."""
     found: list[str] = list(dateline_wires)
     for value in credits.get("source", []):
         found += [w for w in wires_in(value) if agency_name(w) or w.isupper()]
     if closing and agency_name(closing):
         found.append(agency_name(closing) or closing)
+    found += [name for name in (agency_name(line) for line in furniture if len(line) <= 40) if name]
     unique = list(dict.fromkeys(found))
     return unique, ("text" if unique else None)
 
 
 def _dateline(body: BodyResult, sites: Sequence[str]) -> Dateline | None:
-    """The dateline of the first body block, else of the start of the article container's text."""
-    first = body.blocks[0].text if body.blocks else ""
-    found = find_dateline(first, sites) if first else None
-    if found is None and body.node is not None:
+    """The dateline opening one of the first body blocks (a caption, kicker or byline may come first),
+    else the start of the article container's text."""
+    found = None
+    for block in body.blocks[:_DATELINE_BLOCKS]:
+        found = find_dateline(block.text, sites)
+        if found:
+            return found
+    if body.node is not None:
         start = " ".join(str(body.node.text_content())[:400].split())
         found = find_dateline(start, sites) if start else None
     return found
@@ -158,7 +166,7 @@ def pick_people(
     authors, source = _authors(head, ld, dom, credits, sites)
     if not authors and closing and not agency_name(closing):
         authors, source = [closing], "text"
-    agencies, agency_src = _agencies(credits, dateline.wires if dateline else (), closing)
+    agencies, agency_src = _agencies(credits, dateline.wires if dateline else (), closing, body.furniture)
     editors = [e for e in credits.get("editor", []) if not _site_like(e, sites)]
     return People(
         authors=tuple(authors),
