@@ -94,3 +94,13 @@ def test_naive_meta_time_borrows_the_page_offset() -> None:
     <meta property="article:modified_time" content="2022-12-10T21:00:00+07:00"></head>
     <body><h1>Judul</h1><p>Teks berita yang cukup panjang.</p></body></html>"""
     assert _meta(html).published == "2022-12-10T20:55:32+07:00"
+
+
+def test_jsonld_people_keep_a_wire_credited_beside_them_but_not_other_orgs() -> None:
+    ld = (
+        '{"@type": "NewsArticle", "headline": "Judul", "datePublished": "2024-01-02", "author": ['
+        '{"@type": "Organization", "name": "Deutsche Presse-Agentur"}, {"@type": "Person", "name": "Ana Lima"},'
+        '{"@type": "Organization", "name": "Contoh Media"}]}'
+    )
+    html = f'<html><head><script type="application/ld+json">{ld}</script></head><body><p>Teks.</p></body></html>'
+    assert _meta(html).authors == ("Deutsche Presse-Agentur", "Ana Lima")

@@ -62,7 +62,9 @@ def _names(values: Sequence[str]) -> list[str]:
 
 
 def _jsonld_authors(ld: JsonLd) -> tuple[list[str], list[str]]:
-    persons = _names([p.name for p in ld.authors if p.kind == "person"])
+    """Named people (with any wire agency credited beside them, in order), and organisations."""
+    named = [p.name for p in ld.authors if p.kind == "person" or agency_name(p.name)]
+    persons = _names(named) if any(p.kind == "person" for p in ld.authors) else []
     orgs = [p.name for p in ld.authors if p.kind != "person"]
     return persons, orgs
 
