@@ -21,11 +21,6 @@ def test_h1_confirmed_by_metadata_wins() -> None:
     assert (choice.title, choice.source) == ("Harga BBM Naik Lagi", "dom")
 
 
-def test_h1_starting_the_metadata_title_wins() -> None:
-    choice = choose_title(None, "Harga BBM Naik Lagi Pekan Ini - Ekonomi", None, None, ["Harga BBM Naik Lagi"], SITES)
-    assert (choice.title, choice.source) == ("Harga BBM Naik Lagi", "dom")
-
-
 def test_metadata_twin_restores_kicker_punctuation() -> None:
     choice = choose_title(None, "Ahrtal-Flut: Zwei Rücktritte", None, None, ["Ahrtal-FlutZwei Rücktritte"], SITES)
     assert (choice.title, choice.source) == ("Ahrtal-Flut: Zwei Rücktritte", "meta")

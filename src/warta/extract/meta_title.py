@@ -70,13 +70,6 @@ def _matches(h1: str, candidates: Iterable[str]) -> bool:
     return False
 
 
-def _prefix_of(h1: str, candidates: Iterable[str]) -> bool:
-    norm = _norm(h1)
-    if len(norm) < 10:
-        return False
-    return any(_norm(c).startswith(norm) for c in candidates)
-
-
 def _with_punctuation(h1: str, metas: Sequence[tuple[str | None, str]], sites: Sequence[str]) -> TitleChoice:
     """The confirmed ``<h1>``; its metadata twin when they differ only in punctuation or spacing, because
     markup often drops the separator between a kicker and the headline (``Kicker<span>Headline``)."""
@@ -107,9 +100,6 @@ def choose_title(
     for h1 in headings:
         if _matches(h1, [*metas, *stripped]):
             return _with_punctuation(h1, [(jsonld, "jsonld"), (og, "meta"), (twitter, "meta")], sites)
-    for h1 in headings:
-        if _prefix_of(h1, stripped):
-            return TitleChoice(h1, "dom")
     if jsonld:
         return TitleChoice(strip_site(jsonld, sites), "jsonld")
     for value in (og, twitter, html_title):
