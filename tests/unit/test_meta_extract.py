@@ -104,3 +104,10 @@ def test_jsonld_people_keep_a_wire_credited_beside_them_but_not_other_orgs() -> 
     )
     html = f'<html><head><script type="application/ld+json">{ld}</script></head><body><p>Teks.</p></body></html>'
     assert _meta(html).authors == ("Deutsche Presse-Agentur", "Ana Lima")
+
+
+def test_text_contradicting_a_template_language_wins() -> None:
+    text = "Harga cabai di pasar naik tajam pekan ini dan pedagang mengatakan bahwa pasokan yang ada tidak cukup untuk memenuhi permintaan karena hujan yang turun di daerah itu sudah berhari hari dan para petani juga tidak bisa panen."
+    meta = _meta(f'<html lang="en"><body><p>{text}</p><p>{text}</p></body></html>')
+    assert meta.language == "id" and meta.provenance["language"] == "text"
+    assert _meta(f'<html lang="de"><body><p>{text}</p></body></html>').language == "de"  # no German stop words to judge by

@@ -65,6 +65,11 @@ def _stopwords() -> dict[str, frozenset[str]]:
     return found
 
 
+def has_stopwords(code: str) -> bool:
+    """Whether the language files carry stop words for ``code`` (so a guess can contradict it)."""
+    return code in _stopwords()
+
+
 def guess_language(text: str) -> str | None:
     """The language whose stop words cover the most of ``text`` (at least 15 % of its words)."""
     words = [w.lower() for w in _WORD.findall(text[:5000])]

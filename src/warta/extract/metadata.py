@@ -20,6 +20,7 @@ from warta.extract.meta_people import People, pick_people
 from warta.extract.meta_refine import clean_body
 from warta.extract.meta_site import (
     guess_language,
+    has_stopwords,
     normalise_language,
     pick_lead,
     pick_section,
@@ -98,9 +99,9 @@ def _language(src: _Sources) -> tuple[str | None, str | None]:
         or src.ld.language
     )
     code = normalise_language(declared)
-    if code:
-        return code, "meta"
     guessed = guess_language(" ".join(b.text for b in src.body.blocks[:20]))
+    if code and not (guessed and guessed != code and has_stopwords(code)):
+        return code, "meta"  # a declaration the text does not contradict (templates often say "en")
     return guessed, ("text" if guessed else None)
 
 
