@@ -44,6 +44,7 @@ def _attrs(el: Any) -> str:
     return f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''}"
 
 
+_SCOPE_LEVELS = 3  # ancestors of the article container searched for credit lines
 _MAX_TEXTS = 6000  # text nodes looked at for credit lines
 _MAX_CREDIT_HITS = 50  # candidate credit lines read per page
 _MAX_BARE_LABELS = 10  # bare "Editor" labels whose following text is looked up
@@ -56,7 +57,7 @@ _SKIP_WORDS = ("avatar", "image", "img", "photo", "bio", "desc", "about", "socia
 
 _HINTED_XPATH = etree.XPath("//body//*[@class or @id or @itemprop or @rel or self::time]")
 _HINT_RE = re.compile("|".join((*_BYLINE_WORDS, *_DATE_WORDS)))
-_TEXT = "//body//text()[not(parent::script or parent::style or parent::option)]"
+_TEXT = ".//text()[not(parent::script or parent::style or parent::option)]"
 _TEXT_XPATH = etree.XPath(_TEXT)
 _PLAIN_TEXT_XPATH = etree.XPath(_TEXT, smart_strings=False)
 
@@ -72,6 +73,21 @@ def _label_credit(el: Any, text: str) -> tuple[str, str] | None:
         return None
     value = " ".join(str(following[0]).split())
     return (role, value) if 0 < len(value) <= 80 else None
+
+
+def _scope(tree: Any, node: Any) -> Any:
+    """Where credit lines are looked for: a few levels around the article container (they sit just
+    before or after it), or the whole body when there is no container."""
+    scope = node
+    for _ in range(_SCOPE_LEVELS):
+        parent = scope.getparent() if scope is not None else None
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        scope = parent
+    if scope is None:
+        body = tree.find("body")
+        scope = body if body is not None else tree
+    return scope
 
 
 def _credits(tree: Any) -> list[tuple[str, str]]:
@@ -136,10 +152,10 @@ def _hinted(tree: Any) -> tuple[list[str], list[str]]:
     return bylines, dates
 
 
-def read_dom(tree: Any) -> DomFacts:
+def read_dom(tree: Any, node: Any = None) -> DomFacts:
     """Headlines, byline elements, credit lines and short date-ish texts of the page body."""
     h1s = tuple(_text(h) for h in tree.iter("h1"))
-    return DomFacts(tree, h1s, tuple(_credits(tree)))
+    return DomFacts(tree, h1s, tuple(_credits(_scope(tree, node))))
 
 
 def first_dated(texts: tuple[str, ...]) -> ParsedDate | None:

@@ -142,7 +142,7 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
 def extract_metadata(tree: Any, url: str | None, body: BodyResult) -> Metadata:
     """Every metadata field of one parsed page, with ``provenance`` naming the strategy behind each."""
     head = read_head(tree)
-    src = _Sources(head, read_jsonld(list(head.jsonld)), read_dom(tree), body, url)
+    src = _Sources(head, read_jsonld(list(head.jsonld)), read_dom(tree, body.node), body, url)
     values, people = _fields(src)
     provenance = {
         name: source for name, (value, source) in values.items() if value not in (None, (), "") and source
