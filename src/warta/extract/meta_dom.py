@@ -14,25 +14,37 @@ from warta.extract.meta_authors import credit_pairs, vocab
 
 class DomFacts:
     """What the visible page says: h1 texts, credit lines (document order), and, computed only when a
-    field needs them, byline texts and date texts of elements whose attributes name them."""
+    field needs them, byline texts (whole body) and date texts (around the article container, ``scope``,
+    then the whole body) of elements whose attributes name them."""
 
-    def __init__(self, tree: Any, h1s: tuple[str, ...], credits: tuple[tuple[str, str], ...]) -> None:
+    def __init__(
+        self, tree: Any, scope: Any, h1s: tuple[str, ...], credits: tuple[tuple[str, str], ...]
+    ) -> None:
         self._tree = tree
+        self._scope = scope
         self.h1s = h1s
         self.credits = credits  # (role, value)
 
     @functools.cached_property
-    def _hinted(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        bylines, dates = _hinted(self._tree)
+    def _near(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        bylines, dates = _hinted(self._scope)
+        return tuple(bylines), tuple(dates)
+
+    @functools.cached_property
+    def _everywhere(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        body = self._tree.find("body")
+        if self._scope is body or self._scope is self._tree:
+            return self._near
+        bylines, dates = _hinted(body if body is not None else self._tree)
         return tuple(bylines), tuple(dates)
 
     @property
     def bylines(self) -> tuple[str, ...]:
-        return self._hinted[0]
+        return self._everywhere[0]  # the page's first byline; nearer ones are often other credits
 
     @property
     def date_texts(self) -> tuple[str, ...]:
-        return self._hinted[1]
+        return self._near[1] or self._everywhere[1]
 
 
 def _text(el: Any) -> str:
@@ -55,7 +67,7 @@ _DATE_WORDS = ("date", "time", "tanggal", "waktu", "publish", "posted", "schedul
 _SKIP_WORDS = ("avatar", "image", "img", "photo", "bio", "desc", "about", "social", "share", "follow", "more", "list", "box", "related")
 
 
-_HINTED_XPATH = etree.XPath("//body//*[@class or @id or @itemprop or @rel or self::time]")
+_HINTED_XPATH = etree.XPath(".//*[@class or @id or @itemprop or @rel or self::time]")
 _HINT_RE = re.compile("|".join((*_BYLINE_WORDS, *_DATE_WORDS)))
 _TEXT = ".//text()[not(parent::script or parent::style or parent::option)]"
 _TEXT_XPATH = etree.XPath(_TEXT)
@@ -155,7 +167,8 @@ def _hinted(tree: Any) -> tuple[list[str], list[str]]:
 def read_dom(tree: Any, node: Any = None) -> DomFacts:
     """Headlines, byline elements, credit lines and short date-ish texts of the page body."""
     h1s = tuple(_text(h) for h in tree.iter("h1"))
-    return DomFacts(tree, h1s, tuple(_credits(_scope(tree, node))))
+    scope = _scope(tree, node)
+    return DomFacts(tree, scope, h1s, tuple(_credits(scope)))
 
 
 def first_dated(texts: tuple[str, ...]) -> ParsedDate | None:
