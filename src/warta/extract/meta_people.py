@@ -18,7 +18,10 @@ from warta.extract.meta_jsonld import JsonLd
 from warta.extract.meta_tags import HeadFacts
 from warta.extract.meta_text import Dateline, find_dateline, signature, wires_in
 
-AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author")
+AUTHOR_META = (
+    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author",
+    "content_author",
+)
 _DATELINE_BLOCKS = 3  # body blocks searched for the dateline
 LAST_FIRST_META = ("citation_author", "dc.creator")  # bibliographic tags write "Last, First"
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)/", re.IGNORECASE)
