@@ -28,6 +28,7 @@ class CreditVocab:
     """Byline words: ``role`` maps each lower-cased label word to ``author``/``editor``/``source``/``photo``."""
 
     role: dict[str, str]
+    labelled: dict[str, str]  # ``role`` plus abbreviations that count only before a colon ("Rep:", "Red:")
     joiners: tuple[str, ...]
     agencies: dict[str, str]  # lower-cased alias -> name as credited
     label_re: re.Pattern[str]
@@ -47,18 +48,23 @@ def vocab() -> CreditVocab:
     joiners: list[str] = []
     by_words: set[str] = set()
     agencies: dict[str, str] = {}
+    abbreviations: dict[str, str] = {}
     for code in CREDIT_LANGS:
         data = lang.load(code)
         for kind, words in data.get("bylines", {}).items():
             if kind in ("author", "editor", "source", "photo"):
                 role.update({w.lower(): kind for w in words})
+        for kind, words in data.get("bylines_abbreviated", {}).items():
+            abbreviations.update({w.lower(): kind for w in words})
         joiners += data.get("names", {}).get("joiners", [])
         by_words.update(w.lower() for w in data.get("bylines", {}).get("by", []))
         for name, aliases in data.get("agencies", {}).items():
             agencies.update({a.lower(): name for a in [name, *aliases]})
-    labels = _alternation(role)
+    labelled = {**abbreviations, **role}
+    labels = _alternation(labelled)
     return CreditVocab(
         role=role,
+        labelled=labelled,
         by_words=frozenset(by_words),
         joiners=tuple(joiners),
         agencies=agencies,
@@ -132,7 +138,7 @@ def read_credit(line: str, *, labelled_only: bool = False) -> Credit | None:
     match = vocab().label_re.match(text)
     if not match:
         return None if labelled_only else _unlabelled_byline(text)
-    role = vocab().role.get(match["label"].lower())
+    role = vocab().labelled.get(match["label"].lower())
     return Credit(role, match["value"].strip()) if role else None
 
 
