@@ -90,7 +90,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     timepart = rf"(?:\s*[,|/\-–]?\s*(?:(?:pukul|pkl\.?|jam|at)\s+)?{_TIME}{tz})?"
     flags = re.IGNORECASE
     iso = re.compile(
-        r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+        r"(?<![\d/])(?P<y>(?:19|20)\d{2})(?P<isep>[-/])(?P<m>\d{1,2})(?P=isep)(?P<d>\d{1,2})"
         r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
         r"\s*(?P<iz>Z|[+-]\d{2}:?\d{2})?)?(?!\d)",
         flags,

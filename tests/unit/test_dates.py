@@ -48,3 +48,19 @@ def test_find_dates_in_running_text() -> None:
 def test_fallback_parser_reads_day_first() -> None:
     parsed = parse_date("3. Februar 2024")
     assert parsed is not None and parsed.day == dt.date(2024, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kompas.com - 27/03/2024, 06:16 WIB", "2024-03-27T06:16:00+07:00"),
+        ("Kompas.com - 03/12/2020,07.19 WIB", "2020-12-03T07:19:00+07:00"),
+        ("Kamis, 5 November 2015 - 15:56 wib", "2015-11-05T15:56:00+07:00"),
+        ("Rabu 25 Oct 2017 14:49 WIB", "2017-10-25T14:49:00+07:00"),
+        ("Selasa, 16 Februari 2016 | 14:38 WIB", "2016-02-16T14:38:00+07:00"),
+        ("Jum'at, 14 November 2025 | 15:20", "2025-11-14T15:20:00"),
+        ("2022/12/10 20:55:32", "2022-12-10T20:55:32"),
+    ],
+)
+def test_portal_date_shapes(text: str, expected: str) -> None:
+    assert to_iso(text) == expected

@@ -1,12 +1,35 @@
-"""Metadata extraction: title, authors, dates, site, tags, ... (baseline; to be replaced)."""
+"""Metadata extraction: title, dates, people, site facts, tags, ... each with its provenance.
+
+Sources are read once per page (``<meta>`` tags, JSON-LD, one walk over the body) and combined by a
+fixed cascade per field: JSON-LD, then ``<meta>``, then the visible page (``dom``), then the article text
+(``text``: dateline, credit lines, signatures) and the URL. Nothing here is keyed to a site.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin
 
 from warta.extract.body import BodyResult
+from warta.extract.meta_dates import pick_dates
+from warta.extract.meta_dom import DomFacts, read_dom
+from warta.extract.meta_jsonld import JsonLd, read_jsonld
+from warta.extract.meta_people import People, pick_people
+from warta.extract.meta_refine import clean_body
+from warta.extract.meta_site import (
+    guess_language,
+    has_stopwords,
+    normalise_language,
+    pick_lead,
+    pick_section,
+    pick_tags,
+    registered_domain,
+    site_names,
+)
+from warta.extract.meta_tags import HeadFacts, read_head
+from warta.extract.meta_title import choose_title
 from warta.model import Image
 
 
@@ -29,19 +52,113 @@ class Metadata:
     images: tuple[Image, ...] = ()  # lead/hero images from metadata (og:image, JSON-LD)
     paywalled: bool | None = None
     provenance: dict[str, str] = field(default_factory=dict)
+    signature: str | None = None  # closing signature found at the end of the story (not an Article field)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    head: HeadFacts
+    ld: JsonLd
+    dom: DomFacts
+    body: BodyResult
+    url: str | None
+
+
+def _images(src: _Sources) -> tuple[tuple[Image, ...], str | None]:
+    og = src.head.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+    caption = src.head.first("og:image:alt", "twitter:image:alt")
+    if src.ld.images and (src.ld.images[0].caption or not og):
+        return src.ld.images[:1], "jsonld"
+    if og:
+        return (Image(urljoin(src.url or "", og), caption),), "meta"
+    return (), None
+
+
+def _paywalled(src: _Sources) -> tuple[bool | None, str | None]:
+    if src.ld.free is not None:
+        return (not src.ld.free), "jsonld"
+    tier = (src.head.first("article:content_tier") or "").lower()
+    if tier in ("locked", "metered"):
+        return True, "meta"
+    if tier == "free":
+        return False, "meta"
+    return None, None
+
+
+def _canonical(src: _Sources) -> tuple[str | None, str | None]:
+    found = src.head.canonical or src.head.first("og:url")
+    if not found:
+        return None, None
+    return urljoin(src.url or "", found), "meta"
+
+
+def _language(src: _Sources) -> tuple[str | None, str | None]:
+    declared = (
+        src.head.html_lang
+        or src.head.first("og:locale", "content-language", "language", "dc.language")
+        or src.ld.language
+    )
+    code = normalise_language(declared)
+    guessed = guess_language(" ".join(b.text for b in src.body.blocks[:20]))
+    if code and not (guessed and guessed != code and has_stopwords(code)):
+        return code, "meta"  # a declaration the text does not contradict (templates often say "en")
+    return guessed, ("text" if guessed else None)
+
+
+def _site_list(src: _Sources, site: str | None, domain: str | None) -> list[str]:
+    """Every way the page names its publisher, for stripping it from titles and bylines."""
+    names = (site, src.ld.publisher, src.ld.site_name, src.head.first("application-name"), domain)
+    sites = [s for s in names if s]
+    return sites + ([domain.split(".")[0]] if domain else [])
+
+
+def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
+    """Each Metadata field as ``(value, strategy)``."""
+    head = src.head
+    domain = registered_domain(src.url)
+    site, site_source = site_names(head, src.ld, domain)
+    sites = _site_list(src, site, domain)
+    title = choose_title(
+        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites
+    )
+    people = pick_people(head, src.ld, src.dom, src.body, sites)
+    values: dict[str, tuple[Any, str | None]] = {
+        "title": (title.title, title.source),
+        "site_name": (site, site_source),
+        "domain": (domain, "url"),
+        "canonical_url": _canonical(src),
+        "language": _language(src),
+        "images": _images(src),
+        "paywalled": _paywalled(src),
+        "section": pick_section(head, src.ld),
+        "tags": pick_tags(head, src.ld),
+        "lead": pick_lead(head, src.ld, src.body),
+        **people.provenance_items(),
+        **pick_dates(head, src.ld, src.dom, src.url).provenance_items(),
+    }
+    return values, people
 
 
 def extract_metadata(tree: Any, url: str | None, body: BodyResult) -> Metadata:
-    def meta(prop: str) -> str | None:
-        found = tree.xpath("//meta[@property=$p or @name=$p]/@content", p=prop)
-        return str(found[0]).strip() if found else None
-
-    title = meta("og:title") or (tree.findtext(".//title") or "").strip() or None
-    published = meta("article:published_time")
-    prov = {k: "meta" for k, v in (("title", title), ("published", published)) if v}
+    """Every metadata field of one parsed page, with ``provenance`` naming the strategy behind each."""
+    head = read_head(tree)
+    src = _Sources(head, read_jsonld(list(head.jsonld)), read_dom(tree, body.node), body, url)
+    values, people = _fields(src)
+    provenance = {
+        name: source for name, (value, source) in values.items() if value not in (None, (), "") and source
+    }
     return Metadata(
-        title=title,
-        published=published,
-        domain=urlsplit(url).hostname if url else None,
-        provenance=prov,
+        **{name: value for name, (value, _) in values.items()},
+        provenance=provenance,
+        signature=people.signature,
     )
+
+
+def refine(meta: Metadata, body: BodyResult) -> tuple[Metadata, BodyResult]:
+    """Move credit lines, closing initials and signatures out of the body (into ``furniture``) and drop a
+    lead that repeats the first paragraph. Call after :func:`extract_metadata`; idempotent."""
+    cleaned, lead = clean_body(body, signature=meta.signature, lead=meta.lead)
+    if lead != meta.lead:
+        provenance = {k: v for k, v in meta.provenance.items() if k != "lead"}
+        meta = dataclasses.replace(meta, lead=lead, provenance=provenance)
+    return meta, cleaned

@@ -1,0 +1,190 @@
+"""Author-name cleaning and splitting, and labelled credit lines (``Penulis: X``, ``Editor: Y``).
+
+Vocabulary (byline words per language, name joiners, agency names) comes from ``warta/lang/*.toml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from warta import lang
+
+CREDIT_LANGS = ("id", "en", "de", "nl", "fr", "es", "it", "pt", "sv", "no", "da")
+_EMAIL = re.compile(r"[^\s()]+@[^\s()]+\.\w+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org|html?)(?:/|$)", re.IGNORECASE)
+_PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+_DASH_TAIL = re.compile(r"\s+[-–—|]\s+.*$")
+_PIECES = re.compile(r"\s+[|•·]\s+|\s*\|\s*|\s{2,}|\n")
+_DOMAIN_TOKEN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|co|id|net|org|news|tv)(?:\.[a-z]{2})?\b", re.IGNORECASE)
+_TRIM = " \t\r\n,;:|-–—/.*•·"
+
+
+@dataclass(frozen=True, slots=True)
+class CreditVocab:
+    """Byline words: ``role`` maps each lower-cased label word to ``author``/``editor``/``source``/``photo``."""
+
+    role: dict[str, str]
+    labelled: dict[str, str]  # ``role`` plus abbreviations that count only before a colon ("Rep:", "Red:")
+    joiners: tuple[str, ...]
+    agencies: dict[str, str]  # lower-cased alias -> name as credited
+    label_re: re.Pattern[str]
+    prefix_re: re.Pattern[str]  # a byline's leading role word ("Oleh", "By", "Penulis:")
+    by_words: frozenset[str]  # words that introduce names without a colon ("oleh", "by", "von")
+    joiner_re: re.Pattern[str]
+    first_word_re: re.Pattern[str]  # cheap pre-check: a label and a colon, or a bare label
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@functools.cache
+def vocab() -> CreditVocab:
+    role: dict[str, str] = {}
+    joiners: list[str] = []
+    by_words: set[str] = set()
+    agencies: dict[str, str] = {}
+    abbreviations: dict[str, str] = {}
+    for code in CREDIT_LANGS:
+        data = lang.load(code)
+        for kind, words in data.get("bylines", {}).items():
+            if kind in ("author", "editor", "source", "photo"):
+                role.update({w.lower(): kind for w in words})
+        for kind, words in data.get("bylines_abbreviated", {}).items():
+            abbreviations.update({w.lower(): kind for w in words})
+        joiners += data.get("names", {}).get("joiners", [])
+        by_words.update(w.lower() for w in data.get("bylines", {}).get("by", []))
+        for name, aliases in data.get("agencies", {}).items():
+            agencies.update({a.lower(): name for a in [name, *aliases]})
+    labelled = {**abbreviations, **role}
+    labels = _alternation(labelled)
+    return CreditVocab(
+        role=role,
+        labelled=labelled,
+        by_words=frozenset(by_words),
+        joiners=tuple(joiners),
+        agencies=agencies,
+        label_re=re.compile(rf"^\s*(?P<label>{labels})\s*(?::|\s-\s|=)\s*(?P<value>.+)$", re.IGNORECASE),
+        prefix_re=re.compile(rf"^\s*(?:{_alternation(w for w, k in role.items() if k == 'author')})\s*[:\s]\s*", re.I),
+        joiner_re=re.compile(rf"\s*(?:[,;&/+]|\s(?:{_alternation(joiners)})\s)\s*", re.IGNORECASE),
+        first_word_re=re.compile(rf"(?:{labels})\s*(?::|\s-\s|=|$)", re.IGNORECASE),
+    )
+
+
+def agency_name(text: str) -> str | None:
+    """The wire service ``text`` names (``Antara News`` -> ``ANTARA``), or None."""
+    key = " ".join(text.split()).strip(_TRIM).lower()
+    return vocab().agencies.get(key)
+
+
+def looks_like_name(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 6 or len(text) > 60:
+        return False
+    if _URLISH.search(text) or any(ch.isdigit() for ch in text):
+        return False
+    return any(ch.isalpha() for ch in text)
+
+
+def clean_name(raw: str) -> str | None:
+    """Strip ``By``/``Oleh``, roles, emails, handles and parenthesised notes; None when no name is left."""
+    text = " ".join(raw.split())
+    text = _PARENS.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = vocab().prefix_re.sub("", text).strip(_TRIM)
+    text = " ".join(text.split())
+    without_site = " ".join(_DOMAIN_TOKEN.sub(" ", text).split()).strip(_TRIM)
+    if without_site and without_site != text:
+        if without_site.islower():
+            return None  # "mediaindonesia.com developer": a site account, not a person
+        text = without_site  # "Budi Santoso KONTAN.CO.ID" -> "Budi Santoso"; "Liputan6.com" stays whole
+    words = text.lower().split()
+    if words and (words[-1] in vocab().by_words or words[-1] in vocab().role):
+        return None  # "Powered by", "Foto oleh"
+    return text if looks_like_name(text) else None
+
+
+def split_names(raw: str) -> list[str]:
+    """``A dan B``, ``A and B``, ``A, B`` -> cleaned names, in order, without repeats."""
+    text = _DASH_TAIL.sub("", " ".join(raw.split()))
+    text = vocab().prefix_re.sub("", text)
+    names: list[str] = []
+    for part in vocab().joiner_re.split(text):
+        name = clean_name(part)
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    role: str  # author / editor / source / photo
+    value: str
+
+
+def read_credit(line: str, *, labelled_only: bool = False) -> Credit | None:
+    """A labelled credit line such as ``Pewarta: A dan B`` or ``Editor: C`` (None when not one)."""
+    if len(line) > 200:
+        return None
+    text = " ".join(line.split()).lstrip("([")
+    match = vocab().label_re.match(text)
+    if not match:
+        return None if labelled_only else _unlabelled_byline(text)
+    role = vocab().labelled.get(match["label"].lower())
+    return Credit(role, match["value"].strip()) if role else None
+
+
+def _unlabelled_byline(text: str) -> Credit | None:
+    """``Oleh Desca Lidya Natalia`` / ``By Jane Doe and John Roe``: a by-word, then capitalised names only."""
+    prefix = vocab().prefix_re.match(text)
+    if not prefix or prefix.group(0).strip().lower() not in vocab().by_words:
+        return None
+    rest = text[prefix.end():]
+    words = [w for w in re.split(r"[\s,&]+", rest) if w and w.lower() not in vocab().joiners]
+    if not words or len(words) > 8 or not all(w[0].isupper() for w in words):
+        return None
+    return Credit("author", rest)
+
+
+def _loose_credit(piece: str) -> Credit | None:
+    """``Penulis Firzie A. Idris`` (no colon) inside a ``|``-separated credit line: a role word, then names."""
+    words = piece.split()
+    if len(words) < 2 or len(words) > 8:
+        return None
+    role = vocab().role.get(words[0].lower())
+    rest = [w for w in words[1:] if w.lower() not in vocab().joiners]
+    if role is None or not all(w[0].isupper() for w in rest):
+        return None
+    return Credit(role, " ".join(words[1:]))
+
+
+def credit_pairs(line: str, *, labelled_only: bool = False) -> list[tuple[str, str]]:
+    """``(role, value)`` for each credit in a line; a line may hold several (``Penulis: A | Editor: B``)."""
+    pieces = [p for p in _PIECES.split(line) if p.strip()]
+    found: list[tuple[str, str]] = []
+    for piece in pieces:
+        credit = read_credit(piece, labelled_only=labelled_only)
+        if credit is None and len(pieces) > 1:
+            credit = _loose_credit(piece)
+        if credit is not None:
+            found.append((credit.role, credit.value))
+    return found
+
+
+def credits_in(lines: Sequence[str]) -> dict[str, list[str]]:
+    """Names per role from labelled lines (``Pewarta: A dan B``, ``Penulis: A | Editor: B``)."""
+    found: dict[str, list[str]] = {}
+    for line in lines:
+        for role, value in credit_pairs(line):
+            values = [value] if role == "source" else split_names(value)
+            bucket = found.setdefault(role, [])
+            bucket.extend(v for v in values if v not in bucket)
+    return found

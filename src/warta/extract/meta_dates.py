@@ -1,0 +1,130 @@
+"""Publication and modification dates: JSON-LD, then ``<meta>``, then visible text, then the URL.
+
+The page's own UTC offset is kept (never converted); a date without a time stays a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from warta.dates import ParsedDate, parse_date
+from warta.extract.meta_dom import DomFacts, first_dated
+from warta.extract.meta_jsonld import JsonLd
+from warta.extract.meta_tags import HeadFacts
+
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "article:published",
+    "datepublished", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dc.date", "dcterms.issued",
+    "dcterms.date", "dcterms.created", "publishdate", "publish-date", "publish_date", "pubdate",
+    "article.published", "original-publish-date", "date", "datecreated", "created", "article_date_original",
+)
+MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+    "dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "article.updated", "revised",
+)
+_URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:/|\D|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Dates:
+    published: str | None = None
+    published_source: str | None = None
+    modified: str | None = None
+    modified_source: str | None = None
+
+    def provenance_items(self) -> dict[str, tuple[object, str | None]]:
+        return {
+            "published": (self.published, self.published_source),
+            "modified": (self.modified, self.modified_source),
+        }
+
+
+def _parse(value: str | None, *, fallback: bool = True) -> ParsedDate | None:
+    if not value or len(value) > 200:
+        return None
+    return parse_date(value, fallback=fallback)
+
+
+def url_date(url: str | None) -> str | None:
+    """``/2016/10/05/`` or ``/20161005`` in the URL path, as a date alone."""
+    if not url:
+        return None
+    match = _URL_DATE.search(url)
+    if not match:
+        return None
+    parsed = parse_date(f"{match['y']}-{match['m']}-{match['d']}", fallback=False)
+    return parsed.isoformat() if parsed else None
+
+
+def _first(values: tuple[str | None, ...]) -> ParsedDate | None:
+    for value in values:
+        parsed = _parse(value)
+        if parsed:
+            return parsed
+    return None
+
+
+def _visible_twin(found: ParsedDate, dom: DomFacts) -> ParsedDate | None:
+    """The visible date for the same moment, when metadata lost the time or gave it in UTC only
+    (``2016-02-16T02:10:56Z`` shown as ``16 Feb 2016 09:10 WIB``): it carries the page's own offset."""
+    value = found.value
+    if isinstance(value, dt.datetime) and value.utcoffset() != dt.timedelta(0):
+        return None
+    shown = first_dated(dom.date_texts)
+    if shown is None or not isinstance(shown.value, dt.datetime) or shown.value.tzinfo is None:
+        return None
+    if isinstance(value, dt.datetime):
+        same = abs((shown.value - value).total_seconds()) < 120
+    else:
+        same = shown.value.date() == value
+    return shown if same else None
+
+
+def _published(head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None) -> tuple[ParsedDate | None, str | None]:
+    for found, source in ((_parse(ld.published), "jsonld"), (_first(tuple(head.all(*PUBLISHED_META))), "meta")):
+        if found:
+            twin = _visible_twin(found, dom)
+            return (twin, "dom") if twin else (found, source)
+    found = first_dated(dom.date_texts)
+    if found:
+        return found, "dom"
+    from_url = url_date(url)
+    return (_parse(from_url), "url") if from_url else (None, None)
+
+
+def _page_zone(head: HeadFacts, ld: JsonLd, dom: DomFacts) -> dt.tzinfo | None:
+    """A local UTC offset the page states elsewhere (``+07:00``, ``WIB``); UTC itself is not borrowed,
+    because CMSs often stamp local times with a wrong ``Z``."""
+    values = (ld.published, ld.modified, *head.all(*PUBLISHED_META, *MODIFIED_META), *dom.date_texts)
+    for value in values[:40]:
+        parsed = _parse(value, fallback=False)
+        if parsed and isinstance(parsed.value, dt.datetime) and parsed.value.tzinfo is not None:
+            offset = parsed.value.utcoffset()
+            if offset:
+                return parsed.value.tzinfo
+    return None
+
+
+def _with_zone(found: ParsedDate | None, zone: dt.tzinfo | None) -> str | None:
+    if found is None:
+        return None
+    value = found.value
+    if isinstance(value, dt.datetime) and value.tzinfo is None and zone is not None:
+        return value.replace(tzinfo=zone).isoformat()
+    return found.isoformat()
+
+
+def pick_dates(head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None) -> Dates:
+    found, pub_src = _published(head, ld, dom, url)
+    mod_src: str | None = None
+    changed = _parse(ld.modified)
+    if changed:
+        mod_src = "jsonld"
+    else:
+        changed = _first(tuple(head.all(*MODIFIED_META)))
+        mod_src = "meta" if changed else None
+    naive = [d for d in (found, changed) if d and isinstance(d.value, dt.datetime) and d.value.tzinfo is None]
+    zone = _page_zone(head, ld, dom) if naive else None
+    return Dates(_with_zone(found, zone), pub_src, _with_zone(changed, zone), mod_src)

@@ -1,0 +1,182 @@
+"""Metadata read from the visible page: byline elements, labelled credit lines, dates near the headline."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, cast
+
+from lxml import etree
+
+from warta.dates import ParsedDate, find_dates
+from warta.extract.meta_authors import credit_pairs, vocab
+
+
+class DomFacts:
+    """What the visible page says: h1 texts, credit lines (document order), and, computed only when a
+    field needs them, byline texts (whole body) and date texts (around the article container, ``scope``,
+    then the whole body) of elements whose attributes name them."""
+
+    def __init__(
+        self, tree: Any, scope: Any, h1s: tuple[str, ...], credits: tuple[tuple[str, str], ...]
+    ) -> None:
+        self._tree = tree
+        self._scope = scope
+        self.h1s = h1s
+        self.credits = credits  # (role, value)
+
+    @functools.cached_property
+    def _near(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        bylines, dates = _hinted(self._scope)
+        return tuple(bylines), tuple(dates)
+
+    @functools.cached_property
+    def _everywhere(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        body = self._tree.find("body")
+        if self._scope is body or self._scope is self._tree:
+            return self._near
+        bylines, dates = _hinted(body if body is not None else self._tree)
+        return tuple(bylines), tuple(dates)
+
+    @property
+    def bylines(self) -> tuple[str, ...]:
+        return self._everywhere[0]  # the page's first byline; nearer ones are often other credits
+
+    @property
+    def date_texts(self) -> tuple[str, ...]:
+        return self._near[1] or self._everywhere[1]
+
+
+def _text(el: Any) -> str:
+    return " ".join(cast(str, el.text_content()).split())
+
+
+def _attrs(el: Any) -> str:
+    get = el.get
+    return f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''}"
+
+
+_SCOPE_LEVELS = 3  # ancestors of the article container searched for credit lines
+_MAX_TEXTS = 6000  # text nodes looked at for credit lines
+_MAX_CREDIT_HITS = 50  # candidate credit lines read per page
+_MAX_BARE_LABELS = 10  # bare "Editor" labels whose following text is looked up
+
+
+_BYLINE_WORDS = ("author", "byline", "by-line", "penulis", "reporter", "writer", "journalist", "contributor", "creator")
+_DATE_WORDS = ("date", "time", "tanggal", "waktu", "publish", "posted", "schedule")
+_SKIP_WORDS = ("avatar", "image", "img", "photo", "bio", "desc", "about", "social", "share", "follow", "more", "list", "box", "related")
+
+
+_HINTED_XPATH = etree.XPath(".//*[@class or @id or @itemprop or @rel or self::time]")
+_HINT_RE = re.compile("|".join((*_BYLINE_WORDS, *_DATE_WORDS)))
+_TEXT = ".//text()[not(parent::script or parent::style or parent::option)]"
+_TEXT_XPATH = etree.XPath(_TEXT)
+_PLAIN_TEXT_XPATH = etree.XPath(_TEXT, smart_strings=False)
+
+
+def _label_credit(el: Any, text: str) -> tuple[str, str] | None:
+    """``<li>Editor</li><li>Name</li>``: a bare role label followed by the name."""
+    label = text.rstrip(": ").lower()
+    role = vocab().role.get(label)
+    if role is None or label in vocab().by_words or len(label) < 5:
+        return None
+    following = el.xpath("following::text()[normalize-space()][1]")
+    if not following:
+        return None
+    value = " ".join(str(following[0]).split())
+    return (role, value) if 0 < len(value) <= 80 else None
+
+
+def _scope(tree: Any, node: Any) -> Any:
+    """Where credit lines are looked for: a few levels around the article container (they sit just
+    before or after it), or the whole body when there is no container."""
+    scope = node
+    for _ in range(_SCOPE_LEVELS):
+        parent = scope.getparent() if scope is not None else None
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        scope = parent
+    if scope is None:
+        body = tree.find("body")
+        scope = body if body is not None else tree
+    return scope
+
+
+def _credits(tree: Any) -> list[tuple[str, str]]:
+    credits: list[tuple[str, str]] = []
+    first_word = vocab().first_word_re
+    loose = vocab().prefix_re
+
+    def candidate(text: str) -> bool:
+        raw = text.strip()
+        if not raw or len(raw) > 300 or not raw[0].isalpha():
+            return False
+        return bool(first_word.match(raw)) or ("|" in raw and bool(loose.match(raw)))
+
+    plain = cast(list[str], _PLAIN_TEXT_XPATH(tree))[:_MAX_TEXTS]
+    hits = [i for i, text in enumerate(plain) if candidate(text)]  # cheap pass over plain strings
+    if not hits:
+        return credits
+    nodes = cast(list[Any], _TEXT_XPATH(tree))
+    bare_labels = 0
+    for node in (nodes[i] for i in hits[:_MAX_CREDIT_HITS]):
+        own = " ".join(node.split())
+        parent = node.getparent()
+        if parent is None:
+            continue
+        full = _text(parent) if node.is_text else own
+        pairs = credit_pairs(full if len(full) <= 200 else own, labelled_only=True)
+        if pairs:
+            credits.extend(pairs)
+        elif len(own) <= 20 and bare_labels < _MAX_BARE_LABELS:
+            bare_labels += 1
+            labelled = _label_credit(parent, own)
+            if labelled:
+                credits.append(labelled)
+    return credits
+
+
+def _date_text(el: Any) -> str | None:
+    stamp = el.get("datetime") if el.tag == "time" else None
+    text = str(stamp) if stamp else _text(el)
+    return text if 6 <= len(text) <= 120 else None
+
+
+def _hinted(tree: Any) -> tuple[list[str], list[str]]:
+    """Byline texts and date texts of elements whose class/id/itemprop/rel says what they hold."""
+    bylines: list[str] = []
+    dates: list[str] = []
+    for el in cast(list[Any], _HINTED_XPATH(tree)):
+        if el.tag in ("script", "style", "img", "meta", "option", "noscript"):
+            continue
+        attrs = _attrs(el).lower()
+        if el.tag != "time" and not _HINT_RE.search(attrs):
+            continue
+        is_byline = any(w in attrs for w in _BYLINE_WORDS)
+        if el.tag == "time" or (not is_byline and any(w in attrs for w in _DATE_WORDS)):
+            if len(dates) < 60:
+                found = _date_text(el)
+                dates.extend([found] if found else [])
+        elif is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS):
+            text = _text(el)
+            if 0 < len(text) <= 150:
+                bylines.append(text)
+    return bylines, dates
+
+
+def read_dom(tree: Any, node: Any = None) -> DomFacts:
+    """Headlines, byline elements, credit lines and short date-ish texts of the page body."""
+    h1s = tuple(_text(h) for h in tree.iter("h1"))
+    scope = _scope(tree, node)
+    return DomFacts(tree, scope, h1s, tuple(_credits(scope)))
+
+
+def first_dated(texts: tuple[str, ...]) -> ParsedDate | None:
+    """The first date in ``texts`` that has a time, else the first date at all."""
+    first: ParsedDate | None = None
+    for text in texts:
+        for found in find_dates(text):
+            if found.has_time:
+                return found
+            first = first or found
+    return first

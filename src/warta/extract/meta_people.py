@@ -1,0 +1,184 @@
+"""People and credits: authors, editors, wire agencies and the dateline city.
+
+Authors cascade: JSON-LD persons, labelled credit lines (``Penulis:``, ``Pewarta:``), byline elements,
+``<meta name=author>``, a closing signature; an organisation or the site itself is used only when
+nothing names a person (the bench convention: an agency byline counts as the author).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from warta.extract.body import BodyResult
+from warta.extract.meta_authors import agency_name, clean_name, credits_in, read_credit, split_names
+from warta.extract.meta_dom import DomFacts
+from warta.extract.meta_jsonld import JsonLd
+from warta.extract.meta_tags import HeadFacts
+from warta.extract.meta_text import Dateline, find_dateline, signature, wires_in
+
+AUTHOR_META = (
+    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author",
+    "content_author",
+)
+_DATELINE_BLOCKS = 3  # body blocks searched for the dateline
+LAST_FIRST_META = ("citation_author", "dc.creator")  # bibliographic tags write "Last, First"
+_URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)/", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    authors: tuple[str, ...] = ()
+    authors_source: str | None = None
+    editors: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    agencies_source: str | None = None
+    dateline: str | None = None
+    signature: str | None = None  # a closing signature line, e.g. "DINI TEJA" or "ANTARA"
+
+    def provenance_items(self) -> dict[str, tuple[object, str | None]]:
+        return {
+            "authors": (self.authors, self.authors_source),
+            "editors": (self.editors, "text"),
+            "source_agencies": (self.agencies, self.agencies_source),
+            "dateline": (self.dateline, "text"),
+        }
+
+
+def _site_like(name: str, sites: Sequence[str]) -> bool:
+    key = re.sub(r"\W+", "", name.casefold())
+    for site in sites:
+        other = re.sub(r"\W+", "", site.casefold())
+        if len(other) >= 3 and key and (key == other or other in key or key in other):
+            return True
+    return False
+
+
+def _names(values: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for value in values:
+        for name in split_names(value):
+            if name.casefold() not in {f.casefold() for f in found}:
+                found.append(name)
+    return found
+
+
+def _jsonld_authors(ld: JsonLd) -> tuple[list[str], list[str]]:
+    """Named people (with any wire agency credited beside them, in order), and organisations."""
+    named = [p.name for p in ld.authors if p.kind == "person" or agency_name(p.name)]
+    persons = _names(named) if any(p.kind == "person" for p in ld.authors) else []
+    orgs = [p.name for p in ld.authors if p.kind != "person"]
+    return persons, orgs
+
+
+def _byline_authors(dom: DomFacts, sites: Sequence[str]) -> list[str]:
+    for text in dom.bylines:
+        credit = read_credit(text)
+        if credit is not None and credit.role != "author":
+            continue
+        names = [n for n in split_names(text) if not _site_like(n, sites)]
+        if names:
+            return names
+    return []
+
+
+def _meta_authors(head: HeadFacts) -> list[str]:
+    """``<meta name=author>`` and kin; several tags name one person each (``citation_author`` as ``Last, First``)."""
+    for key in AUTHOR_META:
+        values = [v for v in head.all(key) if not _URLISH.search(v) and "/" not in v and "(" not in v]
+        if len(values) > 1 or key in LAST_FIRST_META:
+            values = [_first_last(v) if key in LAST_FIRST_META else v for v in values]
+            found = [n for n in (clean_name(v) for v in values[:20]) if n]
+            if found:
+                return list(dict.fromkeys(found))
+        elif values:
+            names = _names(values)
+            if names:
+                return names
+    return []
+
+
+def _first_last(value: str) -> str:
+    last, _, first = value.partition(",")
+    return f"{first.strip()} {last.strip()}" if first.strip() else value
+
+
+def _authors(
+    head: HeadFacts, ld: JsonLd, dom: DomFacts, credits: dict[str, list[str]], sites: Sequence[str]
+) -> tuple[list[str], str | None]:
+    named, orgs = _jsonld_authors(ld)
+    persons = [p for p in named if not _site_like(p, sites)]
+    editors = {e.casefold() for e in credits.get("editor", [])}
+    if persons and not (editors and all(p.casefold() in editors for p in persons)):
+        return persons, "jsonld"
+    if credits.get("author"):
+        return credits["author"], "text"
+    if orgs and not persons:
+        return orgs, "jsonld"
+    meta = _meta_authors(head)
+    real = [m for m in meta if not _site_like(m, sites)]
+    if real:
+        return real, "meta"
+    bylines = _byline_authors(dom, sites)
+    if bylines:
+        return bylines, "dom"
+    if named:
+        return named, "jsonld"
+    return (meta, "meta") if meta else ([], None)
+
+
+def _agencies(
+    credits: dict[str, list[str]], dateline_wires: tuple[str, ...], closing: str | None, furniture: Sequence[str]
+) -> tuple[list[str], str | None]:
+    """Wires credited for the story: in the dateline, a ``Sumber:`` line, a closing signature, or a
+    furniture line that is only an agency's name."""
+    found: list[str] = list(dateline_wires)
+    for value in credits.get("source", []):
+        found += [w for w in wires_in(value) if agency_name(w) or w.isupper()]
+    if closing and agency_name(closing):
+        found.append(agency_name(closing) or closing)
+    found += [name for name in (agency_name(line) for line in furniture if len(line) <= 40) if name]
+    unique = list(dict.fromkeys(found))
+    return unique, ("text" if unique else None)
+
+
+def _dateline(body: BodyResult, sites: Sequence[str]) -> Dateline | None:
+    """The dateline opening one of the first body blocks (a caption, kicker or byline may come first),
+    else the start of the article container's text."""
+    found = None
+    for block in body.blocks[:_DATELINE_BLOCKS]:
+        found = find_dateline(block.text, sites)
+        if found:
+            return found
+    if body.node is not None:
+        start = " ".join(str(body.node.text_content())[:400].split())
+        found = find_dateline(start, sites) if start else None
+    return found
+
+
+def pick_people(
+    head: HeadFacts, ld: JsonLd, dom: DomFacts, body: BodyResult, sites: Sequence[str]
+) -> People:
+    credits = credits_in(list(body.furniture))
+    for role, value in dom.credits:
+        names = [value] if role == "source" else split_names(value)
+        bucket = credits.setdefault(role, [])
+        bucket.extend(n for n in names if n not in bucket)
+    dateline = _dateline(body, sites)
+    tail = [*(b.text for b in body.blocks[-2:]), *body.furniture[-3:]]
+    closing = signature(tail)
+    authors, source = _authors(head, ld, dom, credits, sites)
+    if not authors and closing and not agency_name(closing):
+        authors, source = [closing], "text"
+    agencies, agency_src = _agencies(credits, dateline.wires if dateline else (), closing, body.furniture)
+    editors = [e for e in credits.get("editor", []) if not _site_like(e, sites)]
+    return People(
+        authors=tuple(authors),
+        authors_source=source,
+        editors=tuple(editors),
+        agencies=tuple(agencies),
+        agencies_source=agency_src,
+        dateline=dateline.city if dateline else None,
+        signature=closing,
+    )
