@@ -1,0 +1,78 @@
+"""Boilerplate knowledge (class/id hints, furniture line patterns), loaded from ``lang/furniture.toml``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from warta.errors import ConfigError
+
+_SPLIT = re.compile(r"[\s\-_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """Compiled boilerplate rules. Build with :func:`load_furniture`."""
+
+    negative: frozenset[str]
+    negative_substrings: tuple[str, ...]
+    positive: frozenset[str]
+    byline: re.Pattern[str]
+    promo: re.Pattern[str]
+    trailer: re.Pattern[str]
+
+    def words(self, attr: str) -> set[str]:
+        """The words of a class/id value (``detail__body-text`` -> detail, body, text)."""
+        return {w.lower() for w in _SPLIT.split(_CAMEL.sub(" ", attr)) if w}
+
+    def is_negative(self, attr: str) -> bool:
+        """True if the class/id marks furniture and nothing in it marks article content."""
+        if not attr:
+            return False
+        words = self.words(attr)
+        if words & self.positive:
+            return False
+        if words & self.negative:
+            return True
+        low = attr.lower()
+        return any(s in low for s in self.negative_substrings)
+
+    def is_positive(self, attr: str) -> bool:
+        return bool(attr) and bool(self.words(attr) & self.positive)
+
+    def line_kind(self, line: str) -> str | None:
+        """``byline``, ``promo`` or ``trailer`` when a body line is furniture, else None."""
+        if len(line) > 400:
+            return None
+        for kind in ("trailer", "byline", "promo"):
+            pattern: re.Pattern[str] = getattr(self, kind)
+            if pattern.search(line):
+                return kind
+        return None
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+
+
+@cache
+def load_furniture() -> Furniture:
+    """Load and compile ``warta/lang/furniture.toml`` (cached: the data is immutable)."""
+    try:
+        text = resources.files("warta.lang").joinpath("furniture.toml").read_text("utf8")
+        data = tomllib.loads(text)
+        hints, lines = data["hints"], data["lines"]
+        return Furniture(
+            negative=frozenset(w.lower() for w in hints["negative"]),
+            negative_substrings=tuple(s.lower() for s in hints["negative_substrings"]),
+            positive=frozenset(w.lower() for w in hints["positive"]),
+            byline=_alternation(lines["byline"]),
+            promo=_alternation(lines["promo"]),
+            trailer=_alternation(lines["trailer"]),
+        )
+    except (OSError, KeyError, tomllib.TOMLDecodeError, re.error) as exc:
+        raise ConfigError(f"bad furniture data: {exc}", path="warta/lang/furniture.toml") from exc

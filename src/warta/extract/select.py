@@ -1,0 +1,96 @@
+"""Choose the article container among raw blocks, and keep the container's body blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from warta.extract.blocks import RawBlock
+from warta.extract.boilerplate import Furniture
+
+SHORT = 30  # characters a block must beat before it adds value
+LINKY = 0.5  # link density above which a block counts as navigation
+
+
+def block_value(block: RawBlock) -> float:
+    """Prose is worth its non-link characters; link lists and fragments cost."""
+    n = len(block.text)
+    density = block.link_density
+    if density > LINKY:
+        return -0.5 * n - 10.0
+    if block.kind == "title":
+        return 0.0
+    gain = n * (1.0 - density) ** 2
+    if block.kind == "list_item":
+        gain *= 0.6
+    return gain - SHORT
+
+
+def choose_container(blocks: Sequence[RawBlock], root: Any) -> Any:
+    """The element whose descendant blocks add up to the most value (None if nothing positive)."""
+    totals: dict[int, float] = {}
+    elements: dict[int, Any] = {}
+    for block in blocks:
+        value = block_value(block)
+        el = block.element
+        while el is not None:
+            key = id(el)
+            totals[key] = totals.get(key, 0.0) + value
+            elements[key] = el
+            if el is root:
+                break
+            el = el.getparent()
+    if not totals:
+        return None
+    best = max(totals, key=lambda k: totals[k])
+    return elements[best] if totals[best] > 0 else None
+
+
+def _inside(block: RawBlock, container: Any, memo: dict[int, tuple[Any, bool]]) -> bool:
+    """Is the block inside the container? ``memo`` keeps the elements alive so ids stay unique."""
+    el = block.element
+    path = []
+    result = False
+    while el is not None:
+        key = id(el)
+        if key in memo:
+            result = memo[key][1]
+            break
+        path.append(el)
+        if el is container:
+            result = True
+            break
+        el = el.getparent()
+    for node in path:
+        memo[id(node)] = (node, result)
+    return result
+
+
+def keep_blocks(
+    blocks: Sequence[RawBlock], container: Any, furniture: Furniture
+) -> tuple[list[RawBlock], list[str]]:
+    """The container's body blocks in order, and the furniture lines taken out of it."""
+    memo: dict[int, tuple[Any, bool]] = {}
+    kept: list[RawBlock] = []
+    lines: list[str] = []
+    for block in blocks:
+        if not _inside(block, container, memo):
+            continue
+        if block.kind == "title":
+            continue
+        if furniture.line_kind(block.text):
+            lines.append(block.text)
+            continue
+        if block.link_density > LINKY and len(block.text) < 300:
+            continue
+        kept.append(block)
+    return _trim_tail(kept, lines, furniture)
+
+
+def _trim_tail(
+    kept: list[RawBlock], lines: list[str], furniture: Furniture
+) -> tuple[list[RawBlock], list[str]]:
+    """Drop short closing lines that are credits/trailers (the body's last line is often one)."""
+    while kept and len(kept[-1].text) < 40 and kept[-1].text.isupper() and len(kept) > 1:
+        lines.append(kept.pop().text)
+    return kept, lines
