@@ -12,6 +12,15 @@ from warta.errors import ConfigError
 
 _SPLIT = re.compile(r"[\s\-_]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_MARKUP = re.compile(r"^<[a-zA-Z!/][^>]*>")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _date_line(months: list[str]) -> re.Pattern[str]:
+    """A line made only of a date (a month name and a year or time), with a few filler words."""
+    month = "|".join(sorted({re.escape(m) for m in months}, key=len, reverse=True))
+    date = rf"(?:\d{{1,2}}\.?\s*(?:{month})\.?,?\s*\d{{4}}|(?:{month})\.?\s+\d{{1,2}},?\s*\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})"
+    return re.compile(rf"^\W*(?:[^\W\d_]+\W+){{0,3}}{date}(?:[\W\d]|[ap]\.?m\.?|[A-Z]{{2,4}}\b|et|wib|wita|wit|uhr)*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +33,8 @@ class Furniture:
     byline: re.Pattern[str]
     promo: re.Pattern[str]
     trailer: re.Pattern[str]
+    stop: re.Pattern[str]
+    date_line: re.Pattern[str]
 
     def words(self, attr: str) -> set[str]:
         """The words of a class/id value (``detail__body-text`` -> detail, body, text)."""
@@ -48,11 +59,20 @@ class Furniture:
         """``byline``, ``promo`` or ``trailer`` when a body line is furniture, else None."""
         if len(line) > 400:
             return None
+        if _MARKUP.match(line) or not _LETTER.search(line):
+            return "markup"
+        if len(line) <= 80 and self.date_line.search(line):
+            return "date"
         for kind in ("trailer", "byline", "promo"):
             pattern: re.Pattern[str] = getattr(self, kind)
             if pattern.search(line):
                 return kind
         return None
+
+
+    def is_stop(self, line: str) -> bool:
+        """True for a short line that starts the related-content tail (``You may also like``)."""
+        return len(line) <= 60 and bool(self.stop.search(line))
 
 
 def _alternation(patterns: list[str]) -> re.Pattern[str]:
@@ -73,6 +93,8 @@ def load_furniture() -> Furniture:
             byline=_alternation(lines["byline"]),
             promo=_alternation(lines["promo"]),
             trailer=_alternation(lines["trailer"]),
+            stop=_alternation(lines["stop"]),
+            date_line=_date_line(lines["months"]),
         )
     except (OSError, KeyError, tomllib.TOMLDecodeError, re.error) as exc:
         raise ConfigError(f"bad furniture data: {exc}", path="warta/lang/furniture.toml") from exc

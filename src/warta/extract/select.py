@@ -9,7 +9,8 @@ from warta.extract.blocks import RawBlock
 from warta.extract.boilerplate import Furniture
 
 SHORT = 30  # characters a block must beat before it adds value
-LINKY = 0.5  # link density above which a block counts as navigation
+LINKY = 0.5
+LEAF_BLOCKS = frozenset("p li blockquote pre h2 h3 h4 h5 h6 td dd".split())  # link density above which a block counts as navigation
 
 
 def block_value(block: RawBlock) -> float:
@@ -43,7 +44,12 @@ def choose_container(blocks: Sequence[RawBlock], root: Any) -> Any:
     if not totals:
         return None
     best = max(totals, key=lambda k: totals[k])
-    return elements[best] if totals[best] > 0 else None
+    if totals[best] <= 0:
+        return None
+    container = elements[best]
+    if container.tag in LEAF_BLOCKS and container is not root and container.getparent() is not None:
+        container = container.getparent()  # a lone paragraph: its parent holds its siblings
+    return container
 
 
 def _inside(block: RawBlock, container: Any, memo: dict[int, tuple[Any, bool]]) -> bool:
@@ -71,20 +77,27 @@ def keep_blocks(
 ) -> tuple[list[RawBlock], list[str]]:
     """The container's body blocks in order, and the furniture lines taken out of it."""
     memo: dict[int, tuple[Any, bool]] = {}
+    inside = [b for b in blocks if b.kind != "title" and _inside(b, container, memo)]
+    inside = inside[: _stop_index(inside, furniture)]
     kept: list[RawBlock] = []
     lines: list[str] = []
-    for block in blocks:
-        if not _inside(block, container, memo):
-            continue
-        if block.kind == "title":
-            continue
+    for block in inside:
         if furniture.line_kind(block.text):
             lines.append(block.text)
-            continue
-        if block.link_density > LINKY and len(block.text) < 300:
-            continue
-        kept.append(block)
+        elif not (block.link_density > LINKY and len(block.text) < 300):
+            kept.append(block)
     return _trim_tail(kept, lines, furniture)
+
+
+def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
+    """Where a related-content tail (``You may also like``) starts: it must be smaller than the article."""
+    total = sum(len(b.text) for b in blocks)
+    before = 0
+    for i, block in enumerate(blocks):
+        if before >= 200 and furniture.is_stop(block.text) and total - before < before:
+            return i
+        before += len(block.text)
+    return len(blocks)
 
 
 def _trim_tail(
