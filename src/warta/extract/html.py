@@ -31,6 +31,8 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_LONG_TAG = re.compile(r"(<[A-Za-z][\w:-]*)[^<>]{20000,}>")
+MAX_ATTRIBUTES = 1000  # libxml2 checks duplicate attributes in quadratic time
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
 
@@ -90,6 +92,13 @@ def looks_binary(text: str) -> bool:
     return len(_CONTROL.findall(sample)) > 0.02 * len(sample)
 
 
+def _shorten_tag(match: re.Match[str]) -> str:
+    """Keep a tag but drop its attributes when it has more than MAX_ATTRIBUTES of them."""
+    if match.group(0).count("=") > MAX_ATTRIBUTES:
+        return match.group(1) + ">"
+    return match.group(0)
+
+
 def parse_html(
     html: str | bytes,
     url: str | None = None,
@@ -106,6 +115,7 @@ def parse_html(
     if looks_binary(text):
         return Skip(SkipReason.UNREADABLE, "binary data, not HTML", url=url)
     text = _XML_DECL.sub("", text, count=1)
+    text = _LONG_TAG.sub(_shorten_tag, text)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
