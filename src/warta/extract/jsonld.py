@@ -6,8 +6,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from warta.extract.text import normalize_text
-
 MIN_WORDS = 40
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -86,7 +87,7 @@ def keep_blocks(
             lines.append(block.text)
         elif not (block.link_density > LINKY and len(block.text) < 300):
             kept.append(block)
-    return _trim_tail(kept, lines, furniture)
+    return _trim_tail(merge_datelines(kept), lines, furniture)
 
 
 def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
@@ -98,6 +99,25 @@ def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
             return i
         before += len(block.text)
     return len(blocks)
+
+
+_DATELINE_ONLY = re.compile(r"^[^\W\d_][\w .,()/]{0,60}\s*[-–—]{1,2}$")
+
+
+def merge_datelines(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Join a block that is only a dateline (``Jakarta -``) to the paragraph that follows it."""
+    out: list[RawBlock] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if i + 1 < len(blocks) and _DATELINE_ONLY.match(block.text) and blocks[i + 1].kind == "paragraph":
+            nxt = blocks[i + 1]
+            out.append(RawBlock(nxt.element, nxt.kind, f"{block.text} {nxt.text}", nxt.link_chars, nxt.bold))
+            i += 2
+            continue
+        out.append(block)
+        i += 1
+    return out
 
 
 def _trim_tail(
