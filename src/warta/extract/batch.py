@@ -30,6 +30,7 @@ Result = Article | Skip
 
 def _serve(conn: Connection, max_bytes: int) -> None:
     """Worker loop: receive (html, url), send back an Article or Skip; ``None`` ends it."""
+    conn.send("ready")  # imports are done: the parent's clock starts per document from here
     while True:
         try:
             msg = conn.recv()
@@ -55,8 +56,19 @@ class _Worker:
         self.url: str | None = None
         self.deadline = 0.0
         self.busy = False
+        self.ready = False
+
+    def wait_ready(self, limit: float = 60.0) -> None:
+        """Wait for the worker's start-up handshake so start-up time is not charged to a document."""
+        if not self.ready and self.conn.poll(limit):
+            try:
+                self.conn.recv()
+            except (EOFError, OSError):
+                pass
+        self.ready = True
 
     def send(self, key: Any, html: str | bytes, url: str | None, timeout: float) -> None:
+        self.wait_ready()
         self.key, self.url, self.busy = key, url, True
         self.deadline = time.monotonic() + timeout
         self.conn.send((html, url))
@@ -123,7 +135,11 @@ class BatchExtractor:
                     if len(html) > self.max_bytes:
                         yield key, Skip(SkipReason.TOO_LARGE, f"{len(html)} bytes > {self.max_bytes}", url=url)
                         continue
-                    worker.send(key, html, url, self.timeout)
+                    try:
+                        worker.send(key, html, url, self.timeout)
+                    except OSError:
+                        self._replace(worker)
+                        yield key, Skip(SkipReason.ERROR, "worker process unavailable", url=url)
             busy = [w for w in self._pool if w.busy]
             if not busy:
                 return
