@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from warta.extract.html import decode_html, declared_charset, looks_binary, parse_html
+from warta.extract.html import declared_charset, decode_html, looks_binary, parse_html
 from warta.model import Skip, SkipReason
 
 TEXT = "Berita: Presiden meresmikan jembatan — café naïve"
