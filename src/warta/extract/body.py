@@ -26,7 +26,9 @@ from warta.model import Block, Image
 
 TOKEN = re.compile(r"\w+")
 
-MIN_GOOD_CHARS = 250  # below this the hint-free walk gets a second chance
+MIN_GOOD_CHARS = 250
+WRAPPER_SHARE = 0.5  # a hinted element holding this share of the page's text is a layout wrapper
+WRAPPER_MIN_CHARS = 1500  # ... if it holds at least this much text  # below this the hint-free walk gets a second chance
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +55,24 @@ def _root(tree: Any) -> Any:
 def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
     root = _root(tree)
 
+    total = len(root.text_content()) if use_hints else 0
+
     def skip(el: Any) -> bool:
+        """Skip a hinted subtree, unless it holds most of the page's text (a layout wrapper)."""
+        if not use_hints or el.tag in ("article", "main"):
+            return False
         attr = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
-        return use_hints and furniture.is_negative(attr) and el.tag not in ("article", "main")
+        if not furniture.is_negative(attr):
+            return False
+        size = len(el.text_content())
+        return size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total
 
     found: Walk = walk(root, skip)
-    container = choose_container(found.blocks, root)
-    if container is None:
+    box = choose_container(found.blocks, root)
+    if box is None:
         return BodyResult(blocks=())
-    kept, lines = keep_blocks(found.blocks, container, furniture)
+    container = box.element
+    kept, lines = keep_blocks(found.blocks, box, furniture)
     inside = {id(b.element) for b in kept} | {id(container)}
     images = tuple(img for anchor, img in found.images if _within(anchor, container))
     extra = tuple(text for anchor, text in found.furniture if id(anchor) in inside or _within(anchor, container))
@@ -93,7 +104,7 @@ def extract_body(tree: Any, url: str | None) -> BodyResult:
     result = _dom_body(tree, furniture, use_hints=True)
     if _chars(result) < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)
-        if _chars(retry) > 2 * _chars(result):
+        if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * _chars(result):
             result = retry
     if reference:
         result = reconcile(result, reference)

@@ -24,9 +24,10 @@ def extract(
     if isinstance(tree, Skip):
         return tree
     body = extract_body(tree, url)
-    if not body.blocks:
-        return Skip(SkipReason.NOT_AN_ARTICLE, "no article body found", url=url)
     meta = extract_metadata(tree, url, body)
+    if not body.blocks and not (meta.title and meta.published):
+        # a dated, titled page without prose (a photo gallery) is still an article; anything else is not
+        return Skip(SkipReason.NOT_AN_ARTICLE, "no article body found", url=url)
     return Article(
         url=url,
         canonical_url=meta.canonical_url,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from warta.extract.blocks import RawBlock
@@ -11,7 +12,9 @@ from warta.extract.boilerplate import Furniture
 
 SHORT = 30  # characters a block must beat before it adds value
 LINKY = 0.5
-LEAF_BLOCKS = frozenset("p li blockquote pre h2 h3 h4 h5 h6 td dd".split())  # link density above which a block counts as navigation
+  # link density above which a block counts as navigation
+LEAF_BLOCKS = frozenset("p li blockquote pre h2 h3 h4 h5 h6 td dd".split())
+PRUNE = -60.0  # a wrapper inside the container whose blocks sum below this is furniture
 
 
 def block_value(block: RawBlock) -> float:
@@ -28,7 +31,16 @@ def block_value(block: RawBlock) -> float:
     return gain - SHORT
 
 
-def choose_container(blocks: Sequence[RawBlock], root: Any) -> Any:
+@dataclass(slots=True)
+class Container:
+    """The chosen container and the value of every element (kept alive so ``id`` keys stay unique)."""
+
+    element: Any
+    totals: dict[int, float]
+    elements: dict[int, Any]
+
+
+def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
     """The element whose descendant blocks add up to the most value (None if nothing positive)."""
     totals: dict[int, float] = {}
     elements: dict[int, Any] = {}
@@ -50,34 +62,47 @@ def choose_container(blocks: Sequence[RawBlock], root: Any) -> Any:
     container = elements[best]
     if container.tag in LEAF_BLOCKS and container is not root and container.getparent() is not None:
         container = container.getparent()  # a lone paragraph: its parent holds its siblings
-    return container
+    return Container(container, totals, elements)
 
 
-def _inside(block: RawBlock, container: Any, memo: dict[int, tuple[Any, bool]]) -> bool:
-    """Is the block inside the container? ``memo`` keeps the elements alive so ids stay unique."""
-    el = block.element
+def _status(el: Any, box: Container, memo: dict[int, str]) -> str:
+    """``in``, ``out`` or ``pruned`` (inside a wrapper whose blocks are worth clearly less than nothing)."""
     path = []
-    result = False
+    result = "out"
     while el is not None:
         key = id(el)
         if key in memo:
-            result = memo[key][1]
+            result = memo[key]
             break
-        path.append(el)
-        if el is container:
-            result = True
+        path.append(key)
+        if el is box.element:
+            result = "in"
             break
         el = el.getparent()
-    for node in path:
-        memo[id(node)] = (node, result)
+    if result == "in":
+        for key in reversed(path):
+            if box.totals.get(key, 0.0) < PRUNE and box.elements.get(key) is not box.element:
+                result = "pruned"
+            memo[key] = result
+    else:
+        for key in path:
+            memo[key] = result
     return result
 
 
+def _inside(block: RawBlock, box: Container, memo: dict[int, str]) -> bool:
+    if block.element is box.element:
+        return True
+    parent = block.element.getparent()
+    box.elements.setdefault(id(parent), parent)  # keep the proxy alive while its id is memoised
+    return parent is not None and _status(parent, box, memo) == "in"
+
+
 def keep_blocks(
-    blocks: Sequence[RawBlock], container: Any, furniture: Furniture
+    blocks: Sequence[RawBlock], container: Container, furniture: Furniture
 ) -> tuple[list[RawBlock], list[str]]:
     """The container's body blocks in order, and the furniture lines taken out of it."""
-    memo: dict[int, tuple[Any, bool]] = {}
+    memo: dict[int, str] = {}
     inside = [b for b in blocks if b.kind != "title" and _inside(b, container, memo)]
     inside = inside[: _stop_index(inside, furniture)]
     kept: list[RawBlock] = []
