@@ -28,7 +28,8 @@ TOKEN = re.compile(r"\w+")
 
 MIN_GOOD_CHARS = 250
 WRAPPER_SHARE = 0.5  # a hinted element holding this share of the page's text is a layout wrapper
-WRAPPER_MIN_CHARS = 1500  # ... if it holds at least this much text  # below this the hint-free walk gets a second chance
+WRAPPER_MIN_CHARS = 1500  # ... if it holds at least this much text
+MIXED_MAX_CHARS = 500  # a class naming both furniture and content is furniture below this size  # below this the hint-free walk gets a second chance
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +63,12 @@ def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
         if not use_hints or el.tag in ("article", "main"):
             return False
         attr = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
-        if not furniture.is_negative(attr):
+        hint = furniture.hint(attr)
+        if hint is None:
             return False
         size = len(el.text_content())
+        if hint == "mixed":  # e.g. "newsletter-content": furniture when small
+            return size < MIXED_MAX_CHARS
         return size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total
 
     found: Walk = walk(root, skip)

@@ -40,17 +40,19 @@ class Furniture:
         """The words of a class/id value (``detail__body-text`` -> detail, body, text)."""
         return {w.lower() for w in _SPLIT.split(_CAMEL.sub(" ", attr)) if w}
 
+    def hint(self, attr: str) -> str | None:
+        """``negative`` if the class/id marks furniture (``mixed`` if it also names article content)."""
+        if not attr:
+            return None
+        words = self.words(attr)
+        low = attr.lower()
+        if not (words & self.negative or any(s in low for s in self.negative_substrings)):
+            return None
+        return "mixed" if words & self.positive else "negative"
+
     def is_negative(self, attr: str) -> bool:
         """True if the class/id marks furniture and nothing in it marks article content."""
-        if not attr:
-            return False
-        words = self.words(attr)
-        if words & self.positive:
-            return False
-        if words & self.negative:
-            return True
-        low = attr.lower()
-        return any(s in low for s in self.negative_substrings)
+        return self.hint(attr) == "negative"
 
     def is_positive(self, attr: str) -> bool:
         return bool(attr) and bool(self.words(attr) & self.positive)
