@@ -20,13 +20,14 @@ from warta.model import Image
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption "
     "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre section summary "
-    "table tbody thead tfoot tr td th ul caption legend html".split()
+    "table tbody thead tfoot tr ul caption legend html".split()
 )
 SKIP_TAGS = frozenset(
     "script style noscript template svg math iframe object embed canvas button select input textarea "
     "option label nav aside footer figure figcaption picture video audio map head title link meta "
     "dialog".split()
 )
+CELLS = frozenset(("td", "th"))
 HEADINGS = frozenset("h2 h3 h4 h5 h6".split())
 LIST_ITEMS = frozenset("li dd dt".split())
 
@@ -40,6 +41,7 @@ class RawBlock:
     text: str
     link_chars: int
     bold: bool = False  # the whole block is bold/strong text
+    in_table: bool = False  # a table row (cells joined by spaces)
 
     @property
     def link_density(self) -> float:
@@ -65,6 +67,7 @@ class _State:
     in_link: int = 0
     in_bold: int = 0
     in_quote: int = 0
+    in_table: int = 0
     skipping: Any = None
 
     def add(self, text: str | None) -> None:
@@ -84,9 +87,14 @@ class _State:
                 el = self.stack[-1]
                 kind = _kind(el, self.in_quote)
                 bold = self.bold_chars >= 0.9 * len(text)
-                self.walk.blocks.append(RawBlock(el, kind, text, min(self.link_chars, len(text)), bold))
+                links = min(self.link_chars, len(text))
+                self.walk.blocks.append(RawBlock(el, kind, text, links, bold, self.in_table > 0))
         self.parts.clear()
         self.link_chars = self.bold_chars = 0
+
+
+def _has_block_child(el: Any) -> bool:
+    return any(isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in el)
 
 
 def _kind(el: Any, in_quote: int) -> str:
@@ -159,11 +167,15 @@ def _start(state: _State, walker: Any, el: Any, tag: str, root: Any, skip: Calla
     if tag == "br" or tag == "hr":
         state.flush()
         return
-    if tag in BLOCK_TAGS:
+    if tag in BLOCK_TAGS or (tag in CELLS and _has_block_child(el)):  # layout cells are blocks
         state.flush()
         state.stack.append(el)
         if tag == "blockquote":
             state.in_quote += 1
+        elif tag == "table":
+            state.in_table += 1
+    elif tag in CELLS:  # data cells: one row is one block
+        state.add(" ")
     elif tag == "a":
         state.in_link += 1
     elif tag in ("b", "strong"):
@@ -180,10 +192,12 @@ def _end(state: _State, el: Any, tag: str, root: Any) -> None:
         state.skipping = None
     elif tag in ("br", "hr"):
         pass
-    elif tag in BLOCK_TAGS:
+    elif tag in BLOCK_TAGS or (tag in CELLS and state.stack[-1] is el):
         state.flush()
         if tag == "blockquote":
             state.in_quote -= 1
+        elif tag == "table":
+            state.in_table -= 1
         if len(state.stack) > 1:
             state.stack.pop()
     elif tag == "a":

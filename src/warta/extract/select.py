@@ -13,7 +13,7 @@ from warta.extract.boilerplate import Furniture
 SHORT = 30  # characters a block must beat before it adds value
 LINKY = 0.5
   # link density above which a block counts as navigation
-LEAF_BLOCKS = frozenset("p li blockquote pre h2 h3 h4 h5 h6 td dd".split())
+LEAF_BLOCKS = frozenset("p li ul ol dl dd dt blockquote pre h2 h3 h4 h5 h6 table thead tbody tr td th".split())
 PRUNE = -60.0  # a wrapper inside the container whose blocks sum below this is furniture
 
 
@@ -28,6 +28,8 @@ def block_value(block: RawBlock) -> float:
     gain = n * (1.0 - density) ** 2
     if block.kind == "list_item":
         gain *= 0.6
+    if block.in_table:  # data tables neither make nor break a container
+        return max(0.0, gain - SHORT)
     return gain - SHORT
 
 
@@ -60,8 +62,8 @@ def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
     if totals[best] <= 0:
         return None
     container = elements[best]
-    if container.tag in LEAF_BLOCKS and container is not root and container.getparent() is not None:
-        container = container.getparent()  # a lone paragraph: its parent holds its siblings
+    while container.tag in LEAF_BLOCKS and container is not root and container.getparent() is not None:
+        container = container.getparent()  # a lone paragraph or list: its parent holds its siblings
     return Container(container, totals, elements)
 
 
