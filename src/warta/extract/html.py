@@ -31,7 +31,8 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_LONG_TAG = re.compile(r"(<[A-Za-z][\w:-]*)[^<>]{20000,}>")
+LONG_TAG_CHARS = 20000
+_LONG_TAG = re.compile(r"(<[A-Za-z][\w:-]*)[^<>]{%d,}>" % LONG_TAG_CHARS)
 MAX_ATTRIBUTES = 1000  # libxml2 checks duplicate attributes in quadratic time
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
@@ -85,8 +86,8 @@ def _has_non_ascii_utf8(data: bytes) -> bool:
 
 
 def looks_binary(text: str) -> bool:
-    """Control characters or replacement marks in more than 2% of the first 64 KiB: not HTML."""
-    sample = text[:65536]
+    """Control characters or replacement marks in more than 2% of the first 8 KiB: not HTML."""
+    sample = text[:8192]
     if not sample:
         return False
     return len(_CONTROL.findall(sample)) > 0.02 * len(sample)
@@ -115,7 +116,8 @@ def parse_html(
     if looks_binary(text):
         return Skip(SkipReason.UNREADABLE, "binary data, not HTML", url=url)
     text = _XML_DECL.sub("", text, count=1)
-    text = _LONG_TAG.sub(_shorten_tag, text)
+    if max(map(len, text.split(">"))) >= LONG_TAG_CHARS:  # cheap test before the regex
+        text = _LONG_TAG.sub(_shorten_tag, text)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
