@@ -42,6 +42,7 @@ class RawBlock:
     link_chars: int
     bold: bool = False  # the whole block is bold/strong text
     in_table: bool = False  # a table row (cells joined by spaces)
+    lead_link: int = 0  # characters of link text the block starts with (teasers start with a headline link)
 
     @property
     def link_density(self) -> float:
@@ -64,6 +65,8 @@ class _State:
     parts: list[str] = field(default_factory=list)
     link_chars: int = 0
     bold_chars: int = 0
+    lead_link: int = 0
+    lead_open: bool = True
     in_link: int = 0
     in_bold: int = 0
     in_quote: int = 0
@@ -77,6 +80,10 @@ class _State:
         n = len(text.strip())
         if self.in_link:
             self.link_chars += n
+            if self.lead_open:
+                self.lead_link += n
+        elif n:
+            self.lead_open = False
         if self.in_bold:
             self.bold_chars += n
 
@@ -88,9 +95,11 @@ class _State:
                 kind = _kind(el, self.in_quote)
                 bold = self.bold_chars >= 0.9 * len(text)
                 links = min(self.link_chars, len(text))
-                self.walk.blocks.append(RawBlock(el, kind, text, links, bold, self.in_table > 0))
+                block = RawBlock(el, kind, text, links, bold, self.in_table > 0, min(self.lead_link, links))
+                self.walk.blocks.append(block)
         self.parts.clear()
-        self.link_chars = self.bold_chars = 0
+        self.link_chars = self.bold_chars = self.lead_link = 0
+        self.lead_open = True
 
 
 def _has_block_child(el: Any) -> bool:

@@ -14,14 +14,24 @@ SHORT = 30  # characters a block must beat before it adds value
 LINKY = 0.5
   # link density above which a block counts as navigation
 LEAF_BLOCKS = frozenset("p li ul ol dl dd dt blockquote pre h2 h3 h4 h5 h6 table thead tbody tr td th".split())
+TEASER_LINK_CHARS = 25
+TEASER_SHARE = 0.2
 PRUNE = -60.0  # a wrapper inside the container whose blocks sum below this is furniture
+
+
+def is_teaser(block: RawBlock) -> bool:
+    """A block that opens with a headline-long link and goes on with text: a teaser for another story."""
+    if block.lead_link < TEASER_LINK_CHARS or block.lead_link < TEASER_SHARE * len(block.text):
+        return False
+    after = block.text[block.lead_link :].lstrip()
+    return not after or after[0].isupper() or after[0].isdigit()  # a new sentence, not a continuation
 
 
 def block_value(block: RawBlock) -> float:
     """Prose is worth its non-link characters; link lists and fragments cost."""
     n = len(block.text)
     density = block.link_density
-    if density > LINKY:
+    if density > LINKY or is_teaser(block):
         return -0.5 * n - 10.0
     if block.kind == "title":
         return 0.0
@@ -112,7 +122,7 @@ def keep_blocks(
     for block in inside:
         if furniture.line_kind(block.text):
             lines.append(block.text)
-        elif not (block.link_density > LINKY and len(block.text) < 300):
+        elif not (block.link_density > LINKY and len(block.text) < 300) and not is_teaser(block):
             kept.append(block)
     return _trim_tail(merge_datelines(kept), lines, furniture)
 
