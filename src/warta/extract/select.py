@@ -132,7 +132,8 @@ def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
     total = sum(len(b.text) for b in blocks)
     before = 0
     for i, block in enumerate(blocks):
-        if before >= 200 and furniture.is_stop(block.text) and total - before < before:
+        strong = block.kind == "heading" or block.bold
+        if before >= 200 and furniture.is_stop(block.text) and (strong or total - before < before):
             return i
         before += len(block.text)
     return len(blocks)
