@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from typing import Any
+
+import lxml.html
+from lxml import etree
 
 MIN_WORDS = 40
 
@@ -46,4 +50,22 @@ def article_body(tree: Any) -> str | None:
             best = value
     if len(best.split()) < MIN_WORDS:
         return None
-    return best
+    return clean_body_text(best)
+
+
+def clean_body_text(text: str) -> str:
+    """Undo HTML escaping (sometimes applied twice) and markup inside a JSON-LD ``articleBody``."""
+    for _ in range(3):
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    if "<" in text and ">" in text:
+        try:
+            fragment = lxml.html.fragment_fromstring(text, create_parent="div")
+        except (etree.ParserError, ValueError):
+            return text
+        for br in fragment.iter("br", "p", "div", "h2", "h3", "li"):
+            br.tail = "\n" + (br.tail or "")
+        text = str(fragment.text_content())
+    return text
