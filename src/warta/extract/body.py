@@ -62,7 +62,10 @@ def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
         """Skip a hinted subtree, unless it holds most of the page's text (a layout wrapper)."""
         if not use_hints or el.tag in ("article", "main"):
             return False
-        attr = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+        cls = el.get("class") or ""
+        if furniture.is_hidden_class(cls):
+            return True
+        attr = f"{cls} {el.get('id') or ''}".strip()
         hint = furniture.hint(attr)
         if hint is None:
             return False

@@ -30,6 +30,7 @@ class Furniture:
     negative: frozenset[str]
     negative_substrings: tuple[str, ...]
     positive: frozenset[str]
+    hidden_classes: frozenset[str]
     byline: re.Pattern[str]
     promo: re.Pattern[str]
     trailer: re.Pattern[str]
@@ -49,6 +50,10 @@ class Furniture:
         if not (words & self.negative or any(s in low for s in self.negative_substrings)):
             return None
         return "mixed" if words & self.positive else "negative"
+
+    def is_hidden_class(self, cls: str) -> bool:
+        """True if one of the element's class names hides it (``hidden``, ``sr-only``, ...)."""
+        return bool(cls) and not self.hidden_classes.isdisjoint(cls.lower().split())
 
     def is_negative(self, attr: str) -> bool:
         """True if the class/id marks furniture and nothing in it marks article content."""
@@ -100,6 +105,7 @@ def load_furniture() -> Furniture:
             negative=frozenset(w.lower() for w in hints["negative"]),
             negative_substrings=tuple(s.lower() for s in hints["negative_substrings"]),
             positive=frozenset(w.lower() for w in hints["positive"]),
+            hidden_classes=frozenset(w.lower() for w in hints["hidden_classes"]),
             byline=_alternation(lines["byline"]),
             promo=_alternation(lines["promo"]),
             trailer=_alternation(lines["trailer"]),
