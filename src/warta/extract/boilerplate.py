@@ -20,7 +20,7 @@ def _date_line(months: list[str]) -> re.Pattern[str]:
     """A line made only of a date (a month name and a year or time), with a few filler words."""
     month = "|".join(sorted({re.escape(m) for m in months}, key=len, reverse=True))
     date = rf"(?:\d{{1,2}}\.?\s*(?:{month})\.?,?\s*\d{{4}}|(?:{month})\.?\s+\d{{1,2}},?\s*\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})"
-    return re.compile(rf"^\W*(?:[^\W\d_]+\W+){{0,3}}{date}(?:[\W\d]|[ap]\.?m\.?|[A-Z]{{2,4}}\b|et|wib|wita|wit|uhr)*(?:[|•·][^|]{{0,30}})*$", re.IGNORECASE)
+    return re.compile(rf"^\W*(?:[^\W\d_]+\W+|\d{{1,2}}[:.]\d{{2}}\W*){{0,5}}{date}(?:[\W\d]|[ap]\.?m\.?|[A-Z]{{2,4}}\b|et|wib|wita|wit|uhr)*(?:[|•·][^|]{{0,45}})*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
