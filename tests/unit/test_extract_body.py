@@ -113,3 +113,35 @@ def test_page_without_prose_is_not_an_article() -> None:
     result = extract(f"<html><body><nav><ul>{NAV}</ul></nav></body></html>")
     assert not isinstance(result, Article)
     assert result.reason.value == "not an article"
+
+
+def test_data_table_rows_are_kept_as_lines() -> None:
+    rows = "".join(f"<tr><td>{i}</td><td>Pembalap nomor {i}</td><td>{5000 - i}</td></tr>" for i in range(1, 6))
+    texts, _ = body_of(article_page(f"<table class='tablehead'><tbody>{rows}</tbody></table>"))
+    assert "1 Pembalap nomor 1 4999" in texts and "5 Pembalap nomor 5 4995" in texts
+
+
+def test_teasers_and_hidden_boxes_are_dropped() -> None:
+    teasers = "".join(
+        f"<p><a href='/t{i}'>Judul berita lain yang cukup panjang nomor {i}</a> JAKARTA: Ringkasan berita lain di sini.</p>"
+        for i in range(3)
+    )
+    hidden = "<div class='intro hidden'><p>THIS CONTENT IS RESERVED FOR SUBSCRIBERS ONLY, please subscribe now.</p></div>"
+    inline = "<p><a href='/p'>The compulsory purchase of the old house</a>, a town landmark, ended a long legal dispute in court.</p>"
+    texts, _ = body_of(article_page(teasers + hidden + inline))
+    joined = " ".join(texts)
+    assert "Judul berita lain" not in joined and "SUBSCRIBERS" not in joined
+    assert any(t.startswith("The compulsory purchase") for t in texts)  # a link inside a sentence is not a teaser
+
+
+def test_related_heading_ends_the_article() -> None:
+    tail = "<h3>Berita Terkait</h3>" + "".join(f"<p>Cerita lain yang panjang sekali nomor {i} tentang hal lain di kota lain.</p>" for i in range(6))
+    texts, _ = body_of(article_page(tail))
+    assert not any("Cerita lain" in t for t in texts)
+
+
+def test_jsonld_article_body_is_unescaped() -> None:
+    from warta.extract.jsonld import clean_body_text
+
+    assert clean_body_text("&amp;Ccedil;orum&amp;#39;un Alaca") == "Çorum'un Alaca"
+    assert clean_body_text("<p>Satu</p><p>Dua</p>").split() == ["Satu", "Dua"]

@@ -32,7 +32,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 LONG_TAG_CHARS = 20000
-_LONG_TAG = re.compile(r"(<[A-Za-z][\w:-]*)[^<>]{%d,}>" % LONG_TAG_CHARS)
+_LONG_TAG = re.compile(rf"(<[A-Za-z][\w:-]*)[^<>]{{{LONG_TAG_CHARS},}}>")
 MAX_ATTRIBUTES = 1000  # libxml2 checks duplicate attributes in quadratic time
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
