@@ -78,3 +78,13 @@ def test_tag_with_huge_attribute_list_is_tamed() -> None:
     assert not isinstance(tree, Skip)
     div = tree.find(".//div")
     assert div.text_content() == "kept text" and len(div.attrib) == 0
+
+
+def test_nul_bytes_and_lone_surrogates_do_not_lose_the_page() -> None:
+    from warta.extract import extract
+    from warta.model import Article
+
+    good = "<html><body><article><p>" + "Warga menyambut baik jembatan baru itu. " * 10 + "</p></article></body></html>"
+    for doc in (good.replace("Warga", "W\x00arga", 1), good.replace("Warga", "W\ud800arga", 1)):
+        result = extract(doc)
+        assert isinstance(result, Article) and "menyambut baik jembatan" in result.text

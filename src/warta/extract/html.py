@@ -115,6 +115,10 @@ def parse_html(
         return Skip(SkipReason.EMPTY, url=url)
     if looks_binary(text):
         return Skip(SkipReason.UNREADABLE, "binary data, not HTML", url=url)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: libxml2 would drop the whole text
+        text = text.encode("utf-8", "replace").decode("utf-8")
     text = _XML_DECL.sub("", text, count=1)
     if max(map(len, text.split(">"))) >= LONG_TAG_CHARS:  # cheap test before the regex
         text = _LONG_TAG.sub(_shorten_tag, text)
