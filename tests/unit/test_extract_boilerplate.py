@@ -58,3 +58,23 @@ def test_stop_headings() -> None:
     assert F.is_stop("Berita Terkait")
     assert not F.is_stop("Read more")  # in-body read-more boxes do not end the article
     assert not F.is_stop("The related question of taxes is harder than it looks.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran andalanmu akses berita Kompas.com WhatsApp Channel",
+        "Artikel ini telah tayang di TribunJateng.com dengan judul Banjir",
+        "Follow Berita Okezone di Google News",
+        "Baca berita tanpa iklan. Gabung Kompas.com+",
+        "Download IDN App sekarang!",
+        "Cek Berita dan Artikel yang lain di Google News dan WA Channel",
+        "[Gambas:Video CNN]",
+        "SCROLL TO CONTINUE WITH CONTENT",
+        "Nyaman tanpa iklan. Langganan BisnisPro",
+        "Versi cetak artikel ini terbit di Harian Kompas edisi 5 Mei 2024",
+        "Disclaimer: Keputusan investasi sepenuhnya ada di tangan pembaca.",
+    ],
+)
+def test_indonesian_portal_promo_lines(line: str) -> None:
+    assert F.line_kind(line) == "promo"
