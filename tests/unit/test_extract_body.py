@@ -145,3 +145,10 @@ def test_jsonld_article_body_is_unescaped() -> None:
 
     assert clean_body_text("&amp;Ccedil;orum&amp;#39;un Alaca") == "Çorum'un Alaca"
     assert clean_body_text("<p>Satu</p><p>Dua</p>").split() == ["Satu", "Dua"]
+
+
+def test_infinite_scroll_keeps_the_first_full_article() -> None:
+    first = "".join(f"<p>{p}</p>" for p in PARA)
+    second = "".join(f"<p>Artikel kedua yang dimuat di bawah, paragraf {i} dengan isi yang cukup panjang sekali.</p>" for i in range(4))
+    html = f"<html><body><main><article>{first}</article><div class='next'><article>{second}</article></div></main></body></html>"
+    assert body_of(html)[0] == PARA

@@ -16,7 +16,8 @@ LINKY = 0.5
 LEAF_BLOCKS = frozenset("p li ul ol dl dd dt blockquote pre h2 h3 h4 h5 h6 table thead tbody tr td th".split())
 TEASER_LINK_CHARS = 25
 TEASER_SHARE = 0.2
-PRUNE = -60.0  # a wrapper inside the container whose blocks sum below this is furniture
+PRUNE = -60.0
+ARTICLE_SHARE = 0.25  # an <article> worth this share of the container is a full story  # a wrapper inside the container whose blocks sum below this is furniture
 
 
 def is_teaser(block: RawBlock) -> bool:
@@ -74,7 +75,30 @@ def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
     container = elements[best]
     while container.tag in LEAF_BLOCKS and container is not root and container.getparent() is not None:
         container = container.getparent()  # a lone paragraph or list: its parent holds its siblings
-    return Container(container, totals, elements)
+    return Container(_first_article(container, totals), totals, elements)
+
+
+def _first_article(container: Any, totals: dict[int, float]) -> Any:
+    """Several full ``<article>`` elements (infinite scroll): the first substantial one is the page's."""
+    whole = totals.get(id(container), 0.0)
+    found = []
+    for el in container.iter("article"):
+        value = totals.get(id(el), 0.0)
+        if value >= ARTICLE_SHARE * whole and not any(_contains(a, el) for a in found):
+            found.append(el)
+    if len(found) < 2:
+        return container
+    best = max(totals.get(id(el), 0.0) for el in found)
+    return next(el for el in found if totals.get(id(el), 0.0) >= 0.5 * best)
+
+
+def _contains(outer: Any, inner: Any) -> bool:
+    el = inner.getparent()
+    while el is not None:
+        if el is outer:
+            return True
+        el = el.getparent()
+    return False
 
 
 def _status(el: Any, box: Container, memo: dict[int, str]) -> str:
