@@ -81,7 +81,7 @@ def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
 def _first_article(container: Any, totals: dict[int, float]) -> Any:
     """Several full ``<article>`` elements (infinite scroll): the first substantial one is the page's."""
     whole = totals.get(id(container), 0.0)
-    found = []
+    found: list[Any] = []
     for el in container.iter("article"):
         value = totals.get(id(el), 0.0)
         if value >= ARTICLE_SHARE * whole and not any(_contains(a, el) for a in found):
