@@ -79,13 +79,15 @@ def render(source: str, result: Article | Skip, fmt: str, explain: bool) -> str:
     return "\n\n".join(lines)
 
 
-def _results(docs: list[Doc], workers: int, timeout: float, quiet: bool) -> Iterator[tuple[str, Article | Skip]]:
+def _results(
+    docs: list[Doc], workers: int, timeout: float, max_bytes: int, quiet: bool
+) -> Iterator[tuple[str, Article | Skip]]:
     if len(docs) == 1:
         source, data, url = docs[0]
-        yield source, extract(data, url)
+        yield source, extract(data, url, max_bytes=max_bytes)
         return
     show = not quiet and sys.stderr.isatty()
-    with BatchExtractor(workers=workers, timeout=timeout) as batch:
+    with BatchExtractor(workers=workers, timeout=timeout, max_bytes=max_bytes) as batch:
         results = batch.extract_many(docs)
         for source, result in tqdm(results, total=len(docs), disable=not show, file=sys.stderr, unit="page"):
             yield source, result
@@ -105,7 +107,7 @@ def extract_command(
     try:
         settings = load_settings({"workers": workers, "doc_timeout": timeout})
         docs = list(iter_inputs(inputs, settings.user_agent, settings.timeout))
-        results = list(_results(docs, settings.workers, settings.doc_timeout, quiet))
+        results = list(_results(docs, settings.workers, settings.doc_timeout, settings.max_bytes, quiet))
     except WartaError as exc:
         raise click.ClickException(str(exc)) from exc
     order = {source: i for i, (source, _, _) in enumerate(docs)}
