@@ -152,3 +152,12 @@ def test_infinite_scroll_keeps_the_first_full_article() -> None:
     second = "".join(f"<p>Artikel kedua yang dimuat di bawah, paragraf {i} dengan isi yang cukup panjang sekali.</p>" for i in range(4))
     html = f"<html><body><main><article>{first}</article><div class='next'><article>{second}</article></div></main></body></html>"
     assert body_of(html)[0] == PARA
+
+
+def test_side_column_teasers_are_left_out_but_standfirst_is_kept() -> None:
+    side = "".join(f"<div class='box'><div class='desc'>Ringkasan berita lain nomor {i} yang cukup panjang untuk dibaca orang.</div></div>" for i in range(3))
+    body = "".join(f"<p>{p}</p>" for p in PARA * 3)
+    lead = "<p class='lead'>Ringkasan: jembatan baru akhirnya diresmikan setelah dua tahun pembangunan yang panjang.</p>"
+    html = f"<html><body><div class='frame'><div class='left'>{lead}<div class='isi'>{body}</div></div><div class='right'>{side}</div></div></body></html>"
+    texts, _ = body_of(html)
+    assert texts[0].startswith("Ringkasan: jembatan baru") and texts[1:] == PARA * 3

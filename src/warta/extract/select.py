@@ -17,7 +17,9 @@ LEAF_BLOCKS = frozenset("p li ul ol dl dd dt blockquote pre h2 h3 h4 h5 h6 table
 TEASER_LINK_CHARS = 25
 TEASER_SHARE = 0.2
 PRUNE = -60.0
-ARTICLE_SHARE = 0.25  # an <article> worth this share of the container is a full story  # a wrapper inside the container whose blocks sum below this is furniture
+DESCEND = 0.85  # a child holding this share of the container's value becomes the container
+ARTICLE_SHARE = 0.25
+STANDFIRST_CHARS = 60  # an <article> worth this share of the container is a full story  # a wrapper inside the container whose blocks sum below this is furniture
 
 
 def is_teaser(block: RawBlock) -> bool:
@@ -51,6 +53,7 @@ class Container:
     element: Any
     totals: dict[int, float]
     elements: dict[int, Any]
+    outer: Any = None  # the container before stepping into its main child (holds the standfirst)
 
 
 def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
@@ -75,7 +78,18 @@ def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
     container = elements[best]
     while container.tag in LEAF_BLOCKS and container is not root and container.getparent() is not None:
         container = container.getparent()  # a lone paragraph or list: its parent holds its siblings
-    return Container(_first_article(container, totals), totals, elements)
+    outer = _first_article(container, totals)
+    return Container(_descend(outer, totals), totals, elements, outer)
+
+
+def _descend(container: Any, totals: dict[int, float]) -> Any:
+    """Step into a child that holds nearly all of the container's value (drops side columns)."""
+    while True:
+        whole = totals.get(id(container), 0.0)
+        best = max(container, key=lambda c: totals.get(id(c), 0.0), default=None)
+        if best is None or best.tag in LEAF_BLOCKS or totals.get(id(best), 0.0) < DESCEND * whole:
+            return container
+        container = best
 
 
 def _first_article(container: Any, totals: dict[int, float]) -> Any:
@@ -140,6 +154,7 @@ def keep_blocks(
     """The container's body blocks in order, and the furniture lines taken out of it."""
     memo: dict[int, str] = {}
     inside = [b for b in blocks if b.kind != "title" and _inside(b, container, memo)]
+    inside = _standfirst(blocks, inside, container, furniture) + inside
     inside = inside[: _stop_index(inside, furniture)]
     kept: list[RawBlock] = []
     lines: list[str] = []
@@ -149,6 +164,31 @@ def keep_blocks(
         elif not (block.link_density > LINKY and len(block.text) < 300) and not is_teaser(block):
             kept.append(block)
     return _trim_tail(merge_datelines(kept), lines, furniture)
+
+
+def _standfirst(
+    blocks: Sequence[RawBlock], inside: list[RawBlock], box: Container, furniture: Furniture
+) -> list[RawBlock]:
+    """Up to two prose blocks just before the body, inside the outer container: the standfirst."""
+    if box.outer is None or box.outer is box.element or not inside:
+        return []
+    first = blocks.index(inside[0])
+    found: list[RawBlock] = []
+    for block in reversed(blocks[max(0, first - 6) : first]):
+        if block.kind == "title" or not _contains_el(box.outer, block.element):
+            break
+        if (
+            block.kind == "paragraph" and len(block.text) >= STANDFIRST_CHARS and block.link_density < 0.2
+            and not is_teaser(block) and not furniture.line_kind(block.text)
+        ):
+            found.insert(0, block)
+            if len(found) == 2:
+                break
+    return found
+
+
+def _contains_el(outer: Any, el: Any) -> bool:
+    return el is outer or _contains(outer, el)
 
 
 def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
