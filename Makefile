@@ -36,7 +36,7 @@ lint: $(TESTSTAMP)
 check: test lint
 
 bench: $(TESTSTAMP)
-	$(BIN)/warta eval ../shared/bench/scrapinghub ../shared/bench/fundus ../shared/bench/indonesian --compare trafilatura,readability
+	$(BIN)/warta eval ../shared/bench/scrapinghub ../shared/bench/fundus ../shared/bench/indonesian --compare trafilatura,readability --runs 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -132,6 +132,7 @@ class SkipReason(enum.StrEnum):
     UNREADABLE = "unreadable"  # binary garbage, undecodable bytes
     PAYWALLED = "paywalled"
     JS_SHELL = "javascript-only shell"
+    ERROR = "extraction error"  # the extractor crashed or its worker died (batch mode records it)
 
 
 @dataclass(frozen=True, slots=True)

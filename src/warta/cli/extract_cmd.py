@@ -1,9 +1,168 @@
-"""CLI commands (placeholder: the owning stage fills this in)."""
+"""``warta extract`` (pages to articles) and ``warta eval`` (benchmark sets to score tables)."""
 
 from __future__ import annotations
 
+import gzip
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
 import click
+import httpx
+from tqdm import tqdm
+
+from warta.config import load_settings
+from warta.errors import FetchError, InputError, WartaError
+from warta.extract.batch import BatchExtractor
+from warta.extract.core import extract
+from warta.extract.eval import Score, evaluate
+from warta.model import Article, Skip
+
+PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
+Doc = tuple[str, bytes, str | None]
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+        return gzip.decompress(data) if path.name.endswith(".gz") else data
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(f"cannot read {path}: {exc}", path=str(path)) from exc
+
+
+def _fetch(url: str, user_agent: str, timeout: float) -> bytes:
+    try:
+        resp = httpx.get(url, headers={"User-Agent": user_agent}, timeout=timeout, follow_redirects=True)
+        resp.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise FetchError(f"cannot fetch {url}: {exc}", url=url) from exc
+    return resp.content
+
+
+def iter_inputs(inputs: tuple[str, ...], user_agent: str, timeout: float) -> Iterator[Doc]:
+    """(source, bytes, url) for every file, file under a directory, URL, or ``-`` (stdin)."""
+    for item in inputs:
+        if item == "-":
+            yield "-", sys.stdin.buffer.read(), None
+        elif item.startswith(("http://", "https://")):
+            yield item, _fetch(item, user_agent, timeout), item
+        elif Path(item).is_dir():
+            for path in sorted(Path(item).rglob("*")):
+                if path.is_file() and path.name.lower().endswith(PAGE_SUFFIXES):
+                    yield str(path), _read_file(path), None
+        else:
+            yield item, _read_file(Path(item)), None
+
+
+def render(source: str, result: Article | Skip, fmt: str, explain: bool) -> str:
+    """One result in the chosen format (json/jsonl print ``Article.to_dict()`` exactly)."""
+    if isinstance(result, Skip):
+        data = {"source": source, **result.to_dict()}
+        return json.dumps(data, ensure_ascii=False) if fmt in ("json", "jsonl") else f"{source}: {result}"
+    if fmt == "jsonl":
+        return json.dumps(result.to_dict(), ensure_ascii=False)
+    if fmt == "json":
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+    lines = [f"# {result.title}" if fmt == "markdown" else (result.title or "")]
+    byline = ", ".join(result.authors)
+    meta = " | ".join(x for x in (byline, result.published or "", result.url or "") if x)
+    if meta:
+        lines.append(f"*{meta}*" if fmt == "markdown" else meta)
+    for block in result.body:
+        text = block.text
+        if fmt == "markdown":
+            text = {"heading": f"## {text}", "list_item": f"- {text}", "quote": f"> {text}"}.get(block.type, text)
+        lines.append(text)
+    if explain:
+        lines.append("provenance: " + ", ".join(f"{k}={v}" for k, v in sorted(result.provenance.items())))
+    return "\n\n".join(lines)
+
+
+def _results(
+    docs: list[Doc], workers: int, timeout: float, max_bytes: int, quiet: bool
+) -> Iterator[tuple[str, Article | Skip]]:
+    if len(docs) == 1:
+        source, data, url = docs[0]
+        yield source, extract(data, url, max_bytes=max_bytes)
+        return
+    show = not quiet and sys.stderr.isatty()
+    with BatchExtractor(workers=workers, timeout=timeout, max_bytes=max_bytes) as batch:
+        results = batch.extract_many(docs)
+        for source, result in tqdm(results, total=len(docs), disable=not show, file=sys.stderr, unit="page"):
+            yield source, result
+
+
+@click.command("extract")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "markdown", "text"]), default="json")
+@click.option("--explain", is_flag=True, help="Show which strategy produced each field.")
+@click.option("--workers", type=int, default=None, help="Worker processes for many documents (0 = one per CPU).")
+@click.option("--timeout", type=float, default=None, help="Seconds per document in batch mode (default 10).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def extract_command(
+    inputs: tuple[str, ...], fmt: str, explain: bool, workers: int | None, timeout: float | None, quiet: bool
+) -> None:
+    """Extract articles from HTML files, directories, URLs, or - (stdin)."""
+    try:
+        settings = load_settings({"workers": workers, "doc_timeout": timeout})
+        docs = list(iter_inputs(inputs, settings.user_agent, settings.timeout))
+        results = list(_results(docs, settings.workers, settings.doc_timeout, settings.max_bytes, quiet))
+    except WartaError as exc:
+        raise click.ClickException(str(exc)) from exc
+    order = {source: i for i, (source, _, _) in enumerate(docs)}
+    results.sort(key=lambda r: order[r[0]])
+    if fmt == "json" and len(results) > 1:
+        items = [r.to_dict() if isinstance(r, Article) else {"source": s, **r.to_dict()} for s, r in results]
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for source, result in results:
+        if isinstance(result, Skip) and fmt in ("markdown", "text"):
+            click.echo(render(source, result, fmt, explain), err=True)
+        else:
+            click.echo(render(source, result, fmt, explain))
+        if fmt in ("markdown", "text") and len(results) > 1:
+            click.echo("\n" + "-" * 72 + "\n")
+
+
+COLUMNS = (
+    ("engine", "engine", "{}"), ("P", "precision", "{:.3f}"), ("R", "recall", "{:.3f}"), ("F1", "f1", "{:.3f}"),
+    ("page F1", "page_f1", "{:.3f}"), ("title", "title_exact", "{:.2f}"), ("date", "date_day", "{:.2f}"),
+    ("author F1", "author_f1", "{:.2f}"), ("pages/s", "pages_per_s", "{:.1f}"), ("p99 s", "p99_s", "{:.3f}"),
+    ("empty", "empty", "{}"), ("crashes", "crashes", "{}"),
+)
+
+
+def score_table(scores: list[Score]) -> str:
+    """A markdown table of one set's scores."""
+    head = "| " + " | ".join(c[0] for c in COLUMNS) + " |"
+    rule = "|" + "|".join("---" for _ in COLUMNS) + "|"
+    rows = []
+    for s in scores:
+        d = s.to_dict()
+        rows.append("| " + " | ".join("-" if d[k] is None else f.format(d[k]) for _, k, f in COLUMNS) + " |")
+    return "\n".join([f"### {scores[0].set} ({scores[0].pages} pages)", "", head, rule, *rows])
+
+
+@click.command("eval")
+@click.argument("set_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--compare", default="", help="Peers to run in the same process: trafilatura,readability.")
+@click.option("--runs", type=int, default=1, help="Runs per engine; speed figures are the median.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def eval_command(set_dirs: tuple[str, ...], compare: str, runs: int, as_json: bool) -> None:
+    """Score warta (and peers) on benchmark sets with the rules of bench/tools/score.py."""
+    engines = ["warta", *[e.strip() for e in compare.split(",") if e.strip()]]
+    try:
+        tables = [evaluate(d, engines, runs=runs) for d in set_dirs]
+    except WartaError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for t in tables for s in t], indent=2))
+    else:
+        click.echo("\n\n".join(score_table(t) for t in tables))
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to ``group``."""
+    """Add ``extract`` and ``eval`` to ``group``."""
+    group.add_command(extract_command)
+    group.add_command(eval_command)

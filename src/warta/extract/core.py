@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from warta.extract.body import extract_body
-from warta.extract.html import parse_html
+from warta.extract.html import DEFAULT_MAX_BYTES, parse_html
 from warta.extract.metadata import extract_metadata
 from warta.model import Article, Skip, SkipReason
 
 
-def extract(html: str | bytes, url: str | None = None) -> Article | Skip:
-    """Extract one news page. Pure: no I/O."""
-    tree = parse_html(html, url)
+def extract(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Article | Skip:
+    """Extract one news page. Pure: no I/O.
+
+    ``html`` may be bytes (decoded robustly; ``content_type`` is the HTTP header, if known).
+    Expected negatives (empty, too large, unreadable, not an article) come back as ``Skip``.
+    """
+    tree = parse_html(html, url, content_type=content_type, max_bytes=max_bytes)
     if isinstance(tree, Skip):
         return tree
     body = extract_body(tree, url)
-    if not body.blocks:
-        return Skip(SkipReason.NOT_AN_ARTICLE, "no article body found", url=url)
     meta = extract_metadata(tree, url, body)
+    if not body.blocks and not (meta.title and meta.published):
+        # a dated, titled page without prose (a photo gallery) is still an article; anything else is not
+        return Skip(SkipReason.NOT_AN_ARTICLE, "no article body found", url=url)
     return Article(
         url=url,
         canonical_url=meta.canonical_url,

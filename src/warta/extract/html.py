@@ -1,20 +1,130 @@
-"""Decode and parse one HTML document (baseline; to be hardened)."""
+"""Decode and parse one HTML document, defensively.
+
+Decoding: a byte-order mark wins; otherwise the declared charset (HTTP header or ``<meta>``) is
+tried strictly, and a declaration that does not fit the bytes (a lying ``<meta charset>``) loses to
+strict UTF-8 and then to charset-normalizer's guess. Bytes that look like binary data give
+``Skip(UNREADABLE)``; documents above the size cap give ``Skip(TOO_LARGE)`` before any parsing.
+Parsing uses lxml's HTML parser without comments or processing instructions; libxml2 bounds the
+nesting depth itself, so a 10,000-deep document parses into a shallower tree instead of recursing.
+"""
 
 from __future__ import annotations
 
+import codecs
+import re
 from typing import Any
 
+import charset_normalizer
 import lxml.html
 from lxml import etree
 
 from warta.model import Skip, SkipReason
 
+DEFAULT_MAX_BYTES = 10_000_000
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+LONG_TAG_CHARS = 20000
+_LONG_TAG = re.compile(rf"(<[A-Za-z][\w:-]*)[^<>]{{{LONG_TAG_CHARS},}}>")
+MAX_ATTRIBUTES = 1000  # libxml2 checks duplicate attributes in quadratic time
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
-def parse_html(html: str | bytes, url: str | None) -> Any:
-    """Return an lxml document tree, or a Skip."""
-    if not html or not html.strip():
-        return Skip(SkipReason.EMPTY, url=url)
+
+def declared_charset(data: bytes, content_type: str | None = None) -> str | None:
+    """The charset named by the HTTP ``Content-Type`` header, else by a ``<meta>`` near the top."""
+    found = _HEADER_CHARSET.search(content_type or "")
+    if found:
+        return _codec(found.group(1))
+    meta = _META_CHARSET.search(data[:4096])
+    return _codec(meta.group(1).decode("ascii", "ignore")) if meta else None
+
+
+def _codec(name: str) -> str | None:
     try:
-        return lxml.html.document_fromstring(html)
+        return codecs.lookup(name.strip()).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> str:
+    """Decode page bytes to text, never trusting a declaration the bytes contradict."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, "replace")
+    declared = declared_charset(data, content_type)
+    if declared in ("utf-8", None) or _has_non_ascii_utf8(data):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if declared and declared != "utf-8":
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    codec = best.encoding if best is not None else (declared or "cp1252")
+    return data.decode(codec, "replace")
+
+
+def _has_non_ascii_utf8(data: bytes) -> bool:
+    """True if the bytes hold non-ASCII text that is valid UTF-8 (then UTF-8 beats a declaration)."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def looks_binary(text: str) -> bool:
+    """Control characters or replacement marks in more than 2% of the first 8 KiB: not HTML."""
+    sample = text[:8192]
+    if not sample:
+        return False
+    return len(_CONTROL.findall(sample)) > 0.02 * len(sample)
+
+
+def _shorten_tag(match: re.Match[str]) -> str:
+    """Keep a tag but drop its attributes when it has more than MAX_ATTRIBUTES of them."""
+    if match.group(0).count("=") > MAX_ATTRIBUTES:
+        return match.group(1) + ">"
+    return match.group(0)
+
+
+def parse_html(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Any:
+    """Return an lxml document tree, or a Skip (EMPTY, TOO_LARGE, UNREADABLE)."""
+    if len(html) > max_bytes:
+        return Skip(SkipReason.TOO_LARGE, f"{len(html)} bytes > {max_bytes}", url=url)
+    text = decode_html(html, content_type) if isinstance(html, bytes) else html
+    if not text.strip():
+        return Skip(SkipReason.EMPTY, url=url)
+    if looks_binary(text):
+        return Skip(SkipReason.UNREADABLE, "binary data, not HTML", url=url)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: libxml2 would drop the whole text
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    text = _XML_DECL.sub("", text, count=1)
+    if max(map(len, text.split(">"))) >= LONG_TAG_CHARS:  # cheap test before the regex
+        text = _LONG_TAG.sub(_shorten_tag, text)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        return Skip(SkipReason.UNREADABLE, str(exc), url=url)
+        return Skip(SkipReason.UNREADABLE, str(exc)[:200], url=url)
+    return root

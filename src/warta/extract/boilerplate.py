@@ -1,0 +1,116 @@
+"""Boilerplate knowledge (class/id hints, furniture line patterns), loaded from ``lang/furniture.toml``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from warta.errors import ConfigError
+
+_SPLIT = re.compile(r"[\s\-_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_MARKUP = re.compile(r"^<[a-zA-Z!/][^>]*>")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _date_line(months: list[str]) -> re.Pattern[str]:
+    """A line made only of a date (a month name and a year or time), with a few filler words."""
+    month = "|".join(sorted({re.escape(m) for m in months}, key=len, reverse=True))
+    date = rf"(?:\d{{1,2}}\.?\s*(?:{month})\.?,?\s*\d{{4}}|(?:{month})\.?\s+\d{{1,2}},?\s*\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})"
+    return re.compile(rf"^\W*(?:[^\W\d_]+\W+|\d{{1,2}}[:.]\d{{2}}\W*){{0,5}}{date}(?:[\W\d]|[ap]\.?m\.?|[A-Z]{{2,4}}\b|et|wib|wita|wit|uhr)*(?:[|•·][^|]{{0,45}})*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """Compiled boilerplate rules. Build with :func:`load_furniture`."""
+
+    negative: frozenset[str]
+    negative_substrings: tuple[str, ...]
+    positive: frozenset[str]
+    hidden_classes: frozenset[str]
+    byline: re.Pattern[str]
+    promo: re.Pattern[str]
+    trailer: re.Pattern[str]
+    stop: re.Pattern[str]
+    date_line: re.Pattern[str]
+
+    def words(self, attr: str) -> set[str]:
+        """The words of a class/id value (``detail__body-text`` -> detail, body, text)."""
+        return {w.lower() for w in _SPLIT.split(_CAMEL.sub(" ", attr)) if w}
+
+    def hint(self, attr: str) -> str | None:
+        """``negative`` if the class/id marks furniture (``mixed`` if it also names article content)."""
+        if not attr:
+            return None
+        words = self.words(attr)
+        low = attr.lower()
+        if not (words & self.negative or any(s in low for s in self.negative_substrings)):
+            return None
+        return "mixed" if words & self.positive else "negative"
+
+    def is_hidden_class(self, cls: str) -> bool:
+        """True if one of the element's class names hides it (``hidden``, ``sr-only``, ...)."""
+        return bool(cls) and not self.hidden_classes.isdisjoint(cls.lower().split())
+
+    def is_negative(self, attr: str) -> bool:
+        """True if the class/id marks furniture and nothing in it marks article content."""
+        return self.hint(attr) == "negative"
+
+    def is_positive(self, attr: str) -> bool:
+        return bool(attr) and bool(self.words(attr) & self.positive)
+
+    def line_kind(self, line: str) -> str | None:
+        """``byline``, ``promo`` or ``trailer`` when a body line is furniture, else None."""
+        if len(line) > 400:
+            return None
+        if _MARKUP.match(line) or not _LETTER.search(line):
+            return "markup"
+        if len(line) <= 80 and self.date_line.search(line):
+            return "date"
+        for kind in ("trailer", "byline", "promo"):
+            pattern: re.Pattern[str] = getattr(self, kind)
+            if pattern.search(line):
+                return kind
+        return None
+
+
+    def is_stop(self, line: str) -> bool:
+        """True for a short line that starts the related-content tail (``You may also like``)."""
+        return len(line) <= 60 and bool(self.stop.search(line))
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    """One regex for many patterns; the anchored ones are tried at the start only (much faster)."""
+    anchored = [p[1:] for p in patterns if p.startswith("^")]
+    floating = [p for p in patterns if not p.startswith("^")]
+    parts = []
+    if anchored:
+        parts.append("^(?:" + "|".join(f"(?:{p})" for p in anchored) + ")")
+    if floating:
+        parts.append("(?:" + "|".join(f"(?:{p})" for p in floating) + ")")
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+@cache
+def load_furniture() -> Furniture:
+    """Load and compile ``warta/lang/furniture.toml`` (cached: the data is immutable)."""
+    try:
+        text = resources.files("warta.lang").joinpath("furniture.toml").read_text("utf8")
+        data = tomllib.loads(text)
+        hints, lines = data["hints"], data["lines"]
+        return Furniture(
+            negative=frozenset(w.lower() for w in hints["negative"]),
+            negative_substrings=tuple(s.lower() for s in hints["negative_substrings"]),
+            positive=frozenset(w.lower() for w in hints["positive"]),
+            hidden_classes=frozenset(w.lower() for w in hints["hidden_classes"]),
+            byline=_alternation(lines["byline"]),
+            promo=_alternation(lines["promo"]),
+            trailer=_alternation(lines["trailer"]),
+            stop=_alternation(lines["stop"]),
+            date_line=_date_line(lines["months"]),
+        )
+    except (OSError, KeyError, tomllib.TOMLDecodeError, re.error) as exc:
+        raise ConfigError(f"bad furniture data: {exc}", path="warta/lang/furniture.toml") from exc

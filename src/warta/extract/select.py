@@ -1,0 +1,231 @@
+"""Choose the article container among raw blocks, and keep the container's body blocks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from warta.extract.blocks import RawBlock
+from warta.extract.boilerplate import Furniture
+
+SHORT = 30  # characters a block must beat before it adds value
+LINKY = 0.5
+  # link density above which a block counts as navigation
+LEAF_BLOCKS = frozenset("p li ul ol dl dd dt blockquote pre h2 h3 h4 h5 h6 table thead tbody tr td th".split())
+TEASER_LINK_CHARS = 25
+TEASER_SHARE = 0.2
+PRUNE = -60.0
+DESCEND = 0.85  # a child holding this share of the container's value becomes the container
+ARTICLE_SHARE = 0.25
+STANDFIRST_CHARS = 60  # an <article> worth this share of the container is a full story  # a wrapper inside the container whose blocks sum below this is furniture
+
+
+def is_teaser(block: RawBlock) -> bool:
+    """A block that opens with a headline-long link and goes on with text: a teaser for another story."""
+    if block.lead_link < TEASER_LINK_CHARS or block.lead_link < TEASER_SHARE * len(block.text):
+        return False
+    after = block.text[block.lead_link :].lstrip()
+    return not after or after[0].isupper() or after[0].isdigit()  # a new sentence, not a continuation
+
+
+def block_value(block: RawBlock) -> float:
+    """Prose is worth its non-link characters; link lists and fragments cost."""
+    n = len(block.text)
+    density = block.link_density
+    if density > LINKY or is_teaser(block):
+        return -0.5 * n - 10.0
+    if block.kind == "title":
+        return 0.0
+    gain = n * (1.0 - density) ** 2
+    if block.kind == "list_item":
+        gain *= 0.6
+    if block.in_table:  # data tables neither make nor break a container
+        return max(0.0, gain - SHORT)
+    return gain - SHORT
+
+
+@dataclass(slots=True)
+class Container:
+    """The chosen container and the value of every element (kept alive so ``id`` keys stay unique)."""
+
+    element: Any
+    totals: dict[int, float]
+    elements: dict[int, Any]
+    outer: Any = None  # the container before stepping into its main child (holds the standfirst)
+
+
+def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
+    """The element whose descendant blocks add up to the most value (None if nothing positive)."""
+    totals: dict[int, float] = {}
+    elements: dict[int, Any] = {}
+    for block in blocks:
+        value = block_value(block)
+        el = block.element
+        while el is not None:
+            key = id(el)
+            totals[key] = totals.get(key, 0.0) + value
+            elements[key] = el
+            if el is root:
+                break
+            el = el.getparent()
+    if not totals:
+        return None
+    best = max(totals, key=lambda k: totals[k])
+    if totals[best] <= 0:
+        return None
+    container = elements[best]
+    while container.tag in LEAF_BLOCKS and container is not root and container.getparent() is not None:
+        container = container.getparent()  # a lone paragraph or list: its parent holds its siblings
+    outer = _first_article(container, totals)
+    return Container(_descend(outer, totals), totals, elements, outer)
+
+
+def _descend(container: Any, totals: dict[int, float]) -> Any:
+    """Step into a child that holds nearly all of the container's value (drops side columns)."""
+    while True:
+        whole = totals.get(id(container), 0.0)
+        best = max(container, key=lambda c: totals.get(id(c), 0.0), default=None)
+        if best is None or best.tag in LEAF_BLOCKS or totals.get(id(best), 0.0) < DESCEND * whole:
+            return container
+        container = best
+
+
+def _first_article(container: Any, totals: dict[int, float]) -> Any:
+    """Several full ``<article>`` elements (infinite scroll): the first substantial one is the page's."""
+    whole = totals.get(id(container), 0.0)
+    found: list[Any] = []
+    for el in container.iter("article"):
+        value = totals.get(id(el), 0.0)
+        if value >= ARTICLE_SHARE * whole and not any(_contains(a, el) for a in found):
+            found.append(el)
+    if len(found) < 2:
+        return container
+    best = max(totals.get(id(el), 0.0) for el in found)
+    return next(el for el in found if totals.get(id(el), 0.0) >= 0.5 * best)
+
+
+def _contains(outer: Any, inner: Any) -> bool:
+    el = inner.getparent()
+    while el is not None:
+        if el is outer:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _status(el: Any, box: Container, memo: dict[int, str]) -> str:
+    """``in``, ``out`` or ``pruned`` (inside a wrapper whose blocks are worth clearly less than nothing)."""
+    path = []
+    result = "out"
+    while el is not None:
+        key = id(el)
+        if key in memo:
+            result = memo[key]
+            break
+        path.append(key)
+        if el is box.element:
+            result = "in"
+            break
+        el = el.getparent()
+    if result == "in":
+        for key in reversed(path):
+            if box.totals.get(key, 0.0) < PRUNE and box.elements.get(key) is not box.element:
+                result = "pruned"
+            memo[key] = result
+    else:
+        for key in path:
+            memo[key] = result
+    return result
+
+
+def _inside(block: RawBlock, box: Container, memo: dict[int, str]) -> bool:
+    if block.element is box.element:
+        return True
+    parent = block.element.getparent()
+    box.elements.setdefault(id(parent), parent)  # keep the proxy alive while its id is memoised
+    return parent is not None and _status(parent, box, memo) == "in"
+
+
+def keep_blocks(
+    blocks: Sequence[RawBlock], container: Container, furniture: Furniture
+) -> tuple[list[RawBlock], list[str]]:
+    """The container's body blocks in order, and the furniture lines taken out of it."""
+    memo: dict[int, str] = {}
+    inside = [b for b in blocks if b.kind != "title" and _inside(b, container, memo)]
+    inside = _standfirst(blocks, inside, container, furniture) + inside
+    inside = inside[: _stop_index(inside, furniture)]
+    kept: list[RawBlock] = []
+    lines: list[str] = []
+    for block in inside:
+        if furniture.line_kind(block.text):
+            lines.append(block.text)
+        elif not (block.link_density > LINKY and len(block.text) < 300) and not is_teaser(block):
+            kept.append(block)
+    return _trim_tail(merge_datelines(kept), lines, furniture)
+
+
+def _standfirst(
+    blocks: Sequence[RawBlock], inside: list[RawBlock], box: Container, furniture: Furniture
+) -> list[RawBlock]:
+    """Up to two prose blocks just before the body, inside the outer container: the standfirst."""
+    if box.outer is None or box.outer is box.element or not inside:
+        return []
+    first = blocks.index(inside[0])
+    found: list[RawBlock] = []
+    for block in reversed(blocks[max(0, first - 6) : first]):
+        if block.kind == "title" or not _contains_el(box.outer, block.element):
+            break
+        if (
+            block.kind == "paragraph" and len(block.text) >= STANDFIRST_CHARS and block.link_density < 0.2
+            and not is_teaser(block) and not furniture.line_kind(block.text)
+        ):
+            found.insert(0, block)
+            if len(found) == 2:
+                break
+    return found
+
+
+def _contains_el(outer: Any, el: Any) -> bool:
+    return el is outer or _contains(outer, el)
+
+
+def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
+    """Where a related-content tail (``You may also like``) starts: it must be smaller than the article."""
+    total = sum(len(b.text) for b in blocks)
+    before = 0
+    for i, block in enumerate(blocks):
+        strong = block.kind == "heading" or block.bold
+        if before >= 200 and furniture.is_stop(block.text) and (strong or total - before < before):
+            return i
+        before += len(block.text)
+    return len(blocks)
+
+
+_DATELINE_ONLY = re.compile(r"^[^\W\d_][\w .,()/]{0,60}\s*[-–—]{1,2}$")
+
+
+def merge_datelines(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Join a block that is only a dateline (``Jakarta -``) to the paragraph that follows it."""
+    out: list[RawBlock] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if i + 1 < len(blocks) and _DATELINE_ONLY.match(block.text) and blocks[i + 1].kind == "paragraph":
+            nxt = blocks[i + 1]
+            out.append(RawBlock(nxt.element, nxt.kind, f"{block.text} {nxt.text}", nxt.link_chars, nxt.bold))
+            i += 2
+            continue
+        out.append(block)
+        i += 1
+    return out
+
+
+def _trim_tail(
+    kept: list[RawBlock], lines: list[str], furniture: Furniture
+) -> tuple[list[RawBlock], list[str]]:
+    """Drop short closing lines that are credits/trailers (the body's last line is often one)."""
+    while kept and len(kept[-1].text) < 40 and kept[-1].text.isupper() and len(kept) > 1:
+        lines.append(kept.pop().text)
+    return kept, lines

@@ -1,0 +1,163 @@
+"""Body extraction on hand-built pages: container choice, furniture, captions, JSON-LD."""
+
+from __future__ import annotations
+
+import json
+
+from warta.extract import extract
+from warta.extract.body import extract_body
+from warta.extract.html import parse_html
+from warta.model import Article
+
+PARA = [
+    "Jakarta (ANTARA) - Pemerintah provinsi meresmikan jembatan baru yang menghubungkan dua kecamatan di tepi sungai besar.",
+    "Kepala dinas pekerjaan umum mengatakan pembangunan jembatan itu memakan waktu dua tahun dan menelan biaya miliaran rupiah.",
+    "Warga menyambut baik jembatan tersebut karena perjalanan ke pasar kini hanya memakan waktu sepuluh menit saja.",
+]
+NAV = "".join(f"<li><a href='/k{i}'>Kanal {i}</a></li>" for i in range(12))
+RELATED = "".join(f"<li><a href='/r{i}'>Berita lain nomor {i} tentang banjir di kota</a></li>" for i in range(8))
+
+
+def article_page(extra_body: str = "", head: str = "") -> str:
+    paras = "".join(f"<p>{p}</p>" for p in PARA)
+    return f"""<html><head><title>Jembatan baru - Contoh</title>{head}</head><body>
+    <nav><ul>{NAV}</ul></nav>
+    <div class="wrap"><div class="main">
+      <h1>Jembatan baru diresmikan</h1>
+      <div class="detail__body-text">
+        <figure><img src="/foto.jpg"><figcaption>Jembatan baru di Kalimantan (ANTARA/Foto Budi)</figcaption></figure>
+        {paras}
+        <p>Baca juga: <a href="/x">Harga cabai naik lagi</a></p>
+        <div class="share-buttons"><a href="#">Facebook</a> <a href="#">Twitter</a></div>
+        <h2>Dampak ekonomi</h2>
+        <p>Para pedagang berharap jembatan itu membuat harga barang di pasar turun dalam beberapa bulan ke depan.</p>
+        <p>Pewarta: Budi Santoso<br>Editor: Siti Aminah</p>
+        <p><strong>(aff/yna)</strong></p>
+        {extra_body}
+      </div>
+      <div class="related"><h3>Berita Terkait</h3><ul>{RELATED}</ul></div>
+    </div><aside class="sidebar"><p>Terpopuler hari ini di portal kami, jangan lewatkan berita lainnya.</p></aside></div>
+    <footer><p>Copyright 2024 Contoh Media. All rights reserved.</p></footer>
+    </body></html>"""
+
+
+def body_of(html: str) -> tuple[list[str], tuple[str, ...]]:
+    result = extract_body(parse_html(html), None)
+    return [b.text for b in result.blocks], result.furniture
+
+
+def test_keeps_article_paragraphs_in_order_with_subheading() -> None:
+    texts, _ = body_of(article_page())
+    assert texts[:3] == PARA
+    assert texts[3] == "Dampak ekonomi"
+    assert texts[-1].startswith("Para pedagang")
+
+
+def test_drops_navigation_related_share_caption_and_footer() -> None:
+    text = " ".join(body_of(article_page())[0])
+    for unwanted in ("Kanal 3", "Berita lain", "Facebook", "Jembatan baru di Kalimantan", "Copyright", "Terpopuler"):
+        assert unwanted not in text
+
+
+def test_furniture_lines_are_handed_to_metadata() -> None:
+    texts, furniture = body_of(article_page())
+    assert "Pewarta: Budi Santoso" in furniture and "Editor: Siti Aminah" in furniture
+    assert "(aff/yna)" in furniture
+    assert any(line.startswith("Baca juga") for line in furniture)
+    assert not any("Pewarta" in t or "aff/yna" in t for t in texts)
+
+
+def test_block_types_and_images() -> None:
+    result = extract(article_page("<ul><li>Panjang jembatan 120 meter dan lebar 9 meter untuk dua jalur kendaraan.</li></ul>"
+                                  "<blockquote><p>Ini hari bersejarah bagi warga di kedua kecamatan, katanya.</p></blockquote>"))
+    assert isinstance(result, Article)
+    kinds = {b.type: b.text for b in result.body}
+    assert kinds["heading"] == "Dampak ekonomi"
+    assert kinds["list_item"].startswith("Panjang jembatan")
+    assert kinds["quote"].startswith("Ini hari bersejarah")
+    image = next(i for i in result.images if i.url == "/foto.jpg")
+    assert image.caption == "Jembatan baru di Kalimantan" and image.credit == "ANTARA/Foto Budi"
+
+
+def test_dateline_only_line_joins_next_paragraph() -> None:
+    html = article_page().replace("<p>Jakarta (ANTARA) - ", "<p><strong>Jakarta</strong> -</p><p>")
+    assert body_of(html)[0][0].startswith("Jakarta - Pemerintah provinsi")
+
+
+def test_text_in_divs_with_br_is_found() -> None:
+    lines = "<br><br>".join(PARA * 2)
+    html = f"<html><body><div class='menu'><a href='/'>Home</a></div><div id='isi'>{lines}</div></body></html>"
+    assert body_of(html)[0] == PARA * 2
+
+
+def test_jsonld_article_body_rescues_script_only_page() -> None:
+    text = "\n".join(PARA * 3)
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "articleBody": text})
+    html = f"<html><head><script type='application/ld+json'>{ld}</script></head><body><div id='app'>Loading</div></body></html>"
+    result = extract_body(parse_html(html), None)
+    assert result.strategy == "jsonld"
+    assert [b.text for b in result.blocks] == PARA * 3
+
+
+def test_jsonld_filters_blocks_outside_article_body() -> None:
+    ld = json.dumps({"@graph": [{"@type": "NewsArticle", "articleBody": " ".join(PARA) + " Dampak ekonomi. Para pedagang berharap jembatan itu membuat harga barang di pasar turun dalam beberapa bulan ke depan."}]})
+    html = article_page("<p>Ikuti kuis berhadiah mingguan kami dan menangkan voucher belanja menarik sekarang.</p>",
+                        head=f"<script type='application/ld+json'>{ld}</script>")
+    result = extract_body(parse_html(html), None)
+    assert result.strategy == "dom+jsonld"
+    assert not any("kuis" in b.text for b in result.blocks)
+    assert result.blocks[0].text == PARA[0]
+
+
+def test_page_without_prose_is_not_an_article() -> None:
+    result = extract(f"<html><body><nav><ul>{NAV}</ul></nav></body></html>")
+    assert not isinstance(result, Article)
+    assert result.reason.value == "not an article"
+
+
+def test_data_table_rows_are_kept_as_lines() -> None:
+    rows = "".join(f"<tr><td>{i}</td><td>Pembalap nomor {i}</td><td>{5000 - i}</td></tr>" for i in range(1, 6))
+    texts, _ = body_of(article_page(f"<table class='tablehead'><tbody>{rows}</tbody></table>"))
+    assert "1 Pembalap nomor 1 4999" in texts and "5 Pembalap nomor 5 4995" in texts
+
+
+def test_teasers_and_hidden_boxes_are_dropped() -> None:
+    teasers = "".join(
+        f"<p><a href='/t{i}'>Judul berita lain yang cukup panjang nomor {i}</a> JAKARTA: Ringkasan berita lain di sini.</p>"
+        for i in range(3)
+    )
+    hidden = "<div class='intro hidden'><p>THIS CONTENT IS RESERVED FOR SUBSCRIBERS ONLY, please subscribe now.</p></div>"
+    inline = "<p><a href='/p'>The compulsory purchase of the old house</a>, a town landmark, ended a long legal dispute in court.</p>"
+    texts, _ = body_of(article_page(teasers + hidden + inline))
+    joined = " ".join(texts)
+    assert "Judul berita lain" not in joined and "SUBSCRIBERS" not in joined
+    assert any(t.startswith("The compulsory purchase") for t in texts)  # a link inside a sentence is not a teaser
+
+
+def test_related_heading_ends_the_article() -> None:
+    tail = "<h3>Berita Terkait</h3>" + "".join(f"<p>Cerita lain yang panjang sekali nomor {i} tentang hal lain di kota lain.</p>" for i in range(6))
+    texts, _ = body_of(article_page(tail))
+    assert not any("Cerita lain" in t for t in texts)
+
+
+def test_jsonld_article_body_is_unescaped() -> None:
+    from warta.extract.jsonld import clean_body_text
+
+    assert clean_body_text("&amp;Ccedil;orum&amp;#39;un Alaca") == "Çorum'un Alaca"
+    assert clean_body_text("<p>Satu</p><p>Dua</p>").split() == ["Satu", "Dua"]
+
+
+def test_infinite_scroll_keeps_the_first_full_article() -> None:
+    first = "".join(f"<p>{p}</p>" for p in PARA)
+    second = "".join(f"<p>Artikel kedua yang dimuat di bawah, paragraf {i} dengan isi yang cukup panjang sekali.</p>" for i in range(4))
+    html = f"<html><body><main><article>{first}</article><div class='next'><article>{second}</article></div></main></body></html>"
+    assert body_of(html)[0] == PARA
+
+
+def test_side_column_teasers_are_left_out_but_standfirst_is_kept() -> None:
+    side = "".join(f"<div class='box'><div class='desc'>Ringkasan berita lain nomor {i} yang cukup panjang untuk dibaca orang.</div></div>" for i in range(3))
+    body = "".join(f"<p>{p}</p>" for p in PARA * 3)
+    lead = "<p class='lead'>Ringkasan: jembatan baru akhirnya diresmikan setelah dua tahun pembangunan yang panjang.</p>"
+    html = f"<html><body><div class='frame'><div class='left'>{lead}<div class='isi'>{body}</div></div><div class='right'>{side}</div></div></body></html>"
+    texts, _ = body_of(html)
+    assert texts[0].startswith("Ringkasan: jembatan baru") and texts[1:] == PARA * 3
