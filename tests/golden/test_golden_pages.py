@@ -47,7 +47,6 @@ def test_url_and_provenance(name: str) -> None:
     assert article.provenance["body"] in ("dom", "dom-nohints", "dom+jsonld", "jsonld")
 
 
-@pytest.mark.xfail(reason="title/date come from the metadata extractor (branch of helper B), not yet merged", strict=False)
 @pytest.mark.parametrize("name", NAMES)
 def test_title_and_date_match_annotation(name: str) -> None:
     article, expected = load(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from warta.extract.body import extract_body
 from warta.extract.html import DEFAULT_MAX_BYTES, parse_html
-from warta.extract.metadata import extract_metadata
+from warta.extract.metadata import extract_metadata, refine
 from warta.model import Article, Skip, SkipReason
 
 
@@ -24,7 +24,7 @@ def extract(
     if isinstance(tree, Skip):
         return tree
     body = extract_body(tree, url)
-    meta = extract_metadata(tree, url, body)
+    meta, body = refine(extract_metadata(tree, url, body), body)
     if not body.blocks and not (meta.title and meta.published):
         # a dated, titled page without prose (a photo gallery) is still an article; anything else is not
         return Skip(SkipReason.NOT_AN_ARTICLE, "no article body found", url=url)

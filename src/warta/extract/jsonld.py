@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import lxml.html
 from lxml import etree
+
+from warta.extract.meta_jsonld import load_script
 
 MIN_WORDS = 40
 
@@ -31,13 +32,8 @@ def jsonld_objects(tree: Any) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         raw = script.text or ""
-        if not raw.strip():
-            continue
-        try:
-            data = json.loads(raw, strict=False)
-        except ValueError:
-            continue
-        found.extend(_objects(data))
+        if raw.strip():
+            found.extend(_objects(load_script(raw)))
     return found
 
 

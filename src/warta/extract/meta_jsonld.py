@@ -56,7 +56,8 @@ class JsonLd:
 _MAX_SCRIPT = 2_000_000  # characters; larger JSON-LD is not metadata
 
 
-def _loads(text: str) -> Any:
+def load_script(text: str) -> Any:
+    """One JSON-LD script's JSON (``None`` when it is broken, huge or absurdly deep)."""
     text = text.strip()
     if len(text) > _MAX_SCRIPT:
         return None
@@ -193,7 +194,7 @@ def _site_name(objects: list[dict[str, Any]]) -> str | None:
 
 def read_jsonld(scripts: list[str]) -> JsonLd:
     """Parse the page's JSON-LD script texts and describe the article object."""
-    objects = [obj for text in scripts for obj in _objects(_loads(text))]
+    objects = [obj for text in scripts for obj in _objects(load_script(text))]
     ranked = sorted((o for o in objects if _rank(o)), key=_rank, reverse=True)
     if not ranked:
         return JsonLd(breadcrumbs=_breadcrumbs(objects), site_name=_site_name(objects))

@@ -4,33 +4,23 @@ from __future__ import annotations
 
 import functools
 import re
-from urllib.parse import urlsplit
 
-from warta import lang
+from warta import lang, urls
 from warta.extract.body import BodyResult
 from warta.extract.meta_jsonld import JsonLd
 from warta.extract.meta_tags import HeadFacts
 
-# second-level labels under which registrations sit (co.id, co.uk, com.au, ...). A private stand-in until
-# warta.urls.registered_domain (public-suffix aware) is on main.
-_SECOND_LEVEL = frozenset({"co", "com", "ac", "go", "or", "net", "org", "web", "sch", "my", "gov", "edu", "ne"})
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def registered_domain(url: str | None) -> str | None:
-    """``https://news.detik.com/x`` -> ``detik.com``; ``www.bbc.co.uk`` -> ``bbc.co.uk``."""
+    """``https://news.detik.com/x`` -> ``detik.com``; ``www.bbc.co.uk`` -> ``bbc.co.uk`` (public-suffix aware)."""
     if not url:
         return None
     try:
-        host = (urlsplit(url).hostname or "").strip(".").lower()
+        return urls.registered_domain(url) or None
     except ValueError:
         return None
-    labels = host.split(".")
-    if len(labels) < 2 or host.replace(".", "").isdigit():
-        return host or None
-    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
 
 
 def site_names(head: HeadFacts, ld: JsonLd, domain: str | None) -> tuple[str | None, str | None]:

@@ -24,6 +24,6 @@ def load(name: str) -> dict[str, Any]:
 
 
 def available() -> tuple[str, ...]:
-    return tuple(
-        sorted(p.name[:-5] for p in resources.files("warta.lang").iterdir() if p.name.endswith(".toml"))
-    )
+    """Language codes with a data file (two-letter names; ``furniture.toml`` and the like are not languages)."""
+    names = (p.name[:-5] for p in resources.files("warta.lang").iterdir() if p.name.endswith(".toml"))
+    return tuple(sorted(n for n in names if len(n) == 2))
