@@ -1,0 +1,135 @@
+"""The cleaner: lines -> labels -> body and metadata -> Article."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from warta.clean import meta
+from warta.clean.classify import BAD, GOOD, Label, label_lines, main_region, smooth
+from warta.clean.lines import Line, split_lines
+from warta.clean.vocab import Vocabulary, vocabulary
+from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
+
+MAX_CHARS = 5_000_000
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Intermediate result: the lines, their labels and the body decision."""
+
+    lines: list[Line]
+    labels: list[Label]
+    keep: list[bool]
+
+
+@dataclass(slots=True)
+class Cleaner:
+    """Cleans documents; ``boilerplate`` (corpus mode) says whether a line is site furniture."""
+
+    boilerplate: Callable[[str | None, Line], bool] | None = None
+    vocab: Vocabulary = field(default_factory=vocabulary)
+
+    def parse(self, text: str, url: str | None = None) -> Parsed:
+        lines = split_lines(text, self.vocab)
+        known = self.boilerplate
+        check = (lambda line: known(url, line)) if known is not None else None
+        labels = label_lines(lines, self.vocab, meta.is_date_line, check)
+        classes = smooth(labels)
+        return Parsed(lines, labels, main_region(lines, classes))
+
+    def clean(self, text: str, url: str | None = None) -> Article | Skip:
+        if not text or not text.strip():
+            return Skip(SkipReason.EMPTY, url=url)
+        if len(text) > MAX_CHARS:
+            return Skip(SkipReason.TOO_LARGE, f"{len(text)} characters", url=url)
+        if len(_CONTROL.findall(text[:20000])) > 0.01 * min(len(text), 20000):
+            return Skip(SkipReason.UNREADABLE, "control characters: not text", url=url)
+        parsed = self.parse(text, url)
+        if not any(parsed.keep):
+            return Skip(SkipReason.NOT_AN_ARTICLE, "no run of prose found", url=url)
+        return build_article(parsed, url, self.vocab)
+
+
+def _block_type(line: Line) -> BlockType:
+    if line.kind == "heading" or line.kind == "paragraph" and line.words <= 12 and not line.terminal:
+        return "heading"
+    if line.kind == "list_item":
+        return "list_item"
+    return "quote" if line.kind == "quote" else "paragraph"
+
+
+def _images(parsed: Parsed, vocab: Vocabulary) -> tuple[Image, ...]:
+    seen: set[str] = set()
+    images: list[Image] = []
+    for line, label in zip(parsed.lines, parsed.labels, strict=True):
+        if label.why != "caption":
+            continue
+        caption, credit = meta.parse_caption(line.text, vocab)
+        key = (caption or credit or "").casefold()
+        if caption is None or key in seen:
+            continue
+        seen.add(key)
+        images.append(Image(None, caption, credit))
+    return tuple(images)
+
+
+def _bylines(parsed: Parsed, vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {"author": [], "editor": [], "source": []}
+    for line, label in zip(parsed.lines, parsed.labels, strict=True):
+        if label.why != "byline":
+            continue
+        for byline in meta.parse_byline(line.text, vocab):
+            bucket = found[byline.kind]
+            if byline.kind != "author" or not bucket:
+                bucket.extend(n for n in byline.names if n not in bucket)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
+    slug = meta.slug_tokens(url)
+    best: tuple[float, int] | None = None
+    for line, label in zip(parsed.lines[:start], parsed.labels[:start], strict=True):
+        if label.cls == BAD and label.why not in ("link-list", "navigation"):
+            continue
+        score = meta.title_score(line, slug)
+        if score <= 0:
+            continue
+        score -= 0.02 * (start - line.index)
+        if best is None or score >= best[0]:
+            best = (score, line.index)
+    return parsed.lines[best[1]].text if best else None
+
+
+def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article:
+    body = [line for line, keep in zip(parsed.lines, parsed.keep, strict=True) if keep]
+    start = body[0].index
+    prov: dict[str, str] = {"body": "text"}
+    lead: str | None = None
+    if len(body) >= 2 and meta.is_paraphrase(body[0].text, body[1].text):
+        lead = body[0].text
+        body = body[1:]
+        prov["lead"] = "text"
+    title = _title(parsed, start, url)
+    dateline = meta.parse_dateline(body[0].text, vocab)
+    credits = _bylines(parsed, vocab)
+    header = [ln.text for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "date"][:3]
+    published = meta.find_published([*header, body[0].text, *(b.text for b in body[1:3])])
+    agencies = list(credits["source"])
+    if dateline and dateline.agency and dateline.agency not in agencies:
+        agencies.append(dateline.agency)
+    fields = {
+        "title": title, "lead": lead, "authors": credits["author"], "editors": credits["editor"],
+        "source_agencies": tuple(agencies), "dateline": dateline.city if dateline else None,
+        "site_name": dateline.outlet if dateline else None, "published": published,
+    }
+    images = _images(parsed, vocab)
+    prov.update({k: "text" for k, v in fields.items() if v})
+    if images:
+        prov["images"] = "text"
+    return Article(
+        url=url, domain=meta.domain_of(url), body=tuple(Block(_block_type(b), b.text) for b in body),
+        images=images, provenance=prov, **fields,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,170 @@
+"""Line classification: content or furniture, decided per line from its own signals and then
+smoothed with its context (content comes in runs)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from warta.clean.lines import Line
+from warta.clean.vocab import Vocabulary
+
+GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """The decision for one line: ``cls`` is good/near/short/bad, ``why`` names the signal."""
+
+    cls: str
+    why: str
+
+
+def _repeats(lines: list[Line]) -> Counter[str]:
+    return Counter(line.text.casefold() for line in lines)
+
+
+def _nav_runs(lines: list[Line]) -> set[int]:
+    """Indices of lines inside runs of short items (menus, link lists, tag clouds)."""
+    flagged: set[int] = set()
+    run: list[int] = []
+    for line in [*lines, None]:
+        short_item = line is not None and line.words <= 6 and not line.terminal and line.kind != "heading"
+        if short_item and line is not None:
+            run.append(line.index)
+            continue
+        if len(run) >= 4:
+            flagged.update(run)
+        run = []
+    return flagged
+
+
+def is_caption(line: Line, vocab: Vocabulary) -> bool:
+    text = line.text
+    if line.words > 60 or "/" not in text and ":" not in text and "(" not in text and "." not in text:
+        return False
+    if vocab.credit_only.match(text) or vocab.credit_label.match(text) or vocab.credit_paren.search(text):
+        return True
+    m = vocab.credit_tail.search(text)
+    return bool(m and "/" in m.group(0))
+
+
+def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool]) -> Label:
+    text = line.text
+    if not _LETTER.search(text):
+        return Label(BAD, "no-letters")
+    if line.words < 40 and vocab.promo.search(text):
+        return Label(BAD, "promo")
+    if line.words <= 8 and vocab.heading.match(text):
+        return Label(BAD, "widget-heading")
+    if line.words <= 30 and vocab.byline.match(text):
+        return Label(BAD, "byline")
+    if is_caption(line, vocab):
+        return Label(BAD, "caption")
+    if repeats > 1 and line.words < 40:
+        return Label(BAD, "repeated")
+    if line.separators >= 2:
+        return Label(BAD, "navigation")
+    if line.words < 12 and _DIGIT.search(text) and is_date(line):
+        return Label(BAD, "date")
+    return _size_label(line)
+
+
+def _size_label(line: Line) -> Label:
+    if line.words < 4:
+        return Label(SHORT, "short")
+    stop_ok = line.stop >= 0.12 or line.stop == 0.0 and line.words >= 20
+    if line.words >= 12 and stop_ok and (line.terminal or line.words >= 25):
+        return Label(GOOD, "prose")
+    if line.words >= 30:
+        return Label(GOOD, "long")
+    return Label(NEAR, "medium")
+
+
+def label_lines(
+    lines: list[Line],
+    vocab: Vocabulary,
+    is_date: Callable[[Line], bool],
+    boilerplate: Callable[[Line], bool] | None = None,
+) -> list[Label]:
+    """Own labels for every line, before context smoothing."""
+    counts = _repeats(lines)
+    nav = _nav_runs(lines)
+    labels = []
+    for line in lines:
+        if boilerplate is not None and boilerplate(line):
+            labels.append(Label(BAD, "corpus"))
+            continue
+        label = _own_label(line, vocab, counts[line.text.casefold()], is_date)
+        if label.cls != BAD and line.index in nav:
+            label = Label(BAD, "link-list")
+        labels.append(label)
+    return labels
+
+
+def _neighbour(classes: list[str], start: int, step: int) -> str:
+    i = start + step
+    while 0 <= i < len(classes):
+        if classes[i] in (GOOD, BAD):
+            return classes[i]
+        i += step
+    return BAD
+
+
+def smooth(labels: list[Label]) -> list[str]:
+    """Resolve near-good and short lines from the nearest decided neighbours (jusText style)."""
+    classes = [lab.cls for lab in labels]
+    first = list(classes)
+    for i, cls in enumerate(first):
+        if cls == NEAR:
+            prev, nxt = _neighbour(first, i, -1), _neighbour(first, i, 1)
+            classes[i] = GOOD if GOOD in (prev, nxt) else BAD
+    second = list(classes)
+    for i, cls in enumerate(second):
+        if cls == SHORT:
+            prev, nxt = _neighbour(second, i, -1), _neighbour(second, i, 1)
+            classes[i] = GOOD if prev == GOOD and nxt == GOOD else BAD
+    return classes
+
+
+def main_region(lines: list[Line], classes: list[str], gap_words: int = 60) -> list[bool]:
+    """Keep the strongest run of content; drop content islands far from it and much weaker."""
+    clusters: list[list[int]] = []
+    bad_words = 0
+    for line, cls in zip(lines, classes, strict=True):
+        if cls == GOOD:
+            if not clusters or bad_words > gap_words:
+                clusters.append([])
+            clusters[-1].append(line.index)
+            bad_words = 0
+        else:
+            bad_words += max(line.words, 3)
+    keep = [False] * len(lines)
+    if not clusters:
+        return keep
+    weights = [sum(lines[i].words for i in c) for c in clusters]
+    best = max(weights)
+    for cluster, weight in zip(clusters, weights, strict=True):
+        if weight >= 0.25 * best:
+            for i in _trim(cluster, lines):
+                keep[i] = True
+    return keep
+
+
+def _prose(line: Line) -> bool:
+    return line.terminal or line.words >= 20
+
+
+def _trim(cluster: list[int], lines: list[Line]) -> list[int]:
+    """A run of content starts and ends with prose: kickers, headlines and widget titles at its
+    edges are not body."""
+    start, end = 0, len(cluster)
+    while start < end and not _prose(lines[cluster[start]]):
+        start += 1
+    while end > start and not _prose(lines[cluster[end - 1]]):
+        end -= 1
+    return cluster[start:end]

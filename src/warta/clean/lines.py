@@ -1,0 +1,112 @@
+"""Text dumps into typed lines: whitespace and markdown normalised, with the features the
+classifier reads (size, punctuation, stopword density, shape)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from warta.clean.vocab import Vocabulary
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_BULLET = re.compile(r"^(?:[*+\-•·▪►»]|\d{1,3}[.)])\s+")
+_QUOTE = re.compile(r"^>+\s?")
+_IMAGE_MD = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK_MD = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_TOKEN = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_TERMINAL = re.compile(r"[.!?…。！？:;\"'”’»)\]]$")
+_SEPARATORS = re.compile(r"\s[|•·»›]\s|\s/\s|\s-\s(?=\S+$)")
+_RULE = re.compile(r"^[-=_*~#.\s]{3,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-empty line of a dump (a paragraph in practice) with its features."""
+
+    index: int  # position among non-empty lines
+    raw: str  # as found (stripped)
+    text: str  # normalised: markdown markers removed, whitespace collapsed
+    kind: str  # "paragraph" | "heading" | "list_item" | "quote"
+    level: int  # markdown heading level (0 when not a heading)
+    words: int  # token count (CJK characters count as half a word)
+    stop: float  # stopword density
+    terminal: bool  # ends like a sentence
+    separators: int  # menu separators such as " | "
+    gap_before: bool  # a blank line precedes it
+    indent: int  # leading spaces in the dump
+
+
+def normalize(text: str) -> str:
+    """Unicode NFC with every run of whitespace as one space, stripped. Idempotent."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def _strip_markdown(raw: str) -> tuple[str, str, int]:
+    text, kind, level = raw, "paragraph", 0
+    if m := _HEADING.match(text):
+        text, kind, level = m.group(2), "heading", len(m.group(1))
+    elif _QUOTE.match(text):
+        text, kind = _QUOTE.sub("", text), "quote"
+    if _BULLET.match(text):
+        text, kind = _BULLET.sub("", text, count=1), "list_item"
+    if "](" in text:
+        text = _LINK_MD.sub(r"\1", _IMAGE_MD.sub("", text))
+    if "*" in text or "__" in text:
+        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+        if text.startswith("**") and text.endswith("**") and len(text) > 4:
+            text = text[2:-2]
+    return normalize(text), kind, level
+
+
+def _stop_density(tokens: list[str], stop: frozenset[str]) -> float:
+    if not tokens:
+        return 0.0
+    return sum(1 for t in tokens if t in stop) / len(tokens)
+
+
+def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
+    """The stoplist of the language whose stopwords cover most of the document's tokens."""
+    scores: Counter[str] = Counter()
+    for word, count in tokens.items():
+        for name in vocab.word_langs.get(word, ()):
+            scores[name] += count
+    if not scores:
+        return frozenset()
+    return vocab.stopwords[scores.most_common(1)[0][0]]
+
+
+def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
+    """The dump's non-empty lines with features, in order."""
+    parsed: list[tuple[str, str, str, int, int, bool, list[str]]] = []
+    doc_tokens: Counter[str] = Counter()
+    gap = True
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if not stripped or _RULE.match(stripped):
+            gap = True
+            continue
+        clean, kind, level = _strip_markdown(stripped)
+        if clean:
+            tokens = _TOKEN.findall(clean.lower())
+            doc_tokens.update(tokens)
+            indent = len(raw) - len(raw.lstrip())
+            parsed.append((stripped, clean, kind, level, indent, gap, tokens))
+            gap = False
+    stop = stoplist_for(doc_tokens, vocab)
+    return [_line(i, item, stop) for i, item in enumerate(parsed)]
+
+
+def _line(index: int, item: tuple[str, str, str, int, int, bool, list[str]], stop: frozenset[str]) -> Line:
+    stripped, clean, kind, level, indent, gap_before, tokens = item
+    cjk = len(_CJK.findall(clean)) if not tokens or len(clean) > 12 * len(tokens) else 0
+    return Line(
+        index=index, raw=stripped, text=clean, kind=kind, level=level,
+        words=len(tokens) + cjk // 2, stop=_stop_density(tokens, stop),
+        terminal=bool(_TERMINAL.search(clean)), separators=len(_SEPARATORS.findall(clean)),
+        gap_before=gap_before, indent=indent,
+    )
