@@ -36,7 +36,7 @@ class Cleaner:
         lines = split_lines(text, self.vocab)
         known = self.boilerplate
         check = (lambda line: known(url, line)) if known is not None else None
-        labels = label_lines(lines, self.vocab, meta.is_date_line, check)
+        labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), check)
         classes = smooth(labels)
         return Parsed(lines, labels, main_region(lines, classes))
 

@@ -9,11 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from warta.clean.lines import Line
-from warta.clean.vocab import Vocabulary
+from warta.clean.vocab import Vocabulary, has_phrase
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
-_DIGIT = re.compile(r"\d")
-_LETTER = re.compile(r"[^\W\d_]")
+_DATEISH = re.compile(r"\d{4}|\d[/.-]\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,23 +44,28 @@ def _nav_runs(lines: list[Line]) -> set[int]:
 
 def is_caption(line: Line, vocab: Vocabulary) -> bool:
     text = line.text
-    if line.words > 60 or "/" not in text and ":" not in text and "(" not in text and "." not in text:
+    if line.words > 60:
         return False
-    if vocab.credit_only.match(text) or vocab.credit_label.match(text) or vocab.credit_paren.search(text):
+    if "/" in text:
+        if vocab.credit_only.match(text):
+            return True
+        m = vocab.credit_tail.search(text)
+        if m and "/" in m.group(0):
+            return True
+    if ":" in text and vocab.credit_label.match(text):
         return True
-    m = vocab.credit_tail.search(text)
-    return bool(m and "/" in m.group(0))
+    return text.endswith(")") and bool(vocab.credit_paren.search(text))
 
 
 def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool]) -> Label:
-    text = line.text
-    if not _LETTER.search(text):
+    text, tokens = line.text, line.tokens
+    if all(t.isdigit() for t in tokens):
         return Label(BAD, "no-letters")
-    if line.words < 40 and vocab.promo.search(text):
+    if line.words < 40 and (has_phrase(tokens, vocab) or "©" in text):
         return Label(BAD, "promo")
     if line.words <= 8 and vocab.heading.match(text):
         return Label(BAD, "widget-heading")
-    if line.words <= 30 and vocab.byline.match(text):
+    if line.words <= 30 and tokens[0] in vocab.byline_first and vocab.byline.match(text):
         return Label(BAD, "byline")
     if is_caption(line, vocab):
         return Label(BAD, "caption")
@@ -69,7 +73,7 @@ def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[L
         return Label(BAD, "repeated")
     if line.separators >= 2:
         return Label(BAD, "navigation")
-    if line.words < 12 and _DIGIT.search(text) and is_date(line):
+    if line.words < 12 and _DATEISH.search(text) and is_date(line):
         return Label(BAD, "date")
     return _size_label(line)
 

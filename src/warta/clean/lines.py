@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from warta.clean.vocab import Vocabulary
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_INVISIBLE = (("\u200b", " "), ("\ufeff", " "), ("\u00ad", ""))  # zero-width space, BOM, soft hyphen
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^(?:[*+\-•·▪►»]|\d{1,3}[.)])\s+")
 _QUOTE = re.compile(r"^>+\s?")
@@ -21,12 +22,16 @@ _TOKEN = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _TERMINAL = re.compile(r"[.!?…。！？:;\"'”’»)\]]$")
 _SEPARATORS = re.compile(r"\s[|•·»›]\s|\s/\s|\s-\s(?=\S+$)")
+_BULLET_START = frozenset("*+-•·▪►»0123456789")
+_TERMINAL_CHARS = frozenset(".!?…。！？:;\"'”’»)]")
+_SEPARATOR_MARKS = (" | ", " • ", " · ", " » ", " › ", " / ")
+_SEPARATOR_CHARS = re.compile(r" [|•·»›/] ")
 _RULE = re.compile(r"^[-=_*~#.\s]{3,}$")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One non-empty line of a dump (a paragraph in practice) with its features."""
+class Line(NamedTuple):
+    """One non-empty line of a dump (a paragraph in practice) with its features. Internal to the
+    cleaner and created by the hundred per document, so a (cheap, immutable) named tuple."""
 
     index: int  # position among non-empty lines
     raw: str  # as found (stripped)
@@ -35,6 +40,7 @@ class Line:
     level: int  # markdown heading level (0 when not a heading)
     words: int  # token count (CJK characters count as half a word)
     stop: float  # stopword density
+    tokens: tuple[str, ...]  # lower-case word tokens
     terminal: bool  # ends like a sentence
     separators: int  # menu separators such as " | "
     gap_before: bool  # a blank line precedes it
@@ -48,11 +54,12 @@ def normalize(text: str) -> str:
 
 def _strip_markdown(raw: str) -> tuple[str, str, int]:
     text, kind, level = raw, "paragraph", 0
-    if m := _HEADING.match(text):
+    first = raw[0]
+    if first == "#" and (m := _HEADING.match(text)):
         text, kind, level = m.group(2), "heading", len(m.group(1))
-    elif _QUOTE.match(text):
+    elif first == ">":
         text, kind = _QUOTE.sub("", text), "quote"
-    if _BULLET.match(text):
+    if (first in _BULLET_START or text[:1] in _BULLET_START) and _BULLET.match(text):
         text, kind = _BULLET.sub("", text, count=1), "list_item"
     if "](" in text:
         text = _LINK_MD.sub(r"\1", _IMAGE_MD.sub("", text))
@@ -60,7 +67,7 @@ def _strip_markdown(raw: str) -> tuple[str, str, int]:
         text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
         if text.startswith("**") and text.endswith("**") and len(text) > 4:
             text = text[2:-2]
-    return normalize(text), kind, level
+    return " ".join(text.split()), kind, level
 
 
 def _stop_density(tokens: list[str], stop: frozenset[str]) -> float:
@@ -72,7 +79,7 @@ def _stop_density(tokens: list[str], stop: frozenset[str]) -> float:
 def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
     """The stoplist of the language whose stopwords cover most of the document's tokens."""
     scores: Counter[str] = Counter()
-    for word, count in tokens.items():
+    for word, count in tokens.most_common(40):
         for name in vocab.word_langs.get(word, ()):
             scores[name] += count
     if not scores:
@@ -83,30 +90,35 @@ def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
 def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
     """The dump's non-empty lines with features, in order."""
     parsed: list[tuple[str, str, str, int, int, bool, list[str]]] = []
-    doc_tokens: Counter[str] = Counter()
     gap = True
+    text = unicodedata.normalize("NFC", text)
+    for char, replacement in _INVISIBLE:
+        if char in text:
+            text = text.replace(char, replacement)
     for raw in text.splitlines():
         stripped = raw.strip()
-        if not stripped or _RULE.match(stripped):
+        if not stripped or stripped[0] in "-=_*~#." and _RULE.match(stripped):
             gap = True
             continue
         clean, kind, level = _strip_markdown(stripped)
         if clean:
             tokens = _TOKEN.findall(clean.lower())
-            doc_tokens.update(tokens)
             indent = len(raw) - len(raw.lstrip())
             parsed.append((stripped, clean, kind, level, indent, gap, tokens))
             gap = False
-    stop = stoplist_for(doc_tokens, vocab)
+    sample = [t for item in parsed if len(item[6]) >= 8 for t in item[6]]
+    stop = stoplist_for(Counter(sample or [t for item in parsed for t in item[6]]), vocab)
     return [_line(i, item, stop) for i, item in enumerate(parsed)]
 
 
 def _line(index: int, item: tuple[str, str, str, int, int, bool, list[str]], stop: frozenset[str]) -> Line:
     stripped, clean, kind, level, indent, gap_before, tokens = item
     cjk = len(_CJK.findall(clean)) if not tokens or len(clean) > 12 * len(tokens) else 0
+    separators = 0
+    if len(tokens) < 60 and _SEPARATOR_CHARS.search(clean):
+        separators = sum(clean.count(mark) for mark in _SEPARATOR_MARKS)
+    stopped = sum(map(stop.__contains__, tokens))
     return Line(
-        index=index, raw=stripped, text=clean, kind=kind, level=level,
-        words=len(tokens) + cjk // 2, stop=_stop_density(tokens, stop),
-        terminal=bool(_TERMINAL.search(clean)), separators=len(_SEPARATORS.findall(clean)),
-        gap_before=gap_before, indent=indent,
+        index, stripped, clean, kind, level, len(tokens) + cjk // 2, stopped / len(tokens) if tokens else 0.0,
+        tuple(tokens), clean[-1] in _TERMINAL_CHARS, separators, gap_before, indent,
     )

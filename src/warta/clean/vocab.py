@@ -15,11 +15,14 @@ from importlib import resources
 from warta import lang
 
 BYLINE_LANGS = ("id", "en")
+PHRASE_TOKEN = re.compile(r"\w+|[©@]")
 
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    promo: re.Pattern[str]
+    promo: frozenset[tuple[str, ...]]  # phrases as word tuples
+    promo_len: int  # longest phrase in words
+    promo_first: frozenset[str]  # first words of the phrases
     heading: re.Pattern[str]
     credit_tail: re.Pattern[str]
     credit_paren: re.Pattern[str]
@@ -28,9 +31,23 @@ class Vocabulary:
     photo_agencies: frozenset[str]
     wire: frozenset[str]
     byline: re.Pattern[str]  # groups: label, kind words, rest
+    byline_first: frozenset[str]  # first words of byline labels
     byline_kind: dict[str, str]  # label (lower) -> "author" | "editor" | "source"
+    date_words: frozenset[str]  # month and day names, time words, zone abbreviations (lower case)
     stopwords: dict[str, frozenset[str]]  # language name -> stopwords (lower case)
     word_langs: dict[str, tuple[str, ...]]  # stopword -> languages that list it
+
+
+def has_phrase(words: tuple[str, ...], vocab: Vocabulary) -> bool:
+    """Whether any promo phrase (a tuple of lower-case words) occurs in ``words`` (a line's tokens)."""
+    firsts, phrases = vocab.promo_first, vocab.promo
+    for i, word in enumerate(words):
+        if word not in firsts:
+            continue
+        for size in range(1, vocab.promo_len + 1):
+            if tuple(words[i : i + size]) in phrases:
+                return True
+    return False
 
 
 def _alternation(words: list[str]) -> str:
@@ -69,8 +86,17 @@ def vocabulary() -> Vocabulary:
     label_re = _alternation([re.escape(k).replace("\\ ", "\\s+") for k in labels])
     byline = re.compile(rf"^(?P<label>{label_re})\b\s*[:：]?\s*(?P<rest>\S.{{0,150}})$", re.IGNORECASE)
     stop, word_langs = _stoplists()
+    date_words: set[str] = set()
+    for code in BYLINE_LANGS:
+        table = lang.load(code)
+        for names in [*table["dates"]["months"], *table["dates"]["days"]]:
+            date_words.update(n.lower() for n in names)
+        date_words.update(w.lower() for w in table["dates"].get("time_words", []))
+        date_words.update(z.lower() for z in table.get("timezones", {}))
     return Vocabulary(
-        promo=re.compile("|".join(f"(?:{p})" for p in data["promo"]["patterns"]), re.IGNORECASE),
+        promo=frozenset(tuple(PHRASE_TOKEN.findall(p.lower())) for p in data["promo"]["phrases"]),
+        promo_len=max(len(PHRASE_TOKEN.findall(p)) for p in data["promo"]["phrases"]),
+        promo_first=frozenset(PHRASE_TOKEN.findall(p.lower())[0] for p in data["promo"]["phrases"]),
         heading=re.compile(rf"^(?:{'|'.join(data['headings']['lines'])})\s*[:»›>]?$", re.IGNORECASE),
         credit_tail=re.compile(caps["credit_tail"]),
         credit_paren=re.compile(caps["credit_paren"], re.IGNORECASE),
@@ -80,6 +106,8 @@ def vocabulary() -> Vocabulary:
         wire=frozenset(a.upper() for a in data["wire"]["agencies"]),
         byline=byline,
         byline_kind=labels,
+        byline_first=frozenset(k.split()[0] for k in labels),
+        date_words=frozenset(date_words | {"am", "pm", "utc", "gmt", "at", "on", "updated", "published", "diperbarui", "diterbitkan"}),
         stopwords=stop,
         word_langs=word_langs,
     )
