@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from warta.clean.lines import Line
-from warta.clean.vocab import Vocabulary, has_phrase
+from warta.clean.vocab import Vocabulary, phrase_hits
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 _DATEISH = re.compile(r"\d{4}|\d[/.-]\d")
@@ -27,19 +27,48 @@ def _repeats(lines: list[Line]) -> Counter[str]:
     return Counter(line.text.casefold() for line in lines)
 
 
-def _nav_runs(lines: list[Line]) -> set[int]:
-    """Indices of lines inside runs of short items (menus, link lists, tag clouds)."""
+def _runs(lines: list[Line], member: Callable[[Line], bool], length: int) -> set[int]:
+    """Indices of lines inside runs of at least ``length`` consecutive members."""
     flagged: set[int] = set()
     run: list[int] = []
-    for line in [*lines, None]:
-        short_item = line is not None and line.words <= 6 and not line.terminal and line.kind != "heading"
-        if short_item and line is not None:
+    for line in lines:
+        if member(line):
             run.append(line.index)
             continue
-        if len(run) >= 4:
+        if len(run) >= length:
             flagged.update(run)
         run = []
+    if len(run) >= length:
+        flagged.update(run)
     return flagged
+
+
+def _nav_item(line: Line) -> bool:
+    return line.words <= 6 and not line.terminal and line.kind != "heading"
+
+
+def _teaser_item(line: Line) -> bool:
+    return line.words <= 20 and not line.terminal and line.kind != "heading"
+
+
+def _nav_runs(lines: list[Line]) -> set[int]:
+    """Menus, link lists, tag clouds (runs of short items) and headline lists (runs of titles)."""
+    return _runs(lines, _nav_item, 4) | _runs(lines, _teaser_item, 3)
+
+
+def _comments_start(lines: list[Line], labels: list[Label], vocab: Vocabulary) -> int:
+    """Index where a readers' comment section starts after some content (len(lines) when none)."""
+    headers = [ln.index for ln in lines if ln.words <= 15 and vocab.comment_header.match(ln.text)]
+    if not headers:
+        return len(lines)
+    seen_content = False
+    for line, label in zip(lines, labels, strict=True):
+        if seen_content and line.index >= headers[0] - 10 and line.words <= 15 and (
+            line.index == headers[0] or vocab.comment_heading.match(line.text)
+        ):
+            return line.index
+        seen_content = seen_content or label.cls == GOOD
+    return len(lines)
 
 
 def is_caption(line: Line, vocab: Vocabulary) -> bool:
@@ -52,7 +81,7 @@ def is_caption(line: Line, vocab: Vocabulary) -> bool:
         m = vocab.credit_tail.search(text)
         if m and "/" in m.group(0):
             return True
-    if ":" in text and vocab.credit_label.match(text):
+    if ":" in text and vocab.credit_label.search(text):
         return True
     return text.endswith(")") and bool(vocab.credit_paren.search(text))
 
@@ -61,7 +90,10 @@ def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[L
     text, tokens = line.text, line.tokens
     if all(t.isdigit() for t in tokens):
         return Label(BAD, "no-letters")
-    if line.words < 40 and (has_phrase(tokens, vocab) or "©" in text):
+    if "©" in text and line.words < 40:
+        return Label(BAD, "promo")
+    hits = phrase_hits(tokens, vocab)
+    if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
         return Label(BAD, "promo")
     if line.words <= 8 and vocab.heading.match(text):
         return Label(BAD, "widget-heading")
@@ -107,7 +139,8 @@ def label_lines(
         if label.cls != BAD and line.index in nav:
             label = Label(BAD, "link-list")
         labels.append(label)
-    return labels
+    cut = _comments_start(lines, labels, vocab)
+    return labels[:cut] + [Label(BAD, "comments")] * (len(lines) - cut)
 
 
 def _neighbour(classes: list[str], start: int, step: int) -> str:

@@ -68,8 +68,8 @@ def parse_caption(text: str, vocab: Vocabulary) -> tuple[str | None, str | None]
     """(caption, credit) of a caption line; credit alone for a bare credit line."""
     if vocab.credit_only.match(text):
         return None, text
-    if m := vocab.credit_label.match(text):
-        return None, m["credit"].strip()
+    if m := vocab.credit_label.search(text):
+        return text[: m.start()].strip() or None, m["credit"].strip()
     for pattern in (vocab.credit_paren, vocab.credit_tail):
         if m := pattern.search(text):
             caption = text[: m.start()].rstrip(" /")

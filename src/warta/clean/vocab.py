@@ -30,6 +30,8 @@ class Vocabulary:
     credit_only: re.Pattern[str]
     photo_agencies: frozenset[str]
     wire: frozenset[str]
+    comment_header: re.Pattern[str]
+    comment_heading: re.Pattern[str]
     byline: re.Pattern[str]  # groups: label, kind words, rest
     byline_first: frozenset[str]  # first words of byline labels
     byline_kind: dict[str, str]  # label (lower) -> "author" | "editor" | "source"
@@ -38,16 +40,18 @@ class Vocabulary:
     word_langs: dict[str, tuple[str, ...]]  # stopword -> languages that list it
 
 
-def has_phrase(words: tuple[str, ...], vocab: Vocabulary) -> bool:
-    """Whether any promo phrase (a tuple of lower-case words) occurs in ``words`` (a line's tokens)."""
+def phrase_hits(words: tuple[str, ...], vocab: Vocabulary) -> int:
+    """How many promo phrases (tuples of lower-case words) occur in ``words`` (a line's tokens)."""
     firsts, phrases = vocab.promo_first, vocab.promo
+    hits = 0
     for i, word in enumerate(words):
         if word not in firsts:
             continue
         for size in range(1, vocab.promo_len + 1):
             if tuple(words[i : i + size]) in phrases:
-                return True
-    return False
+                hits += 1
+                break
+    return hits
 
 
 def _alternation(words: list[str]) -> str:
@@ -104,6 +108,8 @@ def vocabulary() -> Vocabulary:
         credit_only=re.compile(caps["credit_only"]),
         photo_agencies=frozenset(a.lower() for a in caps["agencies"]),
         wire=frozenset(a.upper() for a in data["wire"]["agencies"]),
+        comment_header=re.compile(data["comments"]["header"], re.IGNORECASE),
+        comment_heading=re.compile(rf"^(?:{'|'.join(data['comments']['headings'])})$", re.IGNORECASE),
         byline=byline,
         byline_kind=labels,
         byline_first=frozenset(k.split()[0] for k in labels),
