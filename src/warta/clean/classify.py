@@ -168,12 +168,15 @@ def smooth(labels: list[Label]) -> list[str]:
     return classes
 
 
-def main_region(lines: list[Line], classes: list[str], gap_words: int = 60) -> list[bool]:
+def main_region(
+    lines: list[Line], classes: list[str], gap_words: int = 30, share: float = 0.25, penalty: float = 1.0
+) -> list[bool]:
     """Keep the strongest run of content; drop content islands far from it and much weaker."""
     clusters: list[list[int]] = []
     bad_words = 0
+    lo, hi = densest_window(lines, classes, penalty) if penalty else (0, len(lines))
     for line, cls in zip(lines, classes, strict=True):
-        if cls == GOOD:
+        if cls == GOOD and lo <= line.index < hi:
             if not clusters or bad_words > gap_words:
                 clusters.append([])
             clusters[-1].append(line.index)
@@ -186,7 +189,7 @@ def main_region(lines: list[Line], classes: list[str], gap_words: int = 60) -> l
     weights = [sum(lines[i].words for i in c) for c in clusters]
     best = max(weights)
     for cluster, weight in zip(clusters, weights, strict=True):
-        if weight >= 0.25 * best:
+        if weight >= share * best:
             for i in _trim(cluster, lines):
                 keep[i] = True
     return keep
@@ -205,3 +208,17 @@ def _trim(cluster: list[int], lines: list[Line]) -> list[int]:
     while end > start and not _prose(lines[cluster[end - 1]]):
         end -= 1
     return cluster[start:end]
+
+
+def densest_window(lines: list[Line], classes: list[str], penalty: float = 1.0) -> tuple[int, int]:
+    """The window of lines maximising content words minus furniture words (Finn's BTE on lines)."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for i, (line, cls) in enumerate(zip(lines, classes, strict=True)):
+        value = line.words if cls == GOOD else -penalty * max(line.words, 2)
+        if total <= 0:
+            total, start = 0.0, i
+        total += value
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
