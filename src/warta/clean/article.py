@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from warta.clean import meta
-from warta.clean.classify import BAD, GOOD, Label, label_lines, main_region, smooth
+from warta.clean.classify import BAD, Label, label_lines, main_region, smooth
 from warta.clean.lines import Line, split_lines
 from warta.clean.vocab import Vocabulary, vocabulary
 from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
@@ -27,27 +27,28 @@ class Parsed:
 
 @dataclass(slots=True)
 class Cleaner:
-    """Cleans documents; ``boilerplate`` (corpus mode) says whether a line is site furniture."""
+    """Cleans documents. In corpus mode ``boilerplate(site, lines)`` names the lines known as site
+    furniture (see :class:`warta.clean.corpus.LineStats`)."""
 
-    boilerplate: Callable[[str | None, Line], bool] | None = None
+    boilerplate: Callable[[str | None, list[Line]], frozenset[int]] | None = None
     vocab: Vocabulary = field(default_factory=vocabulary)
 
-    def parse(self, text: str, url: str | None = None) -> Parsed:
+    def parse(self, text: str, url: str | None = None, site: str | None = None) -> Parsed:
         lines = split_lines(text, self.vocab)
-        known = self.boilerplate
-        check = (lambda line: known(url, line)) if known is not None else None
-        labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), check)
+        known = self.boilerplate(site, lines) if self.boilerplate is not None else frozenset()
+        labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), known)
         classes = smooth(labels)
         return Parsed(lines, labels, main_region(lines, classes))
 
-    def clean(self, text: str, url: str | None = None) -> Article | Skip:
+    def clean(self, text: str, url: str | None = None, site: str | None = None) -> Article | Skip:
+        """``site`` keys corpus statistics (default: the URL's registered domain)."""
         if not text or not text.strip():
             return Skip(SkipReason.EMPTY, url=url)
         if len(text) > MAX_CHARS:
             return Skip(SkipReason.TOO_LARGE, f"{len(text)} characters", url=url)
         if len(_CONTROL.findall(text[:20000])) > 0.01 * min(len(text), 20000):
             return Skip(SkipReason.UNREADABLE, "control characters: not text", url=url)
-        parsed = self.parse(text, url)
+        parsed = self.parse(text, url, site or meta.domain_of(url))
         if not any(parsed.keep):
             return Skip(SkipReason.NOT_AN_ARTICLE, "no run of prose found", url=url)
         return build_article(parsed, url, self.vocab)
@@ -97,15 +98,15 @@ def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
         score = meta.title_score(line, slug)
         if score <= 0:
             continue
-        score -= 0.02 * (start - line.index)
+        score -= 0.02 * (start - line.pos)
         if best is None or score >= best[0]:
-            best = (score, line.index)
+            best = (score, line.pos)
     return parsed.lines[best[1]].text if best else None
 
 
 def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article:
     body = [line for line, keep in zip(parsed.lines, parsed.keep, strict=True) if keep]
-    start = body[0].index
+    start = body[0].pos
     prov: dict[str, str] = {"body": "text"}
     lead: str | None = None
     if len(body) >= 2 and meta.is_paraphrase(body[0].text, body[1].text):

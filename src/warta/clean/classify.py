@@ -33,7 +33,7 @@ def _runs(lines: list[Line], member: Callable[[Line], bool], length: int) -> set
     run: list[int] = []
     for line in lines:
         if member(line):
-            run.append(line.index)
+            run.append(line.pos)
             continue
         if len(run) >= length:
             flagged.update(run)
@@ -58,15 +58,15 @@ def _nav_runs(lines: list[Line]) -> set[int]:
 
 def _comments_start(lines: list[Line], labels: list[Label], vocab: Vocabulary) -> int:
     """Index where a readers' comment section starts after some content (len(lines) when none)."""
-    headers = [ln.index for ln in lines if ln.words <= 15 and vocab.comment_header.match(ln.text)]
+    headers = [ln.pos for ln in lines if ln.words <= 15 and vocab.comment_header.match(ln.text)]
     if not headers:
         return len(lines)
     seen_content = False
     for line, label in zip(lines, labels, strict=True):
-        if seen_content and line.index >= headers[0] - 10 and line.words <= 15 and (
-            line.index == headers[0] or vocab.comment_heading.match(line.text)
+        if seen_content and line.pos >= headers[0] - 10 and line.words <= 15 and (
+            line.pos == headers[0] or vocab.comment_heading.match(line.text)
         ):
-            return line.index
+            return line.pos
         seen_content = seen_content or label.cls == GOOD
     return len(lines)
 
@@ -125,18 +125,18 @@ def label_lines(
     lines: list[Line],
     vocab: Vocabulary,
     is_date: Callable[[Line], bool],
-    boilerplate: Callable[[Line], bool] | None = None,
+    boilerplate: frozenset[int] = frozenset(),
 ) -> list[Label]:
     """Own labels for every line, before context smoothing."""
     counts = _repeats(lines)
     nav = _nav_runs(lines)
     labels = []
     for line in lines:
-        if boilerplate is not None and boilerplate(line):
+        if line.pos in boilerplate:
             labels.append(Label(BAD, "corpus"))
             continue
         label = _own_label(line, vocab, counts[line.text.casefold()], is_date)
-        if label.cls != BAD and line.index in nav:
+        if label.cls != BAD and line.pos in nav:
             label = Label(BAD, "link-list")
         labels.append(label)
     cut = _comments_start(lines, labels, vocab)
@@ -176,10 +176,10 @@ def main_region(
     bad_words = 0
     lo, hi = densest_window(lines, classes, penalty) if penalty else (0, len(lines))
     for line, cls in zip(lines, classes, strict=True):
-        if cls == GOOD and lo <= line.index < hi:
+        if cls == GOOD and lo <= line.pos < hi:
             if not clusters or bad_words > gap_words:
                 clusters.append([])
-            clusters[-1].append(line.index)
+            clusters[-1].append(line.pos)
             bad_words = 0
         else:
             bad_words += max(line.words, 3)

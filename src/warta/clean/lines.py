@@ -20,8 +20,6 @@ _LINK_MD = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
 _TOKEN = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_TERMINAL = re.compile(r"[.!?…。！？:;\"'”’»)\]]$")
-_SEPARATORS = re.compile(r"\s[|•·»›]\s|\s/\s|\s-\s(?=\S+$)")
 _BULLET_START = frozenset("*+-•·▪►»0123456789")
 _TERMINAL_CHARS = frozenset(".!?…。！？:;\"'”’»)]")
 _SEPARATOR_MARKS = (" | ", " • ", " · ", " » ", " › ", " / ")
@@ -33,7 +31,7 @@ class Line(NamedTuple):
     """One non-empty line of a dump (a paragraph in practice) with its features. Internal to the
     cleaner and created by the hundred per document, so a (cheap, immutable) named tuple."""
 
-    index: int  # position among non-empty lines
+    pos: int  # position among non-empty lines
     raw: str  # as found (stripped)
     text: str  # normalised: markdown markers removed, whitespace collapsed
     kind: str  # "paragraph" | "heading" | "list_item" | "quote"
@@ -70,10 +68,10 @@ def _strip_markdown(raw: str) -> tuple[str, str, int]:
     return " ".join(text.split()), kind, level
 
 
-def _stop_density(tokens: list[str], stop: frozenset[str]) -> float:
-    if not tokens:
-        return 0.0
-    return sum(1 for t in tokens if t in stop) / len(tokens)
+def markdown_text(raw: str) -> str:
+    """A raw line's text as the cleaner sees it (markdown markers dropped, spaces collapsed)."""
+    stripped = raw.strip()
+    return _strip_markdown(stripped)[0] if stripped else ""
 
 
 def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
