@@ -104,6 +104,15 @@ def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
     return parsed.lines[best[1]].text if best else None
 
 
+def _lead_before(parsed: Parsed, start: int, first: Line) -> str | None:
+    """A summary paragraph printed just before the body that paraphrases its first paragraph."""
+    for line, label in zip(parsed.lines[max(0, start - 6) : start][::-1], parsed.labels[max(0, start - 6) : start][::-1], strict=True):
+        if label.why in ("caption", "repeated", "date", "byline"):
+            continue
+        return line.text if meta.is_paraphrase(line.text, first.text) else None
+    return None
+
+
 def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article:
     body = [line for line, keep in zip(parsed.lines, parsed.keep, strict=True) if keep]
     start = body[0].pos
@@ -112,6 +121,9 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
     if len(body) >= 2 and meta.is_paraphrase(body[0].text, body[1].text):
         lead = body[0].text
         body = body[1:]
+    else:
+        lead = _lead_before(parsed, start, body[0])
+    if lead:
         prov["lead"] = "text"
     title = _title(parsed, start, url)
     dateline = meta.parse_dateline(body[0].text, vocab)
