@@ -15,11 +15,12 @@ _SOURCE_SPLIT = re.compile(r"\s*[/,;&]\s*|\s+(?:dan|and)\s+", re.IGNORECASE)
 _SEGMENTS = re.compile(r"\s+[|•·]\s+|\s{2,}")
 _NAME = re.compile(r"^[A-Z\u00C0-\u024F][\w.'’\-]*(?:\s+(?:[A-Z\u00C0-\u024F][\w.'’\-]*|bin|binti|van|von|de|der|da|di|al|el|la|le)){0,5}$")
 _DATELINE = re.compile(
-    r"^(?:(?P<outlet>[A-Z][\w-]*(?:\.[a-z]{2,4}){1,2})\s*,\s*)?"
+    r"^(?:(?P<outlet>[A-Z][\w-]*(?:\.(?:[a-z]{2,4}|[A-Z]{2,4})){1,2})\s*,\s*)?"
     r"(?P<city>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})"
-    r"(?:\s*,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?"
+    r"(?:\s*,\s*(?:[A-Z][\w.]*(?:\s[A-Z][\w.]*)?|\d{1,2}\s\w+\s\d{4}))?"
     r"\s*(?:\((?P<paren>[^()]{2,40})\))?\s*(?:[-–—]{1,2}|:)\s"
 )
+_DOMAIN_LIKE = re.compile(r"\.(?:[a-z]{2,4}|[A-Z]{2,4})$")
 _CITY_STOP = frozenset({"the", "a", "an", "in", "on", "it", "this", "dan", "yang", "di", "ini"})
 _SECOND_LEVEL = frozenset({"co", "ac", "go", "or", "com", "net", "org", "gov", "edu", "web", "my", "sch", "mil", "ne"})
 _ENDING = re.compile(r"[.!?]$")
@@ -86,10 +87,11 @@ def parse_dateline(text: str, vocab: Vocabulary) -> Dateline | None:
     if not m or m.end() > 80:
         return None
     city = m["city"].strip()
-    if city.lower() in _CITY_STOP or len(city) < 3:
+    if city.lower() in _CITY_STOP or len(city) < 3 or _DOMAIN_LIKE.search(city):
         return None
     paren = (m["paren"] or "").strip() or None
-    agency = paren.split()[0].upper() if paren and paren.split()[0].upper() in vocab.wire else None
+    words = re.split(r"[\s/]+", paren.upper()) if paren else []
+    agency = words[0] if words and words[0] in vocab.wire else None
     outlet = m["outlet"] or (paren if paren and not agency else None)
     if outlet is None and paren is None and not city.isupper():
         return None  # "Word -" alone is too weak unless printed in capitals
