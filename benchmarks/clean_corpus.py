@@ -1,0 +1,150 @@
+"""Corpus mode on a generated corpus whose furniture lines are known.
+
+Each generated site prints, around every story, the same header (menu lines), a few *prose-shaped*
+furniture paragraphs (an "about us" blurb, a legal notice, a newsletter pitch written as ordinary
+sentences: real sentences borrowed from other pages, so a single document cannot tell them from the
+story) and a footer. Stories are the truth bodies of the text-mode set. The generator is seeded and
+streams: document ``i`` depends only on ``(seed, i)``.
+
+    python benchmarks/clean_corpus.py quality [--docs 3000] [--sites 30]
+    python benchmarks/clean_corpus.py memory [--sizes 10000 50000 200000]
+
+``quality`` scores single-document mode against corpus mode (same bag-of-words metric as
+``tools/score.py``); ``memory`` runs both passes over growing corpora, each in a fresh process, and
+reports peak RSS (``resource.getrusage``) and the tracemalloc peak of Python allocations during the
+passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from warta.clean.corpus import LineStats  # noqa: E402
+from warta.clean.io import Document  # noqa: E402
+from warta.clean.run import clean_documents, learn  # noqa: E402
+from warta.model import Article  # noqa: E402
+
+TOKEN = re.compile(r"\w+")
+MENU = ["Home", "News", "Politics", "Business", "Sport", "Tech", "Culture", "Opinion", "Video", "Nasional",
+        "Ekonomi", "Olahraga", "Hiburan", "Otomotif", "Gaya Hidup", "Travel", "Kesehatan", "Pendidikan"]
+
+
+def _bodies(set_dir: Path) -> list[list[str]]:
+    rows = [json.loads(x) for x in (set_dir / "truth.jsonl").read_text("utf8").splitlines()]
+    bodies = [[p.strip() for p in r["body"].split("\n\n") if p.strip()] for r in rows]
+    return [b for b in bodies if len(b) >= 3]
+
+
+class Generator:
+    """Streams documents of ``sites`` sites; ``truth(i)`` is document i's story."""
+
+    def __init__(self, bodies: list[list[str]], sites: int, seed: int = 13) -> None:
+        self.bodies, self.seed = bodies, seed
+        sentences = [s for b in bodies for p in b for s in re.split(r"(?<=[.!?])\s+", p) if 12 <= len(s.split()) <= 40]
+        rng = random.Random(seed)
+        self.sites = []
+        for s in range(sites):
+            menu = rng.sample(MENU, 7)
+            prose = [" ".join(rng.sample(sentences, 2)) for _ in range(4)]
+            footer = [f"Site {s} Media Group", "Contact | Careers | Advertise", f"Redaksi site{s}"]
+            self.sites.append((f"site{s}.example", menu, prose, footer))
+
+    def document(self, i: int) -> tuple[Document, str]:
+        rng = random.Random(self.seed * 1_000_003 + i)
+        site, menu, prose, footer = self.sites[i % len(self.sites)]
+        body = self.bodies[rng.randrange(len(self.bodies))][:6]
+        top, bottom = prose[:2], prose[2:]
+        lines = ["* " + m for m in menu] + ["", top[rng.randrange(2)], "", f"# Story {i}", ""]
+        lines += [*"\n\n".join(body).split("\n"), "", *bottom, "", *footer]
+        url = f"https://www.{site}/read/{i}/story-{i}"
+        return Document(f"{site}__{i}", "\n".join(lines), url), "\n\n".join(body)
+
+    def documents(self, n: int) -> Iterator[Document]:
+        for i in range(n):
+            yield self.document(i)[0]
+
+
+def _prf(truth: str, pred: str) -> tuple[float, float]:
+    t, p = Counter(TOKEN.findall(truth)), Counter(TOKEN.findall(pred))
+    tp = sum((t & p).values())
+    return (tp / sum(p.values()) if p else 0.0), (tp / sum(t.values()) if t else 0.0)
+
+
+def _score(gen: Generator, n: int, stats: LineStats | None) -> dict[str, float]:
+    ps, rs = [], []
+    start = time.perf_counter()
+    for doc, result in clean_documents(gen.documents(n), stats):
+        pred = result.text if isinstance(result, Article) else ""
+        p, r = _prf(gen.document(int(doc.id.rsplit("__", 1)[1]))[1], pred)
+        if pred:
+            ps.append(p)
+        rs.append(r)
+    mp, mr = sum(ps) / max(len(ps), 1), sum(rs) / len(rs)
+    return {"precision": round(mp, 4), "recall": round(mr, 4), "f1": round(2 * mp * mr / (mp + mr), 4),
+            "seconds": round(time.perf_counter() - start, 1)}
+
+
+def quality(args: argparse.Namespace) -> None:
+    gen = Generator(_bodies(Path(args.set_dir)), args.sites)
+    single = _score(gen, args.docs, None)
+    start = time.perf_counter()
+    stats = learn(gen.documents(args.docs))
+    learn_s = round(time.perf_counter() - start, 1)
+    corpus = _score(gen, args.docs, stats)
+    print(json.dumps({"docs": args.docs, "sites": args.sites, "single": single, "corpus": corpus,
+                      "learn_seconds": learn_s, "sketch_bytes": stats.nbytes}))
+
+
+def one_size(args: argparse.Namespace) -> None:
+    gen = Generator(_bodies(Path(args.set_dir)), args.sites)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start() if args.tracemalloc else None
+    start = time.perf_counter()
+    stats = learn(gen.documents(args.n))
+    mid = time.perf_counter()
+    articles = sum(isinstance(r, Article) for _, r in clean_documents(gen.documents(args.n), stats))
+    end = time.perf_counter()
+    peak_py = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
+    print(json.dumps({"docs": args.n, "articles": articles, "rss_before_mib": round(base / 1024, 1),
+                      "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                      "tracemalloc_peak_mib": round(peak_py / 2**20, 1) if peak_py else None,
+                      "learn_docs_per_s": round(args.n / (mid - start)), "clean_docs_per_s": round(args.n / (end - mid))}))
+
+
+def memory(args: argparse.Namespace) -> None:
+    for n in args.sizes:
+        cmd = [sys.executable, __file__, "one-size", "--n", str(n), "--set-dir", args.set_dir, "--sites", str(args.sites)]
+        out = subprocess.run(cmd + (["--tracemalloc"] if args.tracemalloc else []), check=True,
+                             capture_output=True, text=True)
+        print(out.stdout.strip(), flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["quality", "memory", "one-size"])
+    ap.add_argument("--set-dir", default=str(ROOT.parent / "shared" / "bench" / "textmode"))
+    ap.add_argument("--docs", type=int, default=3000)
+    ap.add_argument("--sites", type=int, default=30)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000])
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--tracemalloc", action="store_true")
+    args = ap.parse_args()
+    {"quality": quality, "memory": memory, "one-size": one_size}[args.mode](args)
+
+
+if __name__ == "__main__":
+    main()
