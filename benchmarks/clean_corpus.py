@@ -10,9 +10,10 @@ streams: document ``i`` depends only on ``(seed, i)``.
     python benchmarks/clean_corpus.py memory [--sizes 10000 50000 200000]
 
 ``quality`` scores single-document mode against corpus mode (same bag-of-words metric as
-``tools/score.py``); ``memory`` runs both passes over growing corpora, each in a fresh process, and
-reports peak RSS (``resource.getrusage``) and the tracemalloc peak of Python allocations during the
-passes.
+``tools/score.py``); ``memory`` runs pass 1 over the whole corpus and pass 2 over an evenly spaced
+sample of ``--clean-docs`` documents (all of them up to that size; cleaning is per document and
+keeps nothing between documents), each size in a fresh process, and reports peak RSS
+(``resource.getrusage``) and, with ``--tracemalloc``, the peak of Python allocations.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Generator:
     def __init__(self, bodies: list[list[str]], sites: int, seed: int = 13) -> None:
         self.bodies, self.seed = bodies, seed
         sentences = [s for b in bodies for p in b for s in re.split(r"(?<=[.!?])\s+", p) if 12 <= len(s.split()) <= 40]
+        self.sentences = sentences
         rng = random.Random(seed)
         self.sites = []
         for s in range(sites):
@@ -66,7 +68,7 @@ class Generator:
     def document(self, i: int) -> tuple[Document, str]:
         rng = random.Random(self.seed * 1_000_003 + i)
         site, menu, prose, footer = self.sites[i % len(self.sites)]
-        body = self.bodies[rng.randrange(len(self.bodies))][:6]
+        body = [" ".join(rng.sample(self.sentences, rng.randint(2, 4))) for _ in range(rng.randint(3, 6))]
         top, bottom = prose[:2], prose[2:]
         lines = ["* " + m for m in menu] + ["", top[rng.randrange(2)], "", f"# Story {i}", ""]
         lines += [*"\n\n".join(body).split("\n"), "", *bottom, "", *footer]
@@ -116,18 +118,21 @@ def one_size(args: argparse.Namespace) -> None:
     start = time.perf_counter()
     stats = learn(gen.documents(args.n))
     mid = time.perf_counter()
-    articles = sum(isinstance(r, Article) for _, r in clean_documents(gen.documents(args.n), stats))
+    sample = (gen.document(i)[0] for i in range(0, args.n, args.clean_every))
+    articles = sum(isinstance(r, Article) for _, r in clean_documents(sample, stats))
     end = time.perf_counter()
     peak_py = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
-    print(json.dumps({"docs": args.n, "articles": articles, "rss_before_mib": round(base / 1024, 1),
+    print(json.dumps({"docs": args.n, "cleaned": len(range(0, args.n, args.clean_every)), "articles": articles, "rss_before_mib": round(base / 1024, 1),
                       "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                       "tracemalloc_peak_mib": round(peak_py / 2**20, 1) if peak_py else None,
-                      "learn_docs_per_s": round(args.n / (mid - start)), "clean_docs_per_s": round(args.n / (end - mid))}))
+                      "learn_docs_per_s": round(args.n / (mid - start)), "clean_docs_per_s": round(len(range(0, args.n, args.clean_every)) / (end - mid))}))
 
 
 def memory(args: argparse.Namespace) -> None:
     for n in args.sizes:
-        cmd = [sys.executable, __file__, "one-size", "--n", str(n), "--set-dir", args.set_dir, "--sites", str(args.sites)]
+        every = max(1, n // args.clean_docs)
+        cmd = [sys.executable, __file__, "one-size", "--n", str(n), "--set-dir", args.set_dir, "--sites", str(args.sites),
+               "--clean-every", str(every)]
         out = subprocess.run(cmd + (["--tracemalloc"] if args.tracemalloc else []), check=True,
                              capture_output=True, text=True)
         print(out.stdout.strip(), flush=True)
@@ -142,6 +147,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000])
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--clean-every", type=int, default=1, help="one-size: clean every k-th document in pass 2")
+    ap.add_argument("--clean-docs", type=int, default=10_000, help="memory: documents cleaned in pass 2 per size")
     args = ap.parse_args()
     {"quality": quality, "memory": memory, "one-size": one_size}[args.mode](args)
 

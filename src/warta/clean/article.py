@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from warta.clean import meta
-from warta.clean.classify import BAD, Label, label_lines, main_region, smooth
+from warta.clean.classify import BAD, Label, label_lines, main_region, smooth, title_anchor
 from warta.clean.lines import Line, split_lines
 from warta.clean.vocab import Vocabulary, vocabulary
 from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
@@ -38,7 +38,8 @@ class Cleaner:
         known = self.boilerplate(site, lines) if self.boilerplate is not None else frozenset()
         labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), known)
         classes = smooth(labels)
-        return Parsed(lines, labels, main_region(lines, classes))
+        anchor = title_anchor(lines, classes, _headline_candidates(lines, url))
+        return Parsed(lines, labels, main_region(lines, classes, start=anchor))
 
     def clean(self, text: str, url: str | None = None, site: str | None = None) -> Article | Skip:
         """``site`` keys corpus statistics (default: the URL's registered domain)."""
@@ -52,6 +53,18 @@ class Cleaner:
         if not any(parsed.keep):
             return Skip(SkipReason.NOT_AN_ARTICLE, "no run of prose found", url=url)
         return build_article(parsed, url, self.vocab)
+
+
+def _headline_candidates(lines: list[Line], url: str | None) -> list[int]:
+    """Lines that are surely a headline: the first level-1 markdown heading, a line matching the URL slug."""
+    found = [next((ln.pos for ln in lines if ln.kind == "heading" and ln.level == 1), -1)]
+    slug = meta.slug_tokens(url)
+    if len(slug) >= 3:
+        for line in lines:
+            if 3 <= line.words <= 30 and len(set(line.tokens) & slug) >= 0.7 * len(slug):
+                found.append(line.pos)
+                break
+    return [pos for pos in found if pos >= 0]
 
 
 def _block_type(line: Line) -> BlockType:

@@ -101,7 +101,7 @@ def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[L
         return Label(BAD, "byline")
     if is_caption(line, vocab):
         return Label(BAD, "caption")
-    if repeats > 1 and line.words < 40:
+    if repeats > 1:
         return Label(BAD, "repeated")
     if line.separators >= 2:
         return Label(BAD, "navigation")
@@ -168,13 +168,28 @@ def smooth(labels: list[Label]) -> list[str]:
     return classes
 
 
+def title_anchor(lines: list[Line], classes: list[str], candidates: list[int]) -> int:
+    """The latest headline candidate with at least half of the content after it (0 when none):
+    the story starts after its headline, teasers printed above it are not body."""
+    total = sum(line.words for line, cls in zip(lines, classes, strict=True) if cls == GOOD)
+    anchor = 0
+    for pos in sorted(candidates):
+        after = sum(line.words for line, cls in zip(lines[pos:], classes[pos:], strict=True) if cls == GOOD)
+        if total and after >= 0.5 * total:
+            anchor = pos
+    return anchor
+
+
 def main_region(
-    lines: list[Line], classes: list[str], gap_words: int = 30, share: float = 0.25, penalty: float = 1.0
+    lines: list[Line], classes: list[str], gap_words: int = 30, share: float = 0.25, penalty: float = 1.0,
+    start: int = 0,
 ) -> list[bool]:
-    """Keep the strongest run of content; drop content islands far from it and much weaker."""
+    """Keep the strongest run of content after ``start``; drop content islands far from it and
+    much weaker."""
     clusters: list[list[int]] = []
     bad_words = 0
-    lo, hi = densest_window(lines, classes, penalty) if penalty else (0, len(lines))
+    lo, hi = densest_window(lines[start:], classes[start:], penalty) if penalty else (0, len(lines) - start)
+    lo, hi = lo + start, hi + start
     for line, cls in zip(lines, classes, strict=True):
         if cls == GOOD and lo <= line.pos < hi:
             if not clusters or bad_words > gap_words:
@@ -211,7 +226,8 @@ def _trim(cluster: list[int], lines: list[Line]) -> list[int]:
 
 
 def densest_window(lines: list[Line], classes: list[str], penalty: float = 1.0) -> tuple[int, int]:
-    """The window of lines maximising content words minus furniture words (Finn's BTE on lines)."""
+    """The window of lines maximising content words minus furniture words (Finn's BTE on lines),
+    as offsets into ``lines``."""
     best, best_span = 0.0, (0, 0)
     total, start = 0.0, 0
     for i, (line, cls) in enumerate(zip(lines, classes, strict=True)):

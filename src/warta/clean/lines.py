@@ -17,7 +17,9 @@ _BULLET = re.compile(r"^(?:[*+\-•·▪►»]|\d{1,3}[.)])\s+")
 _QUOTE = re.compile(r"^>+\s?")
 _IMAGE_MD = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_MD = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_EMPHASIS = re.compile(
+    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])"
+)
 _TOKEN = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BULLET_START = frozenset("*+-•·▪►»0123456789")
@@ -61,8 +63,8 @@ def _strip_markdown(raw: str) -> tuple[str, str, int]:
         text, kind = _BULLET.sub("", text, count=1), "list_item"
     if "](" in text:
         text = _LINK_MD.sub(r"\1", _IMAGE_MD.sub("", text))
-    if "*" in text or "__" in text:
-        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or m.group(4) or "", text)
         if text.startswith("**") and text.endswith("**") and len(text) > 4:
             text = text[2:-2]
     return " ".join(text.split()), kind, level
