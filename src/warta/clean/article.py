@@ -13,6 +13,7 @@ from warta.clean.vocab import Vocabulary, vocabulary
 from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
 
 MAX_CHARS = 5_000_000
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([:;,!?](?:\s|$))")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
@@ -114,7 +115,17 @@ def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
         score -= 0.02 * (start - line.pos)
         if best is None or score >= best[0]:
             best = (score, line.pos)
-    return parsed.lines[best[1]].text if best else None
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", parsed.lines[best[1]].text) if best else None
+
+
+def _date_texts(parsed: Parsed, start: int, body: list[Line]) -> list[str]:
+    """Where the publication date is printed, most likely first: date lines near the headline,
+    short lines with digits just above the body or around the credits, then the first paragraphs."""
+    dated = [ln for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "date"]
+    near = [ln for ln in parsed.lines[max(0, start - 25) : start] if ln.words <= 20]
+    credits = [ln for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "byline"]
+    ordered = sorted(dated, key=lambda ln: abs(ln.pos - start))[:3] + near[::-1] + credits
+    return [ln.text for ln in ordered] + [b.text for b in body[:3]]
 
 
 def _lead_before(parsed: Parsed, start: int, first: Line) -> str | None:
@@ -141,8 +152,7 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
     title = _title(parsed, start, url)
     dateline = meta.parse_dateline(body[0].text, vocab)
     credits = _bylines(parsed, vocab)
-    header = [ln.text for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "date"][:3]
-    published = meta.find_published([*header, body[0].text, *(b.text for b in body[1:3])])
+    published = meta.find_published(_date_texts(parsed, start, body))
     agencies = list(credits["source"])
     if dateline and dateline.agency and dateline.agency not in agencies:
         agencies.append(dateline.agency)
