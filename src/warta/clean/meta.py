@@ -12,6 +12,7 @@ from warta.dates import find_dates
 
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bdan\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
 _SOURCE_SPLIT = re.compile(r"\s*[/,;&]\s*|\s+(?:dan|and)\s+", re.IGNORECASE)
+_CREDIT_TAIL = re.compile(r"\s+[|/·•–—-]\s+|\s*\(")
 _SEGMENTS = re.compile(r"\s+[|•·]\s+|\s{2,}")
 _NAME = re.compile(r"^[A-Z\u00C0-\u024F][\w.'’\-]*(?:\s+(?:[A-Z\u00C0-\u024F][\w.'’\-]*|bin|binti|van|von|de|der|da|di|al|el|la|le)){0,5}$")
 _DATELINE = re.compile(
@@ -45,10 +46,23 @@ def _names(rest: str, kind: str, vocab: Vocabulary) -> tuple[str, ...]:
         parts = [p.strip() for p in _SOURCE_SPLIT.split(rest) if p.strip()]
         ok = all(len(p.split()) <= 4 for p in parts)
         return tuple(p.upper() if p.upper() in vocab.wire else p for p in parts) if ok else ()
+    rest = _trim_credit_tail(rest, vocab)
     parts = [p.strip() for p in _NAME_SPLIT.split(rest) if p.strip()]
-    if not parts or not all(_NAME.match(p) for p in parts):
+    if not parts or not _NAME.match(parts[0]):
         return ()
-    return tuple(parts)
+    # after the first name, a one-word part is a place or an outlet ("Anna Sleegers, Frankfurt")
+    names = [parts[0], *(p for p in parts[1:] if _NAME.match(p) and len(p.split()) >= 2 and not p.isupper())]
+    return tuple(names)
+
+
+def _trim_credit_tail(rest: str, vocab: Vocabulary) -> str:
+    """Drop what follows the names on a credit line: a date, ``| outlet``, ``/ outlet``, ``- outlet``."""
+    rest = _CREDIT_TAIL.split(rest, maxsplit=1)[0]
+    words = rest.split()
+    for i, word in enumerate(words):
+        if i and (word.lower().rstrip(".,") in vocab.date_words or word[:1].isdigit()):
+            return " ".join(words[:i]).rstrip(" ,")
+    return rest
 
 
 def parse_byline(text: str, vocab: Vocabulary) -> list[Byline]:
