@@ -107,7 +107,7 @@ def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
     slug = meta.slug_tokens(url)
     best: tuple[float, int] | None = None
     for line, label in zip(parsed.lines[:start], parsed.labels[:start], strict=True):
-        if label.cls == BAD and label.why not in ("link-list", "navigation"):
+        if label.cls == BAD and label.why != "link-list" or "://" in line.text or "www." in line.text:
             continue
         score = meta.title_score(line, slug)
         if score <= 0:
