@@ -12,6 +12,7 @@ from warta.clean.lines import Line
 from warta.clean.vocab import Vocabulary, phrase_hits
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+_HAS_LETTER = re.compile(r"[^\W\d_]")
 _DATEISH = re.compile(r"\d{4}|\d[/.-]\d")
 
 
@@ -88,11 +89,11 @@ def is_caption(line: Line, vocab: Vocabulary) -> bool:
 
 def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool]) -> Label:
     text, tokens = line.text, line.tokens
-    if all(t.isdigit() for t in tokens):
+    if not _HAS_LETTER.search(text):
         return Label(BAD, "no-letters")
     if "©" in text and line.words < 40:
         return Label(BAD, "promo")
-    hits = phrase_hits(tokens, vocab)
+    hits = phrase_hits(tokens, vocab) if line.words < 150 else 0
     if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
         return Label(BAD, "promo")
     if line.words <= 8 and vocab.heading.match(text):
@@ -110,11 +111,16 @@ def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[L
     return _size_label(line)
 
 
+SHORT_WORDS = 4  # below: a short line, decided by its neighbours
+PROSE_WORDS = 12  # at least: prose, when it also ends like a sentence and has stopwords
+MIN_STOP = 0.12  # stopword density of prose
+
+
 def _size_label(line: Line) -> Label:
-    if line.words < 4:
+    if line.words < SHORT_WORDS:
         return Label(SHORT, "short")
-    stop_ok = line.stop >= 0.12 or line.stop == 0.0 and line.words >= 20
-    if line.words >= 12 and stop_ok and (line.terminal or line.words >= 25):
+    stop_ok = line.stop >= MIN_STOP or line.stop == 0.0 and line.words >= 20
+    if line.words >= PROSE_WORDS and stop_ok and (line.terminal or line.words >= 25):
         return Label(GOOD, "prose")
     if line.words >= 30:
         return Label(GOOD, "long")

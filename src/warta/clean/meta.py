@@ -13,6 +13,7 @@ from warta.dates import find_dates
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bdan\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
 _SOURCE_SPLIT = re.compile(r"\s*[/,;&]\s*|\s+(?:dan|and)\s+", re.IGNORECASE)
 _CREDIT_TAIL = re.compile(r"\s+[|/·•–—-]\s+|\s*\(")
+_DATE_HINT = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a year: nothing to parse without one
 _SEGMENTS = re.compile(r"\s+[|•·]\s+|\s{2,}")
 _NAME = re.compile(r"^[A-Z\u00C0-\u024F][\w.'’\-]*(?:\s+(?:[A-Z\u00C0-\u024F][\w.'’\-]*|bin|binti|van|von|de|der|da|di|al|el|la|le)){0,5}$")
 _DATELINE = re.compile(
@@ -127,7 +128,7 @@ def domain_of(url: str | None) -> str | None:
 def find_published(texts: list[str]) -> str | None:
     """The first date in the given texts (header lines, then the first paragraph)."""
     for text in texts:
-        if not any(c.isdigit() for c in text):
+        if not _DATE_HINT.search(text):
             continue
         dates = find_dates(text)
         if dates and 1990 <= dates[0].day.year <= 2100:
