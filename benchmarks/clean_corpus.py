@@ -8,6 +8,7 @@ streams: document ``i`` depends only on ``(seed, i)``.
 
     python benchmarks/clean_corpus.py quality [--docs 3000] [--sites 30]
     python benchmarks/clean_corpus.py memory [--sizes 10000 50000 200000]
+    python benchmarks/clean_corpus.py exact-peer --n 50000     # pass 1 with an exact dict, for contrast
 
 ``quality`` scores single-document mode against corpus mode (same bag-of-words metric as
 ``tools/score.py``); ``memory`` runs pass 1 over the whole corpus and pass 2 over an evenly spaced
@@ -128,6 +129,22 @@ def one_size(args: argparse.Namespace) -> None:
                       "learn_docs_per_s": round(args.n / (mid - start)), "clean_docs_per_s": round(len(range(0, args.n, args.clean_every)) / (end - mid))}))
 
 
+def exact_peer(args: argparse.Namespace) -> None:
+    """Peer for the memory table: pass 1 with an exact dict of (site, line) counts."""
+    from warta.clean.corpus import line_key, site_key
+    from warta.clean.lines import markdown_text
+
+    gen = Generator(_bodies(Path(args.set_dir)), args.sites)
+    counts: Counter[tuple[str, str]] = Counter()
+    start = time.perf_counter()
+    for doc in gen.documents(args.n):
+        site = site_key(doc.url, doc.id)
+        counts.update({(site, line_key(t)) for t in map(markdown_text, doc.text.splitlines()) if t})
+    print(json.dumps({"docs": args.n, "peer": "exact dict", "keys": len(counts),
+                      "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                      "learn_docs_per_s": round(args.n / (time.perf_counter() - start))}))
+
+
 def memory(args: argparse.Namespace) -> None:
     for n in args.sizes:
         every = max(1, n // args.clean_docs)
@@ -140,7 +157,7 @@ def memory(args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["quality", "memory", "one-size"])
+    ap.add_argument("mode", choices=["quality", "memory", "one-size", "exact-peer"])
     ap.add_argument("--set-dir", default=str(ROOT.parent / "shared" / "bench" / "textmode"))
     ap.add_argument("--docs", type=int, default=3000)
     ap.add_argument("--sites", type=int, default=30)
@@ -150,7 +167,7 @@ def main() -> None:
     ap.add_argument("--clean-every", type=int, default=1, help="one-size: clean every k-th document in pass 2")
     ap.add_argument("--clean-docs", type=int, default=10_000, help="memory: documents cleaned in pass 2 per size")
     args = ap.parse_args()
-    {"quality": quality, "memory": memory, "one-size": one_size}[args.mode](args)
+    {"quality": quality, "memory": memory, "one-size": one_size, "exact-peer": exact_peer}[args.mode](args)
 
 
 if __name__ == "__main__":
