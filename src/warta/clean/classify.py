@@ -24,8 +24,26 @@ class Label:
     why: str
 
 
-def _repeats(lines: list[Line]) -> Counter[str]:
-    return Counter(line.text.casefold() for line in lines)
+# Labels are immutable: one instance of each, shared.
+_NO_LETTERS = Label(BAD, "no-letters")
+_PROMO = Label(BAD, "promo")
+_WIDGET_HEADING = Label(BAD, "widget-heading")
+_BYLINE = Label(BAD, "byline")
+_CAPTION = Label(BAD, "caption")
+_REPEATED = Label(BAD, "repeated")
+_NAVIGATION = Label(BAD, "navigation")
+_DATE = Label(BAD, "date")
+_SHORT = Label(SHORT, "short")
+_PROSE = Label(GOOD, "prose")
+_LONG = Label(GOOD, "long")
+_MEDIUM = Label(NEAR, "medium")
+_CORPUS = Label(BAD, "corpus")
+_LINK_LIST = Label(BAD, "link-list")
+_COMMENTS = Label(BAD, "comments")
+
+
+def _repeats(keys: list[str]) -> Counter[str]:
+    return Counter(keys)
 
 
 def _runs(lines: list[Line], member: Callable[[Line], bool], length: int) -> set[int]:
@@ -90,24 +108,24 @@ def is_caption(line: Line, vocab: Vocabulary) -> bool:
 def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool]) -> Label:
     text, tokens = line.text, line.tokens
     if not _HAS_LETTER.search(text):
-        return Label(BAD, "no-letters")
+        return _NO_LETTERS
     if "©" in text and line.words < 40:
-        return Label(BAD, "promo")
+        return _PROMO
     hits = phrase_hits(tokens, vocab) if line.words < 150 else 0
     if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
-        return Label(BAD, "promo")
-    if line.words <= 8 and vocab.heading.match(text):
-        return Label(BAD, "widget-heading")
+        return _PROMO
+    if line.words <= 8 and (tokens[0] in vocab.heading_first or tokens[0].startswith(vocab.heading_prefixes) or not tokens[0].isalpha()) and vocab.heading.match(text):
+        return _WIDGET_HEADING
     if line.words <= 30 and tokens[0] in vocab.byline_first and vocab.byline.match(text):
-        return Label(BAD, "byline")
+        return _BYLINE
     if is_caption(line, vocab):
-        return Label(BAD, "caption")
+        return _CAPTION
     if repeats > 1:
-        return Label(BAD, "repeated")
+        return _REPEATED
     if line.separators >= 2:
-        return Label(BAD, "navigation")
+        return _NAVIGATION
     if line.words < 12 and _DATEISH.search(text) and is_date(line):
-        return Label(BAD, "date")
+        return _DATE
     return _size_label(line)
 
 
@@ -118,13 +136,13 @@ MIN_STOP = 0.12  # stopword density of prose
 
 def _size_label(line: Line) -> Label:
     if line.words < SHORT_WORDS:
-        return Label(SHORT, "short")
+        return _SHORT
     stop_ok = line.stop >= MIN_STOP or line.stop == 0.0 and line.words >= 20
     if line.words >= PROSE_WORDS and stop_ok and (line.terminal or line.words >= 25):
-        return Label(GOOD, "prose")
+        return _PROSE
     if line.words >= 30:
-        return Label(GOOD, "long")
-    return Label(NEAR, "medium")
+        return _LONG
+    return _MEDIUM
 
 
 def label_lines(
@@ -134,19 +152,20 @@ def label_lines(
     boilerplate: frozenset[int] = frozenset(),
 ) -> list[Label]:
     """Own labels for every line, before context smoothing."""
-    counts = _repeats(lines)
+    keys = [line.text.casefold() for line in lines]
+    counts = _repeats(keys)
     nav = _nav_runs(lines)
     labels = []
     for line in lines:
         if line.pos in boilerplate:
-            labels.append(Label(BAD, "corpus"))
+            labels.append(_CORPUS)
             continue
-        label = _own_label(line, vocab, counts[line.text.casefold()], is_date)
+        label = _own_label(line, vocab, counts[keys[line.pos]], is_date)
         if label.cls != BAD and line.pos in nav:
-            label = Label(BAD, "link-list")
+            label = _LINK_LIST
         labels.append(label)
     cut = _comments_start(lines, labels, vocab)
-    return labels[:cut] + [Label(BAD, "comments")] * (len(lines) - cut)
+    return labels[:cut] + [_COMMENTS] * (len(lines) - cut)
 
 
 def _neighbour(classes: list[str], start: int, step: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from itertools import chain
 from typing import NamedTuple
 
 from warta.clean.vocab import Vocabulary
@@ -78,10 +79,9 @@ def markdown_text(raw: str) -> str:
 
 def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
     """The stoplist of the language whose stopwords cover most of the document's tokens."""
-    scores: Counter[str] = Counter()
-    for word, count in tokens.most_common(40):
-        for name in vocab.word_langs.get(word, ()):
-            scores[name] += count
+    langs = vocab.word_langs
+    top = [word for word, _ in tokens.most_common(40) if word in langs]
+    scores = Counter(chain.from_iterable(langs[word] for word in top))
     if not scores:
         return frozenset()
     return vocab.stopwords[scores.most_common(1)[0][0]]

@@ -24,6 +24,8 @@ class Vocabulary:
     promo_len: int  # longest phrase in words
     promo_first: frozenset[str]  # first words of the phrases
     heading: re.Pattern[str]
+    heading_first: frozenset[str]  # first words of the widget headings ("word*": a prefix)
+    heading_prefixes: tuple[str, ...]
     credit_tail: re.Pattern[str]
     credit_paren: re.Pattern[str]
     credit_label: re.Pattern[str]
@@ -43,6 +45,8 @@ class Vocabulary:
 def phrase_hits(words: tuple[str, ...], vocab: Vocabulary) -> int:
     """How many promo phrases (tuples of lower-case words) occur in ``words`` (a line's tokens)."""
     firsts, phrases = vocab.promo_first, vocab.promo
+    if firsts.isdisjoint(words):
+        return 0
     hits = 0
     for i, word in enumerate(words):
         if word not in firsts:
@@ -52,6 +56,25 @@ def phrase_hits(words: tuple[str, ...], vocab: Vocabulary) -> int:
                 hits += 1
                 break
     return hits
+
+
+def _first_words(patterns: list[str]) -> frozenset[str]:
+    """Leading literal words of simple patterns such as ``rekomendasi(?: kami)?`` or ``(?:a|b) c``."""
+    words: set[str] = set()
+    for pattern in patterns:
+        head = pattern.split(" ", 1)[0]
+        inner = re.match(r"^\(\?:([^()]*)\)", head)
+        for option in inner.group(1).split("|") if inner else [head]:
+            word = re.match(r"^[^\W\d_]+", option)
+            if not word:
+                raise ValueError(f"heading pattern needs a literal first word: {pattern!r}")
+            text, rest = word.group(0).lower(), option[word.end() :]
+            words.add(text)
+            if rest.startswith("?"):
+                words.add(text[:-1])
+            elif rest[:1] in ("[", "("):
+                words.add(text + "*")  # a prefix
+    return frozenset(words)
 
 
 def _alternation(words: list[str]) -> str:
@@ -101,6 +124,8 @@ def vocabulary() -> Vocabulary:
         promo=frozenset(tuple(PHRASE_TOKEN.findall(p.lower())) for p in data["promo"]["phrases"]),
         promo_len=max(len(PHRASE_TOKEN.findall(p)) for p in data["promo"]["phrases"]),
         promo_first=frozenset(PHRASE_TOKEN.findall(p.lower())[0] for p in data["promo"]["phrases"]),
+        heading_first=_first_words(data["headings"]["lines"]),
+        heading_prefixes=tuple(w[:-1] for w in _first_words(data["headings"]["lines"]) if w.endswith("*")),
         heading=re.compile(rf"^(?:{'|'.join(data['headings']['lines'])})\s*[:»›>]?$", re.IGNORECASE),
         credit_tail=re.compile(caps["credit_tail"]),
         credit_paren=re.compile(caps["credit_paren"], re.IGNORECASE),
