@@ -7,7 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from warta.clean import meta
-from warta.clean.classify import BAD, Label, label_lines, main_region, smooth, title_anchor
+from warta.clean.classify import (
+    BAD,
+    Label,
+    align_indent,
+    label_lines,
+    main_region,
+    smooth,
+    title_anchor,
+)
 from warta.clean.lines import Line, split_lines
 from warta.clean.vocab import Vocabulary, vocabulary
 from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
@@ -40,7 +48,8 @@ class Cleaner:
         labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), known)
         classes = smooth(labels)
         anchor = title_anchor(lines, classes, _headline_candidates(lines, url))
-        return Parsed(lines, labels, main_region(lines, classes, start=anchor))
+        keep = align_indent(lines, labels, main_region(lines, classes, start=anchor))
+        return Parsed(lines, labels, keep)
 
     def clean(self, text: str, url: str | None = None, site: str | None = None) -> Article | Skip:
         """``site`` keys corpus statistics (default: the URL's registered domain)."""

@@ -263,3 +263,22 @@ def densest_window(lines: list[Line], classes: list[str], penalty: float = 1.0) 
         if total > best:
             best, best_span = total, (start, i + 1)
     return best_span
+
+
+def align_indent(lines: list[Line], labels: list[Label], keep: list[bool], slack: int = 2) -> list[bool]:
+    """Drop kept lines set apart by their indentation: plain-text renderings indent the story's
+    paragraphs alike, while teasers and widgets sit at other depths. A line far (> ``slack``
+    spaces) from the story's usual indent goes, and so does one at any other indent that was
+    kept only through its neighbours."""
+    weights: Counter[int] = Counter()
+    for line, kept in zip(lines, keep, strict=True):
+        if kept:
+            weights[line.indent] += line.words
+    if len(weights) < 2:
+        return keep
+    mode = weights.most_common(1)[0][0]
+    out = list(keep)
+    for line, label in zip(lines, labels, strict=True):
+        if out[line.pos] and line.indent != mode and (abs(line.indent - mode) > slack or label.cls != GOOD):
+            out[line.pos] = False
+    return out
