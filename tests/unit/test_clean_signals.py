@@ -218,3 +218,12 @@ def test_domain_of() -> None:
     assert domain_of("https://www.bisnis.com/a") == "bisnis.com"
     assert domain_of("https://news.detik.co.id/x") == "detik.co.id"
     assert domain_of(None) is None
+
+
+def test_indentation_sets_teasers_apart_in_plain_renderings() -> None:
+    story = ["        " + p for p in PROSE_EN]
+    teaser = ("  Another story: the regional transport agency said on Monday that it would review all of its "
+              "bus routes next year, officials confirmed.")
+    text = "\n".join([*story[:2], teaser, *story[2:]])
+    art = _article(text)
+    assert [b.text for b in art.body] == PROSE_EN
