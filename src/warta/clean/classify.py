@@ -137,6 +137,8 @@ MIN_STOP = 0.12  # stopword density of prose
 def _size_label(line: Line) -> Label:
     if line.words < SHORT_WORDS:
         return _SHORT
+    if line.kind == "heading":
+        return _MEDIUM  # a heading is never prose on its own
     stop_ok = line.stop >= MIN_STOP or line.stop == 0.0 and line.words >= 20
     if line.words >= PROSE_WORDS and stop_ok and (line.terminal or line.words >= 25):
         return _PROSE
