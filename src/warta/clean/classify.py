@@ -67,7 +67,7 @@ def _nav_item(line: Line) -> bool:
 
 
 def _teaser_item(line: Line) -> bool:
-    return line.words <= 20 and not line.terminal and line.kind != "heading"
+    return line.words <= 30 and not line.terminal and line.kind != "heading"
 
 
 def _nav_runs(lines: list[Line]) -> set[int]:
