@@ -1,0 +1,135 @@
+"""Score warta.clean on the text-mode benchmark set, overall, per source set and per kind.
+
+Usage: python benchmarks/clean_textmode.py [SET_DIR] [--worst N] [--naive] [--repeat R]
+SET_DIR defaults to ../shared/bench/textmode (relative to the repository root). The metric is the
+reference ``tools/score.py`` (imported from SET_DIR/../tools). ``--naive`` also scores the peers the
+issue names: the uncleaned dump and the keep-lines-of-more-than-12-words filter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from warta.clean import Cleaner  # noqa: E402
+
+
+def _scorer(set_dir: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score", set_dir.parent / "tools" / "score.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _load(set_dir: Path) -> list[tuple[dict[str, Any], str]]:
+    rows = [json.loads(x) for x in (set_dir / "truth.jsonl").read_text("utf8").splitlines()]
+    out = []
+    for row in rows:
+        raw = (set_dir / row["page"]).read_bytes()
+        out.append((row, (gzip.decompress(raw) if row["page"].endswith(".gz") else raw).decode("utf8", "replace")))
+    return out
+
+
+def _predict(pages: list[tuple[dict[str, Any], str]], engine: str) -> tuple[list[dict[str, Any]], float, float]:
+    cleaner = Cleaner()
+    cleaner.clean(pages[0][1], pages[0][0]["url"])  # warm-up: vocabulary load
+    preds, total, cpu = [], 0.0, 0.0
+    for row, text in pages:
+        start, cpu_start = time.perf_counter(), time.process_time()
+        if engine == "raw":
+            pred: dict[str, Any] = {"body": text}
+        elif engine == "naive12":
+            pred = {"body": "\n".join(x for x in text.splitlines() if len(x.split()) > 12)}
+        else:
+            art = cleaner.clean(text, row["url"])
+            d = art.to_dict() if hasattr(art, "title") else {"text": ""}
+            pred = {"title": d.get("title"), "authors": d.get("authors"), "published": d.get("published"),
+                    "body": d.get("text") or ""}
+        elapsed = time.perf_counter() - start
+        cpu += time.process_time() - cpu_start
+        total += elapsed
+        preds.append({"id": row["id"], **pred, "seconds": elapsed})
+    return preds, total, cpu
+
+
+def _score(scorer: ModuleType, set_dir: Path, rows: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        sub = Path(tmp)
+        (sub / "truth.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf8")
+        ids = {r["id"] for r in rows}
+        (sub / "pred.jsonl").write_text(
+            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds if p["id"] in ids), "utf8")
+        result: dict[str, Any] = scorer.score(sub, sub / "pred.jsonl")
+        return result
+
+
+IDLE_CALIBRATION = 0.42  # CPU seconds of calibration() on this machine when idle (best seen)
+
+
+def calibration() -> float:
+    """CPU seconds of a fixed pure-Python loop (1e7 additions): how fast this machine is right now."""
+    start, total = time.process_time(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("set_dir", nargs="?", default=str(ROOT.parent / "shared" / "bench" / "textmode"))
+    ap.add_argument("--worst", type=int, default=0)
+    ap.add_argument("--naive", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="timing runs (median docs/s is reported)")
+    args = ap.parse_args()
+    set_dir = Path(args.set_dir)
+    print(f"calibration: 1e7-iteration Python loop = {calibration():.2f} CPU s (about 0.4-0.5 s on an idle desktop)")
+    scorer, pages = _scorer(set_dir), _load(set_dir)
+    rows = [r for r, _ in pages]
+    engines = ["raw", "naive12", "warta-clean"] if args.naive else ["warta-clean"]
+    for engine in engines:
+        rates, cpu_rates, normalised = [], [], []
+        for _ in range(args.repeat):
+            calib = calibration()
+            preds, total, cpu = _predict(pages, engine)
+            calib = (calib + calibration()) / 2
+            rates.append(len(pages) / total)
+            cpu_rates.append(len(pages) / cpu if cpu else 0.0)
+            normalised.append(cpu_rates[-1] * calib / IDLE_CALIBRATION)
+        groups: dict[str, list[dict[str, Any]]] = {"all": rows}
+        for r in rows:
+            groups.setdefault("set=" + r["id"].split("__")[0], []).append(r)
+            groups.setdefault("kind=" + r["kind"], []).append(r)
+        for name, group in groups.items():
+            s = _score(scorer, set_dir, group, preds)
+            print(f"{engine:12} {name:18} pages={s['pages']:3} P={s['precision']:.3f} R={s['recall']:.3f} "
+                  f"F1={s['f1']:.3f} pageF1={s['page_f1']:.3f} title={s['title_exact']} date={s['date_day']} "
+                  f"author={s['author_f1']}")
+        if engine == "warta-clean":
+            print(f"docs/s median of {args.repeat}: wall {statistics.median(rates):.0f} (runs: {[round(x) for x in rates]}), "
+                  f"CPU time {statistics.median(cpu_rates):.0f} (runs: {[round(x) for x in cpu_rates]}), "
+                  f"CPU time scaled to an idle machine {statistics.median(normalised):.0f} "
+                  f"(runs: {[round(x) for x in normalised]})")
+            if args.worst:
+                per = []
+                for r, p in zip(rows, preds, strict=True):
+                    pr, rc, f = scorer.prf(r["body"], p["body"])
+                    per.append((f, pr, rc, r["id"]))
+                for f, pr, rc, pid in sorted(per)[: args.worst]:
+                    print(f"  worst F1={f:.3f} P={pr:.3f} R={rc:.3f} {pid}")
+
+
+if __name__ == "__main__":
+    main()

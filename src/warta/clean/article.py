@@ -1,0 +1,180 @@
+"""The cleaner: lines -> labels -> body and metadata -> Article."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from warta.clean import meta
+from warta.clean.classify import (
+    BAD,
+    Label,
+    align_indent,
+    label_lines,
+    main_region,
+    smooth,
+    title_anchor,
+)
+from warta.clean.lines import Line, split_lines
+from warta.clean.vocab import Vocabulary, vocabulary
+from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
+
+MAX_CHARS = 5_000_000
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([:;,!?](?:\s|$))")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Intermediate result: the lines, their labels and the body decision."""
+
+    lines: list[Line]
+    labels: list[Label]
+    keep: list[bool]
+
+
+@dataclass(slots=True)
+class Cleaner:
+    """Cleans documents. In corpus mode ``boilerplate(site, lines)`` names the lines known as site
+    furniture (see :class:`warta.clean.corpus.LineStats`)."""
+
+    boilerplate: Callable[[str | None, list[Line]], frozenset[int]] | None = None
+    vocab: Vocabulary = field(default_factory=vocabulary)
+
+    def parse(self, text: str, url: str | None = None, site: str | None = None) -> Parsed:
+        lines = split_lines(text, self.vocab)
+        known = self.boilerplate(site, lines) if self.boilerplate is not None else frozenset()
+        labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), known)
+        classes = smooth(labels)
+        anchor = title_anchor(lines, classes, _headline_candidates(lines, url))
+        keep = align_indent(lines, labels, main_region(lines, classes, start=anchor))
+        return Parsed(lines, labels, keep)
+
+    def clean(self, text: str, url: str | None = None, site: str | None = None) -> Article | Skip:
+        """``site`` keys corpus statistics (default: the URL's registered domain)."""
+        if not text or not text.strip():
+            return Skip(SkipReason.EMPTY, url=url)
+        if len(text) > MAX_CHARS:
+            return Skip(SkipReason.TOO_LARGE, f"{len(text)} characters", url=url)
+        if len(_CONTROL.findall(text[:20000])) > 0.01 * min(len(text), 20000):
+            return Skip(SkipReason.UNREADABLE, "control characters: not text", url=url)
+        parsed = self.parse(text, url, site or meta.domain_of(url))
+        if not any(parsed.keep):
+            return Skip(SkipReason.NOT_AN_ARTICLE, "no run of prose found", url=url)
+        return build_article(parsed, url, self.vocab)
+
+
+def _headline_candidates(lines: list[Line], url: str | None) -> list[int]:
+    """Lines that are surely a headline: the first level-1 markdown heading, a line matching the URL slug."""
+    found = [next((ln.pos for ln in lines if ln.kind == "heading" and ln.level == 1), -1)]
+    slug = meta.slug_tokens(url)
+    if len(slug) >= 3:
+        for line in lines:
+            if 3 <= line.words <= 30 and len(set(line.tokens) & slug) >= 0.7 * len(slug):
+                found.append(line.pos)
+                break
+    return [pos for pos in found if pos >= 0]
+
+
+def _block_type(line: Line) -> BlockType:
+    if line.kind == "heading" or line.kind == "paragraph" and line.words <= 12 and not line.terminal:
+        return "heading"
+    if line.kind == "list_item":
+        return "list_item"
+    return "quote" if line.kind == "quote" else "paragraph"
+
+
+def _images(parsed: Parsed, vocab: Vocabulary) -> tuple[Image, ...]:
+    seen: set[str] = set()
+    images: list[Image] = []
+    for line, label in zip(parsed.lines, parsed.labels, strict=True):
+        if label.why != "caption":
+            continue
+        caption, credit = meta.parse_caption(line.text, vocab)
+        key = (caption or credit or "").casefold()
+        if caption is None or key in seen:
+            continue
+        seen.add(key)
+        images.append(Image(None, caption, credit))
+    return tuple(images)
+
+
+def _bylines(parsed: Parsed, vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {"author": [], "editor": [], "source": []}
+    for line, label in zip(parsed.lines, parsed.labels, strict=True):
+        if label.why != "byline":
+            continue
+        for byline in meta.parse_byline(line.text, vocab):
+            bucket = found[byline.kind]
+            if byline.kind != "author" or not bucket:
+                bucket.extend(n for n in byline.names if n not in bucket)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
+    slug = meta.slug_tokens(url)
+    best: tuple[float, int] | None = None
+    for line, label in zip(parsed.lines[:start], parsed.labels[:start], strict=True):
+        if label.cls == BAD and label.why != "link-list" or "://" in line.text or "www." in line.text:
+            continue
+        score = meta.title_score(line, slug)
+        if score <= 0:
+            continue
+        score -= 0.02 * (start - line.pos)
+        if best is None or score >= best[0]:
+            best = (score, line.pos)
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", parsed.lines[best[1]].text) if best else None
+
+
+def _date_texts(parsed: Parsed, start: int, body: list[Line]) -> list[str]:
+    """Where the publication date is printed, most likely first: date lines near the headline,
+    short lines with digits just above the body or around the credits, then the first paragraphs."""
+    dated = [ln for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "date"]
+    near = [ln for ln in parsed.lines[max(0, start - 25) : start] if ln.words <= 20]
+    credits = [ln for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "byline"]
+    ordered = sorted(dated, key=lambda ln: abs(ln.pos - start))[:3] + near[::-1] + credits
+    return [ln.text for ln in ordered] + [b.text for b in body[:3]]
+
+
+def _lead_before(parsed: Parsed, start: int, first: Line) -> str | None:
+    """A summary paragraph printed just before the body that paraphrases its first paragraph."""
+    for line, label in zip(parsed.lines[max(0, start - 6) : start][::-1], parsed.labels[max(0, start - 6) : start][::-1], strict=True):
+        if label.why in ("caption", "repeated", "date", "byline"):
+            continue
+        return line.text if meta.is_paraphrase(line.text, first.text) else None
+    return None
+
+
+def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article:
+    body = [line for line, keep in zip(parsed.lines, parsed.keep, strict=True) if keep]
+    start = body[0].pos
+    prov: dict[str, str] = {"body": "text"}
+    lead: str | None = None
+    if len(body) >= 2 and meta.is_paraphrase(body[0].text, body[1].text):
+        lead = body[0].text
+        body = body[1:]
+    else:
+        lead = _lead_before(parsed, start, body[0])
+    if lead:
+        prov["lead"] = "text"
+    title = _title(parsed, start, url)
+    dateline = meta.parse_dateline(body[0].text, vocab)
+    credits = _bylines(parsed, vocab)
+    published = meta.find_published(_date_texts(parsed, start, body))
+    agencies = list(credits["source"])
+    if dateline and dateline.agency and dateline.agency not in agencies:
+        agencies.append(dateline.agency)
+    fields = {
+        "title": title, "lead": lead, "authors": credits["author"], "editors": credits["editor"],
+        "source_agencies": tuple(agencies), "dateline": dateline.city if dateline else None,
+        "site_name": dateline.outlet if dateline else None, "published": published,
+    }
+    images = _images(parsed, vocab)
+    prov.update({k: "text" for k, v in fields.items() if v})
+    if images:
+        prov["images"] = "text"
+    return Article(
+        url=url, domain=meta.domain_of(url), body=tuple(Block(_block_type(b), b.text) for b in body),
+        images=images, provenance=prov, **fields,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,286 @@
+"""Line classification: content or furniture, decided per line from its own signals and then
+smoothed with its context (content comes in runs)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from warta.clean.lines import Line
+from warta.clean.vocab import Vocabulary, phrase_hits
+
+GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_DATEISH = re.compile(r"\d{4}|\d[/.-]\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """The decision for one line: ``cls`` is good/near/short/bad, ``why`` names the signal."""
+
+    cls: str
+    why: str
+
+
+# Labels are immutable: one instance of each, shared.
+_NO_LETTERS = Label(BAD, "no-letters")
+_PROMO = Label(BAD, "promo")
+_WIDGET_HEADING = Label(BAD, "widget-heading")
+_BYLINE = Label(BAD, "byline")
+_CAPTION = Label(BAD, "caption")
+_REPEATED = Label(BAD, "repeated")
+_NAVIGATION = Label(BAD, "navigation")
+_DATE = Label(BAD, "date")
+_SHORT = Label(SHORT, "short")
+_PROSE = Label(GOOD, "prose")
+_LONG = Label(GOOD, "long")
+_MEDIUM = Label(NEAR, "medium")
+_CORPUS = Label(BAD, "corpus")
+_LINK_LIST = Label(BAD, "link-list")
+_COMMENTS = Label(BAD, "comments")
+
+
+def _repeats(keys: list[str]) -> Counter[str]:
+    return Counter(keys)
+
+
+def _runs(lines: list[Line], member: Callable[[Line], bool], length: int) -> set[int]:
+    """Indices of lines inside runs of at least ``length`` consecutive members."""
+    flagged: set[int] = set()
+    run: list[int] = []
+    for line in lines:
+        if member(line):
+            run.append(line.pos)
+            continue
+        if len(run) >= length:
+            flagged.update(run)
+        run = []
+    if len(run) >= length:
+        flagged.update(run)
+    return flagged
+
+
+def _nav_item(line: Line) -> bool:
+    return line.words <= 6 and not line.terminal and line.kind != "heading"
+
+
+def _teaser_item(line: Line) -> bool:
+    return line.words <= 30 and not line.terminal and line.kind != "heading"
+
+
+def _nav_runs(lines: list[Line]) -> set[int]:
+    """Menus, link lists, tag clouds (runs of short items) and headline lists (runs of titles)."""
+    return _runs(lines, _nav_item, 4) | _runs(lines, _teaser_item, 3)
+
+
+def _comments_start(lines: list[Line], labels: list[Label], vocab: Vocabulary) -> int:
+    """Index where a readers' comment section starts after some content (len(lines) when none)."""
+    headers = [ln.pos for ln in lines if ln.words <= 15 and vocab.comment_header.match(ln.text)]
+    if not headers:
+        return len(lines)
+    seen_content = False
+    for line, label in zip(lines, labels, strict=True):
+        if seen_content and line.pos >= headers[0] - 10 and line.words <= 15 and (
+            line.pos == headers[0] or vocab.comment_heading.match(line.text)
+        ):
+            return line.pos
+        seen_content = seen_content or label.cls == GOOD
+    return len(lines)
+
+
+def is_caption(line: Line, vocab: Vocabulary) -> bool:
+    text = line.text
+    if line.words > 60:
+        return False
+    if "/" in text:
+        if vocab.credit_only.match(text):
+            return True
+        m = vocab.credit_tail.search(text)
+        if m and "/" in m.group(0):
+            return True
+    if ":" in text and vocab.credit_label.search(text):
+        return True
+    return text.endswith(")") and bool(vocab.credit_paren.search(text))
+
+
+def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool]) -> Label:
+    text, tokens = line.text, line.tokens
+    if not _HAS_LETTER.search(text):
+        return _NO_LETTERS
+    if "©" in text and line.words < 40:
+        return _PROMO
+    hits = phrase_hits(tokens, vocab) if line.words < 150 else 0
+    if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
+        return _PROMO
+    if line.words <= 8 and (tokens[0] in vocab.heading_first or tokens[0].startswith(vocab.heading_prefixes) or not tokens[0].isalpha()) and vocab.heading.match(text):
+        return _WIDGET_HEADING
+    if line.words <= 30 and tokens[0] in vocab.byline_first and vocab.byline.match(text):
+        return _BYLINE
+    if is_caption(line, vocab):
+        return _CAPTION
+    if repeats > 1:
+        return _REPEATED
+    if line.separators >= 2:
+        return _NAVIGATION
+    if line.words < 12 and _DATEISH.search(text) and is_date(line):
+        return _DATE
+    return _size_label(line)
+
+
+SHORT_WORDS = 4  # below: a short line, decided by its neighbours
+PROSE_WORDS = 12  # at least: prose, when it also ends like a sentence and has stopwords
+MIN_STOP = 0.12  # stopword density of prose
+
+
+def _size_label(line: Line) -> Label:
+    if line.words < SHORT_WORDS:
+        return _SHORT
+    if line.kind == "heading":
+        return _MEDIUM  # a heading is never prose on its own
+    stop_ok = line.stop >= MIN_STOP or line.stop == 0.0 and line.words >= 20
+    if line.words >= PROSE_WORDS and stop_ok and (line.terminal or line.words >= 25):
+        return _PROSE
+    if line.words >= 30:
+        return _LONG
+    return _MEDIUM
+
+
+def label_lines(
+    lines: list[Line],
+    vocab: Vocabulary,
+    is_date: Callable[[Line], bool],
+    boilerplate: frozenset[int] = frozenset(),
+) -> list[Label]:
+    """Own labels for every line, before context smoothing."""
+    keys = [line.text.casefold() for line in lines]
+    counts = _repeats(keys)
+    nav = _nav_runs(lines)
+    labels = []
+    for line in lines:
+        if line.pos in boilerplate:
+            labels.append(_CORPUS)
+            continue
+        label = _own_label(line, vocab, counts[keys[line.pos]], is_date)
+        if label.cls != BAD and line.pos in nav:
+            label = _LINK_LIST
+        labels.append(label)
+    cut = _comments_start(lines, labels, vocab)
+    return labels[:cut] + [_COMMENTS] * (len(lines) - cut)
+
+
+def _neighbour(classes: list[str], start: int, step: int) -> str:
+    i = start + step
+    while 0 <= i < len(classes):
+        if classes[i] in (GOOD, BAD):
+            return classes[i]
+        i += step
+    return BAD
+
+
+def smooth(labels: list[Label]) -> list[str]:
+    """Resolve near-good and short lines from the nearest decided neighbours (jusText style)."""
+    classes = [lab.cls for lab in labels]
+    first = list(classes)
+    for i, cls in enumerate(first):
+        if cls == NEAR:
+            prev, nxt = _neighbour(first, i, -1), _neighbour(first, i, 1)
+            classes[i] = GOOD if GOOD in (prev, nxt) else BAD
+    second = list(classes)
+    for i, cls in enumerate(second):
+        if cls == SHORT:
+            prev, nxt = _neighbour(second, i, -1), _neighbour(second, i, 1)
+            classes[i] = GOOD if prev == GOOD and nxt == GOOD else BAD
+    return classes
+
+
+def title_anchor(lines: list[Line], classes: list[str], candidates: list[int]) -> int:
+    """The latest headline candidate with at least half of the content after it (0 when none):
+    the story starts after its headline, teasers printed above it are not body."""
+    total = sum(line.words for line, cls in zip(lines, classes, strict=True) if cls == GOOD)
+    anchor = 0
+    for pos in sorted(candidates):
+        after = sum(line.words for line, cls in zip(lines[pos:], classes[pos:], strict=True) if cls == GOOD)
+        if total and after >= 0.5 * total:
+            anchor = pos
+    return anchor
+
+
+def main_region(
+    lines: list[Line], classes: list[str], gap_words: int = 30, share: float = 0.25, penalty: float = 1.0,
+    start: int = 0,
+) -> list[bool]:
+    """Keep the strongest run of content after ``start``; drop content islands far from it and
+    much weaker."""
+    clusters: list[list[int]] = []
+    bad_words = 0
+    lo, hi = densest_window(lines[start:], classes[start:], penalty) if penalty else (0, len(lines) - start)
+    lo, hi = lo + start, hi + start
+    for line, cls in zip(lines, classes, strict=True):
+        if cls == GOOD and lo <= line.pos < hi:
+            if not clusters or bad_words > gap_words:
+                clusters.append([])
+            clusters[-1].append(line.pos)
+            bad_words = 0
+        else:
+            bad_words += max(line.words, 3)
+    keep = [False] * len(lines)
+    if not clusters:
+        return keep
+    weights = [sum(lines[i].words for i in c) for c in clusters]
+    best = max(weights)
+    for cluster, weight in zip(clusters, weights, strict=True):
+        if weight >= share * best:
+            for i in _trim(cluster, lines):
+                keep[i] = True
+    return keep
+
+
+def _prose(line: Line) -> bool:
+    return line.terminal or line.words >= 20
+
+
+def _trim(cluster: list[int], lines: list[Line]) -> list[int]:
+    """A run of content starts and ends with prose: kickers, headlines and widget titles at its
+    edges are not body."""
+    start, end = 0, len(cluster)
+    while start < end and not _prose(lines[cluster[start]]):
+        start += 1
+    while end > start and not _prose(lines[cluster[end - 1]]):
+        end -= 1
+    return cluster[start:end]
+
+
+def densest_window(lines: list[Line], classes: list[str], penalty: float = 1.0) -> tuple[int, int]:
+    """The window of lines maximising content words minus furniture words (Finn's BTE on lines),
+    as offsets into ``lines``."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for i, (line, cls) in enumerate(zip(lines, classes, strict=True)):
+        value = line.words if cls == GOOD else -penalty * max(line.words, 2)
+        if total <= 0:
+            total, start = 0.0, i
+        total += value
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
+
+
+def align_indent(lines: list[Line], labels: list[Label], keep: list[bool], slack: int = 2) -> list[bool]:
+    """Drop kept lines set apart by their indentation: plain-text renderings indent the story's
+    paragraphs alike, while teasers and widgets sit at other depths. A line far (> ``slack``
+    spaces) from the story's usual indent goes, and so does one at any other indent that was
+    kept only through its neighbours."""
+    weights: Counter[int] = Counter()
+    for line, kept in zip(lines, keep, strict=True):
+        if kept:
+            weights[line.indent] += line.words
+    if len(weights) < 2:
+        return keep
+    mode = weights.most_common(1)[0][0]
+    out = list(keep)
+    for line, label in zip(lines, labels, strict=True):
+        if out[line.pos] and line.indent != mode and (abs(line.indent - mode) > slack or label.cls != GOOD):
+            out[line.pos] = False
+    return out

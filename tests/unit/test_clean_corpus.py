@@ -1,0 +1,89 @@
+"""Corpus mode on a small generated corpus whose repeated (furniture) lines are known."""
+
+from __future__ import annotations
+
+import random
+
+from warta.clean import Cleaner
+from warta.clean.corpus import LineStats, line_key, site_key
+from warta.clean.io import Document
+from warta.clean.run import clean_documents, learn
+from warta.model import Article
+
+STOPWORDS = ("dan", "yang", "di", "itu", "akan", "untuk", "dengan", "dari")
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    """Prose-shaped: stopwords between random content words (so no two sentences paraphrase)."""
+    parts = [rng.choice(STOPWORDS) if i % 3 == 1 else "".join(rng.choices("abcdefghijklmnoprstuw", k=7))
+             for i in range(words)]
+    text = " ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def _corpus(seed: int = 7, sites: int = 3, per_site: int = 12) -> tuple[list[Document], dict[str, list[str]]]:
+    """Each site prints the same long 'furniture' sentences around fresh story paragraphs."""
+    rng = random.Random(seed)
+    furniture = {f"site{s}.com": [_sentence(rng, 22) for _ in range(3)] for s in range(sites)}
+    docs = []
+    for site, lines in furniture.items():
+        for n in range(per_site):
+            story = [_sentence(rng, 25) for _ in range(5)]
+            text = "\n\n".join([lines[0], *story, lines[1], lines[2]])
+            docs.append(Document(f"{site}-{n}", text, f"https://www.{site}/news/{n}"))
+    return docs, furniture
+
+
+def test_line_stats_count_documents_and_repeated_lines() -> None:
+    docs, furniture = _corpus()
+    stats = learn(docs, LineStats(width=1 << 16))
+    for site, lines in furniture.items():
+        assert stats.documents(site) == 12
+        for line in lines:
+            assert stats.count(site, line) == 12
+    first_story = docs[0].text.split("\n\n")[1]
+    assert stats.count("site0.com", first_story) == 1
+    assert stats.count("site1.com", furniture["site0.com"][0]) <= 1  # counted per site
+
+
+def test_corpus_mode_removes_site_furniture_that_single_document_mode_keeps() -> None:
+    docs, furniture = _corpus()
+    single = dict(clean_documents(docs))
+    stats = learn(docs, LineStats(width=1 << 16))
+    corpus = dict(clean_documents(docs, stats))
+    known = {line for lines in furniture.values() for line in lines}
+    single_hits = corpus_hits = 0
+    for doc in docs:
+        a, b = single[doc], corpus[doc]
+        assert isinstance(a, Article) and isinstance(b, Article)
+        single_hits += sum(blk.text in known for blk in a.body)
+        corpus_hits += sum(blk.text in known for blk in b.body)
+        assert len(b.body) == 5  # exactly the story
+    assert single_hits > 0 and corpus_hits == 0
+
+
+def test_memory_is_fixed_by_the_sketch_size() -> None:
+    stats = LineStats(width=1 << 12, depth=4)
+    before = stats.nbytes
+    docs, _ = _corpus(per_site=30)
+    learn(docs, stats)
+    assert stats.nbytes == before == 4 * (1 << 12) * 4
+
+
+def test_thresholds_need_enough_documents() -> None:
+    stats = LineStats(width=1 << 12, min_count=4, share=0.5)
+    cleaner = Cleaner(boilerplate=stats.boilerplate)
+    for _ in range(3):
+        stats.add_text("a.com", "Shared line here\nOther")
+    parsed = cleaner.parse("Shared line here", site="a.com")
+    assert parsed.labels[0].why != "corpus"  # 3 < min_count
+    stats.add_text("a.com", "Shared line here")
+    parsed = cleaner.parse("Shared line here", site="a.com")
+    assert parsed.labels[0].why == "corpus"
+
+
+def test_keys() -> None:
+    assert line_key("Updated 12 Hours Ago") == line_key("updated 3 hours ago")
+    assert site_key("https://m.bisnis.com/x", None) == "bisnis.com"
+    assert site_key(None, "kompas__123") == "kompas"
+    assert site_key(None, "plain") == ""
