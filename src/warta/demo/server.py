@@ -109,6 +109,9 @@ class FixtureSite:
 def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in separate writes: without TCP_NODELAY every keep-alive response
+        # waits ~40 ms for the client's delayed ACK, and the site, not the crawler, sets the pace
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             page = site.respond(self.path, tuple(self.headers.items()))
