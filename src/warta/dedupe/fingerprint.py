@@ -78,7 +78,7 @@ def parts(norm: NormText) -> tuple[int, U64, U32, U32]:
         (xxhash.xxh3_64_intdigest(s.encode()) for s in norm.sentences if s.count(" ") >= 2),
         dtype=np.uint64,
     )
-    digit = np.fromiter((any(c.isdigit() for c in t) for t in norm.tokens), dtype=bool, count=len(toks))
+    digit = ~np.fromiter(map(str.isalpha, norm.tokens), dtype=bool, count=len(toks))
     nums = np.empty(0, dtype=np.uint64)
     if digit.any() and len(toks) >= SHINGLE:
         idx = np.flatnonzero(digit)

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from warta.dedupe.fingerprint import DEFAULT, Fingerprint, Params, band_keys, compare
 from warta.dedupe.minhash import U32, U64
 
+I32 = npt.NDArray[np.int32]
 
 
 @dataclass
@@ -79,25 +81,36 @@ class LshIndex:
         self._exact = np.resize(self._exact, new)
         self._ntok = np.resize(self._ntok, new)
 
-    def add(self, fps: Sequence[Fingerprint], sigs: U32 | None = None) -> range:
-        """Add fingerprints (``sigs`` may pass their signatures pre-stacked); returns their rows."""
+    def add(self, fps: Sequence[Fingerprint]) -> range:
+        """Add fingerprints; returns their rows."""
+        if not fps:
+            return range(self._n, self._n)
+        return self.add_arrays(
+            np.stack([f.sig for f in fps]),
+            np.array([f.exact for f in fps], dtype=np.uint64),
+            np.array([f.ntokens for f in fps], dtype=np.int32),
+            [f.sents for f in fps],
+            [f.nums for f in fps],
+        )
+
+    def add_arrays(
+        self, sigs: U32, exact: U64, ntokens: I32, sents: Sequence[U32], nums: Sequence[U32]
+    ) -> range:
+        """Bulk add of fingerprint parts already stacked (what the parallel indexer produces)."""
         first = self._n
-        self._grow(len(fps))
-        stacked = sigs if sigs is not None else np.stack([f.sig for f in fps]) if fps else None
-        if stacked is None:
-            return range(first, first)
-        rows = range(first, first + len(fps))
-        self._sigs[first : rows.stop] = stacked
-        self._exact[first : rows.stop] = [np.uint64(f.exact) for f in fps]
-        self._ntok[first : rows.stop] = [f.ntokens for f in fps]
-        self._sents.extend([f.sents for f in fps])
-        self._nums.extend([f.nums for f in fps])
+        rows = range(first, first + len(exact))
+        self._grow(len(rows))
+        self._sigs[first : rows.stop] = sigs
+        self._exact[first : rows.stop] = exact
+        self._ntok[first : rows.stop] = ntokens
+        self._sents.extend(sents)
+        self._nums.extend(nums)
         self._n = rows.stop
-        self._add_bands(stacked, np.arange(first, rows.stop, dtype=np.uint32), [f.empty for f in fps])
+        self._add_bands(sigs, np.arange(first, rows.stop, dtype=np.uint32), ntokens == 0)
         return rows
 
-    def _add_bands(self, sigs: U32, rows: U32, empty: list[bool]) -> None:
-        keep = ~np.asarray(empty, dtype=bool)
+    def _add_bands(self, sigs: U32, rows: U32, empty: npt.NDArray[np.bool_]) -> None:
+        keep = ~empty
         keys = band_keys(sigs[keep], self.params).ravel()
         ids = np.repeat(rows[keep], self.params.bands)
         order = np.argsort(keys, kind="stable")

@@ -62,7 +62,7 @@ class MinHasher:
 
     num_perm: int = 128
     seed: int = 1
-    chunk: int = 1 << 16
+    chunk: int = 1 << 13
     a: U64 = field(init=False, repr=False)
     b: U64 = field(init=False, repr=False)
 
@@ -74,7 +74,8 @@ class MinHasher:
         object.__setattr__(self, "b", b)
 
     def signature(self, shingles: U64) -> U32:
-        return self.signatures([shingles])[0]
+        sig: U32 = self.signatures([shingles])[0]
+        return sig
 
     def signatures(self, docs: Sequence[U64]) -> U32:
         """Signatures of many shingle sets, shape (len(docs), num_perm); empty sets get all-ones."""
@@ -94,11 +95,14 @@ class MinHasher:
         nonempty = np.flatnonzero(lens)
         if len(nonempty) == 0:
             return
-        flat = np.concatenate([docs[i] for i in nonempty])
+        flat = np.concatenate([docs[int(i)] for i in nonempty])
         offsets = np.concatenate(([0], np.cumsum(lens[nonempty])[:-1]))
+        hv = np.empty((self.num_perm, len(flat)), dtype=np.uint64)
         with np.errstate(over="ignore"):
-            hv = (self.a[:, None] * flat[None, :] + self.b[:, None]) >> np.uint64(32)
-        mins = np.minimum.reduceat(hv, offsets, axis=1).astype(np.uint32)
+            np.multiply(self.a[:, None], flat[None, :], out=hv)
+            np.add(hv, self.b[:, None], out=hv)
+        np.right_shift(hv, np.uint64(32), out=hv)
+        mins = np.minimum.reduceat(hv, offsets, axis=1)
         out[nonempty] = mins.T
 
 

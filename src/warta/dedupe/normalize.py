@@ -17,8 +17,8 @@ from importlib import resources
 
 from warta.model import Article
 
-_TOKEN = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_TOKEN_OR_STOP = re.compile(r"\w+|[.!?](?=\s|$)")
+_STOPS = frozenset(".!?")
 _ODD_CHARS = {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
@@ -34,7 +34,7 @@ class Patterns:
     """Compiled furniture patterns (see ``data/furniture.json``)."""
 
     datelines: tuple[re.Pattern[str], ...]
-    skip: tuple[re.Pattern[str], ...]
+    skip: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ def patterns() -> Patterns:
     raw = json.loads(resources.files("warta.dedupe").joinpath("data/furniture.json").read_text("utf-8"))
     return Patterns(
         datelines=tuple(re.compile(p) for p in raw["dateline_prefixes"]),
-        skip=tuple(re.compile(p, re.IGNORECASE) for p in raw["skip_paragraph"]),
+        skip=re.compile("|".join(f"(?:{p})" for p in raw["skip_paragraph"]), re.IGNORECASE),
     )
 
 
@@ -76,7 +76,7 @@ def strip_dateline(paragraph: str, pats: Patterns | None = None) -> str:
 
 def is_furniture(paragraph: str, pats: Patterns | None = None) -> bool:
     """True for read-also lines, captions, credits and widgets."""
-    return any(p.search(paragraph) for p in (pats or patterns()).skip)
+    return (pats or patterns()).skip.search(paragraph) is not None
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -98,11 +98,15 @@ def normalise_paragraphs(paragraphs: list[str], *, unified: bool = False) -> Nor
     sentences: list[str] = []
     tokens: list[str] = []
     for para in kept:
-        for sent in _SENTENCE_END.split(para.casefold()):
-            toks = _TOKEN.findall(sent)
-            if toks:
-                sentences.append(" ".join(toks))
-                tokens.extend(toks)
+        start = len(tokens)
+        for tok in _TOKEN_OR_STOP.findall(para.casefold()):
+            if tok not in _STOPS:
+                tokens.append(tok)
+            elif len(tokens) > start:
+                sentences.append(" ".join(tokens[start:]))
+                start = len(tokens)
+        if len(tokens) > start:
+            sentences.append(" ".join(tokens[start:]))
     return NormText(tuple(sentences), tuple(tokens))
 
 
