@@ -24,7 +24,7 @@ def _open(db: Path) -> Store:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per cluster (JSON lines).")
 def clusters_cmd(db: Path, since: str | None, min_size: int, as_json: bool) -> None:
     """List clusters of copies of one story, with their members and the original."""
-    from warta.dedupe.assign import list_clusters
+    from warta.dedupe.verdicts import list_clusters
 
     with _open(db) as store:
         found = list_clusters(store, since=since, min_size=min_size)
