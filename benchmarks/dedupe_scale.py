@@ -99,7 +99,7 @@ def build(corpus: Corpus, workers: int, quiet: bool) -> LshIndex:
     index = LshIndex(max_segments=1 << 30)
     chunks = [(s, min(s + CHUNK, corpus.n)) for s in range(0, corpus.n, CHUNK)]
     with Pool(workers, initializer=_init, initargs=(corpus.pool, corpus.n, corpus.seed)) as pool:
-        bar = tqdm(total=corpus.n, unit="doc", disable=quiet, file=sys.stderr)
+        bar = tqdm(total=corpus.n, unit="doc", disable=quiet, file=sys.stderr, mininterval=20)
         for start, sigs, exact, ntok, sents, nums in pool.imap(_hash_chunk, chunks):
             assert start == len(index)
             index.add_arrays(sigs, exact, ntok, sents, nums)
@@ -177,7 +177,7 @@ def main() -> None:
     corpus = Corpus(sentence_pool(args.bench), args.n, args.seed)
     versus = versus_datasketch(corpus)
     t0 = time.perf_counter()
-    index = build(corpus, args.workers, args.quiet or not sys.stderr.isatty())
+    index = build(corpus, args.workers, args.quiet)
     build_s = time.perf_counter() - t0
     recall, false, checked = planted_recall(index, corpus)
     med, p95 = lookups(index, corpus, args.lookups)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from warta.dedupe.verdicts import assign, cluster_info, get_cluster, list_clusters, verdict_of
 from warta.dedupe.revisions import due_for_revisit, history, mark_revisited, parse_schedule, record_revision
+from warta.dedupe.verdicts import assign, cluster_info, get_cluster, list_clusters, verdict_of
 from warta.model import Article, Verdict
 from warta.store.sqlite import Store
 
