@@ -1,9 +1,219 @@
-"""CLI commands (placeholder: the owning stage fills this in)."""
+"""CLI: crawl, watch, export, stats, reextract, demo (thin layer over ``warta.pipeline``)."""
 
 from __future__ import annotations
 
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
 import click
+
+from warta.config import Settings, load_settings
+from warta.errors import ConfigError, WartaError
+from warta.pipeline.export import FORMATS, iter_records, write_csv, write_jsonl, write_parquet
+from warta.pipeline.reextract import reextract
+from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
+from warta.pipeline.stats import collect_stats, outcome_table
+from warta.store.sqlite import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _settings(**flags: Any) -> Settings:
+    return load_settings(flags)
+
+
+def _progress(quiet: bool, as_json: bool) -> bool:
+    return not quiet and not as_json and sys.stderr.isatty()
+
+
+def _fail(exc: WartaError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def crawl_options(f: F) -> F:
+    for opt in reversed(
+        [
+            click.option("--db", default=None, help="SQLite database (default warta.db)."),
+            click.option(
+                "--delay", type=float, default=None, help="Minimum seconds between requests to one host (1)."
+            ),
+            click.option(
+                "--concurrency", type=int, default=None, help="Requests in flight across hosts (16)."
+            ),
+            click.option("--workers", type=int, default=None, help="Extraction processes (0 = one per CPU)."),
+            click.option("--json", "as_json", is_flag=True, help="Print the report as JSON."),
+            click.option("--quiet", "-q", is_flag=True, help="No progress bar, no table."),
+        ]
+    ):
+        f = opt(f)
+    return f
+
+
+def _render(report: CrawlReport, as_json: bool, quiet: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    elif not quiet:
+        click.echo(outcome_table(report.outcomes))
+        click.echo(
+            f"run {report.run_id}: {report.stored} new articles, {report.requests} requests, "
+            f"{report.seconds:.1f}s"
+        )
+
+
+def _crawl(
+    sites: Sequence[str], since: str | None, until: str | None, mode: str, opts: dict[str, Any], command: str
+) -> CrawlReport:
+    settings = _settings(
+        db=opts["db"], delay=opts["delay"], concurrency=opts["concurrency"], workers=opts["workers"]
+    )
+    with Store(settings.db) as store:
+        crawler = Crawler(store, settings, progress=_progress(opts["quiet"], opts["as_json"]))
+        return crawler.run(CrawlSpec(tuple(sites), since, until, mode), command)
+
+
+@click.command()
+@click.argument("sites", nargs=-1, required=True)
+@click.option("--since", default=None, help="First day (YYYY-MM-DD, publisher's time zone, inclusive).")
+@click.option("--until", default=None, help="Last day (inclusive).")
+@crawl_options
+def crawl(sites: tuple[str, ...], since: str | None, until: str | None, **opts: Any) -> None:
+    """Backfill: store every article of SITES published from --since to --until.
+
+    Re-running the same command resumes an interrupted crawl (even after kill -9).
+    """
+    try:
+        report = _crawl(sites, since, until, "backfill", opts, " ".join(["crawl", *sys.argv[2:]]))
+    except WartaError as exc:
+        raise _fail(exc) from exc
+    _render(report, opts["as_json"], opts["quiet"])
+
+
+def parse_every(text: str) -> float:
+    """'10m', '30s', '1h', '90' (seconds) -> seconds."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
+    if not m:
+        raise ConfigError(f"--every must look like 30s, 10m or 1h, got {text!r}", field="every")
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+@click.command()
+@click.argument("sites", nargs=-1, required=True)
+@click.option("--every", default="10m", show_default=True, help="Poll interval (30s, 10m, 1h).")
+@click.option("--once", is_flag=True, help="Poll once and exit.")
+@crawl_options
+def watch(sites: tuple[str, ...], every: str, once: bool, **opts: Any) -> None:
+    """Keep polling feeds, news sitemaps and front pages; store each new article once."""
+    try:
+        interval = parse_every(every)
+        while True:
+            started = time.monotonic()
+            report = _crawl(sites, None, None, "watch", opts, "watch " + " ".join(sites))
+            _render(report, opts["as_json"], opts["quiet"])
+            if once:
+                return
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    except WartaError as exc:
+        raise _fail(exc) from exc
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default stdout; required for parquet).",
+)
+@click.option("--db", default=None)
+@click.option("--since", default=None, help="Only articles published on or after this day.")
+@click.option("--until", default=None, help="Only articles published on or before this day.")
+@click.option("--site", default=None, help="Only this registered domain, e.g. bisnis.com.")
+def export(
+    fmt: str, out: Path | None, db: str | None, since: str | None, until: str | None, site: str | None
+) -> None:
+    """Export stored articles as JSON Lines, CSV or Parquet."""
+    try:
+        with Store(_settings(db=db).db) as store:
+            records = iter_records(store, since, until, site)
+            if fmt == "parquet":
+                if out is None:
+                    raise ConfigError("parquet export needs --out FILE", field="out")
+                n = write_parquet(records, out)
+            elif out is None:
+                n = (write_jsonl if fmt == "jsonl" else write_csv)(records, sys.stdout)
+            else:
+                with out.open("w", encoding="utf8", newline="") as fh:
+                    n = (write_jsonl if fmt == "jsonl" else write_csv)(records, fh)
+    except WartaError as exc:
+        raise _fail(exc) from exc
+    if out is not None:
+        click.echo(f"{n} articles -> {out}", err=True)
+
+
+@click.command()
+@click.option("--db", default=None)
+@click.option("--json", "as_json", is_flag=True)
+def stats(db: str | None, as_json: bool) -> None:
+    """Articles stored, and the outcome table of every crawl job."""
+    try:
+        with Store(_settings(db=db).db) as store:
+            data = collect_stats(store)
+    except WartaError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps(data.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(data.render())
+
+
+@click.command(name="reextract")
+@click.option("--db", default=None)
+@click.option("--workers", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--quiet", "-q", is_flag=True)
+def reextract_cmd(db: str | None, workers: int | None, as_json: bool, quiet: bool) -> None:
+    """Re-run extraction over the stored raw captures of stored articles."""
+    settings = _settings(db=db, workers=workers)
+    try:
+        with Store(settings.db) as store:
+            report = reextract(
+                store,
+                workers=settings.workers,
+                timeout=settings.doc_timeout,
+                progress=_progress(quiet, as_json),
+            )
+    except WartaError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        click.echo(json.dumps(report.to_dict()))
+    elif not quiet:
+        skipped = ", ".join(f"{k}: {v}" for k, v in report.skipped.items()) or "none"
+        click.echo(f"{report.updated} articles re-extracted; skipped {skipped}")
+
+
+@click.command()
+@click.option("--db", default=None, help="Database to crawl into (default warta.db).")
+@click.option("--delay", type=float, default=0.05, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def demo(db: str | None, delay: float, as_json: bool) -> None:
+    """Serve the bundled sample news site on 127.0.0.1 and crawl a date window of it (offline)."""
+    from warta.demo.runner import run_demo
+
+    try:
+        run_demo(_settings(db=db, delay=delay), as_json=as_json, echo=click.echo)
+    except WartaError as exc:
+        raise _fail(exc) from exc
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to ``group``."""
+    for command in (crawl, watch, export, stats, reextract_cmd, demo):
+        group.add_command(command)

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "warta.cli.crawl_cmd",  # crawl, watch, export, stats, reextract, sites, demo
     "warta.cli.serve_cmd",  # serve
     "warta.cli.dedupe_cmd",  # clusters, history
+    "warta.cli.sites_cmd",  # sites list, sites check
 )
 
 

@@ -1,0 +1,116 @@
+"""``warta sites``: list the site recipes and check them (offline, or live against the sites)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from warta.config import load_settings
+from warta.errors import ConfigError
+from warta.sites import Recipe, load_recipes
+from warta.sites.check import CheckResult, check_recipe
+from warta.sites.live import LiveReport, Prober, check_live
+
+
+def _recipes(recipe_dirs: Sequence[Path]) -> dict[str, Recipe]:
+    settings = load_settings()
+    configured = [Path(p) for p in settings.recipe_dirs.split(os.pathsep) if p]
+    try:
+        return load_recipes([*configured, *recipe_dirs])
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _select(recipes: dict[str, Recipe], sites: Sequence[str]) -> list[Recipe]:
+    unknown = [s for s in sites if s not in recipes]
+    if unknown:
+        raise click.BadParameter(f"no recipe for {', '.join(unknown)} (see `warta sites list`)", param_hint="SITE")
+    return [recipes[s] for s in sites] if sites else [recipes[k] for k in sorted(recipes)]
+
+
+_DIRS = click.option(
+    "--recipes", "recipe_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Extra directory of recipe TOML files (repeatable; also the recipe_dirs setting).",
+)
+
+
+@click.group("sites")
+def sites() -> None:
+    """Site recipes: what warta knows about each news site."""
+
+
+@sites.command("list")
+@_DIRS
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
+    """List the site recipes with their status and entry points."""
+    recipes = _select(_recipes(recipe_dirs), ())
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in recipes], indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'site':<14} {'status':<11} {'feeds':>5} {'maps':>4} {'lists':>5}  domains")
+    for r in recipes:
+        click.echo(
+            f"{r.id:<14} {r.status:<11} {len(r.feeds):>5} {len(r.sitemaps):>4} "
+            f"{len(r.listing_templates) + len(r.index_pages):>5}  {', '.join(r.domains)}"
+        )
+
+
+@sites.command("check")
+@click.argument("site", nargs=-1)
+@_DIRS
+@click.option("--live", is_flag=True, help="Fetch each recipe's feeds, sitemaps and today's listing pages.")
+@click.option("--delay", type=float, default=None, help="Seconds between two requests to one host (live).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, delay: float | None,
+              as_json: bool, quiet: bool) -> None:
+    """Check recipes offline (always) and, with --live, against the sites themselves.
+
+    Exits with status 1 when a recipe has a problem (offline) or yields no article link (live).
+    """
+    recipes = _recipes(recipe_dirs)
+    chosen = _select(recipes, site)
+    offline = [check_recipe(r, recipes) for r in chosen]
+    reports = _live(chosen, delay, quiet) if live else []
+    if as_json:
+        click.echo(json.dumps({"offline": [c.to_dict() for c in offline], "live": [r.to_dict() for r in reports]},
+                              indent=2, ensure_ascii=False))
+    else:
+        _print_tables(offline, reports)
+    if not all(c.ok for c in offline) or not all(r.working for r in reports):
+        sys.exit(1)
+
+
+def _live(chosen: list[Recipe], delay: float | None, quiet: bool) -> list[LiveReport]:
+    settings = load_settings({"delay": delay})
+    prober = Prober(settings.user_agent, settings.delay, settings.timeout, settings.max_bytes)
+    try:
+        bar = tqdm(chosen, desc="sites", unit="site", file=sys.stderr, disable=quiet or not sys.stderr.isatty())
+        return [check_live(r, prober) for r in bar]
+    finally:
+        prober.close()
+
+
+def _print_tables(offline: list[CheckResult], reports: list[LiveReport]) -> None:
+    for result in offline:
+        mark = "ok" if result.ok else f"{len(result.problems)} problem(s)"
+        click.echo(f"{result.site:<14} {result.status:<11} {mark}")
+        for problem in result.problems:
+            click.echo(f"    {problem}")
+    for report in reports:
+        total = sum(p.articles for p in report.probes)
+        click.echo(f"{report.site:<14} live: {'working' if report.working else 'NOT WORKING'} ({total} article links)")
+        for probe in report.probes:
+            click.echo(f"    {probe.kind:<8} {probe.outcome:<18} {probe.articles:>4}  {probe.url}")
+
+
+def register(group: click.Group) -> None:
+    """Add ``warta sites`` to ``group``."""
+    group.add_command(sites)

@@ -1,0 +1,132 @@
+"""A real HTTP server on 127.0.0.1 serving a fixed set of pages, with faults on purpose.
+
+Used by the test suite and by ``warta demo``::
+
+    with FixtureSite({"/": Page(b"<html>...")}) as site:
+        site.url            # "http://127.0.0.1:PORT"
+        site.mount(more_pages)
+        site.log            # [Hit(t, path, headers, status), ...] in arrival order
+
+A path maps to a :class:`Page` or to a sequence of pages served in turn (the last one repeats),
+which is how faults are written: ``[Page(b"", 429, (("Retry-After", "2"),)), article]``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Page:
+    body: bytes
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),)
+    delay: float = 0.0  # seconds to wait before answering (slow responses)
+    etag: str | None = None  # answer If-None-Match with 304
+
+
+@dataclass(frozen=True)
+class Hit:
+    t: float  # time.monotonic() at arrival
+    path: str  # path with query
+    headers: tuple[tuple[str, str], ...]
+    status: int
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+
+NOT_FOUND = Page(b"not found", 404, (("Content-Type", "text/plain"),))
+
+
+class FixtureSite:
+    """Serve ``pages`` on 127.0.0.1 in a background thread."""
+
+    def __init__(self, pages: Mapping[str, Page | Sequence[Page]] | None = None, port: int = 0) -> None:
+        self._pages: dict[str, Page | Sequence[Page]] = dict(pages or {})
+        self._served: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self.log: list[Hit] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def mount(self, pages: Mapping[str, Page | Sequence[Page]]) -> None:
+        with self._lock:
+            self._pages.update(pages)
+
+    def start(self) -> FixtureSite:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FixtureSite:
+        return self.start()
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- used by the handler ------------------------------------------------------------------
+    def respond(self, path: str, headers: tuple[tuple[str, str], ...]) -> Page:
+        t = time.monotonic()
+        with self._lock:
+            entry = self._pages.get(path) or self._pages.get(urlsplit(path).path)
+            if entry is None:
+                page = NOT_FOUND
+            elif isinstance(entry, Page):
+                page = entry
+            else:
+                n = self._served.get(path, 0)
+                self._served[path] = n + 1
+                page = entry[min(n, len(entry) - 1)]
+            inm = next((v for k, v in headers if k.lower() == "if-none-match"), None)
+            if page.etag and inm == page.etag:
+                page = Page(b"", 304, (("ETag", page.etag),))
+            self.log.append(Hit(t, path, headers, page.status))
+        return page
+
+    def hits(self, path_prefix: str = "") -> list[Hit]:
+        with self._lock:
+            return [h for h in self.log if h.path.startswith(path_prefix)]
+
+
+def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+            page = site.respond(self.path, tuple(self.headers.items()))
+            if page.delay:
+                time.sleep(page.delay)
+            self.send_response(page.status)
+            for name, value in page.headers:
+                self.send_header(name, value)
+            if page.etag and page.status == 200:
+                self.send_header("ETag", page.etag)
+            self.send_header("Content-Length", str(len(page.body)))
+            self.end_headers()
+            try:
+                self.wfile.write(page.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+    return Handler

@@ -1,0 +1,117 @@
+"""Export stored articles as JSON Lines, CSV or Parquet."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from warta.errors import ConfigError
+from warta.store.sqlite import Store, StoredArticle
+
+FORMATS = ("jsonl", "csv", "parquet")
+CSV_COLUMNS = (
+    "id",
+    "url_key",
+    "url",
+    "canonical_url",
+    "domain",
+    "site_name",
+    "language",
+    "title",
+    "lead",
+    "authors",
+    "editors",
+    "source_agencies",
+    "dateline",
+    "published",
+    "modified",
+    "section",
+    "tags",
+    "paywalled",
+    "text",
+    "first_seen",
+    "updated_at",
+)
+
+
+def export_record(sa: StoredArticle) -> dict[str, Any]:
+    """The JSON object of one stored article: ``Article.to_dict()`` plus store fields."""
+    return {
+        "id": sa.id,
+        "url_key": sa.url_key,
+        **sa.article.to_dict(),
+        "first_seen": sa.first_seen,
+        "updated_at": sa.updated_at,
+    }
+
+
+def iter_records(
+    store: Store, since: str | None = None, until: str | None = None, site: str | None = None
+) -> Iterator[dict[str, Any]]:
+    where, params = [], []
+    if since:
+        where.append("published_day >= ?")
+        params.append(since)
+    if until:
+        where.append("published_day <= ?")
+        params.append(until)
+    if site:
+        where.append("site = ?")
+        params.append(site)
+    for sa in store.iter_articles(" AND ".join(where), tuple(params)):
+        yield export_record(sa)
+
+
+def _flat(rec: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for col in CSV_COLUMNS:
+        value = rec.get(col)
+        out[col] = "; ".join(value) if isinstance(value, list) else value
+    return out
+
+
+def write_jsonl(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
+    n = 0
+    for rec in records:
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_csv(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS))
+    writer.writeheader()
+    n = 0
+    for rec in records:
+        writer.writerow(_flat(rec))
+        n += 1
+    return n
+
+
+def write_parquet(records: Iterator[dict[str, Any]], path: Path) -> int:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise ConfigError("parquet export needs pyarrow: pip install 'warta[parquet]'") from exc
+    rows = [_parquet_row(r) for r in records]
+    table = pa.Table.from_pylist(rows, schema=_parquet_schema(pa))
+    pq.write_table(table, str(path))
+    return len(rows)
+
+
+_LIST_COLUMNS = ("authors", "editors", "source_agencies", "tags")
+
+
+def _parquet_row(rec: dict[str, Any]) -> dict[str, Any]:
+    return {c: (list(rec.get(c) or []) if c in _LIST_COLUMNS else rec.get(c)) for c in CSV_COLUMNS}
+
+
+def _parquet_schema(pa: Any) -> Any:
+    types = {"id": pa.int64(), "paywalled": pa.bool_()}
+    return pa.schema(
+        [(c, pa.list_(pa.string()) if c in _LIST_COLUMNS else types.get(c, pa.string())) for c in CSV_COLUMNS]
+    )

@@ -1,0 +1,82 @@
+"""Extraction in worker processes, behind one function the lead can swap for the batch API.
+
+``ExtractPool.extract(body, url)`` runs ``warta.extract.extract`` in a process pool with a
+per-document timeout; a document that overruns yields ``Skip(TIMEOUT)`` and the pool is replaced
+(a worker stuck in a crafted page cannot be interrupted otherwise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+
+from warta.extract import extract
+from warta.model import Article, Skip, SkipReason
+
+
+def _extract_one(body: bytes, url: str) -> Article | Skip:
+    return extract(body, url)
+
+
+class ExtractPool:
+    """Async front of a process pool running the extractor.
+
+    At most ``workers`` documents are submitted at once, so the timeout measures extraction, not
+    time spent waiting in the pool's queue.
+    """
+
+    def __init__(self, workers: int = 0, timeout: float = 10.0) -> None:
+        self.workers = workers if workers > 0 else (os.cpu_count() or 1)
+        self.timeout = timeout
+        self._pool: ProcessPoolExecutor | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            ctx = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        return self._pool
+
+    async def extract(self, body: bytes, url: str) -> Article | Skip:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.workers)
+        async with self._slots:
+            for _ in range(2):  # a document in flight when another one broke the pool gets a second try
+                pool = self._executor()
+                future = asyncio.get_running_loop().run_in_executor(pool, _extract_one, body, url)
+                try:
+                    return await asyncio.wait_for(future, self.timeout)
+                except TimeoutError:
+                    self._replace(pool)
+                    return Skip(SkipReason.TIMEOUT, f"extraction took over {self.timeout:g}s", url=url)
+                except (BrokenProcessPool, asyncio.CancelledError):
+                    task = asyncio.current_task()
+                    if task is not None and task.cancelling():
+                        raise
+                    self._replace(pool)
+        return Skip(SkipReason.UNREADABLE, "extraction worker crashed", url=url)
+
+    def _replace(self, pool: ProcessPoolExecutor) -> None:
+        """Kill a pool whose worker is stuck or dead; the next document starts a fresh one."""
+        if self._pool is pool:
+            self._pool = None
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> ExtractPool:
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,289 @@
+"""The resumable crawl: frontier in SQLite -> polite fetch -> extract in workers -> store.
+
+One :class:`Crawler` run works on one job (a crawl command: sites + window + mode). Discovery
+documents (robots.txt, sitemaps, feeds, listings) are processed before article pages, so every
+date known before fetching is in the frontier before an article is chosen for fetching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from warta.config import Settings
+from warta.errors import (
+    BlockedError,
+    BodyTooLarge,
+    DiscoverError,
+    FetchError,
+    RobotsDisallowed,
+    TooManyRedirects,
+)
+from warta.fetch import Fetcher, FetchPolicy, Validators
+from warta.model import Article, Capture, Skip, SkipReason
+from warta.pipeline import discovery as disc
+from warta.pipeline.extraction import ExtractPool
+from warta.pipeline.hooks import on_stored as default_on_stored
+from warta.pipeline.window import Window, local_day
+from warta.sites import load_recipes
+from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
+from warta.store.sqlite import Store
+
+OnStored = Callable[[Store, int, Article], None]
+
+SKIP_OUTCOMES = {
+    SkipReason.NOT_AN_ARTICLE: Outcome.NOT_ARTICLE.value,
+    SkipReason.EMPTY: Outcome.NOT_ARTICLE.value,
+    SkipReason.PAYWALLED: Outcome.PAYWALLED.value,
+    SkipReason.JS_SHELL: Outcome.BLOCKED.value,
+    SkipReason.TOO_LARGE: "error:too-large",
+    SkipReason.TIMEOUT: "error:extract-timeout",
+    SkipReason.UNREADABLE: "error:unreadable",
+}
+
+
+@dataclass(frozen=True)
+class CrawlSpec:
+    sites: tuple[str, ...]
+    since: str | None = None
+    until: str | None = None
+    mode: str = "backfill"  # backfill | watch
+
+
+@dataclass(frozen=True)
+class CrawlReport:
+    job_id: int
+    run_id: int
+    resumed: bool
+    requests: int
+    stored: int
+    seconds: float
+    outcomes: tuple[OutcomeCount, ...]  # the whole job's outcomes so far
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "job_id": self.job_id,
+            "run_id": self.run_id,
+            "resumed": self.resumed,
+            "requests": self.requests,
+            "stored": self.stored,
+            "seconds": round(self.seconds, 3),
+            "outcomes": [{"kind": o.kind, "outcome": o.outcome, "n": o.n} for o in self.outcomes],
+        }
+
+
+def outcome_for(exc: FetchError) -> str:
+    """The recorded outcome of a failed fetch."""
+    if isinstance(exc, RobotsDisallowed):
+        return Outcome.ROBOTS.value
+    if isinstance(exc, BlockedError):
+        return Outcome.BLOCKED.value
+    if isinstance(exc, BodyTooLarge):
+        return "error:too-large"
+    if isinstance(exc, TooManyRedirects):
+        return "error:redirects"
+    return f"error:{getattr(exc, 'kind', None) or 'fetch'}"
+
+
+class Crawler:
+    """Run crawl jobs against a store. ``progress`` shows a tqdm bar on stderr."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        progress: bool = False,
+        on_stored: OnStored = default_on_stored,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.frontier = Frontier(store)
+        self.progress = progress
+        self.on_stored = on_stored
+
+    def run(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
+        return asyncio.run(self.arun(spec, command))
+
+    async def arun(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
+        window = Window.parse(spec.since, spec.until)
+        extra = [Path(p) for p in self.settings.recipe_dirs.split(os.pathsep) if p]
+        scope = disc.Scope(spec.sites, window, load_recipes(extra))
+        job, existed = self.frontier.job(spec.mode, spec.sites, spec.since, spec.until)
+        if not existed:
+            self.frontier.add(job.id, disc.seeds(scope))
+        elif job.status == "finished" or spec.mode == "watch":
+            self.frontier.recover(job.id)
+            self.frontier.requeue(job.id, disc.DISCOVERY_KINDS, entry_points_only=spec.mode == "watch")
+        else:
+            self.frontier.recover(job.id)
+        self.frontier.set_job_status(job.id, "running")
+        run_id = self.frontier.start_run(job.id, command)
+        work = _Run(self, job, run_id, scope)
+        started = time.monotonic()
+        status = "failed"
+        try:
+            await work.drain()
+            status = "finished"
+        finally:
+            self.frontier.finish_run(run_id, status, work.requests, work.stored)
+        self.frontier.set_job_status(job.id, "finished")
+        return CrawlReport(
+            job.id,
+            run_id,
+            existed,
+            work.requests,
+            work.stored,
+            time.monotonic() - started,
+            tuple(self.frontier.outcome_counts(job_id=job.id)),
+        )
+
+
+class _Run:
+    """The state of one run: fetcher, extractor pool, counters."""
+
+    def __init__(self, crawler: Crawler, job: Job, run_id: int, scope: disc.Scope) -> None:
+        self.c = crawler
+        self.f = crawler.frontier
+        self.store = crawler.store
+        self.job = job
+        self.run_id = run_id
+        self.scope = scope
+        self.stored = 0
+        self.requests = 0
+        s = crawler.settings
+        self.policy = FetchPolicy.from_settings(s)
+        self.pool = ExtractPool(s.workers, s.doc_timeout)
+        self.cap = max(2, s.concurrency + self.pool.workers)
+        self.follow_links: bool | None = None  # decided when the first article is stored
+        self.bar = tqdm(desc="crawl", unit="url", disable=not crawler.progress, file=sys.stderr, leave=False)
+
+    async def drain(self) -> None:
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            async with Fetcher(self.policy) as fetcher:
+                self.fetcher = fetcher
+                while True:
+                    claimed = self._claim(self.cap - len(tasks)) if len(tasks) < self.cap else []
+                    tasks.update(asyncio.create_task(self._process(e)) for e in claimed)
+                    if not tasks:
+                        break
+                    done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                    for t in done:
+                        t.result()
+                self.requests = fetcher.requests
+        finally:
+            for t in tasks:
+                t.cancel()
+            self.pool.close()
+            self.bar.close()
+
+    def _claim(self, n: int) -> list[Entry]:
+        only = disc.DISCOVERY_KINDS if self.f.discovery_pending(self.job.id) else None
+        return self.f.claim(self.job.id, self.run_id, n, kinds=only)
+
+    async def _process(self, e: Entry) -> None:
+        try:
+            if e.kind == "article":
+                await self._article(e)
+            else:
+                await self._discovery(e)
+        except FetchError as exc:
+            self._finish(e, outcome_for(exc), str(exc))
+        except DiscoverError as exc:
+            self._finish(e, "error:unparseable", str(exc))
+        self.bar.update(1)
+        self.bar.set_postfix(stored=self.stored, refresh=False)
+
+    def _finish(
+        self,
+        e: Entry,
+        outcome: str,
+        detail: str = "",
+        children: list[Pending] | None = None,
+        article_id: int | None = None,
+    ) -> None:
+        self.f.finish(
+            e.id,
+            outcome,
+            detail=detail,
+            article_id=article_id,
+            children=children or [],
+            job_id=self.job.id,
+            run_id=self.run_id,
+        )
+
+    # -- discovery documents ------------------------------------------------------------------
+    async def _discovery(self, e: Entry) -> None:
+        if e.kind == "robots":
+            rules = await self.fetcher.robots(e.url)
+            self._finish(e, Outcome.PARSED.value, rules.mode, disc.from_robots(self.scope, rules, e.url))
+            return
+        etag, modified = self.f.validators(self.job.id, e.key)
+        cap = await self.fetcher.fetch(e.url, Validators(etag, modified))
+        if cap.status == 304:
+            self._finish(e, Outcome.NOT_MODIFIED.value)
+            return
+        children = self._children(e, cap)
+        self.f.save_validators(self.job.id, e.key, cap.header("etag"), cap.header("last-modified"))
+        self._finish(e, Outcome.PARSED.value, f"{len(children)} links", children)
+
+    def _children(self, e: Entry, cap: Capture) -> list[Pending]:
+        url = cap.final_url
+        if e.kind == "sitemap":
+            return disc.from_sitemap(self.scope, cap.body, url)
+        if e.kind == "feed":
+            return disc.from_feed(self.scope, cap.body, url)
+        return disc.from_listing(self.scope, cap.body, url, e.depth, e.hint, seed=e.found_by == "seed")
+
+    # -- articles -----------------------------------------------------------------------------
+    async def _article(self, e: Entry) -> None:
+        if self.store.has_article(e.key):
+            self._finish(e, Outcome.ALREADY_STORED.value)
+            return
+        if self.scope.window.excludes(e.hint, self.scope.tz(e.url)):
+            self._finish(e, Outcome.OUT_OF_RANGE.value, f"{e.found_by} date {e.hint}")
+            return
+        capture_id = e.capture_id
+        cap = self.store.get_capture(capture_id) if capture_id else None
+        if cap is None:
+            cap = await self.fetcher.fetch(e.url)
+            capture_id = self.store.add_capture(e.key, cap)
+            self.f.mark_fetched(e.id, capture_id)
+        result = await self.pool.extract(cap.body, cap.final_url)
+        if isinstance(result, Skip):
+            self._finish(e, SKIP_OUTCOMES.get(result.reason, "error:extract"), result.detail)
+            return
+        self._store(e, cap, result, capture_id)
+
+    def _store(self, e: Entry, cap: Capture, article: Article, capture_id: int | None) -> None:
+        tz = self.scope.tz(cap.final_url)
+        window = self.scope.window
+        day = local_day(article.published, tz) or local_day(e.hint, tz)
+        if not window.open and day is None:
+            self._finish(e, Outcome.UNDATED.value, "no date on the page or before fetching")
+            return
+        if day is not None and not window.contains(day):
+            self._finish(e, Outcome.OUT_OF_RANGE.value, f"published {article.published or e.hint}")
+            return
+        article_id, inserted = self.store.upsert_article(e.key, article, capture_id)
+        outcome = Outcome.PAYWALLED.value if article.paywalled else Outcome.STORED.value
+        self._finish(e, outcome, "", self._links(e, cap), article_id)
+        if inserted:
+            self.stored += 1
+            self.c.on_stored(self.store, article_id, article)
+
+    def _links(self, e: Entry, cap: Capture) -> list[Pending]:
+        """Link following from article pages, for sites whose sitemaps and feeds list no articles."""
+        if self.follow_links is None:
+            self.follow_links = not self.f.has_listed_articles(self.job.id)
+        if not self.follow_links:
+            return []
+        return disc.from_article(self.scope, cap.body, cap.final_url, e.depth)

@@ -1,0 +1,48 @@
+"""Helpers for driving the ``warta`` CLI in a subprocess against the fixture site."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def warta_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from warta.cli.main import main; main()", *args]
+
+
+def warta_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WARTA_")}
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    env["WARTA_CONFIG"] = os.devnull + ".absent"  # no warta.toml from the developer's cwd
+    env.update(extra)
+    return env
+
+
+def run_warta(*args: str, cwd: Path, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        warta_cmd(*args),
+        cwd=cwd,
+        env=warta_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def export_jsonl(db: Path, cwd: Path) -> list[dict[str, object]]:
+    proc = run_warta("export", "--format", "jsonl", "--db", str(db), cwd=cwd)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    return tmp_path

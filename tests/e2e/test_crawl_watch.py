@@ -1,0 +1,51 @@
+"""``warta watch --once``: polls feeds and news sitemaps with conditional requests and stores each
+new article once."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from conftest import export_jsonl, run_warta
+from sitefixture import FixtureSite, news_site_pages, sample_articles
+
+
+def test_watch_stores_new_articles_once_with_conditional_requests(workdir: Path) -> None:
+    db = workdir / "w.db"
+    articles = sample_articles()
+    first, later = articles[:-1], articles[-1]
+    with FixtureSite() as site:
+        site.mount(news_site_pages(site.url, first))
+        args = ["watch", site.url + "/", "--once", "--db", str(db), "--delay", "0", "--json"]
+        one = run_warta(*args, cwd=workdir)
+        assert one.returncode == 0, one.stderr
+        assert json.loads(one.stdout)["stored"] == len(first)
+        mark = len(site.log)
+
+        idle = run_warta(*args, cwd=workdir)  # nothing new: feeds answer 304, no article fetched
+        assert json.loads(idle.stdout)["stored"] == 0
+        polled = site.log[mark:]
+        rss = [h for h in polled if h.path == "/rss.xml"]
+        assert rss and rss[0].header("If-None-Match") and rss[0].status == 304
+        assert not [h for h in polled if h.path in {a.path for a in first}]
+        mark = len(site.log)
+
+        site.mount(news_site_pages(site.url, [*first, later]))  # a new article is published
+        two = run_warta(*args, cwd=workdir)
+        assert two.returncode == 0, two.stderr
+        assert json.loads(two.stdout)["stored"] == 1
+        fetched = Counter(h.path for h in site.log[mark:])
+        assert fetched[later.path] == 1
+        assert not [p for p in fetched if p in {a.path for a in first}]
+
+    urls = Counter(str(r["url"]) for r in export_jsonl(db, workdir))
+    assert len(urls) == len(articles) and max(urls.values()) == 1
+
+
+def test_demo_command_crawls_the_bundled_site(workdir: Path) -> None:
+    proc = run_warta("demo", cwd=workdir)
+    assert proc.returncode == 0, proc.stderr
+    assert "stored" in proc.stdout and "out of date range" in proc.stdout
+    assert (workdir / "warta.db").exists()
+    assert len(export_jsonl(workdir / "warta.db", workdir)) == 6
