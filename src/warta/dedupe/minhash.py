@@ -44,7 +44,11 @@ def mix64(x: U64) -> U64:
 
 
 def shingle_hashes(tok: U64, k: int) -> U64:
-    """Order-sensitive 64-bit hashes of every run of ``k`` tokens (one run if fewer tokens)."""
+    """Order-sensitive 64-bit hashes of every run of ``k`` tokens (one run if fewer tokens).
+
+    Repeated shingles are kept: they do not change a MinHash signature, and skipping a sort per
+    document matters at millions of documents.
+    """
     n = len(tok)
     if n == 0:
         return np.empty(0, dtype=np.uint64)
@@ -53,7 +57,7 @@ def shingle_hashes(tok: U64, k: int) -> U64:
     with np.errstate(over="ignore"):
         for i in range(1, k):
             acc = _rotl(acc * _MIX1, 23) ^ tok[i : n - k + 1 + i]
-        return np.unique(mix64(acc))
+        return mix64(acc)
 
 
 @dataclass(frozen=True)
