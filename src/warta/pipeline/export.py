@@ -128,7 +128,7 @@ def _parquet_row(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _parquet_schema(pa: Any) -> Any:
-    types = {"id": pa.int64(), "paywalled": pa.bool_()}
+    types = {"id": pa.int64(), "paywalled": pa.bool_(), "is_original": pa.bool_()}
     return pa.schema(
         [(c, pa.list_(pa.string()) if c in _LIST_COLUMNS else types.get(c, pa.string())) for c in CSV_COLUMNS]
     )
