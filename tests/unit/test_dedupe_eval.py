@@ -33,3 +33,23 @@ def test_easy_tier_meets_targets() -> None:
 def test_missing_bench_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         generate(tmp_path, "easy")
+
+
+def test_generator_does_not_depend_on_the_process_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, sys; from pathlib import Path; from warta.dedupe.evalgen import generate;"
+        "print(hashlib.sha1(''.join(i.text for i in generate(Path(sys.argv[1]), 'hard')).encode()).hexdigest())"
+    )
+    src = str(Path(__file__).parents[2] / "src")
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(BENCH)], capture_output=True, text=True, check=True,
+            env=dict(os.environ, PYTHONPATH=src, PYTHONHASHSEED=seed),
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1

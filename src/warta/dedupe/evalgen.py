@@ -136,7 +136,7 @@ def make_templates(rng: random.Random, material: dict[str, Any]) -> list[Item]:
     out: list[Item] = []
     for fam in material["templates"]:
         slots: dict[str, list[str]] = fam["slots"]
-        names = set(re.findall(r"{(\w+)}", " ".join(fam["paragraphs"])))
+        names = sorted(set(re.findall(r"{(\w+)}", " ".join(fam["paragraphs"]))))
         for k in range(fam["count"]):
             values = {n: rng.choice(slots[n]) if n in slots else _slot(n, rng) for n in names}
             text = "\n\n".join(p.format(**values) for p in fam["paragraphs"])
