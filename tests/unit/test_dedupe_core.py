@@ -104,7 +104,7 @@ def test_templated_pairs_are_rejected_by_the_guards_not_by_jaccard() -> None:
         ((x, y) for i, x in enumerate(fps) for y in fps[i + 1 :]),
         key=lambda p: jaccard_estimate(p[0].sig, p[1].sig),
     )
-    assert jaccard_estimate(a.sig, b.sig) > 0.5  # they look alike to MinHash...
+    assert jaccard_estimate(a.sig, b.sig) >= 0.45  # they look alike to MinHash...
     assert compare(a, b) is None  # ...but differ in their numbers and sentences
 
 
@@ -122,3 +122,13 @@ def test_lsh_index_finds_the_copy_and_only_the_copy() -> None:
 def test_empty_bodies_never_cluster() -> None:
     got = warta.cluster([("a", ""), ("b", ""), ("c", "   ")])
     assert got == {"a": "a", "b": "b", "c": "c"}
+
+
+def test_scripts_without_spaces_are_shingled_by_character() -> None:
+    rows = [json.loads(x) for x in (BENCH.parent / "cjk.jsonl").read_text("utf-8").splitlines()]
+    assert len(normalise_text("政府は発表した。首相は説明した！").sentences) == 2
+    a, b = rows[0]["body"], rows[1]["body"]
+    paras = a.split("\n\n")
+    edited = "\n\n".join(["写真：共同通信", *paras[: max(1, len(paras) - 1)]]).replace("。", "、", 1)
+    got = warta.cluster([("a", a), ("a2", edited), ("b", b)])
+    assert got == {"a": "a", "a2": "a", "b": "b"}

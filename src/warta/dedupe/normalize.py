@@ -17,8 +17,12 @@ from importlib import resources
 
 from warta.model import Article
 
-_TOKEN_OR_STOP = re.compile(r"\w+|[.!?](?=\s|$)")
-_STOPS = frozenset(".!?")
+# Scripts written without spaces (Han, kana) are tokenised one character at a time, so shingles
+# become character 3-grams there; other scripts use word runs. Sentence stops: . ! ? before a
+# space, or the full-width stops.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN_OR_STOP = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|[.!?](?=\s|$)|[\u3002\uff01\uff1f]")
+_STOPS = frozenset(".!?\u3002\uff01\uff1f")
 _ODD_CHARS = {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
