@@ -74,5 +74,5 @@ def cluster(items: Iterable[tuple[str, str]], params: Params = BATCH) -> dict[st
     """
     texts = dict(items)
     ids = sorted(texts)
-    fps = [fingerprint(normalise_text(texts[i]), params) for i in ids]
+    fps = [fingerprint(normalise_text(texts[i] or ""), params) for i in ids]
     return cluster_fingerprints(ids, fps, params)
