@@ -1,9 +1,42 @@
-"""Deduplication: exact and near-duplicate clusters (placeholder until the dedupe stage lands)."""
+"""Deduplication: exact and near-duplicate clusters, originals and revisions.
+
+Library entry points::
+
+    cluster(items) -> dict[str, str]                   # (id, body) pairs -> cluster ids
+    assign(store, article_id, article) -> Verdict      # verdict for a stored article
+    cluster_info(store, article_ids) -> {id: (cluster_id, is_original)}
+    list_clusters(store, since=None)                   # clusters with their members
+    record_revision(store, url_key, article) -> Revision | None
+    history(store, url) -> list[Revision]
+    due_for_revisit(store, schedule, now) -> list[str]
+    on_stored(store, article_id, article)              # what the crawl calls after each store
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+
+from warta.dedupe.batch import cluster
+
+__all__ = [
+    "cluster",
+    "assign",
+    "cluster_info",
+    "get_cluster",
+    "list_clusters",
+    "verdict_of",
+    "record_revision",
+    "history",
+    "mark_revisited",
+    "due_for_revisit",
+    "parse_schedule",
+    "on_stored",
+]
 
 
-def cluster(items: Iterable[tuple[str, str]]) -> dict[str, str]:
-    raise NotImplementedError("warta.cluster is not implemented yet")
+def __getattr__(name: str) -> object:
+    # The store-backed half is imported on first use: warta.store imports warta.dedupe's
+    # fingerprint module, so importing it eagerly here would be circular.
+    if name in __all__:
+        return getattr(importlib.import_module("warta.dedupe.hooks"), name)
+    raise AttributeError(name)

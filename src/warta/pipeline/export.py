@@ -34,6 +34,8 @@ CSV_COLUMNS = (
     "text",
     "first_seen",
     "updated_at",
+    "cluster_id",
+    "is_original",
 )
 
 
@@ -61,8 +63,23 @@ def iter_records(
     if site:
         where.append("site = ?")
         params.append(site)
+    batch: list[StoredArticle] = []
     for sa in store.iter_articles(" AND ".join(where), tuple(params)):
-        yield export_record(sa)
+        batch.append(sa)
+        if len(batch) >= 500:
+            yield from _with_clusters(store, batch)
+            batch = []
+    yield from _with_clusters(store, batch)
+
+
+def _with_clusters(store: Store, batch: list[StoredArticle]) -> Iterator[dict[str, Any]]:
+    """Records with ``cluster_id`` and ``is_original`` from the dedupe stage."""
+    from warta.dedupe.verdicts import cluster_info
+
+    info = cluster_info(store, [sa.id for sa in batch])
+    for sa in batch:
+        cluster_id, original = info[sa.id]
+        yield {**export_record(sa), "cluster_id": cluster_id, "is_original": original}
 
 
 def _flat(rec: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +128,7 @@ def _parquet_row(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _parquet_schema(pa: Any) -> Any:
-    types = {"id": pa.int64(), "paywalled": pa.bool_()}
+    types = {"id": pa.int64(), "paywalled": pa.bool_(), "is_original": pa.bool_()}
     return pa.schema(
         [(c, pa.list_(pa.string()) if c in _LIST_COLUMNS else types.get(c, pa.string())) for c in CSV_COLUMNS]
     )

@@ -7,9 +7,11 @@ from warta.store.sqlite import Store
 
 
 def on_stored(store: Store, article_id: int, article: Article) -> None:
-    """Called once after each article is stored by a crawl. No-op by default.
+    """Called once after each article is stored by a crawl.
 
-    The deduplication stage (``warta.dedupe``) hooks in here: exact and near-copy detection,
-    clusters and revision history.
+    The deduplication stage hooks in here: exact and near-copy verdicts, clusters and originals,
+    and a revision (with a diff) when a stored URL came back with changed content.
     """
-    return None
+    from warta.dedupe.hooks import on_stored as dedupe_on_stored
+
+    dedupe_on_stored(store, article_id, article)
