@@ -7,15 +7,18 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from warta.config import Settings, load_settings
+from warta.dedupe.revisions import parse_schedule
 from warta.errors import ConfigError, WartaError
 from warta.pipeline.export import FORMATS, iter_records, write_csv, write_jsonl, write_parquet
 from warta.pipeline.reextract import reextract
+from warta.pipeline.revisit import revisit as revisit_due
 from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
 from warta.pipeline.stats import collect_stats, outcome_table
 from warta.store.sqlite import Store
@@ -105,15 +108,27 @@ def parse_every(text: str) -> float:
 @click.argument("sites", nargs=-1, required=True)
 @click.option("--every", default="10m", show_default=True, help="Poll interval (30s, 10m, 1h).")
 @click.option("--once", is_flag=True, help="Poll once and exit.")
+@click.option(
+    "--revisit",
+    default=None,
+    help="Also re-fetch stored articles at these ages (e.g. 1h,1d,7d) and keep changed versions.",
+)
 @crawl_options
-def watch(sites: tuple[str, ...], every: str, once: bool, **opts: Any) -> None:
-    """Keep polling feeds, news sitemaps and front pages; store each new article once."""
+def watch(sites: tuple[str, ...], every: str, once: bool, revisit: str | None, **opts: Any) -> None:
+    """Keep polling feeds, news sitemaps and front pages; store each new article once.
+
+    With --revisit, stored articles are fetched again (conditional requests) when they reach each
+    age of the schedule; a changed page keeps its versions and a diff (see `warta history URL`).
+    """
     try:
         interval = parse_every(every)
+        schedule = parse_schedule(revisit) if revisit else []
         while True:
             started = time.monotonic()
             report = _crawl(sites, None, None, "watch", opts, "watch " + " ".join(sites))
             _render(report, opts["as_json"], opts["quiet"])
+            if schedule:
+                _revisit(sites, schedule, opts)
             if once:
                 return
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
@@ -121,6 +136,21 @@ def watch(sites: tuple[str, ...], every: str, once: bool, **opts: Any) -> None:
         raise _fail(exc) from exc
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, Any]) -> None:
+    settings = _settings(
+        db=opts["db"], delay=opts["delay"], concurrency=opts["concurrency"], workers=opts["workers"]
+    )
+    with Store(settings.db) as store:
+        report = revisit_due(store, settings, schedule, sites)
+    if opts["as_json"]:
+        click.echo(json.dumps({"revisit": report.to_dict()}, ensure_ascii=False))
+    elif not opts["quiet"]:
+        click.echo(
+            f"revisited {report.checked}: {len(report.changed)} changed, {report.unchanged} unchanged,"
+            f" {report.not_modified} not modified, {len(report.errors)} failed"
+        )
 
 
 @click.command()

@@ -76,7 +76,7 @@ def news_site_pages(
     for day, group in _by(arts, lambda a: a.day).items():
         pages.update(_listing_pages(day, group, per_page, private))
     for n, a in enumerate(arts):
-        pages[a.path] = Page(_with_private_link(a.html, f"{private}tracker-{n}"), headers=HTML)
+        pages[a.path] = _tagged(_with_private_link(a.html, f"{private}tracker-{n}"), HTML)
         pages[f"{private}tracker-{n}"] = Page(b"<html><body>private</body></html>", headers=HTML)
     return pages
 
