@@ -30,7 +30,7 @@ test: $(TESTSTAMP)
 	$(BIN)/python -m pytest -q tests
 
 lint: $(TESTSTAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
 check: test lint
