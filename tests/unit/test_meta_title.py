@@ -76,3 +76,29 @@ def test_og_title_unknown_site_suffix_dropped_when_h1_shows_headline() -> None:
     h1 = "Steigende US-Zinsen setzen Dax zu"
     choice = choose_title(None, f"{h1} | Unbekannte Zeitung", None, h1, ["Markt", h1], SITES)
     assert choice.title == h1
+
+
+def test_og_title_without_jsonld_kicker_wins() -> None:
+    ld = "Neue Leipziger Schule: Judy Lybke, ganz und gar nicht eigenartig"
+    og = "Judy Lybke, ganz und gar nicht eigenartig"
+    choice = choose_title(ld, og, ld, f"{ld} - n-tv.de", [ld], ["n-tv.de"])
+    assert (choice.title, choice.source) == (og, "meta")
+
+
+def test_quoted_kicker_is_a_kicker() -> None:
+    ld = '"Es wird bald beginnen": Trump spricht über Bodeneinsätze'
+    assert choose_title(ld, "Trump spricht über Bodeneinsätze", None, None, [], SITES).title == (
+        "Trump spricht über Bodeneinsätze"
+    )
+
+
+def test_long_colon_prefix_is_not_a_kicker() -> None:
+    ld = "Menteri keuangan yang baru dilantik pekan lalu mengatakan: harga BBM naik"
+    choice = choose_title(ld, "harga BBM naik", None, None, [], SITES)
+    assert (choice.title, choice.source) == (ld, "jsonld")
+
+
+def test_og_title_with_other_words_does_not_replace_jsonld() -> None:
+    ld = "Olympische Spiele: Deutscher Basketball-Aggressor beeindruckt"
+    choice = choose_title(ld, "Deutscher Aggressor beeindruckt", None, None, [ld], SITES)
+    assert (choice.title, choice.source) == (ld, "jsonld")

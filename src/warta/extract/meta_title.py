@@ -10,6 +10,7 @@ from dataclasses import dataclass
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»/~]{1,2}\s+|\s*[|ㅣ｜]\s*|\s+::\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}?)\s*:\s+")
 _ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+_KICKER = re.compile(r"^\W*\w+(?:\W+\w+){0,5}?\W*:\s+", re.UNICODE)  # up to 6 words, then a colon
 _LABEL_WORDS = 3  # at most this many words in a trailing section label
 
 
@@ -99,6 +100,16 @@ def _drop_label(headline: str, confirmed: Sequence[str], carriers: Sequence[str]
     return headline
 
 
+def _unkicked(headline: str, social: Sequence[str]) -> str | None:
+    """The og:title / twitter:title that is ``headline`` less a leading ``Kicker: `` label (a topic line
+    of at most a few words that sites print above or before the headline proper), if there is one."""
+    kicker = _KICKER.match(headline)
+    if not kicker:
+        return None
+    rest = _norm(headline[kicker.end():])
+    return next((t for t in social if rest and _norm(t) == rest), None)
+
+
 def _first_confirmed(headings: Sequence[str], by: Sequence[str]) -> str | None:
     return next((h1 for h1 in headings if _matches(h1, by)), None)
 
@@ -120,6 +131,9 @@ def choose_title(
     if jsonld and _norm(jsonld) not in {_norm(site) for site in sites}:
         headline = strip_site(jsonld, sites)
         others = [strip_site(t, sites) for t in social]
+        unkicked = _unkicked(headline, others)
+        if unkicked:
+            return TitleChoice(unkicked, "meta")
         return TitleChoice(_drop_label(headline, [*headings, *others], others), "jsonld")
     metas = [t for t in (jsonld, og, twitter) if t]
     pairs = [(jsonld, "jsonld"), (og, "meta"), (twitter, "meta")]
