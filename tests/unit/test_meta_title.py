@@ -102,3 +102,16 @@ def test_og_title_with_other_words_does_not_replace_jsonld() -> None:
     ld = "Olympische Spiele: Deutscher Basketball-Aggressor beeindruckt"
     choice = choose_title(ld, "Deutscher Aggressor beeindruckt", None, None, [ld], SITES)
     assert (choice.title, choice.source) == (ld, "jsonld")
+
+
+def test_og_kicker_kept_when_h1_displays_it() -> None:
+    ld = "Der 9. Juli naht: OGBL und LCGB demonstrieren"
+    og = f"Nationale Demo / {ld}"
+    choice = choose_title(ld, og, None, None, [f"Nationale Demo{ld}"], ["Tageblatt.lu"])
+    assert (choice.title, choice.source) == (og, "meta")
+
+
+def test_og_kicker_ignored_when_h1_does_not_display_it() -> None:
+    ld = "Beleidigen und beschuldigen: Skisprung-Zoff ums Material"
+    choice = choose_title(ld, f"Vierschanzentournee | {ld}", None, None, [ld], ["Tageblatt.lu"])
+    assert (choice.title, choice.source) == (ld, "jsonld")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»/~]{1,2}\s+|\s*[|ㅣ｜]\s*|\s+::\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}?)\s*:\s+")
 _ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+_KICKER_WORDS = 6  # at most this many words in a kicker (a topic label before the headline)
 _KICKER = re.compile(r"^\W*\w+(?:\W+\w+){0,5}?\W*:\s+", re.UNICODE)  # up to 6 words, then a colon
 _LABEL_WORDS = 3  # at most this many words in a trailing section label
 
@@ -110,6 +111,20 @@ def _unkicked(headline: str, social: Sequence[str]) -> str | None:
     return next((t for t in social if rest and _norm(t) == rest), None)
 
 
+def _shown_kicker(headline: str, social: Sequence[str], headings: Sequence[str]) -> str | None:
+    """The og:title / twitter:title that is ``Kicker / headline`` (a short label, any separator, then
+    ``headline``) when the ``<h1>`` displays that label too: the displayed headline includes it."""
+    tail = _norm(headline)
+    for text in social:
+        norm = _norm(text)
+        if not tail or norm == tail or not norm.endswith(tail) or not any(_norm(h) == norm for h in headings):
+            continue
+        cut = [m for m in _SEPARATOR.finditer(text) if _norm(text[m.end():]) == tail]
+        if cut and len(text[: cut[0].start()].split()) <= _KICKER_WORDS:
+            return text
+    return None
+
+
 def _first_confirmed(headings: Sequence[str], by: Sequence[str]) -> str | None:
     return next((h1 for h1 in headings if _matches(h1, by)), None)
 
@@ -134,6 +149,9 @@ def choose_title(
         unkicked = _unkicked(headline, others)
         if unkicked:
             return TitleChoice(unkicked, "meta")
+        shown = _shown_kicker(headline, others, headings)
+        if shown:
+            return TitleChoice(shown, "meta")
         return TitleChoice(_drop_label(headline, [*headings, *others], others), "jsonld")
     metas = [t for t in (jsonld, og, twitter) if t]
     pairs = [(jsonld, "jsonld"), (og, "meta"), (twitter, "meta")]
