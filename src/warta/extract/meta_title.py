@@ -10,6 +10,9 @@ from dataclasses import dataclass
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»/~]{1,2}\s+|\s*[|ㅣ｜]\s*|\s+::\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}?)\s*:\s+")
 _ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+_KICKER_WORDS = 6  # at most this many words in a kicker (a topic label before the headline)
+_KICKER = re.compile(r"^\W*\w+(?:\W+\w+){0,5}?\W*:\s+", re.UNICODE)  # up to 6 words, then a colon
+_LABEL_WORDS = 3  # at most this many words in a trailing section label
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,50 @@ def _with_punctuation(h1: str, metas: Sequence[tuple[str | None, str]], sites: S
     return TitleChoice(h1, "dom")
 
 
+def _drop_label(headline: str, confirmed: Sequence[str], carriers: Sequence[str]) -> str:
+    """``Headline | Sport`` -> ``Headline`` when another headline of the page (``confirmed``: the ``<h1>``,
+    og:title, ...) is exactly the part before a short trailing segment and none of ``carriers`` repeats
+    that segment: a section or site label the page does not display as part of its headline."""
+    if any(_norm(c) == _norm(headline) for c in carriers):
+        return headline
+    separators = list(_SEPARATOR.finditer(headline))
+    if not separators or len(headline[separators[-1].end():].split()) > _LABEL_WORDS:
+        return headline
+    head = headline[: separators[-1].start()]
+    norm = _norm(head)
+    if norm and any(_norm(c) == norm for c in confirmed):
+        return head.strip()
+    return headline
+
+
+def _unkicked(headline: str, social: Sequence[str]) -> str | None:
+    """The og:title / twitter:title that is ``headline`` less a leading ``Kicker: `` label (a topic line
+    of at most a few words that sites print above or before the headline proper), if there is one."""
+    kicker = _KICKER.match(headline)
+    if not kicker:
+        return None
+    rest = _norm(headline[kicker.end():])
+    return next((t for t in social if rest and _norm(t) == rest), None)
+
+
+def _shown_kicker(headline: str, social: Sequence[str], headings: Sequence[str]) -> str | None:
+    """The og:title / twitter:title that is ``Kicker / headline`` (a short label, any separator, then
+    ``headline``) when the ``<h1>`` displays that label too: the displayed headline includes it."""
+    tail = _norm(headline)
+    for text in social:
+        norm = _norm(text)
+        if not tail or norm == tail or not norm.endswith(tail) or not any(_norm(h) == norm for h in headings):
+            continue
+        cut = [m for m in _SEPARATOR.finditer(text) if _norm(text[m.end():]) == tail]
+        if cut and len(text[: cut[0].start()].split()) <= _KICKER_WORDS:
+            return text
+    return None
+
+
+def _first_confirmed(headings: Sequence[str], by: Sequence[str]) -> str | None:
+    return next((h1 for h1 in headings if _matches(h1, by)), None)
+
+
 def choose_title(
     jsonld: str | None,
     og: str | None,
@@ -91,18 +138,34 @@ def choose_title(
     sites: Sequence[str],
 ) -> TitleChoice:
     """The JSON-LD headline (the publisher's own structured statement of it) when there is one; else the
-    displayed ``<h1>`` when og:title / twitter:title / ``<title>`` confirm it; else the cleanest of those."""
-    if jsonld and _norm(jsonld) not in {_norm(site) for site in sites}:
-        return TitleChoice(strip_site(jsonld, sites), "jsonld")
-    metas = [t for t in (jsonld, og, twitter) if t]
-    stripped = [strip_site(t, sites) for t in (*metas, html_title) if t]
+    displayed ``<h1>`` when og:title / twitter:title confirm it; else og:title / twitter:title (the
+    publisher's headline for sharing, which outranks the ``<title>``, often an SEO variant); else the
+    ``<h1>`` the ``<title>`` confirms; else the ``<title>``; else the first ``<h1>``."""
     headings = [h for h in h1s if 0 < len(h) <= 400]
-    for h1 in headings:
-        if _matches(h1, [*metas, *stripped]):
-            return _with_punctuation(h1, [(jsonld, "jsonld"), (og, "meta"), (twitter, "meta")], sites)
+    social = [t for t in (og, twitter) if t]
+    if jsonld and _norm(jsonld) not in {_norm(site) for site in sites}:
+        headline = strip_site(jsonld, sites)
+        others = [strip_site(t, sites) for t in social]
+        unkicked = _unkicked(headline, others)
+        if unkicked:
+            return TitleChoice(unkicked, "meta")
+        shown = _shown_kicker(headline, others, headings)
+        if shown:
+            return TitleChoice(shown, "meta")
+        return TitleChoice(_drop_label(headline, [*headings, *others], others), "jsonld")
+    metas = [t for t in (jsonld, og, twitter) if t]
+    pairs = [(jsonld, "jsonld"), (og, "meta"), (twitter, "meta")]
+    h1 = _first_confirmed(headings, [*metas, *(strip_site(t, sites) for t in metas)])
+    if h1:
+        return _with_punctuation(h1, pairs, sites)
     if jsonld:
         return TitleChoice(strip_site(jsonld, sites), "jsonld")
-    for value in (og, twitter, html_title):
-        if value:
-            return TitleChoice(strip_site(value, sites), "meta")
+    if social:
+        rest = [strip_site(t, sites) for t in (*social[1:], html_title) if t]
+        return TitleChoice(_drop_label(strip_site(social[0], sites), [*headings, *rest], rest), "meta")
+    h1 = _first_confirmed(headings, [html_title, strip_site(html_title, sites)] if html_title else [])
+    if h1:
+        return _with_punctuation(h1, pairs, sites)
+    if html_title:
+        return TitleChoice(strip_site(html_title, sites), "meta")
     return TitleChoice(headings[0] if headings else None, "dom")
