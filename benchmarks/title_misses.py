@@ -1,6 +1,6 @@
 """Print title misses of warta on benchmark sets: truth vs ours vs h1s vs og:title vs JSON-LD headline.
 
-Usage: PYTHONPATH=src python scripts/title_misses.py ../shared/bench/fundus [more sets...]
+Usage: PYTHONPATH=src python benchmarks/title_misses.py ../shared/bench/fundus [more sets...]
 """
 
 from __future__ import annotations
