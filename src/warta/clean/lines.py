@@ -28,6 +28,8 @@ _TERMINAL_CHARS = frozenset(".!?…。！？:;\"'”’»)]")
 _SEPARATOR_MARKS = (" | ", " • ", " · ", " » ", " › ", " / ")
 _SEPARATOR_CHARS = re.compile(r" [|•·»›/] ")
 _RULE = re.compile(r"^[-=_*~#.\s]{3,}$")
+_RULE_START = frozenset("-=_*~#.")
+_MARKUP_START = frozenset("#>") | _BULLET_START
 
 
 class Line(NamedTuple):
@@ -89,36 +91,55 @@ def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
 
 def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
     """The dump's non-empty lines with features, in order."""
-    parsed: list[tuple[str, str, str, int, int, bool, list[str]]] = []
-    gap = True
     text = unicodedata.normalize("NFC", text)
     for char, replacement in _INVISIBLE:
         if char in text:
             text = text.replace(char, replacement)
-    for raw in text.splitlines():
-        stripped = raw.strip()
-        if not stripped or stripped[0] in "-=_*~#." and _RULE.match(stripped):
-            gap = True
-            continue
-        clean, kind, level = _strip_markdown(stripped)
-        if clean:
-            tokens = _TOKEN.findall(clean.lower())
-            indent = len(raw) - len(raw.lstrip())
-            parsed.append((stripped, clean, kind, level, indent, gap, tokens))
-            gap = False
+    parsed = _parse_raw(text)
     sample = [t for item in parsed if len(item[6]) >= 8 for t in item[6]]
     stop = stoplist_for(Counter(sample or [t for item in parsed for t in item[6]]), vocab)
-    return [_line(i, item, stop) for i, item in enumerate(parsed)]
+    return _features(parsed, stop)
 
 
-def _line(index: int, item: tuple[str, str, str, int, int, bool, list[str]], stop: frozenset[str]) -> Line:
-    stripped, clean, kind, level, indent, gap_before, tokens = item
-    cjk = len(_CJK.findall(clean)) if not tokens or len(clean) > 12 * len(tokens) else 0
-    separators = 0
-    if len(tokens) < 60 and _SEPARATOR_CHARS.search(clean):
-        separators = sum(clean.count(mark) for mark in _SEPARATOR_MARKS)
-    stopped = sum(map(stop.__contains__, tokens))
-    return Line(
-        index, stripped, clean, kind, level, len(tokens) + cjk // 2, stopped / len(tokens) if tokens else 0.0,
-        tuple(tokens), clean[-1] in _TERMINAL_CHARS, separators, gap_before, indent,
-    )
+def _parse_raw(text: str) -> list[tuple[str, str, str, int, int, bool, list[str]]]:
+    """(stripped, clean, kind, level, indent, gap_before, tokens) of each non-empty line."""
+    parsed: list[tuple[str, str, str, int, int, bool, list[str]]] = []
+    gap = True
+    tokenize = _TOKEN.findall
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if not stripped:
+            gap = True
+            continue
+        first = stripped[0]
+        if first in _RULE_START and _RULE.match(stripped):
+            gap = True
+            continue
+        if first in _MARKUP_START or "*" in stripped or "_" in stripped or "](" in stripped:
+            clean, kind, level = _strip_markdown(stripped)
+            if not clean:
+                continue
+        else:  # plain text: the common case
+            clean, kind, level = " ".join(stripped.split()), "paragraph", 0
+        indent = len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0
+        parsed.append((stripped, clean, kind, level, indent, gap, tokenize(clean.lower())))
+        gap = False
+    return parsed
+
+
+def _features(parsed: list[tuple[str, str, str, int, int, bool, list[str]]], stop: frozenset[str]) -> list[Line]:
+    """Typed lines from the parsed ones: size, stopword density, sentence end, menu separators."""
+    out: list[Line] = []
+    is_stop, cjk_chars, has_separator = stop.__contains__, _CJK.findall, _SEPARATOR_CHARS.search
+    for index, (stripped, clean, kind, level, indent, gap_before, tokens) in enumerate(parsed):
+        count = len(tokens)
+        cjk = len(cjk_chars(clean)) if not count or len(clean) > 12 * count else 0
+        separators = 0
+        if count < 60 and has_separator(clean):
+            separators = sum(clean.count(mark) for mark in _SEPARATOR_MARKS)
+        density = sum(map(is_stop, tokens)) / count if count else 0.0
+        out.append(Line(
+            index, stripped, clean, kind, level, count + cjk // 2, density, tuple(tokens),
+            clean[-1] in _TERMINAL_CHARS, separators, gap_before, indent,
+        ))
+    return out
