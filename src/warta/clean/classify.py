@@ -46,44 +46,45 @@ def _repeats(keys: list[str]) -> Counter[str]:
     return Counter(keys)
 
 
-def _runs(lines: list[Line], member: Callable[[Line], bool], length: int) -> set[int]:
-    """Indices of lines inside runs of at least ``length`` consecutive members."""
-    flagged: set[int] = set()
-    run: list[int] = []
-    for line in lines:
-        if member(line):
-            run.append(line.pos)
-            continue
-        if len(run) >= length:
-            flagged.update(run)
-        run = []
-    if len(run) >= length:
-        flagged.update(run)
-    return flagged
-
-
-def _nav_item(line: Line) -> bool:
-    return line.words <= 6 and not line.terminal and line.kind != "heading"
-
-
-def _teaser_item(line: Line) -> bool:
-    return line.words <= 30 and not line.terminal and line.kind != "heading"
-
-
 def _nav_runs(lines: list[Line]) -> set[int]:
-    """Menus, link lists, tag clouds (runs of short items) and headline lists (runs of titles)."""
-    return _runs(lines, _nav_item, 4) | _runs(lines, _teaser_item, 3)
+    """Menus, link lists, tag clouds (runs of at least 4 items of <= 6 words) and headline lists
+    (runs of at least 3 items of <= 30 words); an item does not end like a sentence and is no heading."""
+    flagged: set[int] = set()
+    nav: list[int] = []
+    teaser: list[int] = []
+    for line in lines:
+        if line.words <= 30 and not line.terminal and line.kind != "heading":
+            teaser.append(line.pos)
+            if line.words <= 6:
+                nav.append(line.pos)
+                continue
+        else:
+            if len(teaser) >= 3:
+                flagged.update(teaser)
+            teaser = []
+        if len(nav) >= 4:
+            flagged.update(nav)
+        nav = []
+    if len(teaser) >= 3:
+        flagged.update(teaser)
+    if len(nav) >= 4:
+        flagged.update(nav)
+    return flagged
 
 
 def _comments_start(lines: list[Line], labels: list[Label], vocab: Vocabulary) -> int:
     """Index where a readers' comment section starts after some content (len(lines) when none)."""
-    headers = [ln.pos for ln in lines if ln.words <= 15 and vocab.comment_header.match(ln.text)]
-    if not headers:
+    verbs, header = vocab.comment_verbs, vocab.comment_header
+    first = next(
+        (ln.pos for ln in lines if ln.words <= 15 and ln.tokens and ln.tokens[-1] in verbs and header.match(ln.text)),
+        -1,
+    )
+    if first < 0:
         return len(lines)
     seen_content = False
     for line, label in zip(lines, labels, strict=True):
-        if seen_content and line.pos >= headers[0] - 10 and line.words <= 15 and (
-            line.pos == headers[0] or vocab.comment_heading.match(line.text)
+        if seen_content and line.pos >= first - 10 and line.words <= 15 and (
+            line.pos == first or vocab.comment_heading.match(line.text)
         ):
             return line.pos
         seen_content = seen_content or label.cls == GOOD
@@ -107,18 +108,19 @@ def is_caption(line: Line, vocab: Vocabulary) -> bool:
 
 def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool]) -> Label:
     text, tokens = line.text, line.tokens
-    if not _HAS_LETTER.search(text):
+    if not text[0].isalpha() and not _HAS_LETTER.search(text):
         return _NO_LETTERS
     if "©" in text and line.words < 40:
         return _PROMO
-    hits = phrase_hits(tokens, vocab) if line.words < 150 else 0
-    if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
-        return _PROMO
+    if line.words < 150 and not vocab.promo_first.isdisjoint(tokens):
+        hits = phrase_hits(tokens, vocab)
+        if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
+            return _PROMO
     if line.words <= 8 and (tokens[0] in vocab.heading_first or tokens[0].startswith(vocab.heading_prefixes) or not tokens[0].isalpha()) and vocab.heading.match(text):
         return _WIDGET_HEADING
     if line.words <= 30 and tokens[0] in vocab.byline_first and vocab.byline.match(text):
         return _BYLINE
-    if is_caption(line, vocab):
+    if ("/" in text or ":" in text or text[-1] == ")") and is_caption(line, vocab):
         return _CAPTION
     if repeats > 1:
         return _REPEATED
