@@ -62,8 +62,8 @@ def _strip_markdown(raw: str) -> tuple[str, str, int]:
         text, kind, level = m.group(2), "heading", len(m.group(1))
     elif first == ">":
         text, kind = _QUOTE.sub("", text), "quote"
-    if (first in _BULLET_START or text[:1] in _BULLET_START) and _BULLET.match(text):
-        text, kind = _BULLET.sub("", text, count=1), "list_item"
+    if text[:1] in _BULLET_START and (bullet := _BULLET.match(text)):
+        text, kind = text[bullet.end() :], "list_item"
     if "](" in text:
         text = _LINK_MD.sub(r"\1", _IMAGE_MD.sub("", text))
     if "*" in text or "_" in text:
