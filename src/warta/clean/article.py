@@ -71,7 +71,7 @@ def _headline_candidates(lines: list[Line], url: str | None) -> list[int]:
     slug = meta.slug_tokens(url)
     if len(slug) >= 3:
         for line in lines:
-            if 3 <= line.words <= 30 and len(set(line.tokens) & slug) >= 0.7 * len(slug):
+            if 3 <= line.words <= 30 and len(slug.intersection(line.tokens)) >= 0.7 * len(slug):
                 found.append(line.pos)
                 break
     return [pos for pos in found if pos >= 0]
@@ -116,6 +116,8 @@ def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
     slug = meta.slug_tokens(url)
     best: tuple[float, int] | None = None
     for line, label in zip(parsed.lines[:start], parsed.labels[:start], strict=True):
+        if not 3 <= line.words <= 30:  # title_score would be 0
+            continue
         if label.cls == BAD and label.why != "link-list" or "://" in line.text or "www." in line.text:
             continue
         score = meta.title_score(line, slug)

@@ -138,8 +138,9 @@ def _features(parsed: list[tuple[str, str, str, int, int, bool, list[str]]], sto
         if count < 60 and has_separator(clean):
             separators = sum(clean.count(mark) for mark in _SEPARATOR_MARKS)
         density = sum(map(is_stop, tokens)) / count if count else 0.0
-        out.append(Line(
+        # tuple.__new__: the fields in declaration order, without NamedTuple's keyword-handling __new__
+        out.append(tuple.__new__(Line, (
             index, stripped, clean, kind, level, count + cjk // 2, density, tuple(tokens),
             clean[-1] in _TERMINAL_CHARS, separators, gap_before, indent,
-        ))
+        )))
     return out
