@@ -85,12 +85,22 @@ def _block_type(line: Line) -> BlockType:
     return "quote" if line.kind == "quote" else "paragraph"
 
 
-def _images(parsed: Parsed, vocab: Vocabulary) -> tuple[Image, ...]:
+_SIGNALS = ("caption", "byline", "date")  # the labels whose lines carry metadata
+
+
+def _signal_lines(parsed: Parsed) -> dict[str, list[Line]]:
+    """The lines labelled caption, byline and date, in order (one pass over the document)."""
+    found: dict[str, list[Line]] = {why: [] for why in _SIGNALS}
+    for line, label in zip(parsed.lines, parsed.labels, strict=True):
+        if label.why in found:
+            found[label.why].append(line)
+    return found
+
+
+def _images(captions: list[Line], vocab: Vocabulary) -> tuple[Image, ...]:
     seen: set[str] = set()
     images: list[Image] = []
-    for line, label in zip(parsed.lines, parsed.labels, strict=True):
-        if label.why != "caption":
-            continue
+    for line in captions:
         caption, credit = meta.parse_caption(line.text, vocab)
         key = (caption or credit or "").casefold()
         if caption is None or key in seen:
@@ -100,11 +110,9 @@ def _images(parsed: Parsed, vocab: Vocabulary) -> tuple[Image, ...]:
     return tuple(images)
 
 
-def _bylines(parsed: Parsed, vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
+def _bylines(credit_lines: list[Line], vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {"author": [], "editor": [], "source": []}
-    for line, label in zip(parsed.lines, parsed.labels, strict=True):
-        if label.why != "byline":
-            continue
+    for line in credit_lines:
         for byline in meta.parse_byline(line.text, vocab):
             bucket = found[byline.kind]
             if byline.kind != "author" or not bucket:
@@ -129,12 +137,11 @@ def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
     return _SPACE_BEFORE_PUNCT.sub(r"\1", parsed.lines[best[1]].text) if best else None
 
 
-def _date_texts(parsed: Parsed, start: int, body: list[Line]) -> list[str]:
+def _date_texts(parsed: Parsed, start: int, body: list[Line], signals: dict[str, list[Line]]) -> list[str]:
     """Where the publication date is printed, most likely first: date lines near the headline,
     short lines with digits just above the body or around the credits, then the first paragraphs."""
-    dated = [ln for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "date"]
+    dated, credits = signals["date"], signals["byline"]
     near = [ln for ln in parsed.lines[max(0, start - 25) : start] if ln.words <= 20]
-    credits = [ln for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "byline"]
     ordered = sorted(dated, key=lambda ln: abs(ln.pos - start))[:3] + near[::-1] + credits
     return [ln.text for ln in ordered] + [b.text for b in body[:3]]
 
@@ -162,8 +169,9 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
         prov["lead"] = "text"
     title = _title(parsed, start, url)
     dateline = meta.parse_dateline(body[0].text, vocab)
-    credits = _bylines(parsed, vocab)
-    published = meta.find_published(_date_texts(parsed, start, body))
+    signals = _signal_lines(parsed)
+    credits = _bylines(signals["byline"], vocab)
+    published = meta.find_published(_date_texts(parsed, start, body, signals))
     agencies = list(credits["source"])
     if dateline and dateline.agency and dateline.agency not in agencies:
         agencies.append(dateline.agency)
@@ -172,7 +180,7 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
         "source_agencies": tuple(agencies), "dateline": dateline.city if dateline else None,
         "site_name": dateline.outlet if dateline else None, "published": published,
     }
-    images = _images(parsed, vocab)
+    images = _images(signals["caption"], vocab)
     prov.update({k: "text" for k, v in fields.items() if v})
     if images:
         prov["images"] = "text"

@@ -96,8 +96,8 @@ def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
         if char in text:
             text = text.replace(char, replacement)
     parsed = _parse_raw(text)
-    sample = [t for item in parsed if len(item[6]) >= 8 for t in item[6]]
-    stop = stoplist_for(Counter(sample or [t for item in parsed for t in item[6]]), vocab)
+    sample = [item[6] for item in parsed if len(item[6]) >= 8] or [item[6] for item in parsed]
+    stop = stoplist_for(Counter(chain.from_iterable(sample)), vocab)
     return _features(parsed, stop)
 
 
