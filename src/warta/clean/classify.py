@@ -160,11 +160,11 @@ def label_lines(
     counts = _repeats(keys)
     nav = _nav_runs(lines)
     labels = []
-    for line in lines:
-        if line.pos in boilerplate:
+    for line, key in zip(lines, keys, strict=True):
+        if boilerplate and line.pos in boilerplate:
             labels.append(_CORPUS)
             continue
-        label = _own_label(line, vocab, counts[keys[line.pos]], is_date)
+        label = _own_label(line, vocab, counts[key], is_date)
         if label.cls != BAD and line.pos in nav:
             label = _LINK_LIST
         labels.append(label)
@@ -200,11 +200,15 @@ def smooth(labels: list[Label]) -> list[str]:
 def title_anchor(lines: list[Line], classes: list[str], candidates: list[int]) -> int:
     """The latest headline candidate with at least half of the content after it (0 when none):
     the story starts after its headline, teasers printed above it are not body."""
-    total = sum(line.words for line, cls in zip(lines, classes, strict=True) if cls == GOOD)
+    if not candidates:
+        return 0
+    before = [0]  # content words before each position
+    for line, cls in zip(lines, classes, strict=True):
+        before.append(before[-1] + line.words if cls == GOOD else before[-1])
+    total = before[-1]
     anchor = 0
     for pos in sorted(candidates):
-        after = sum(line.words for line, cls in zip(lines[pos:], classes[pos:], strict=True) if cls == GOOD)
-        if total and after >= 0.5 * total:
+        if total and total - before[pos] >= 0.5 * total:
             anchor = pos
     return anchor
 
