@@ -16,7 +16,7 @@ from warta.clean.classify import (
     smooth,
     title_anchor,
 )
-from warta.clean.lines import Line, split_lines
+from warta.clean.lines import Line, document_stoplist, split_lines
 from warta.clean.vocab import Vocabulary, vocabulary
 from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
 
@@ -45,7 +45,8 @@ class Cleaner:
     def parse(self, text: str, url: str | None = None, site: str | None = None) -> Parsed:
         lines = split_lines(text, self.vocab)
         known = self.boilerplate(site, lines) if self.boilerplate is not None else frozenset()
-        labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), known)
+        stop = document_stoplist(lines, self.vocab)
+        labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), known, stop=stop)
         classes = smooth(labels)
         anchor = title_anchor(lines, classes, _headline_candidates(lines, url))
         keep = align_indent(lines, labels, main_region(lines, classes, start=anchor))

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from warta.clean.lines import Line
+from warta.clean.lines import Line, stop_density
 from warta.clean.vocab import Vocabulary, phrase_hits
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
@@ -106,7 +106,9 @@ def is_caption(line: Line, vocab: Vocabulary) -> bool:
     return text.endswith(")") and bool(vocab.credit_paren.search(text))
 
 
-def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool]) -> Label:
+def _own_label(
+    line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool], stop: frozenset[str]
+) -> Label:
     text, tokens = line.text, line.tokens
     if not text[0].isalpha() and not _HAS_LETTER.search(text):
         return _NO_LETTERS
@@ -128,7 +130,7 @@ def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[L
         return _NAVIGATION
     if line.words < 12 and _DATEISH.search(text) and is_date(line):
         return _DATE
-    return _size_label(line)
+    return _size_label(line, stop)
 
 
 SHORT_WORDS = 4  # below: a short line, decided by its neighbours
@@ -136,14 +138,15 @@ PROSE_WORDS = 12  # at least: prose, when it also ends like a sentence and has s
 MIN_STOP = 0.12  # stopword density of prose
 
 
-def _size_label(line: Line) -> Label:
+def _size_label(line: Line, stop: frozenset[str]) -> Label:
     if line.words < SHORT_WORDS:
         return _SHORT
     if line.kind == "heading":
         return _MEDIUM  # a heading is never prose on its own
-    stop_ok = line.stop >= MIN_STOP or line.stop == 0.0 and line.words >= 20
-    if line.words >= PROSE_WORDS and stop_ok and (line.terminal or line.words >= 25):
-        return _PROSE
+    if line.words >= PROSE_WORDS and (line.terminal or line.words >= 25):
+        density = stop_density(line, stop)
+        if density >= MIN_STOP or density == 0.0 and line.words >= 20:
+            return _PROSE
     if line.words >= 30:
         return _LONG
     return _MEDIUM
@@ -154,8 +157,11 @@ def label_lines(
     vocab: Vocabulary,
     is_date: Callable[[Line], bool],
     boilerplate: frozenset[int] = frozenset(),
+    *,
+    stop: frozenset[str],
 ) -> list[Label]:
-    """Own labels for every line, before context smoothing."""
+    """Own labels for every line, before context smoothing; ``stop`` is the document's stoplist
+    (:func:`warta.clean.lines.document_stoplist`)."""
     keys = [line.text.casefold() for line in lines]
     counts = _repeats(keys)
     nav = _nav_runs(lines)
@@ -164,7 +170,7 @@ def label_lines(
         if boilerplate and line.pos in boilerplate:
             labels.append(_CORPUS)
             continue
-        label = _own_label(line, vocab, counts[key], is_date)
+        label = _own_label(line, vocab, counts[key], is_date, stop)
         if label.cls != BAD and line.pos in nav:
             label = _LINK_LIST
         labels.append(label)

@@ -42,7 +42,6 @@ class Line(NamedTuple):
     kind: str  # "paragraph" | "heading" | "list_item" | "quote"
     level: int  # markdown heading level (0 when not a heading)
     words: int  # token count (CJK characters count as half a word)
-    stop: float  # stopword density
     tokens: tuple[str, ...]  # lower-case word tokens
     terminal: bool  # ends like a sentence
     separators: int  # menu separators such as " | "
@@ -90,22 +89,32 @@ def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
 
 
 def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
-    """The dump's non-empty lines with features, in order."""
+    """The dump's non-empty lines with features, in order (``vocab`` is kept for callers; the
+    stopword density is read through :func:`stop_density` with :func:`document_stoplist`)."""
     text = unicodedata.normalize("NFC", text)
     for char, replacement in _INVISIBLE:
         if char in text:
             text = text.replace(char, replacement)
-    parsed = _parse_raw(text)
-    sample = [item[6] for item in parsed if len(item[6]) >= 8] or [item[6] for item in parsed]
-    stop = stoplist_for(Counter(chain.from_iterable(sample)), vocab)
-    return _features(parsed, stop)
+    return _parse(text)
 
 
-def _parse_raw(text: str) -> list[tuple[str, str, str, int, int, bool, list[str]]]:
-    """(stripped, clean, kind, level, indent, gap_before, tokens) of each non-empty line."""
-    parsed: list[tuple[str, str, str, int, int, bool, list[str]]] = []
+def document_stoplist(lines: list[Line], vocab: Vocabulary) -> frozenset[str]:
+    """The stoplist of the document's language, judged from its lines of 8 or more words."""
+    sample = [ln.tokens for ln in lines if len(ln.tokens) >= 8] or [ln.tokens for ln in lines]
+    return stoplist_for(Counter(chain.from_iterable(sample)), vocab)
+
+
+def stop_density(line: Line, stop: frozenset[str]) -> float:
+    """Share of the line's tokens that are stopwords (computed on demand: only the lines whose
+    label depends on it pay for it)."""
+    return sum(map(stop.__contains__, line.tokens)) / len(line.tokens) if line.tokens else 0.0
+
+
+def _parse(text: str) -> list[Line]:
+    """Each non-empty line with its features, in one pass."""
+    out: list[Line] = []
     gap = True
-    tokenize = _TOKEN.findall
+    tokenize, cjk_chars, has_separator = _TOKEN.findall, _CJK.findall, _SEPARATOR_CHARS.search
     for raw in text.splitlines():
         stripped = raw.strip()
         if not stripped:
@@ -121,26 +130,17 @@ def _parse_raw(text: str) -> list[tuple[str, str, str, int, int, bool, list[str]
                 continue
         else:  # plain text: the common case
             clean, kind, level = " ".join(stripped.split()), "paragraph", 0
-        indent = len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0
-        parsed.append((stripped, clean, kind, level, indent, gap, tokenize(clean.lower())))
-        gap = False
-    return parsed
-
-
-def _features(parsed: list[tuple[str, str, str, int, int, bool, list[str]]], stop: frozenset[str]) -> list[Line]:
-    """Typed lines from the parsed ones: size, stopword density, sentence end, menu separators."""
-    out: list[Line] = []
-    is_stop, cjk_chars, has_separator = stop.__contains__, _CJK.findall, _SEPARATOR_CHARS.search
-    for index, (stripped, clean, kind, level, indent, gap_before, tokens) in enumerate(parsed):
+        tokens = tokenize(clean.lower())
         count = len(tokens)
         cjk = len(cjk_chars(clean)) if not count or len(clean) > 12 * count else 0
         separators = 0
         if count < 60 and has_separator(clean):
             separators = sum(clean.count(mark) for mark in _SEPARATOR_MARKS)
-        density = sum(map(is_stop, tokens)) / count if count else 0.0
+        indent = len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0
         # tuple.__new__: the fields in declaration order, without NamedTuple's keyword-handling __new__
         out.append(tuple.__new__(Line, (
-            index, stripped, clean, kind, level, count + cjk // 2, density, tuple(tokens),
-            clean[-1] in _TERMINAL_CHARS, separators, gap_before, indent,
+            len(out), stripped, clean, kind, level, count + cjk // 2, tuple(tokens),
+            clean[-1] in _TERMINAL_CHARS, separators, gap, indent,
         )))
+        gap = False
     return out
