@@ -1,9 +1,11 @@
 """Score warta.clean on the text-mode benchmark set, overall, per source set and per kind.
 
-Usage: python benchmarks/clean_textmode.py [SET_DIR] [--worst N] [--naive] [--repeat R]
+Usage: python benchmarks/clean_textmode.py [SET_DIR] [--worst N] [--naive] [--repeat R] [--baseline SRC]
 SET_DIR defaults to ../shared/bench/textmode (relative to the repository root). The metric is the
 reference ``tools/score.py`` (imported from SET_DIR/../tools). ``--naive`` also scores the peers the
-issue names: the uncleaned dump and the keep-lines-of-more-than-12-words filter.
+issue names: the uncleaned dump and the keep-lines-of-more-than-12-words filter. ``--baseline SRC``
+times this tree against another tree's ``src`` (e.g. ``git archive main src | tar -x -C /tmp/base``)
+in one process, alternating per document: the speed-up is robust to load on a shared machine.
 """
 
 from __future__ import annotations
@@ -87,14 +89,56 @@ def calibration() -> float:
     return time.process_time() - start
 
 
+def _cleaner_from(src: Path) -> Any:
+    """A Cleaner imported from another source tree (``git archive REV src | tar -x -C DIR``): its
+    functions keep their own module globals after the swap, so both versions run in one process."""
+    saved = {k: v for k, v in sys.modules.items() if k == "warta" or k.startswith("warta.")}
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, str(src))
+    try:
+        module = importlib.import_module("warta.clean")
+        return module.Cleaner()
+    finally:
+        sys.path.remove(str(src))
+        for name in [k for k in sys.modules if k == "warta" or k.startswith("warta.")]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+def compare(pages: list[tuple[dict[str, Any], str]], baseline_src: Path, repeat: int) -> None:
+    """Interleave this tree's cleaner and a baseline's per document (alternating which goes first),
+    so that load on a shared machine hits both alike; print CPU docs/s of each and the speed-up."""
+    ours, theirs = Cleaner(), _cleaner_from(baseline_src)
+    for cleaner in (ours, theirs):
+        cleaner.clean(pages[0][1], pages[0][0]["url"])
+    ratios = []
+    for rep in range(repeat):
+        cpu = {"ours": 0.0, "baseline": 0.0}
+        for i, (row, text) in enumerate(pages):
+            order = [("ours", ours), ("baseline", theirs)][:: 1 if (i + rep) % 2 else -1]
+            for name, cleaner in order:
+                start = time.process_time()
+                cleaner.clean(text, row["url"])
+                cpu[name] += time.process_time() - start
+        ratios.append(cpu["baseline"] / cpu["ours"])
+        print(f"run {rep}: baseline {len(pages) / cpu['baseline']:.0f} docs/CPU-s, "
+              f"this tree {len(pages) / cpu['ours']:.0f} docs/CPU-s, speed-up {ratios[-1]:.2f}")
+    print(f"median speed-up over {baseline_src}: {statistics.median(ratios):.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("set_dir", nargs="?", default=str(ROOT.parent / "shared" / "bench" / "textmode"))
     ap.add_argument("--worst", type=int, default=0)
     ap.add_argument("--naive", action="store_true")
     ap.add_argument("--repeat", type=int, default=1, help="timing runs (median docs/s is reported)")
+    ap.add_argument("--baseline", type=Path, help="another tree's src/ to time against, interleaved")
     args = ap.parse_args()
     set_dir = Path(args.set_dir)
+    if args.baseline:
+        compare(_load(set_dir), args.baseline, args.repeat)
+        return
     print(f"calibration: 1e7-iteration Python loop = {calibration():.2f} CPU s (about 0.4-0.5 s on an idle desktop)")
     scorer, pages = _scorer(set_dir), _load(set_dir)
     rows = [r for r, _ in pages]

@@ -16,7 +16,7 @@ from warta.clean.classify import (
     smooth,
     title_anchor,
 )
-from warta.clean.lines import Line, split_lines
+from warta.clean.lines import Line, document_stoplist, split_lines
 from warta.clean.vocab import Vocabulary, vocabulary
 from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
 
@@ -45,7 +45,8 @@ class Cleaner:
     def parse(self, text: str, url: str | None = None, site: str | None = None) -> Parsed:
         lines = split_lines(text, self.vocab)
         known = self.boilerplate(site, lines) if self.boilerplate is not None else frozenset()
-        labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), known)
+        stop = document_stoplist(lines, self.vocab)
+        labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), known, stop=stop)
         classes = smooth(labels)
         anchor = title_anchor(lines, classes, _headline_candidates(lines, url))
         keep = align_indent(lines, labels, main_region(lines, classes, start=anchor))
@@ -71,7 +72,7 @@ def _headline_candidates(lines: list[Line], url: str | None) -> list[int]:
     slug = meta.slug_tokens(url)
     if len(slug) >= 3:
         for line in lines:
-            if 3 <= line.words <= 30 and len(set(line.tokens) & slug) >= 0.7 * len(slug):
+            if 3 <= line.words <= 30 and len(slug.intersection(line.tokens)) >= 0.7 * len(slug):
                 found.append(line.pos)
                 break
     return [pos for pos in found if pos >= 0]
@@ -85,12 +86,22 @@ def _block_type(line: Line) -> BlockType:
     return "quote" if line.kind == "quote" else "paragraph"
 
 
-def _images(parsed: Parsed, vocab: Vocabulary) -> tuple[Image, ...]:
+_SIGNALS = ("caption", "byline", "date")  # the labels whose lines carry metadata
+
+
+def _signal_lines(parsed: Parsed) -> dict[str, list[Line]]:
+    """The lines labelled caption, byline and date, in order (one pass over the document)."""
+    found: dict[str, list[Line]] = {why: [] for why in _SIGNALS}
+    for line, label in zip(parsed.lines, parsed.labels, strict=True):
+        if label.why in found:
+            found[label.why].append(line)
+    return found
+
+
+def _images(captions: list[Line], vocab: Vocabulary) -> tuple[Image, ...]:
     seen: set[str] = set()
     images: list[Image] = []
-    for line, label in zip(parsed.lines, parsed.labels, strict=True):
-        if label.why != "caption":
-            continue
+    for line in captions:
         caption, credit = meta.parse_caption(line.text, vocab)
         key = (caption or credit or "").casefold()
         if caption is None or key in seen:
@@ -100,11 +111,9 @@ def _images(parsed: Parsed, vocab: Vocabulary) -> tuple[Image, ...]:
     return tuple(images)
 
 
-def _bylines(parsed: Parsed, vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
+def _bylines(credit_lines: list[Line], vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {"author": [], "editor": [], "source": []}
-    for line, label in zip(parsed.lines, parsed.labels, strict=True):
-        if label.why != "byline":
-            continue
+    for line in credit_lines:
         for byline in meta.parse_byline(line.text, vocab):
             bucket = found[byline.kind]
             if byline.kind != "author" or not bucket:
@@ -116,6 +125,8 @@ def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
     slug = meta.slug_tokens(url)
     best: tuple[float, int] | None = None
     for line, label in zip(parsed.lines[:start], parsed.labels[:start], strict=True):
+        if not 3 <= line.words <= 30:  # title_score would be 0
+            continue
         if label.cls == BAD and label.why != "link-list" or "://" in line.text or "www." in line.text:
             continue
         score = meta.title_score(line, slug)
@@ -127,12 +138,11 @@ def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
     return _SPACE_BEFORE_PUNCT.sub(r"\1", parsed.lines[best[1]].text) if best else None
 
 
-def _date_texts(parsed: Parsed, start: int, body: list[Line]) -> list[str]:
+def _date_texts(parsed: Parsed, start: int, body: list[Line], signals: dict[str, list[Line]]) -> list[str]:
     """Where the publication date is printed, most likely first: date lines near the headline,
     short lines with digits just above the body or around the credits, then the first paragraphs."""
-    dated = [ln for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "date"]
+    dated, credits = signals["date"], signals["byline"]
     near = [ln for ln in parsed.lines[max(0, start - 25) : start] if ln.words <= 20]
-    credits = [ln for ln, lab in zip(parsed.lines, parsed.labels, strict=True) if lab.why == "byline"]
     ordered = sorted(dated, key=lambda ln: abs(ln.pos - start))[:3] + near[::-1] + credits
     return [ln.text for ln in ordered] + [b.text for b in body[:3]]
 
@@ -160,8 +170,9 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
         prov["lead"] = "text"
     title = _title(parsed, start, url)
     dateline = meta.parse_dateline(body[0].text, vocab)
-    credits = _bylines(parsed, vocab)
-    published = meta.find_published(_date_texts(parsed, start, body))
+    signals = _signal_lines(parsed)
+    credits = _bylines(signals["byline"], vocab)
+    published = meta.find_published(_date_texts(parsed, start, body, signals))
     agencies = list(credits["source"])
     if dateline and dateline.agency and dateline.agency not in agencies:
         agencies.append(dateline.agency)
@@ -170,7 +181,7 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
         "source_agencies": tuple(agencies), "dateline": dateline.city if dateline else None,
         "site_name": dateline.outlet if dateline else None, "published": published,
     }
-    images = _images(parsed, vocab)
+    images = _images(signals["caption"], vocab)
     prov.update({k: "text" for k, v in fields.items() if v})
     if images:
         prov["images"] = "text"

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from warta.clean.lines import Line
+from warta.clean.lines import Line, stop_density
 from warta.clean.vocab import Vocabulary, phrase_hits
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
@@ -46,44 +46,45 @@ def _repeats(keys: list[str]) -> Counter[str]:
     return Counter(keys)
 
 
-def _runs(lines: list[Line], member: Callable[[Line], bool], length: int) -> set[int]:
-    """Indices of lines inside runs of at least ``length`` consecutive members."""
-    flagged: set[int] = set()
-    run: list[int] = []
-    for line in lines:
-        if member(line):
-            run.append(line.pos)
-            continue
-        if len(run) >= length:
-            flagged.update(run)
-        run = []
-    if len(run) >= length:
-        flagged.update(run)
-    return flagged
-
-
-def _nav_item(line: Line) -> bool:
-    return line.words <= 6 and not line.terminal and line.kind != "heading"
-
-
-def _teaser_item(line: Line) -> bool:
-    return line.words <= 30 and not line.terminal and line.kind != "heading"
-
-
 def _nav_runs(lines: list[Line]) -> set[int]:
-    """Menus, link lists, tag clouds (runs of short items) and headline lists (runs of titles)."""
-    return _runs(lines, _nav_item, 4) | _runs(lines, _teaser_item, 3)
+    """Menus, link lists, tag clouds (runs of at least 4 items of <= 6 words) and headline lists
+    (runs of at least 3 items of <= 30 words); an item does not end like a sentence and is no heading."""
+    flagged: set[int] = set()
+    nav: list[int] = []
+    teaser: list[int] = []
+    for line in lines:
+        if line.words <= 30 and not line.terminal and line.kind != "heading":
+            teaser.append(line.pos)
+            if line.words <= 6:
+                nav.append(line.pos)
+                continue
+        else:
+            if len(teaser) >= 3:
+                flagged.update(teaser)
+            teaser = []
+        if len(nav) >= 4:
+            flagged.update(nav)
+        nav = []
+    if len(teaser) >= 3:
+        flagged.update(teaser)
+    if len(nav) >= 4:
+        flagged.update(nav)
+    return flagged
 
 
 def _comments_start(lines: list[Line], labels: list[Label], vocab: Vocabulary) -> int:
     """Index where a readers' comment section starts after some content (len(lines) when none)."""
-    headers = [ln.pos for ln in lines if ln.words <= 15 and vocab.comment_header.match(ln.text)]
-    if not headers:
+    verbs, header = vocab.comment_verbs, vocab.comment_header
+    first = next(
+        (ln.pos for ln in lines if ln.words <= 15 and ln.tokens and ln.tokens[-1] in verbs and header.match(ln.text)),
+        -1,
+    )
+    if first < 0:
         return len(lines)
     seen_content = False
     for line, label in zip(lines, labels, strict=True):
-        if seen_content and line.pos >= headers[0] - 10 and line.words <= 15 and (
-            line.pos == headers[0] or vocab.comment_heading.match(line.text)
+        if seen_content and line.pos >= first - 10 and line.words <= 15 and (
+            line.pos == first or vocab.comment_heading.match(line.text)
         ):
             return line.pos
         seen_content = seen_content or label.cls == GOOD
@@ -105,20 +106,23 @@ def is_caption(line: Line, vocab: Vocabulary) -> bool:
     return text.endswith(")") and bool(vocab.credit_paren.search(text))
 
 
-def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool]) -> Label:
+def _own_label(
+    line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool], stop: frozenset[str]
+) -> Label:
     text, tokens = line.text, line.tokens
-    if not _HAS_LETTER.search(text):
+    if not text[0].isalpha() and not _HAS_LETTER.search(text):
         return _NO_LETTERS
     if "©" in text and line.words < 40:
         return _PROMO
-    hits = phrase_hits(tokens, vocab) if line.words < 150 else 0
-    if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
-        return _PROMO
+    if line.words < 150 and not vocab.promo_first.isdisjoint(tokens):
+        hits = phrase_hits(tokens, vocab)
+        if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
+            return _PROMO
     if line.words <= 8 and (tokens[0] in vocab.heading_first or tokens[0].startswith(vocab.heading_prefixes) or not tokens[0].isalpha()) and vocab.heading.match(text):
         return _WIDGET_HEADING
     if line.words <= 30 and tokens[0] in vocab.byline_first and vocab.byline.match(text):
         return _BYLINE
-    if is_caption(line, vocab):
+    if ("/" in text or ":" in text or text[-1] == ")") and is_caption(line, vocab):
         return _CAPTION
     if repeats > 1:
         return _REPEATED
@@ -126,7 +130,7 @@ def _own_label(line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[L
         return _NAVIGATION
     if line.words < 12 and _DATEISH.search(text) and is_date(line):
         return _DATE
-    return _size_label(line)
+    return _size_label(line, stop)
 
 
 SHORT_WORDS = 4  # below: a short line, decided by its neighbours
@@ -134,14 +138,15 @@ PROSE_WORDS = 12  # at least: prose, when it also ends like a sentence and has s
 MIN_STOP = 0.12  # stopword density of prose
 
 
-def _size_label(line: Line) -> Label:
+def _size_label(line: Line, stop: frozenset[str]) -> Label:
     if line.words < SHORT_WORDS:
         return _SHORT
     if line.kind == "heading":
         return _MEDIUM  # a heading is never prose on its own
-    stop_ok = line.stop >= MIN_STOP or line.stop == 0.0 and line.words >= 20
-    if line.words >= PROSE_WORDS and stop_ok and (line.terminal or line.words >= 25):
-        return _PROSE
+    if line.words >= PROSE_WORDS and (line.terminal or line.words >= 25):
+        density = stop_density(line, stop)
+        if density >= MIN_STOP or density == 0.0 and line.words >= 20:
+            return _PROSE
     if line.words >= 30:
         return _LONG
     return _MEDIUM
@@ -152,17 +157,20 @@ def label_lines(
     vocab: Vocabulary,
     is_date: Callable[[Line], bool],
     boilerplate: frozenset[int] = frozenset(),
+    *,
+    stop: frozenset[str],
 ) -> list[Label]:
-    """Own labels for every line, before context smoothing."""
+    """Own labels for every line, before context smoothing; ``stop`` is the document's stoplist
+    (:func:`warta.clean.lines.document_stoplist`)."""
     keys = [line.text.casefold() for line in lines]
     counts = _repeats(keys)
     nav = _nav_runs(lines)
     labels = []
-    for line in lines:
-        if line.pos in boilerplate:
+    for line, key in zip(lines, keys, strict=True):
+        if boilerplate and line.pos in boilerplate:
             labels.append(_CORPUS)
             continue
-        label = _own_label(line, vocab, counts[keys[line.pos]], is_date)
+        label = _own_label(line, vocab, counts[key], is_date, stop)
         if label.cls != BAD and line.pos in nav:
             label = _LINK_LIST
         labels.append(label)
@@ -198,11 +206,15 @@ def smooth(labels: list[Label]) -> list[str]:
 def title_anchor(lines: list[Line], classes: list[str], candidates: list[int]) -> int:
     """The latest headline candidate with at least half of the content after it (0 when none):
     the story starts after its headline, teasers printed above it are not body."""
-    total = sum(line.words for line, cls in zip(lines, classes, strict=True) if cls == GOOD)
+    if not candidates:
+        return 0
+    before = [0]  # content words before each position
+    for line, cls in zip(lines, classes, strict=True):
+        before.append(before[-1] + line.words if cls == GOOD else before[-1])
+    total = before[-1]
     anchor = 0
     for pos in sorted(candidates):
-        after = sum(line.words for line, cls in zip(lines[pos:], classes[pos:], strict=True) if cls == GOOD)
-        if total and after >= 0.5 * total:
+        if total and total - before[pos] >= 0.5 * total:
             anchor = pos
     return anchor
 

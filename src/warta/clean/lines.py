@@ -28,6 +28,8 @@ _TERMINAL_CHARS = frozenset(".!?…。！？:;\"'”’»)]")
 _SEPARATOR_MARKS = (" | ", " • ", " · ", " » ", " › ", " / ")
 _SEPARATOR_CHARS = re.compile(r" [|•·»›/] ")
 _RULE = re.compile(r"^[-=_*~#.\s]{3,}$")
+_RULE_START = frozenset("-=_*~#.")
+_MARKUP_START = frozenset("#>") | _BULLET_START
 
 
 class Line(NamedTuple):
@@ -40,7 +42,6 @@ class Line(NamedTuple):
     kind: str  # "paragraph" | "heading" | "list_item" | "quote"
     level: int  # markdown heading level (0 when not a heading)
     words: int  # token count (CJK characters count as half a word)
-    stop: float  # stopword density
     tokens: tuple[str, ...]  # lower-case word tokens
     terminal: bool  # ends like a sentence
     separators: int  # menu separators such as " | "
@@ -60,8 +61,8 @@ def _strip_markdown(raw: str) -> tuple[str, str, int]:
         text, kind, level = m.group(2), "heading", len(m.group(1))
     elif first == ">":
         text, kind = _QUOTE.sub("", text), "quote"
-    if (first in _BULLET_START or text[:1] in _BULLET_START) and _BULLET.match(text):
-        text, kind = _BULLET.sub("", text, count=1), "list_item"
+    if text[:1] in _BULLET_START and (bullet := _BULLET.match(text)):
+        text, kind = text[bullet.end() :], "list_item"
     if "](" in text:
         text = _LINK_MD.sub(r"\1", _IMAGE_MD.sub("", text))
     if "*" in text or "_" in text:
@@ -88,37 +89,58 @@ def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
 
 
 def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
-    """The dump's non-empty lines with features, in order."""
-    parsed: list[tuple[str, str, str, int, int, bool, list[str]]] = []
-    gap = True
+    """The dump's non-empty lines with features, in order (``vocab`` is kept for callers; the
+    stopword density is read through :func:`stop_density` with :func:`document_stoplist`)."""
     text = unicodedata.normalize("NFC", text)
     for char, replacement in _INVISIBLE:
         if char in text:
             text = text.replace(char, replacement)
+    return _parse(text)
+
+
+def document_stoplist(lines: list[Line], vocab: Vocabulary) -> frozenset[str]:
+    """The stoplist of the document's language, judged from its lines of 8 or more words."""
+    sample = [ln.tokens for ln in lines if len(ln.tokens) >= 8] or [ln.tokens for ln in lines]
+    return stoplist_for(Counter(chain.from_iterable(sample)), vocab)
+
+
+def stop_density(line: Line, stop: frozenset[str]) -> float:
+    """Share of the line's tokens that are stopwords (computed on demand: only the lines whose
+    label depends on it pay for it)."""
+    return sum(map(stop.__contains__, line.tokens)) / len(line.tokens) if line.tokens else 0.0
+
+
+def _parse(text: str) -> list[Line]:
+    """Each non-empty line with its features, in one pass."""
+    out: list[Line] = []
+    gap = True
+    tokenize, cjk_chars, has_separator = _TOKEN.findall, _CJK.findall, _SEPARATOR_CHARS.search
     for raw in text.splitlines():
         stripped = raw.strip()
-        if not stripped or stripped[0] in "-=_*~#." and _RULE.match(stripped):
+        if not stripped:
             gap = True
             continue
-        clean, kind, level = _strip_markdown(stripped)
-        if clean:
-            tokens = _TOKEN.findall(clean.lower())
-            indent = len(raw) - len(raw.lstrip())
-            parsed.append((stripped, clean, kind, level, indent, gap, tokens))
-            gap = False
-    sample = [t for item in parsed if len(item[6]) >= 8 for t in item[6]]
-    stop = stoplist_for(Counter(sample or [t for item in parsed for t in item[6]]), vocab)
-    return [_line(i, item, stop) for i, item in enumerate(parsed)]
-
-
-def _line(index: int, item: tuple[str, str, str, int, int, bool, list[str]], stop: frozenset[str]) -> Line:
-    stripped, clean, kind, level, indent, gap_before, tokens = item
-    cjk = len(_CJK.findall(clean)) if not tokens or len(clean) > 12 * len(tokens) else 0
-    separators = 0
-    if len(tokens) < 60 and _SEPARATOR_CHARS.search(clean):
-        separators = sum(clean.count(mark) for mark in _SEPARATOR_MARKS)
-    stopped = sum(map(stop.__contains__, tokens))
-    return Line(
-        index, stripped, clean, kind, level, len(tokens) + cjk // 2, stopped / len(tokens) if tokens else 0.0,
-        tuple(tokens), clean[-1] in _TERMINAL_CHARS, separators, gap_before, indent,
-    )
+        first = stripped[0]
+        if first in _RULE_START and _RULE.match(stripped):
+            gap = True
+            continue
+        if first in _MARKUP_START or "*" in stripped or "_" in stripped or "](" in stripped:
+            clean, kind, level = _strip_markdown(stripped)
+            if not clean:
+                continue
+        else:  # plain text: the common case
+            clean, kind, level = " ".join(stripped.split()), "paragraph", 0
+        tokens = tokenize(clean.lower())
+        count = len(tokens)
+        cjk = len(cjk_chars(clean)) if not count or len(clean) > 12 * count else 0
+        separators = 0
+        if count < 60 and has_separator(clean):
+            separators = sum(clean.count(mark) for mark in _SEPARATOR_MARKS)
+        indent = len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0
+        # tuple.__new__: the fields in declaration order, without NamedTuple's keyword-handling __new__
+        out.append(tuple.__new__(Line, (
+            len(out), stripped, clean, kind, level, count + cjk // 2, tuple(tokens),
+            clean[-1] in _TERMINAL_CHARS, separators, gap, indent,
+        )))
+        gap = False
+    return out

@@ -166,5 +166,5 @@ def title_score(line: Line, slug: set[str]) -> float:
         return 0.0
     score = 1.0 + (2.0 if line.kind == "heading" and line.level == 1 else 0.5 if line.kind == "heading" else 0)
     if slug:
-        score += 3.0 * len(_tokens(line.text) & slug) / max(len(slug), 1)
+        score += 3.0 * len(slug.intersection(line.tokens)) / max(len(slug), 1)
     return score

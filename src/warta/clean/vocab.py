@@ -33,6 +33,7 @@ class Vocabulary:
     photo_agencies: frozenset[str]
     wire: frozenset[str]
     comment_header: re.Pattern[str]
+    comment_verbs: frozenset[str]  # last words of comment headers: a cheap test before the regex
     comment_heading: re.Pattern[str]
     byline: re.Pattern[str]  # groups: label, kind words, rest
     byline_first: frozenset[str]  # first words of byline labels
@@ -109,6 +110,7 @@ def _stoplists() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]
 def vocabulary() -> Vocabulary:
     data = tomllib.loads(resources.files("warta.clean").joinpath("furniture.toml").read_text("utf8"))
     caps = data["captions"]
+    verbs: list[str] = data["comments"]["header_verbs"]
     labels = _byline_labels(data["bylines"])
     label_re = _alternation([re.escape(k).replace("\\ ", "\\s+") for k in labels])
     byline = re.compile(rf"^(?P<label>{label_re})\b\s*[:：]?\s*(?P<rest>\S.{{0,150}})$", re.IGNORECASE)
@@ -133,7 +135,10 @@ def vocabulary() -> Vocabulary:
         credit_only=re.compile(caps["credit_only"]),
         photo_agencies=frozenset(a.lower() for a in caps["agencies"]),
         wire=frozenset(a.upper() for a in data["wire"]["agencies"]),
-        comment_header=re.compile(data["comments"]["header"], re.IGNORECASE),
+        comment_header=re.compile(
+            rf"^.{{2,60}}\b(?:{_alternation([re.escape(v) for v in verbs])})\s*:?$", re.IGNORECASE
+        ),
+        comment_verbs=frozenset(v.split()[-1].lower() for v in verbs),
         comment_heading=re.compile(rf"^(?:{'|'.join(data['comments']['headings'])})$", re.IGNORECASE),
         byline=byline,
         byline_kind=labels,
