@@ -23,3 +23,22 @@ def test_upsert_by_key_and_capture_roundtrip(tmp_path: Path) -> None:
         assert store.get_capture(cid) == cap
         mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
         assert mode == "wal"
+
+
+def test_nested_transactions_commit_once_and_roll_back_together(tmp_path: Path) -> None:
+    import pytest
+
+    from warta.errors import StoreError
+
+    with Store(tmp_path / "n.db") as store:
+        a = Article(url="http://x/a", title="a", body=(Block("paragraph", "p"),))
+        with pytest.raises(StoreError):
+            with store.transaction() as conn:
+                store.upsert_article("x/a", a)  # inner transaction joins the outer one
+                conn.execute("INSERT INTO no_such_table VALUES (1)")
+        assert store.count_articles() == 0  # rolled back with the failing statement
+        with store.transaction():
+            store.upsert_article("x/a", a)
+            store.upsert_article("x/b", a.replace(url="http://x/b"))
+        assert store.count_articles() == 2
+        assert not store.conn.in_transaction

@@ -304,8 +304,9 @@ class _Run:
         cap = self.store.get_capture(capture_id) if capture_id else None
         if cap is None:
             cap = await self.fetcher.fetch(e.url)
-            capture_id = self.store.add_capture(e.key, cap)
-            self.f.mark_fetched(e.id, capture_id)
+            with self.store.transaction():  # the capture and the URL's pointer to it: one commit
+                capture_id = self.store.add_capture(e.key, cap)
+                self.f.mark_fetched(e.id, capture_id)
         result = await self.pool.extract(cap.body, cap.final_url)
         if isinstance(result, Skip):
             self._finish(e, SKIP_OUTCOMES.get(result.reason, "error:extract"), result.detail)
@@ -323,12 +324,15 @@ class _Run:
             self._finish(e, Outcome.OUT_OF_RANGE.value, f"published {article.published or e.hint}")
             return
         article = with_known_date(article, e)
-        article_id, inserted = self.store.upsert_article(e.key, article, capture_id)
         outcome = Outcome.PAYWALLED.value if article.paywalled else Outcome.STORED.value
-        self._finish(e, outcome, "", self._links(e, cap), article_id)
+        links = self._links(e, cap)
+        with self.store.transaction():  # the article, its URL's outcome and its cluster: one commit
+            article_id, inserted = self.store.upsert_article(e.key, article, capture_id)
+            self._finish(e, outcome, "", links, article_id)
+            if inserted:
+                self.c.on_stored(self.store, article_id, article)
         if inserted:
             self.stored += 1
-            self.c.on_stored(self.store, article_id, article)
 
     def _links(self, e: Entry, cap: Capture) -> list[Pending]:
         """Link following from article pages, for sites whose sitemaps and feeds list no articles."""

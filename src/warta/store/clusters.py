@@ -119,9 +119,11 @@ def get_docs(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[DocRo
 
 
 def exact_matches(conn: sqlite3.Connection, exact: int, exclude: int) -> list[int]:
+    """The earliest stored exact copy, if any: exact copies always share one cluster (clusters only
+    merge), so one is enough, however many copies a wire story has."""
     rows = conn.execute(
         "SELECT article_id FROM dedupe_docs WHERE exact_hash=? AND article_id<>? AND ntokens>0"
-        " ORDER BY article_id",
+        " ORDER BY article_id LIMIT 1",
         (signed_one(exact), exclude),
     )
     return [int(r[0]) for r in rows]
