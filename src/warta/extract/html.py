@@ -93,6 +93,18 @@ def looks_binary(text: str) -> bool:
     return len(_CONTROL.findall(sample)) > 0.02 * len(sample)
 
 
+def _has_long_tag(text: str) -> bool:
+    """True if some ``<tag ...>`` spans LONG_TAG_CHARS or more with over MAX_ATTRIBUTES attributes: the
+    text after the last ``<`` of a ``>``-separated segment is what a tag would hold. Long SVG paths and
+    JSON data attributes are long but have few attributes: they are left to the parser."""
+    for seg in text.split(">"):
+        if len(seg) >= LONG_TAG_CHARS:
+            tag = seg[seg.rfind("<") + 1 :]
+            if len(tag) >= LONG_TAG_CHARS and tag.count("=") > MAX_ATTRIBUTES:
+                return True
+    return False
+
+
 def _shorten_tag(match: re.Match[str]) -> str:
     """Keep a tag but drop its attributes when it has more than MAX_ATTRIBUTES of them."""
     if match.group(0).count("=") > MAX_ATTRIBUTES:
@@ -119,8 +131,10 @@ def parse_html(
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates: libxml2 would drop the whole text
         text = text.encode("utf-8", "replace").decode("utf-8")
-    text = _XML_DECL.sub("", text, count=1)
-    if max(map(len, text.split(">"))) >= LONG_TAG_CHARS:  # cheap test before the regex
+    declaration = _XML_DECL.match(text)  # match, not sub: re tries a '^' pattern at every position
+    if declaration:
+        text = text[declaration.end() :]
+    if _has_long_tag(text):  # cheap test before the regex
         text = _LONG_TAG.sub(_shorten_tag, text)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
     try:
