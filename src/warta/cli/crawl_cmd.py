@@ -30,6 +30,13 @@ def _settings(**flags: Any) -> Settings:
     return load_settings(flags)
 
 
+def _crawl_settings(opts: dict[str, Any]) -> Settings:
+    """Settings from the options every crawl_options command takes."""
+    return _settings(
+        db=opts["db"], delay=opts["delay"], concurrency=opts["concurrency"], workers=opts["workers"]
+    )
+
+
 def _progress(quiet: bool, as_json: bool) -> bool:
     return not quiet and not as_json and sys.stderr.isatty()
 
@@ -71,9 +78,7 @@ def _render(report: CrawlReport, as_json: bool, quiet: bool) -> None:
 def _crawl(
     sites: Sequence[str], since: str | None, until: str | None, mode: str, opts: dict[str, Any], command: str
 ) -> CrawlReport:
-    settings = _settings(
-        db=opts["db"], delay=opts["delay"], concurrency=opts["concurrency"], workers=opts["workers"]
-    )
+    settings = _crawl_settings(opts)
     with Store(settings.db) as store:
         crawler = Crawler(store, settings, progress=_progress(opts["quiet"], opts["as_json"]))
         return crawler.run(CrawlSpec(tuple(sites), since, until, mode), command)
@@ -139,9 +144,7 @@ def watch(sites: tuple[str, ...], every: str, once: bool, revisit: str | None, *
 
 
 def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, Any]) -> None:
-    settings = _settings(
-        db=opts["db"], delay=opts["delay"], concurrency=opts["concurrency"], workers=opts["workers"]
-    )
+    settings = _crawl_settings(opts)
     with Store(settings.db) as store:
         report = revisit_due(store, settings, schedule, sites)
     if opts["as_json"]:

@@ -80,12 +80,14 @@ async def _revisit_one(
         report.errors[url] = str(result)
         mark_revisited(store, stored.url_key, capture.fetched_at)
         return
-    revision = record_revision(store, stored.url_key, result, capture.fetched_at)
+    with store.transaction():  # the new version, its capture and the article: one commit
+        revision = record_revision(store, stored.url_key, result, capture.fetched_at)
+        if revision is not None:
+            capture_id = store.add_capture(stored.url_key, capture)
+            store.upsert_article(stored.url_key, result, capture_id)
     if revision is None:
         report.unchanged += 1
         return
-    capture_id = store.add_capture(stored.url_key, capture)
-    store.upsert_article(stored.url_key, result, capture_id)
     report.changed.append(url)
 
 
