@@ -80,7 +80,7 @@ class CrawlReport:
             "requests": self.requests,
             "stored": self.stored,
             "seconds": round(self.seconds, 3),
-            "outcomes": [{"kind": o.kind, "outcome": o.outcome, "n": o.n} for o in self.outcomes],
+            "outcomes": [o.to_dict() for o in self.outcomes],
         }
 
 

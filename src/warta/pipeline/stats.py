@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from warta.store.frontier import Frontier, OutcomeCount
+from warta.store.frontier import Frontier, Job, OutcomeCount
 from warta.store.sqlite import Store
 
 
@@ -23,23 +23,19 @@ def outcome_table(outcomes: Sequence[OutcomeCount]) -> str:
 
 @dataclass(frozen=True)
 class JobStats:
-    id: int
-    mode: str
-    sites: tuple[str, ...]
-    since: str | None
-    until: str | None
-    status: str
+    job: Job
     outcomes: tuple[OutcomeCount, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        j = self.job
         return {
-            "id": self.id,
-            "mode": self.mode,
-            "sites": list(self.sites),
-            "since": self.since,
-            "until": self.until,
-            "status": self.status,
-            "outcomes": [{"kind": o.kind, "outcome": o.outcome, "n": o.n} for o in self.outcomes],
+            "id": j.id,
+            "mode": j.mode,
+            "sites": list(j.sites),
+            "since": j.since,
+            "until": j.until,
+            "status": j.status,
+            "outcomes": [o.to_dict() for o in self.outcomes],
         }
 
 
@@ -63,12 +59,13 @@ class StoreStats:
     def render(self) -> str:
         lines = [f"articles: {self.articles}   captures: {self.captures}"]
         lines += [f"  {site or '(unknown)'}: {n}" for site, n in self.sites]
-        for j in self.jobs:
+        for stats in self.jobs:
+            j = stats.job
             window = f"{j.since or '…'} .. {j.until or '…'}"
             lines += [
                 "",
                 f"job {j.id} ({j.mode}, {j.status}) {' '.join(j.sites)}  {window}",
-                outcome_table(j.outcomes),
+                outcome_table(stats.outcomes),
             ]
         return "\n".join(lines)
 
@@ -82,11 +79,6 @@ def collect_stats(store: Store, runs: int = 10) -> StoreStats:
             "SELECT site, COUNT(*) FROM articles GROUP BY site ORDER BY COUNT(*) DESC LIMIT 50"
         )
     )
-    jobs = tuple(
-        JobStats(
-            j.id, j.mode, j.sites, j.since, j.until, j.status, tuple(frontier.outcome_counts(job_id=j.id))
-        )
-        for j in frontier.jobs()
-    )
+    jobs = tuple(JobStats(j, tuple(frontier.outcome_counts(job_id=j.id))) for j in frontier.jobs())
     captures = int(conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0])
     return StoreStats(store.count_articles(), captures, sites, jobs, tuple(frontier.runs(runs)))

@@ -157,6 +157,9 @@ class OutcomeCount:
     outcome: str
     n: int
 
+    def to_dict(self) -> dict[str, str | int]:
+        return {"kind": self.kind, "outcome": self.outcome, "n": self.n}
+
 
 class Frontier:
     """Frontier operations over an open :class:`Store`."""
