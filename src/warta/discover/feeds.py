@@ -11,6 +11,7 @@ from typing import Any
 import lxml.html
 
 from warta.discover.dates import iso_date
+from warta.discover.listing import base_url
 from warta.discover.xmlsafe import child_text, local_name, parse_xml
 from warta.errors import DiscoverError
 from warta.urls import normalize_url, registered_domain
@@ -130,18 +131,10 @@ def find_feed_links(html: bytes, url: str) -> list[str]:
         rels = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().split(";")[0].strip()
         if "alternate" in rels and any(t in kind for t in ("rss", "atom", "rdf")):
-            feed = normalize_url(link.get("href") or "", _base(doc, url))
+            feed = normalize_url(link.get("href") or "", base_url(doc, url))
             if feed:
                 found.setdefault(feed)
     return list(found)
-
-
-def _base(doc: Any, url: str) -> str:
-    for base in doc.iter("base"):
-        href = base.get("href")
-        if href:
-            return normalize_url(href, url) or url
-    return url
 
 
 def common_feed_urls(site_url: str) -> list[str]:

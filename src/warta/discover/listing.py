@@ -132,7 +132,8 @@ def _parse_html(html: bytes) -> Any:
         return None
 
 
-def _base_url(doc: Any, url: str) -> str:
+def base_url(doc: Any, url: str) -> str:
+    """The URL relative links of ``doc`` resolve against: its ``<base href>``, else ``url``."""
     for base in doc.iter("base"):
         href = base.get("href")
         if href:
@@ -142,7 +143,7 @@ def _base_url(doc: Any, url: str) -> str:
 
 def _anchors(doc: Any, url: str) -> list[tuple[Any, str]]:
     """(element, normalised URL) of every same-site http(s) ``<a href>`` in document order."""
-    base = _base_url(doc, url)
+    base = base_url(doc, url)
     site = registered_domain(url)
     found: list[tuple[Any, str]] = []
     for anchor in doc.iter("a", "area"):
@@ -207,7 +208,7 @@ def _date_hint(anchor: Any, link: str) -> str | None:
 
 def _next_pages(doc: Any, anchors: list[tuple[Any, str]], url: str, own_key: str, recipe: Recipe | None) -> tuple[str, ...]:
     found: dict[str, str] = {}
-    base = _base_url(doc, url)
+    base = base_url(doc, url)
     for link_el in doc.iter("link"):
         if "next" in (link_el.get("rel") or "").lower().split():
             target = normalize_url(link_el.get("href") or "", base)
