@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from warta.extract.html import declared_charset, decode_html, looks_binary, parse_html
+from warta.extract.text import text_of
 from warta.model import Skip, SkipReason
 
 TEXT = "Berita: Presiden meresmikan jembatan — café naïve"
@@ -64,12 +65,12 @@ def test_binary_garbage_is_unreadable() -> None:
 def test_xml_declaration_in_str_is_accepted() -> None:
     tree = parse_html('<?xml version="1.0" encoding="utf-8"?>' + page(TEXT))
     assert not isinstance(tree, Skip)
-    assert TEXT in tree.text_content()
+    assert TEXT in text_of(tree)
 
 
 def test_comments_do_not_swallow_text() -> None:
     tree = parse_html("<html><body><p>one <!-- note --> two</p></body></html>")
-    assert tree.find(".//p").text_content() == "one  two"
+    assert text_of(tree.find(".//p")) == "one  two"
 
 
 def test_tag_with_huge_attribute_list_is_tamed() -> None:
@@ -77,7 +78,7 @@ def test_tag_with_huge_attribute_list_is_tamed() -> None:
     tree = parse_html(f"<html><body><div {attrs}>kept text</div></body></html>")
     assert not isinstance(tree, Skip)
     div = tree.find(".//div")
-    assert div.text_content() == "kept text" and len(div.attrib) == 0
+    assert text_of(div) == "kept text" and len(div.attrib) == 0
 
 
 def test_nul_bytes_and_lone_surrogates_do_not_lose_the_page() -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from lxml import etree
 
-from warta.extract.text import normalize_text
+from warta.extract.text import normalize_text, text_of
 from warta.model import Image
 
 BLOCK_TAGS = frozenset(
@@ -138,7 +138,7 @@ def figure_image(el: Any) -> Image | None:
         img = imgs[0]
         src = img.get("data-src") or img.get("data-original") or img.get("src")
     caps = el.xpath(".//figcaption") if el.tag == "figure" else []
-    caption = normalize_text(cast(str, caps[0].text_content())) if caps else ""
+    caption = normalize_text(text_of(caps[0])) if caps else ""
     if not src and not caption:
         return None
     credit = None
@@ -227,6 +227,6 @@ def _skipped(state: _State, el: Any, tag: str) -> None:
         return
     if tag in ("script", "style", "noscript", "template", "svg", "head", "title", "meta", "link"):
         return
-    text = normalize_text(cast(str, el.text_content()))
+    text = normalize_text(text_of(el))
     if text and len(text) <= 300:
         state.walk.furniture.append((anchor, text))

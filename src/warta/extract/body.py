@@ -21,7 +21,7 @@ from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
 from warta.extract.jsonld import article_body
 from warta.extract.select import choose_container, keep_blocks
-from warta.extract.text import normalize_text
+from warta.extract.text import normalize_text, text_of
 from warta.model import Block, Image
 
 TOKEN = re.compile(r"\w+")
@@ -56,7 +56,7 @@ def _root(tree: Any) -> Any:
 def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
     root = _root(tree)
 
-    total = len(root.text_content()) if use_hints else 0
+    total = len(text_of(root)) if use_hints else 0
 
     def skip(el: Any) -> bool:
         """Skip a hinted subtree, unless it holds most of the page's text (a layout wrapper)."""
@@ -69,7 +69,7 @@ def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
         hint = furniture.hint(attr)
         if hint is None:
             return False
-        size = len(el.text_content())
+        size = len(text_of(el))
         if hint == "mixed":  # e.g. "newsletter-content": furniture when small
             return size < MIXED_MAX_CHARS
         return size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total

@@ -15,7 +15,6 @@ import re
 from typing import Any
 
 import charset_normalizer
-import lxml.html
 from lxml import etree
 
 from warta.model import Skip, SkipReason
@@ -136,9 +135,13 @@ def parse_html(
         text = text[declaration.end() :]
     if _has_long_tag(text):  # cheap test before the regex
         text = _LONG_TAG.sub(_shorten_tag, text)
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+    # lxml.etree's parser, not lxml.html's: its elements are plain C proxies, where lxml.html looks up a
+    # Python element class for every element touched (about 5% of extraction time).
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = etree.fromstring(text, parser)
     except (etree.ParserError, ValueError) as exc:
         return Skip(SkipReason.UNREADABLE, str(exc)[:200], url=url)
+    if root is None:
+        return Skip(SkipReason.UNREADABLE, "Document is empty", url=url)
     return root

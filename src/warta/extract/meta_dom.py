@@ -10,6 +10,7 @@ from lxml import etree
 
 from warta.dates import ParsedDate, find_dates
 from warta.extract.meta_authors import credit_pairs, vocab
+from warta.extract.text import text_of
 
 
 class DomFacts:
@@ -48,7 +49,7 @@ class DomFacts:
 
 
 def _text(el: Any) -> str:
-    return " ".join(cast(str, el.text_content()).split())
+    return " ".join(text_of(el).split())
 
 
 def _attrs(el: Any) -> str:

@@ -17,6 +17,7 @@ from warta.extract.meta_dom import DomFacts
 from warta.extract.meta_jsonld import JsonLd
 from warta.extract.meta_tags import HeadFacts
 from warta.extract.meta_text import Dateline, find_dateline, signature, wires_in
+from warta.extract.text import text_of
 
 AUTHOR_META = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author",
@@ -152,7 +153,7 @@ def _dateline(body: BodyResult, sites: Sequence[str]) -> Dateline | None:
         if found:
             return found
     if body.node is not None:
-        start = " ".join(str(body.node.text_content())[:400].split())
+        start = " ".join(text_of(body.node)[:400].split())
         found = find_dateline(start, sites) if start else None
     return found
 

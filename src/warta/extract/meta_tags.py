@@ -6,6 +6,8 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+from warta.extract.text import text_of
+
 
 @dataclass(frozen=True, slots=True)
 class HeadFacts:
@@ -45,7 +47,7 @@ def read_head(tree: Any) -> HeadFacts:
             if key:
                 meta.setdefault(key.strip().lower(), []).append(value)
     title_el = tree.find(".//title")
-    title = _clean(title_el.text_content()) if title_el is not None else None
+    title = _clean(text_of(title_el)) if title_el is not None else None
     canonical = None
     for link in tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
