@@ -58,17 +58,20 @@ def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
 
     total = len(text_of(root)) if use_hints else 0
 
+    hints: dict[tuple[str, str], str | None] = {}  # (class, id) -> hint: pages repeat a few values
+
     def skip(el: Any) -> bool:
         """Skip a hinted subtree, unless it holds most of the page's text (a layout wrapper)."""
         if not use_hints or el.tag in ("article", "main"):
             return False
-        cls = el.get("class") or ""
-        if furniture.is_hidden_class(cls):
-            return True
-        attr = f"{cls} {el.get('id') or ''}".strip()
-        hint = furniture.hint(attr)
+        key = (el.get("class") or "", el.get("id") or "")
+        if key not in hints:
+            hints[key] = _hint(furniture, *key)
+        hint = hints[key]
         if hint is None:
             return False
+        if hint == "hidden":
+            return True
         size = len(text_of(el))
         if hint == "mixed":  # e.g. "newsletter-content": furniture when small
             return size < MIXED_MAX_CHARS
@@ -90,6 +93,13 @@ def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
         node=container,
         strategy="dom" if use_hints else "dom-nohints",
     )
+
+
+def _hint(furniture: Furniture, cls: str, ident: str) -> str | None:
+    """``hidden`` for a hiding class name, else the class/id hint (``negative``, ``mixed`` or None)."""
+    if furniture.is_hidden_class(cls):
+        return "hidden"
+    return furniture.hint(f"{cls} {ident}".strip())
 
 
 def _within(el: Any, container: Any) -> bool:
