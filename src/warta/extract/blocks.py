@@ -132,12 +132,12 @@ def _hidden(el: Any) -> bool:
 
 def figure_image(el: Any) -> Image | None:
     """An Image from a ``<figure>`` (or bare ``<img>``): source, caption and a trailing credit."""
-    imgs = [el] if el.tag == "img" else el.xpath(".//img")
+    imgs = [el] if el.tag == "img" else list(el.iter("img"))
     src = None
     if imgs:
         img = imgs[0]
         src = img.get("data-src") or img.get("data-original") or img.get("src")
-    caps = el.xpath(".//figcaption") if el.tag == "figure" else []
+    caps = list(el.iter("figcaption")) if el.tag == "figure" else []
     caption = normalize_text(text_of(caps[0])) if caps else ""
     if not src and not caption:
         return None

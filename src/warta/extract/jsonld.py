@@ -30,9 +30,9 @@ def _objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
 def jsonld_objects(tree: Any) -> list[dict[str, Any]]:
     """Every JSON object in the page's ``application/ld+json`` scripts (bad JSON is ignored)."""
     found: list[dict[str, Any]] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
+    for script in tree.getroottree().iter("script"):
         raw = script.text or ""
-        if raw.strip():
+        if script.get("type") == "application/ld+json" and raw.strip():
             found.extend(_objects(load_script(raw)))
     return found
 

@@ -68,11 +68,13 @@ _DATE_WORDS = ("date", "time", "tanggal", "waktu", "publish", "posted", "schedul
 _SKIP_WORDS = ("avatar", "image", "img", "photo", "bio", "desc", "about", "social", "share", "follow", "more", "list", "box", "related")
 
 
-_HINTED_XPATH = etree.XPath(".//*[@class or @id or @itemprop or @rel or self::time]")
+_HINTED_XPATH = etree.XPath("descendant::*[@class or @id or @itemprop or @rel or self::time]")
 _HINT_RE = re.compile("|".join((*_BYLINE_WORDS, *_DATE_WORDS)))
-_TEXT = ".//text()[not(parent::script or parent::style or parent::option)]"
-_TEXT_XPATH = etree.XPath(_TEXT)
-_PLAIN_TEXT_XPATH = etree.XPath(_TEXT, smart_strings=False)
+# Every text node; those inside script/style/option are dropped in Python for the few candidates only:
+# an XPath predicate costs libxml2 more than the whole unfiltered walk.
+_TEXT_XPATH = etree.XPath("descendant::text()")
+_PLAIN_TEXT_XPATH = etree.XPath("descendant::text()", smart_strings=False)
+_CODE_TAGS = frozenset(("script", "style", "option"))
 
 
 def _label_credit(el: Any, text: str) -> tuple[str, str] | None:
@@ -122,8 +124,9 @@ def _credits(tree: Any) -> list[tuple[str, str]]:
     bare_labels = 0
     for node in (nodes[i] for i in hits[:_MAX_CREDIT_HITS]):
         own = " ".join(node.split())
-        parent = node.getparent()
-        if parent is None:
+        parent = node.getparent()  # for a tail: the element it follows
+        holder = parent if node.is_text or parent is None else parent.getparent()
+        if parent is None or holder is None or holder.tag in _CODE_TAGS:
             continue
         full = _text(parent) if node.is_text else own
         pairs = credit_pairs(full if len(full) <= 200 else own, labelled_only=True)
