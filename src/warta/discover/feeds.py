@@ -8,10 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import lxml.html
-
 from warta.discover.dates import iso_date
-from warta.discover.listing import base_url
+from warta.discover.listing import base_url, parse_page
 from warta.discover.xmlsafe import child_text, local_name, parse_xml
 from warta.errors import DiscoverError
 from warta.urls import normalize_url, registered_domain
@@ -120,11 +118,8 @@ def _atom_entry(entry: Any, base: str) -> FeedEntry | None:
 
 def find_feed_links(html: bytes, url: str) -> list[str]:
     """Feed URLs announced by ``<link rel="alternate" type="application/rss+xml|atom+xml">``."""
-    if not html.strip():
-        return []
-    try:
-        doc = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    doc = parse_page(html)
+    if doc is None:
         return []
     found: dict[str, None] = {}
     for link in doc.iter("link"):

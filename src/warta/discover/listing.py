@@ -15,10 +15,10 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from warta.discover.dates import iso_date
+from warta.extract.text import text_of
 from warta.sites import next_listing_page
 from warta.urls import date_from_url, normalize_url, registered_domain, url_key
 
@@ -123,12 +123,14 @@ def _long_slug(stem: str) -> bool:
     return _slug_words(stem) >= 4 and len(stem) >= 20
 
 
-def _parse_html(html: bytes) -> Any:
+def parse_page(html: bytes) -> Any:
+    """A page's lxml tree for reading its links, or None when it is empty or unparsable. Plain
+    ``lxml.etree`` elements: lxml.html's Python element classes cost a lookup per element touched."""
     if not html.strip():
         return None
     try:
-        return lxml.html.fromstring(html)
-    except (ValueError, etree.ParserError):
+        return etree.fromstring(html, etree.HTMLParser(remove_comments=True, remove_pis=True))
+    except (ValueError, etree.LxmlError):
         return None
 
 
@@ -155,7 +157,7 @@ def _anchors(doc: Any, url: str) -> list[tuple[Any, str]]:
 
 def extract_links(html: bytes, url: str) -> list[str]:
     """Every same-site http(s) link of a page, normalised, deduplicated, in document order."""
-    doc = _parse_html(html)
+    doc = parse_page(html)
     if doc is None:
         return []
     return list(dict.fromkeys(link for _, link in _anchors(doc, url)))
@@ -167,7 +169,7 @@ def parse_listing(html: bytes, url: str, recipe: Recipe | None = None) -> Listin
     Next pages come from ``rel=next``, "next"/"berikutnya" links and page-number links; on a
     recipe's dated listing page that has articles, the recipe's template gives page N+1 too.
     """
-    doc = _parse_html(html)
+    doc = parse_page(html)
     if doc is None:
         return Listing()
     anchors = _anchors(doc, url)
@@ -224,7 +226,7 @@ def _next_pages(doc: Any, anchors: list[tuple[Any, str]], url: str, own_key: str
 def _is_next_link(anchor: Any, link: str, current: str) -> bool:
     if "next" in (anchor.get("rel") or "").lower().split():
         return True
-    text = _WS.sub(" ", anchor.text_content() or "").strip().lower()
+    text = _WS.sub(" ", text_of(anchor)).strip().lower()
     if not text:
         text = (anchor.get("aria-label") or anchor.get("title") or "").strip().lower()
     if text in VOCABULARY.next_page_words:
