@@ -58,7 +58,7 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
         if data.startswith(bom):
             return data.decode(codec, "replace")
     declared = declared_charset(data, content_type)
-    if declared in ("utf-8", None) or _has_non_ascii_utf8(data):
+    if declared in ("utf-8", None) or not data.isascii():  # non-ASCII bytes that are valid UTF-8 win
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -71,17 +71,6 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     codec = best.encoding if best is not None else (declared or "cp1252")
     return data.decode(codec, "replace")
-
-
-def _has_non_ascii_utf8(data: bytes) -> bool:
-    """True if the bytes hold non-ASCII text that is valid UTF-8 (then UTF-8 beats a declaration)."""
-    if data.isascii():
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def looks_binary(text: str) -> bool:
@@ -104,6 +93,15 @@ def _has_long_tag(text: str) -> bool:
     return False
 
 
+def _without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates replaced (libxml2 would drop the whole text); decoded bytes have none."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def _shorten_tag(match: re.Match[str]) -> str:
     """Keep a tag but drop its attributes when it has more than MAX_ATTRIBUTES of them."""
     if match.group(0).count("=") > MAX_ATTRIBUTES:
@@ -121,15 +119,11 @@ def parse_html(
     """Return an lxml document tree, or a Skip (EMPTY, TOO_LARGE, UNREADABLE)."""
     if len(html) > max_bytes:
         return Skip(SkipReason.TOO_LARGE, f"{len(html)} bytes > {max_bytes}", url=url)
-    text = decode_html(html, content_type) if isinstance(html, bytes) else html
+    text = decode_html(html, content_type) if isinstance(html, bytes) else _without_surrogates(html)
     if not text.strip():
         return Skip(SkipReason.EMPTY, url=url)
     if looks_binary(text):
         return Skip(SkipReason.UNREADABLE, "binary data, not HTML", url=url)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: libxml2 would drop the whole text
-        text = text.encode("utf-8", "replace").decode("utf-8")
     declaration = _XML_DECL.match(text)  # match, not sub: re tries a '^' pattern at every position
     if declaration:
         text = text[declaration.end() :]
