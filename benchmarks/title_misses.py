@@ -11,7 +11,7 @@ import lxml.html
 
 from warta.extract.core import extract
 from warta.extract.eval import load_set
-from warta.extract.meta_jsonld import read_jsonld
+from warta.extract.meta_jsonld import parse_scripts, read_jsonld
 from warta.extract.meta_tags import read_head
 
 
@@ -34,7 +34,7 @@ def main(sets: list[str]) -> None:
             misses += 1
             tree = lxml.html.fromstring(page.html)
             head = read_head(tree)
-            ld = read_jsonld(list(head.jsonld))
+            ld = read_jsonld(parse_scripts(head.jsonld))
             h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
             prov = getattr(art, "provenance", {}).get("title") if hasattr(art, "provenance") else None
             print(f"== {page.id} [{prov}]")

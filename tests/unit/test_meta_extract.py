@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 
 from warta.extract.body import extract_body
-from warta.extract.meta_jsonld import read_jsonld
+from warta.extract.meta_jsonld import parse_scripts, read_jsonld
 from warta.extract.metadata import Metadata, extract_metadata
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "meta"
@@ -30,7 +30,7 @@ def test_jsonld_graph_with_broken_json_is_read() -> None:
         ' "isAccessibleForFree": "False", "keywords": "a, b, a",}]}',
         "{not json",
     ]
-    ld = read_jsonld(scripts)
+    ld = read_jsonld(parse_scripts(scripts))
     assert ld.headline == "Judul & Berita"
     assert ld.published == "2016-10-05T14:30:00+07:00"
     assert [p.name for p in ld.authors] == ["Ana Lima", "ANTARA"]

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
 from warta.extract.jsonld import article_body
+from warta.extract.meta_jsonld import parse_scripts
+from warta.extract.meta_tags import jsonld_scripts
 from warta.extract.select import choose_container, keep_blocks
 from warta.extract.text import normalize_text, text_of
 from warta.model import Block, Image
@@ -114,10 +117,13 @@ def _chars(result: BodyResult) -> int:
     return sum(len(b.text) for b in result.blocks)
 
 
-def extract_body(tree: Any, url: str | None) -> BodyResult:
-    """Find the article body of a parsed page (pure; never raises on odd markup)."""
+def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None) -> BodyResult:
+    """Find the article body of a parsed page (pure; never raises on odd markup). ``jsonld``: the page's
+    parsed JSON-LD when the caller has it (:func:`~warta.extract.meta_jsonld.parse_scripts`)."""
     furniture = load_furniture()
-    reference = article_body(tree)
+    if jsonld is None:
+        jsonld = parse_scripts(jsonld_scripts(tree))
+    reference = article_body(jsonld)
     result = _dom_body(tree, furniture, use_hints=True)
     if _chars(result) < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)

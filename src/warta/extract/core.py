@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from warta.extract.body import extract_body
 from warta.extract.html import DEFAULT_MAX_BYTES, parse_html
+from warta.extract.meta_jsonld import parse_scripts
+from warta.extract.meta_tags import read_head
 from warta.extract.metadata import extract_metadata, refine
 from warta.model import Article, Skip, SkipReason
 
@@ -23,8 +25,10 @@ def extract(
     tree = parse_html(html, url, content_type=content_type, max_bytes=max_bytes)
     if isinstance(tree, Skip):
         return tree
-    body = extract_body(tree, url)
-    meta, body = refine(extract_metadata(tree, url, body), body)
+    head = read_head(tree)
+    jsonld = parse_scripts(head.jsonld)  # parsed once, read by both stages
+    body = extract_body(tree, url, jsonld)
+    meta, body = refine(extract_metadata(tree, url, body, head=head, jsonld=jsonld), body)
     if not body.blocks and not (meta.title and meta.published):
         # a dated, titled page without prose (a photo gallery) is still an article; anything else is not
         return Skip(SkipReason.NOT_AN_ARTICLE, "no article body found", url=url)

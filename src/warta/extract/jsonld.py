@@ -3,47 +3,28 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import lxml.html
 from lxml import etree
 
-from warta.extract.meta_jsonld import load_script
+from warta.extract.meta_jsonld import flatten
 
 MIN_WORDS = 40
 
 
-def _objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 6:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _objects(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-            if key in data:
-                yield from _objects(data[key], depth + 1)
+_BODY_PATHS = ("@graph", "mainEntity", "mainEntityOfPage")  # where an articleBody may nest
 
 
-def jsonld_objects(tree: Any) -> list[dict[str, Any]]:
-    """Every JSON object in the page's ``application/ld+json`` scripts (bad JSON is ignored)."""
-    found: list[dict[str, Any]] = []
-    for script in tree.getroottree().iter("script"):
-        raw = script.text or ""
-        if script.get("type") == "application/ld+json" and raw.strip():
-            found.extend(_objects(load_script(raw)))
-    return found
-
-
-def article_body(tree: Any) -> str | None:
-    """The longest ``articleBody`` string in the page's JSON-LD, if it is long enough to trust."""
+def article_body(documents: Iterable[Any]) -> str | None:
+    """The longest ``articleBody`` string in the page's parsed JSON-LD, if it is long enough to trust."""
     best = ""
-    for obj in jsonld_objects(tree):
-        value = obj.get("articleBody")
-        if isinstance(value, str) and len(value) > len(best):
-            best = value
+    for doc in documents:
+        for obj in flatten(doc, _BODY_PATHS):
+            value = obj.get("articleBody")
+            if isinstance(value, str) and len(value) > len(best):
+                best = value
     if len(best.split()) < MIN_WORDS:
         return None
     return clean_body_text(best)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,18 +80,24 @@ def _parse_json(text: str) -> Any:
         return None
 
 
-def _objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    """Top-level objects: lists and ``@graph`` are flattened, nested values are not."""
-    if depth > 4:
+def parse_scripts(scripts: Iterable[str]) -> tuple[Any, ...]:
+    """Each JSON-LD script text parsed once (broken ones as ``None``), shared by body and metadata."""
+    return tuple(load_script(text) for text in scripts)
+
+
+def flatten(data: Any, descend: tuple[str, ...] = ("@graph",), depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every object of parsed JSON-LD: lists are flattened and the ``descend`` keys followed (their
+    objects come before the object holding them)."""
+    if depth > 6:
         return
     if isinstance(data, list):
         for item in data:
-            yield from _objects(item, depth + 1)
+            yield from flatten(item, descend, depth + 1)
     elif isinstance(data, dict):
-        if "@graph" in data:
-            yield from _objects(data["@graph"], depth + 1)
-        if "@type" in data:
-            yield data
+        for key in descend:
+            if key in data:
+                yield from flatten(data[key], descend, depth + 1)
+        yield data
 
 
 def _types(obj: dict[str, Any]) -> tuple[str, ...]:
@@ -192,9 +198,9 @@ def _site_name(objects: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def read_jsonld(scripts: list[str]) -> JsonLd:
-    """Parse the page's JSON-LD script texts and describe the article object."""
-    objects = [obj for text in scripts for obj in _objects(load_script(text))]
+def read_jsonld(documents: Iterable[Any]) -> JsonLd:
+    """Describe the article object of the page's parsed JSON-LD (:func:`parse_scripts`)."""
+    objects = [obj for doc in documents for obj in flatten(doc) if "@type" in obj]
     ranked = sorted((o for o in objects if _rank(o)), key=_rank, reverse=True)
     if not ranked:
         return JsonLd(breadcrumbs=_breadcrumbs(objects), site_name=_site_name(objects))

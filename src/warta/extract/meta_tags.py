@@ -34,6 +34,15 @@ def _clean(value: Any) -> str:
     return " ".join(html.unescape(str(value)).split())
 
 
+def jsonld_scripts(tree: Any) -> tuple[str, ...]:
+    """The texts of the page's ``<script type="application/ld+json">`` elements."""
+    return tuple(
+        str(s.text or "")
+        for s in tree.iter("script")
+        if "ld+json" in (s.get("type") or "").lower() and s.text
+    )
+
+
 def read_head(tree: Any) -> HeadFacts:
     """Collect meta tags, ``<title>``, the canonical link, ``<html lang>`` and JSON-LD script texts."""
     meta: dict[str, list[str]] = {}
@@ -53,11 +62,7 @@ def read_head(tree: Any) -> HeadFacts:
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             canonical = str(link.get("href")).strip()
             break
-    scripts = tuple(
-        str(s.text or "")
-        for s in tree.iter("script")
-        if "ld+json" in (s.get("type") or "").lower() and s.text
-    )
+    scripts = jsonld_scripts(tree)
     root_lang = tree.get("lang") or tree.get("xml:lang")
     return HeadFacts(
         meta={k: tuple(v) for k, v in meta.items()},

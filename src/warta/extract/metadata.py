@@ -8,6 +8,7 @@ fixed cascade per field: JSON-LD, then ``<meta>``, then the visible page (``dom`
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -15,7 +16,7 @@ from urllib.parse import urljoin
 from warta.extract.body import BodyResult
 from warta.extract.meta_dates import pick_dates
 from warta.extract.meta_dom import DomFacts, read_dom
-from warta.extract.meta_jsonld import JsonLd, read_jsonld
+from warta.extract.meta_jsonld import JsonLd, parse_scripts, read_jsonld
 from warta.extract.meta_people import People, pick_people
 from warta.extract.meta_refine import clean_body
 from warta.extract.meta_site import (
@@ -139,10 +140,14 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
     return values, people
 
 
-def extract_metadata(tree: Any, url: str | None, body: BodyResult) -> Metadata:
-    """Every metadata field of one parsed page, with ``provenance`` naming the strategy behind each."""
-    head = read_head(tree)
-    src = _Sources(head, read_jsonld(list(head.jsonld)), read_dom(tree, body.node), body, url)
+def extract_metadata(
+    tree: Any, url: str | None, body: BodyResult, *, head: HeadFacts | None = None, jsonld: Sequence[Any] | None = None
+) -> Metadata:
+    """Every metadata field of one parsed page, with ``provenance`` naming the strategy behind each.
+    ``head`` and ``jsonld`` (the parsed JSON-LD scripts) are read from ``tree`` unless given."""
+    head = head or read_head(tree)
+    documents = parse_scripts(head.jsonld) if jsonld is None else jsonld
+    src = _Sources(head, read_jsonld(documents), read_dom(tree, body.node), body, url)
     values, people = _fields(src)
     provenance = {
         name: source for name, (value, source) in values.items() if value not in (None, (), "") and source
