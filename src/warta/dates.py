@@ -210,10 +210,19 @@ def parse_date(
     return _dateparser(text, default_tz) if fallback else None
 
 
+_EPOCH = re.compile(r"\s*(\d{10}|\d{13})\s*")  # Unix time in seconds or milliseconds
+_ISO_START = re.compile(r"\s*\d{4}-\d\d-\d\d")  # ISO shape that the direct parser already refused
+
+
 def _dateparser(text: str, default_tz: dt.tzinfo | None) -> ParsedDate | None:
-    if not re.search(r"\d", text):
+    if not re.search(r"\d", text) or _ISO_START.match(text):
         return None
-    import dateparser  # slow to import: only when needed
+    epoch = _EPOCH.fullmatch(text)
+    if epoch:
+        digits = epoch.group(1)
+        value = dt.datetime.fromtimestamp(int(digits) / (1000 if len(digits) == 13 else 1), dt.UTC)
+        return ParsedDate(value, 0, len(text)) if 1900 <= value.year <= 2100 else None
+    import dateparser  # slow to import and to warm up (about 0.5 s): only when needed
 
     settings = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
     try:
