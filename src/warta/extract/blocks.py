@@ -88,15 +88,16 @@ class _State:
             self.bold_chars += n
 
     def flush(self) -> None:
-        if self.parts:
-            text = normalize_text("".join(self.parts))
-            if text:
-                el = self.stack[-1]
-                kind = _kind(el, self.in_quote)
-                bold = self.bold_chars >= 0.9 * len(text)
-                links = min(self.link_chars, len(text))
-                block = RawBlock(el, kind, text, links, bold, self.in_table > 0, min(self.lead_link, links))
-                self.walk.blocks.append(block)
+        if not self.parts:  # the counters are only ever set together with parts
+            return
+        text = normalize_text("".join(self.parts))
+        if text:
+            el = self.stack[-1]
+            kind = _kind(el, self.in_quote)
+            bold = self.bold_chars >= 0.9 * len(text)
+            links = min(self.link_chars, len(text))
+            block = RawBlock(el, kind, text, links, bold, self.in_table > 0, min(self.lead_link, links))
+            self.walk.blocks.append(block)
         self.parts.clear()
         self.link_chars = self.bold_chars = self.lead_link = 0
         self.lead_open = True

@@ -28,7 +28,7 @@ class Furniture:
     """Compiled boilerplate rules. Build with :func:`load_furniture`."""
 
     negative: frozenset[str]
-    negative_substrings: tuple[str, ...]
+    negative_substrings: re.Pattern[str]  # one alternation of the substrings that mark furniture
     positive: frozenset[str]
     hidden_classes: frozenset[str]
     byline: re.Pattern[str]
@@ -47,7 +47,7 @@ class Furniture:
             return None
         words = self.words(attr)
         low = attr.lower()
-        if not (words & self.negative or any(s in low for s in self.negative_substrings)):
+        if not (words & self.negative or self.negative_substrings.search(low)):
             return None
         return "mixed" if words & self.positive else "negative"
 
@@ -103,7 +103,7 @@ def load_furniture() -> Furniture:
         hints, lines = data["hints"], data["lines"]
         return Furniture(
             negative=frozenset(w.lower() for w in hints["negative"]),
-            negative_substrings=tuple(s.lower() for s in hints["negative_substrings"]),
+            negative_substrings=re.compile("|".join(re.escape(s.lower()) for s in hints["negative_substrings"]) or r"(?!)"),
             positive=frozenset(w.lower() for w in hints["positive"]),
             hidden_classes=frozenset(w.lower() for w in hints["hidden_classes"]),
             byline=_alternation(lines["byline"]),
