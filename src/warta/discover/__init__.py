@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from warta.discover.dates import iso_date, local_day, outside_window
 from warta.discover.feeds import COMMON_FEED_PATHS, FeedEntry, find_feed_links, parse_feed
-from warta.discover.listing import Listing, extract_links, looks_like_article_url, parse_listing
+from warta.discover.listing import Listing, extract_links, links_in, looks_like_article_url, parse_listing
 from warta.discover.sitemaps import (
     COMMON_SITEMAP_PATHS,
     Sitemap,
@@ -34,6 +34,7 @@ __all__ = [
     "Sitemap",
     "SitemapEntry",
     "extract_links",
+    "links_in",
     "find_feed_links",
     "iso_date",
     "local_day",

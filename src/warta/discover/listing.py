@@ -158,8 +158,11 @@ def _anchors(doc: Any, url: str) -> list[tuple[Any, str]]:
 def extract_links(html: bytes, url: str) -> list[str]:
     """Every same-site http(s) link of a page, normalised, deduplicated, in document order."""
     doc = parse_page(html)
-    if doc is None:
-        return []
+    return [] if doc is None else links_in(doc, url)
+
+
+def links_in(doc: Any, url: str) -> list[str]:
+    """:func:`extract_links` of an already parsed page (the extractor's tree, say)."""
     return list(dict.fromkeys(link for _, link in _anchors(doc, url)))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from warta.extract.body import extract_body
 from warta.extract.html import DEFAULT_MAX_BYTES, parse_html
 from warta.extract.meta_jsonld import parse_scripts
@@ -23,8 +25,12 @@ def extract(
     Expected negatives (empty, too large, unreadable, not an article) come back as ``Skip``.
     """
     tree = parse_html(html, url, content_type=content_type, max_bytes=max_bytes)
-    if isinstance(tree, Skip):
-        return tree
+    return tree if isinstance(tree, Skip) else extract_tree(tree, url)
+
+
+def extract_tree(tree: Any, url: str | None) -> Article | Skip:
+    """:func:`extract` of a page already parsed by :func:`~warta.extract.html.parse_html` (whose tree a
+    caller may read for other things too, such as links). The tree is not modified."""
     head = read_head(tree)
     jsonld = parse_scripts(head.jsonld)  # parsed once, read by both stages
     body = extract_body(tree, url, jsonld)
