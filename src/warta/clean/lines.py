@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import partial
 from itertools import chain
 from typing import NamedTuple
 
@@ -30,6 +31,9 @@ _SEPARATOR_CHARS = re.compile(r" [|•·»›/] ")
 _RULE = re.compile(r"^[-=_*~#.\s]{3,}$")
 _RULE_START = frozenset("-=_*~#.")
 _MARKUP_START = frozenset("#>") | _BULLET_START
+# Each non-blank line: its indent, the stripped line, a leading bullet marker and the rest.
+_LINE = re.compile(r"^([^\S\n]*)(((?:[*+\-•·▪►»]|\d{1,3}[.)])[^\S\n]+)?(\S(?:[^\n]*\S)?))", re.MULTILINE)
+_ODD_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")  # str.splitlines() breaks
 
 
 class Line(NamedTuple):
@@ -45,8 +49,11 @@ class Line(NamedTuple):
     tokens: tuple[str, ...]  # lower-case word tokens
     terminal: bool  # ends like a sentence
     separators: int  # menu separators such as " | "
-    gap_before: bool  # a blank line precedes it
     indent: int  # leading spaces in the dump
+
+
+# tuple.__new__: a Line from its fields in declaration order, without NamedTuple's keyword handling
+_new_line = partial(tuple.__new__, Line)
 
 
 def normalize(text: str) -> str:
@@ -110,37 +117,40 @@ def stop_density(line: Line, stop: frozenset[str]) -> float:
     return sum(map(stop.__contains__, line.tokens)) / len(line.tokens) if line.tokens else 0.0
 
 
-def _parse(text: str) -> list[Line]:
-    """Each non-empty line with its features, in one pass."""
-    out: list[Line] = []
-    gap = True
-    tokenize, cjk_chars, has_separator = _TOKEN.findall, _CJK.findall, _SEPARATOR_CHARS.search
-    for raw in text.splitlines():
-        stripped = raw.strip()
-        if not stripped:
-            gap = True
+def _rows(text: str) -> list[tuple[str, str, int, int, str]]:
+    """(stripped, text, kind, level, indent) of each line that carries text, markdown still in
+    ``text`` only where whitespace remains to be collapsed. One regex pass finds the lines, their
+    indent and a leading bullet; only lines with other markup go through :func:`_strip_markdown`."""
+    if any(brk in text for brk in _ODD_BREAKS):
+        text = "\n".join(text.splitlines())
+    rows: list[tuple[str, str, int, int, str]] = []
+    for indent, stripped, bullet, rest in _LINE.findall(text):
+        if stripped[0] in _RULE_START and _RULE.match(stripped):
             continue
-        first = stripped[0]
-        if first in _RULE_START and _RULE.match(stripped):
-            gap = True
-            continue
-        if first in _MARKUP_START or "*" in stripped or "_" in stripped or "](" in stripped:
+        if rest[0] in "#>" or "*" in rest or "_" in rest or "](" in rest:
             clean, kind, level = _strip_markdown(stripped)
-            if not clean:
-                continue
-        else:  # plain text: the common case
-            clean, kind, level = " ".join(stripped.split()), "paragraph", 0
-        tokens = tokenize(clean.lower())
-        count = len(tokens)
-        cjk = len(cjk_chars(clean)) if not count or len(clean) > 12 * count else 0
-        separators = 0
-        if count < 60 and has_separator(clean):
-            separators = sum(clean.count(mark) for mark in _SEPARATOR_MARKS)
-        indent = len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0
-        # tuple.__new__: the fields in declaration order, without NamedTuple's keyword-handling __new__
-        out.append(tuple.__new__(Line, (
-            len(out), stripped, clean, kind, level, count + cjk // 2, tuple(tokens),
-            clean[-1] in _TERMINAL_CHARS, separators, gap, indent,
-        )))
-        gap = False
-    return out
+            if clean:
+                rows.append((stripped, clean, len(indent), level, kind))
+        else:
+            rows.append((stripped, rest, len(indent), 0, "list_item" if bullet else "paragraph"))
+    return rows
+
+
+def _parse(text: str) -> list[Line]:
+    """Each line that carries text, with its features: column by column, so that the per-line
+    work runs in C (``map`` over str methods and compiled patterns)."""
+    rows = _rows(text)
+    if not rows:
+        return []
+    raws, rests, indents, levels, kinds = zip(*rows, strict=True)
+    texts = list(map(" ".join, map(str.split, rests)))
+    tokens = list(map(tuple, map(_TOKEN.findall, map(str.lower, texts))))
+    counts = list(map(len, tokens))
+    words = [n + len(_CJK.findall(t)) // 2 if not n or len(t) > 12 * n else n for t, n in zip(texts, counts, strict=True)]
+    separators = [
+        sum(map(t.count, _SEPARATOR_MARKS)) if n < 60 and _SEPARATOR_CHARS.search(t) else 0
+        for t, n in zip(texts, counts, strict=True)
+    ]
+    terminal = [t[-1] in _TERMINAL_CHARS for t in texts]
+    columns = (range(len(rows)), raws, texts, kinds, levels, words, tokens, terminal, separators, indents)
+    return list(map(_new_line, zip(*columns, strict=True)))
