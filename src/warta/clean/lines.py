@@ -8,6 +8,7 @@ import unicodedata
 from collections import Counter
 from functools import partial
 from itertools import chain
+from operator import itemgetter
 from typing import NamedTuple
 
 from warta.clean.vocab import Vocabulary
@@ -23,6 +24,7 @@ _EMPHASIS = re.compile(
     r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])"
 )
 _TOKEN = re.compile(r"\w+")
+_TOKEN_ASCII = re.compile(r"\w+", re.ASCII)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BULLET_START = frozenset("*+-•·▪►»0123456789")
 _TERMINAL_CHARS = frozenset(".!?…。！？:;\"'”’»)]")
@@ -88,7 +90,8 @@ def markdown_text(raw: str) -> str:
 def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
     """The stoplist of the language whose stopwords cover most of the document's tokens."""
     langs = vocab.word_langs
-    top = [word for word, _ in tokens.most_common(40) if word in langs]
+    # the 40 most common tokens, ties in first-seen order: Counter.most_common(40) without its heap
+    top = [word for word, _ in sorted(tokens.items(), key=itemgetter(1), reverse=True)[:40] if word in langs]
     scores = Counter(chain.from_iterable(langs[word] for word in top))
     if not scores:
         return frozenset()
@@ -117,10 +120,18 @@ def stop_density(line: Line, stop: frozenset[str]) -> float:
     return sum(map(stop.__contains__, line.tokens)) / len(line.tokens) if line.tokens else 0.0
 
 
+def _collapse(text: str) -> str:
+    """Runs of whitespace as one space (``text`` is stripped). Most lines need no change: for an
+    ASCII line three substring scans tell, cheaper than splitting and joining it."""
+    if text.isascii() and "  " not in text and "\t" not in text and "\x1f" not in text:
+        return text
+    return " ".join(text.split())
+
+
 def _rows(text: str) -> list[tuple[str, str, int, int, str]]:
-    """(stripped, text, kind, level, indent) of each line that carries text, markdown still in
-    ``text`` only where whitespace remains to be collapsed. One regex pass finds the lines, their
-    indent and a leading bullet; only lines with other markup go through :func:`_strip_markdown`."""
+    """(stripped, text, indent, level, kind) of each line that carries text. One regex pass finds
+    the lines, their indent and a leading bullet; only lines with other markup go through
+    :func:`_strip_markdown`."""
     if any(brk in text for brk in _ODD_BREAKS):
         text = "\n".join(text.splitlines())
     rows: list[tuple[str, str, int, int, str]] = []
@@ -132,25 +143,39 @@ def _rows(text: str) -> list[tuple[str, str, int, int, str]]:
             if clean:
                 rows.append((stripped, clean, len(indent), level, kind))
         else:
-            rows.append((stripped, rest, len(indent), 0, "list_item" if bullet else "paragraph"))
+            rows.append((stripped, _collapse(rest), len(indent), 0, "list_item" if bullet else "paragraph"))
     return rows
 
 
+def _tokens(text: str) -> list[str]:
+    """Lower-case word tokens (the ASCII pattern, same tokens, is faster on ASCII text)."""
+    low = text.lower()
+    return _TOKEN_ASCII.findall(low) if low.isascii() else _TOKEN.findall(low)
+
+
+def _separators(text: str, words: int) -> int:
+    """Menu separators (`` | ``, `` / ``, ...) in a line of fewer than 60 words."""
+    if words >= 60:
+        return 0
+    if text.isascii():
+        if " | " not in text and " / " not in text:
+            return 0
+    elif not _SEPARATOR_CHARS.search(text):
+        return 0
+    return sum(text.count(mark) for mark in _SEPARATOR_MARKS)
+
+
 def _parse(text: str) -> list[Line]:
-    """Each line that carries text, with its features: column by column, so that the per-line
+    """Each line that carries text, with its features: column by column, so that most per-line
     work runs in C (``map`` over str methods and compiled patterns)."""
     rows = _rows(text)
     if not rows:
         return []
-    raws, rests, indents, levels, kinds = zip(*rows, strict=True)
-    texts = list(map(" ".join, map(str.split, rests)))
-    tokens = list(map(tuple, map(_TOKEN.findall, map(str.lower, texts))))
+    raws, texts, indents, levels, kinds = zip(*rows, strict=True)
+    tokens = list(map(tuple, map(_tokens, texts)))
     counts = list(map(len, tokens))
     words = [n + len(_CJK.findall(t)) // 2 if not n or len(t) > 12 * n else n for t, n in zip(texts, counts, strict=True)]
-    separators = [
-        sum(map(t.count, _SEPARATOR_MARKS)) if n < 60 and _SEPARATOR_CHARS.search(t) else 0
-        for t, n in zip(texts, counts, strict=True)
-    ]
+    separators = list(map(_separators, texts, counts))
     terminal = [t[-1] in _TERMINAL_CHARS for t in texts]
     columns = (range(len(rows)), raws, texts, kinds, levels, words, tokens, terminal, separators, indents)
     return list(map(_new_line, zip(*columns, strict=True)))
