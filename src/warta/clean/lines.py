@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import partial
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -108,10 +108,14 @@ def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
     return _parse(text)
 
 
+STOPLIST_SAMPLE = 400  # tokens read to tell the document's language
+
+
 def document_stoplist(lines: list[Line], vocab: Vocabulary) -> frozenset[str]:
-    """The stoplist of the document's language, judged from its lines of 8 or more words."""
+    """The stoplist of the document's language, judged from the first ``STOPLIST_SAMPLE`` tokens
+    of its lines of 8 or more words."""
     sample = [ln.tokens for ln in lines if len(ln.tokens) >= 8] or [ln.tokens for ln in lines]
-    return stoplist_for(Counter(chain.from_iterable(sample)), vocab)
+    return stoplist_for(Counter(islice(chain.from_iterable(sample), STOPLIST_SAMPLE)), vocab)
 
 
 def stop_density(line: Line, stop: frozenset[str]) -> float:
