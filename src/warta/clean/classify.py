@@ -178,28 +178,34 @@ def label_lines(
     return labels[:cut] + [_COMMENTS] * (len(lines) - cut)
 
 
-def _neighbour(classes: list[str], start: int, step: int) -> str:
-    i = start + step
-    while 0 <= i < len(classes):
-        if classes[i] in (GOOD, BAD):
-            return classes[i]
-        i += step
-    return BAD
+def _decided_before(classes: list[str]) -> list[str]:
+    """For each line, the class of the nearest good or bad line before it (bad when none)."""
+    out, last = [], BAD
+    for cls in classes:
+        out.append(last)
+        if cls == GOOD or cls == BAD:
+            last = cls
+    return out
+
+
+def _neighbours(classes: list[str]) -> list[tuple[str, str]]:
+    """For each line, the classes of the nearest good or bad lines before and after it (two
+    linear passes, however long the runs of undecided lines)."""
+    after = _decided_before(classes[::-1])[::-1]
+    return list(zip(_decided_before(classes), after, strict=True))
 
 
 def smooth(labels: list[Label]) -> list[str]:
     """Resolve near-good and short lines from the nearest decided neighbours (jusText style)."""
     classes = [lab.cls for lab in labels]
-    first = list(classes)
-    for i, cls in enumerate(first):
-        if cls == NEAR:
-            prev, nxt = _neighbour(first, i, -1), _neighbour(first, i, 1)
-            classes[i] = GOOD if GOOD in (prev, nxt) else BAD
-    second = list(classes)
-    for i, cls in enumerate(second):
-        if cls == SHORT:
-            prev, nxt = _neighbour(second, i, -1), _neighbour(second, i, 1)
-            classes[i] = GOOD if prev == GOOD and nxt == GOOD else BAD
+    if NEAR in classes:
+        for i, (prev, nxt) in enumerate(_neighbours(classes)):
+            if classes[i] == NEAR:
+                classes[i] = GOOD if prev == GOOD or nxt == GOOD else BAD
+    if SHORT in classes:
+        for i, (prev, nxt) in enumerate(_neighbours(classes)):
+            if classes[i] == SHORT:
+                classes[i] = GOOD if prev == GOOD and nxt == GOOD else BAD
     return classes
 
 
@@ -229,14 +235,14 @@ def main_region(
     bad_words = 0
     lo, hi = densest_window(lines[start:], classes[start:], penalty) if penalty else (0, len(lines) - start)
     lo, hi = lo + start, hi + start
-    for line, cls in zip(lines, classes, strict=True):
-        if cls == GOOD and lo <= line.pos < hi:
+    for pos, (words, cls) in enumerate(zip([ln.words for ln in lines], classes, strict=True)):
+        if cls == GOOD and lo <= pos < hi:
             if not clusters or bad_words > gap_words:
                 clusters.append([])
-            clusters[-1].append(line.pos)
+            clusters[-1].append(pos)
             bad_words = 0
         else:
-            bad_words += max(line.words, 3)
+            bad_words += words if words > 3 else 3
     keep = [False] * len(lines)
     if not clusters:
         return keep
@@ -269,11 +275,10 @@ def densest_window(lines: list[Line], classes: list[str], penalty: float = 1.0) 
     as offsets into ``lines``."""
     best, best_span = 0.0, (0, 0)
     total, start = 0.0, 0
-    for i, (line, cls) in enumerate(zip(lines, classes, strict=True)):
-        value = line.words if cls == GOOD else -penalty * max(line.words, 2)
+    for i, (words, cls) in enumerate(zip([ln.words for ln in lines], classes, strict=True)):
         if total <= 0:
             total, start = 0.0, i
-        total += value
+        total += words if cls == GOOD else -penalty * (words if words > 2 else 2)
         if total > best:
             best, best_span = total, (start, i + 1)
     return best_span

@@ -124,14 +124,6 @@ def stop_density(line: Line, stop: frozenset[str]) -> float:
     return sum(map(stop.__contains__, line.tokens)) / len(line.tokens) if line.tokens else 0.0
 
 
-def _collapse(text: str) -> str:
-    """Runs of whitespace as one space (``text`` is stripped). Most lines need no change: for an
-    ASCII line three substring scans tell, cheaper than splitting and joining it."""
-    if text.isascii() and "  " not in text and "\t" not in text and "\x1f" not in text:
-        return text
-    return " ".join(text.split())
-
-
 def _rows(text: str) -> list[tuple[str, str, int, int, str]]:
     """(stripped, text, indent, level, kind) of each line that carries text. One regex pass finds
     the lines, their indent and a leading bullet; only lines with other markup go through
@@ -147,26 +139,10 @@ def _rows(text: str) -> list[tuple[str, str, int, int, str]]:
             if clean:
                 rows.append((stripped, clean, len(indent), level, kind))
         else:
-            rows.append((stripped, _collapse(rest), len(indent), 0, "list_item" if bullet else "paragraph"))
+            if not rest.isascii() or "  " in rest or "\t" in rest or "\x1f" in rest:  # else: nothing to collapse
+                rest = " ".join(rest.split())
+            rows.append((stripped, rest, len(indent), 0, "list_item" if bullet else "paragraph"))
     return rows
-
-
-def _tokens(text: str) -> list[str]:
-    """Lower-case word tokens (the ASCII pattern, same tokens, is faster on ASCII text)."""
-    low = text.lower()
-    return _TOKEN_ASCII.findall(low) if low.isascii() else _TOKEN.findall(low)
-
-
-def _separators(text: str, words: int) -> int:
-    """Menu separators (`` | ``, `` / ``, ...) in a line of fewer than 60 words."""
-    if words >= 60:
-        return 0
-    if text.isascii():
-        if " | " not in text and " / " not in text:
-            return 0
-    elif not _SEPARATOR_CHARS.search(text):
-        return 0
-    return sum(text.count(mark) for mark in _SEPARATOR_MARKS)
 
 
 def _parse(text: str) -> list[Line]:
@@ -176,10 +152,15 @@ def _parse(text: str) -> list[Line]:
     if not rows:
         return []
     raws, texts, indents, levels, kinds = zip(*rows, strict=True)
-    tokens = list(map(tuple, map(_tokens, texts)))
+    # the ASCII pattern finds the same tokens faster in ASCII text
+    tokens = [tuple(_TOKEN_ASCII.findall(low) if low.isascii() else _TOKEN.findall(low)) for low in map(str.lower, texts)]
     counts = list(map(len, tokens))
     words = [n + len(_CJK.findall(t)) // 2 if not n or len(t) > 12 * n else n for t, n in zip(texts, counts, strict=True)]
-    separators = list(map(_separators, texts, counts))
+    separators = [  # menu separators, " | " and the like, in lines of fewer than 60 words
+        sum(map(t.count, _SEPARATOR_MARKS))
+        if n < 60 and (" | " in t or " / " in t if t.isascii() else _SEPARATOR_CHARS.search(t)) else 0
+        for t, n in zip(texts, counts, strict=True)
+    ]
     terminal = [t[-1] in _TERMINAL_CHARS for t in texts]
     columns = (range(len(rows)), raws, texts, kinds, levels, words, tokens, terminal, separators, indents)
     return list(map(_new_line, zip(*columns, strict=True)))
