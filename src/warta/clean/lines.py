@@ -33,8 +33,8 @@ _SEPARATOR_CHARS = re.compile(r" [|•·»›/] ")
 _RULE = re.compile(r"^[-=_*~#.\s]{3,}$")
 _RULE_START = frozenset("-=_*~#.")
 _MARKUP_START = frozenset("#>") | _BULLET_START
-# Each non-blank line: its indent, the stripped line, a leading bullet marker and the rest.
-_LINE = re.compile(r"^([^\S\n]*)(((?:[*+\-•·▪►»]|\d{1,3}[.)])[^\S\n]+)?(\S(?:[^\n]*\S)?))", re.MULTILINE)
+# Each non-blank line, stripped: its indent, a leading bullet marker and the rest.
+_LINE = re.compile(r"^([^\S\n]*)((?:[*+\-•·▪►»]|\d{1,3}[.)])[^\S\n]+(?=\S))?(\S(?:[^\n]*\S)?)", re.MULTILINE)
 _ODD_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")  # str.splitlines() breaks
 
 
@@ -131,7 +131,8 @@ def _rows(text: str) -> list[tuple[str, str, int, int, str]]:
     if any(brk in text for brk in _ODD_BREAKS):
         text = "\n".join(text.splitlines())
     rows: list[tuple[str, str, int, int, str]] = []
-    for indent, stripped, bullet, rest in _LINE.findall(text):
+    for indent, bullet, rest in _LINE.findall(text):
+        stripped = bullet + rest if bullet else rest
         if stripped[0] in _RULE_START and _RULE.match(stripped):
             continue
         if rest[0] in "#>" or "*" in rest or "_" in rest or "](" in rest:
