@@ -1,5 +1,5 @@
-"""Property tests: the cleaner's fast paths (one regex pass over the lines, ASCII shortcuts,
-linear-time smoothing) agree with plain line-by-line definitions of the same features."""
+"""Property tests: the cleaner's fast paths (one regex pass over the lines, ASCII shortcuts) and
+its smoothing agree with plain line-by-line definitions."""
 
 from __future__ import annotations
 
@@ -58,31 +58,26 @@ def test_fast_line_parser_matches_the_line_by_line_definition(text: str) -> None
     assert [ln.pos for ln in lines] == list(range(len(lines)))
 
 
-def _neighbour(classes: list[str], start: int, step: int) -> str:
-    i = start + step
-    while 0 <= i < len(classes):
-        if classes[i] in (GOOD, BAD):
-            return classes[i]
-        i += step
-    return BAD
+def _nearest(classes: list[str], side: list[str]) -> str:
+    return next((c for c in side if c in (GOOD, BAD)), BAD)
 
 
 def reference_smooth(classes: list[str]) -> list[str]:
-    """jusText-style smoothing with a scan per undecided line."""
-    first = list(classes)
-    out = list(classes)
-    for i, cls in enumerate(first):
-        if cls == NEAR:
-            out[i] = GOOD if GOOD in (_neighbour(first, i, -1), _neighbour(first, i, 1)) else BAD
-    second = list(out)
-    for i, cls in enumerate(second):
-        if cls == SHORT:
-            out[i] = GOOD if _neighbour(second, i, -1) == GOOD == _neighbour(second, i, 1) else BAD
-    return out
+    """jusText-style smoothing: near lines join a good neighbour, short lines need two."""
+    first = [
+        (GOOD if GOOD in (_nearest(classes, classes[:i][::-1]), _nearest(classes, classes[i + 1 :])) else BAD)
+        if cls == NEAR else cls
+        for i, cls in enumerate(classes)
+    ]
+    return [
+        (GOOD if _nearest(first, first[:i][::-1]) == GOOD == _nearest(first, first[i + 1 :]) else BAD)
+        if cls == SHORT else cls
+        for i, cls in enumerate(first)
+    ]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from([GOOD, BAD, NEAR, SHORT]), max_size=60))
-def test_linear_smoothing_matches_the_scanning_definition(classes: list[str]) -> None:
+def test_smoothing_matches_its_definition(classes: list[str]) -> None:
     labels = [Label(cls, "test") for cls in classes]
     assert smooth(labels) == reference_smooth(classes)

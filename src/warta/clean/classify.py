@@ -178,34 +178,29 @@ def label_lines(
     return labels[:cut] + [_COMMENTS] * (len(lines) - cut)
 
 
-def _decided_before(classes: list[str]) -> list[str]:
-    """For each line, the class of the nearest good or bad line before it (bad when none)."""
-    out, last = [], BAD
-    for cls in classes:
-        out.append(last)
-        if cls == GOOD or cls == BAD:
-            last = cls
-    return out
-
-
-def _neighbours(classes: list[str]) -> list[tuple[str, str]]:
-    """For each line, the classes of the nearest good or bad lines before and after it (two
-    linear passes, however long the runs of undecided lines)."""
-    after = _decided_before(classes[::-1])[::-1]
-    return list(zip(_decided_before(classes), after, strict=True))
+def _neighbour(classes: list[str], start: int, step: int) -> str:
+    i = start + step
+    while 0 <= i < len(classes):
+        if classes[i] in (GOOD, BAD):
+            return classes[i]
+        i += step
+    return BAD
 
 
 def smooth(labels: list[Label]) -> list[str]:
-    """Resolve near-good and short lines from the nearest decided neighbours (jusText style)."""
+    """Resolve near-good and short lines from the nearest decided neighbours (jusText style).
+    Undecided runs are short (menus are labelled link lists), so the scans stay short."""
     classes = [lab.cls for lab in labels]
-    if NEAR in classes:
-        for i, (prev, nxt) in enumerate(_neighbours(classes)):
-            if classes[i] == NEAR:
-                classes[i] = GOOD if prev == GOOD or nxt == GOOD else BAD
-    if SHORT in classes:
-        for i, (prev, nxt) in enumerate(_neighbours(classes)):
-            if classes[i] == SHORT:
-                classes[i] = GOOD if prev == GOOD and nxt == GOOD else BAD
+    first = list(classes)
+    for i, cls in enumerate(first):
+        if cls == NEAR:
+            prev, nxt = _neighbour(first, i, -1), _neighbour(first, i, 1)
+            classes[i] = GOOD if GOOD in (prev, nxt) else BAD
+    second = list(classes)
+    for i, cls in enumerate(second):
+        if cls == SHORT:
+            prev, nxt = _neighbour(second, i, -1), _neighbour(second, i, 1)
+            classes[i] = GOOD if prev == GOOD and nxt == GOOD else BAD
     return classes
 
 
