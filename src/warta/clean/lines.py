@@ -133,7 +133,7 @@ def _rows(text: str) -> list[tuple[str, str, int, int, str]]:
     rows: list[tuple[str, str, int, int, str]] = []
     for indent, bullet, rest in _LINE.findall(text):
         stripped = bullet + rest if bullet else rest
-        if stripped[0] in _RULE_START and _RULE.match(stripped):
+        if rest[0] in _RULE_START and _RULE.match(stripped):  # a rule has rule characters only
             continue
         if rest[0] in "#>" or "*" in rest or "_" in rest or "](" in rest:
             clean, kind, level = _strip_markdown(stripped)
