@@ -135,20 +135,22 @@ def _own_label(
 
 SHORT_WORDS = 4  # below: a short line, decided by its neighbours
 PROSE_WORDS = 12  # at least: prose, when it also ends like a sentence and has stopwords
+LONG_WORDS = 30  # at least: content by its length alone
 MIN_STOP = 0.12  # stopword density of prose
 
 
 def _size_label(line: Line, stop: frozenset[str]) -> Label:
-    if line.words < SHORT_WORDS:
+    words = line.words
+    if words < SHORT_WORDS:
         return _SHORT
     if line.kind == "heading":
         return _MEDIUM  # a heading is never prose on its own
-    if line.words >= PROSE_WORDS and (line.terminal or line.words >= 25):
+    if words >= LONG_WORDS:
+        return _LONG  # good with or without stopwords: no need to count them
+    if words >= PROSE_WORDS and (line.terminal or words >= 25):
         density = stop_density(line, stop)
-        if density >= MIN_STOP or density == 0.0 and line.words >= 20:
+        if density >= MIN_STOP or density == 0.0 and words >= 20:
             return _PROSE
-    if line.words >= 30:
-        return _LONG
     return _MEDIUM
 
 
