@@ -109,26 +109,28 @@ def is_caption(line: Line, vocab: Vocabulary) -> bool:
 def _own_label(
     line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool], stop: frozenset[str]
 ) -> Label:
-    text, tokens = line.text, line.tokens
+    text, tokens, words = line.text, line.tokens, line.words
     if not text[0].isalpha() and not _HAS_LETTER.search(text):
         return _NO_LETTERS
-    if "©" in text and line.words < 40:
+    if "©" in text and words < 40:
         return _PROMO
-    if line.words < 150 and not vocab.promo_first.isdisjoint(tokens):
+    if words < 150 and not vocab.promo_first.isdisjoint(tokens):
         hits = phrase_hits(tokens, vocab)
-        if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
+        if hits and (words < 40 or hits >= 2 and words < 25 * hits):
             return _PROMO
-    if line.words <= 8 and (tokens[0] in vocab.heading_first or tokens[0].startswith(vocab.heading_prefixes) or not tokens[0].isalpha()) and vocab.heading.match(text):
-        return _WIDGET_HEADING
-    if line.words <= 30 and tokens[0] in vocab.byline_first and vocab.byline.match(text):
-        return _BYLINE
+    if words <= 30:  # tokens[0] exists: the line has letters
+        first = tokens[0]
+        if words <= 8 and (first in vocab.heading_first or first.startswith(vocab.heading_prefixes) or not first.isalpha()) and vocab.heading.match(text):
+            return _WIDGET_HEADING
+        if first in vocab.byline_first and vocab.byline.match(text):
+            return _BYLINE
     if ("/" in text or ":" in text or text[-1] == ")") and is_caption(line, vocab):
         return _CAPTION
     if repeats > 1:
         return _REPEATED
     if line.separators >= 2:
         return _NAVIGATION
-    if line.words < 12 and _DATEISH.search(text) and is_date(line):
+    if words < 12 and _DATEISH.search(text) and is_date(line):
         return _DATE
     return _size_label(line, stop)
 
@@ -167,15 +169,13 @@ def label_lines(
     keys = [line.text.casefold() for line in lines]
     counts = _repeats(keys)
     nav = _nav_runs(lines)
-    labels = []
-    for line, key in zip(lines, keys, strict=True):
-        if boilerplate and line.pos in boilerplate:
-            labels.append(_CORPUS)
-            continue
-        label = _own_label(line, vocab, counts[key], is_date, stop)
-        if label.cls != BAD and line.pos in nav:
-            label = _LINK_LIST
-        labels.append(label)
+    labels = [
+        _CORPUS if line.pos in boilerplate else _own_label(line, vocab, counts[key], is_date, stop)
+        for line, key in zip(lines, keys, strict=True)
+    ]
+    for pos in nav:
+        if labels[pos].cls != BAD:
+            labels[pos] = _LINK_LIST
     cut = _comments_start(lines, labels, vocab)
     return labels[:cut] + [_COMMENTS] * (len(lines) - cut)
 
