@@ -130,7 +130,8 @@ def _own_label(
         return _REPEATED
     if line.separators >= 2:
         return _NAVIGATION
-    if words < 12 and _DATEISH.search(text) and is_date(line):
+    # a date has digits, and digits are in the tokens: one C call rules most lines out before the pattern
+    if words < 12 and not "".join(tokens).isalpha() and _DATEISH.search(text) and is_date(line):
         return _DATE
     return _size_label(line, stop)
 
