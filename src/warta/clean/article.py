@@ -78,7 +78,7 @@ def _headline_candidates(lines: list[Line], url: str | None) -> list[int]:
     slug = meta.slug_tokens(url)
     if len(slug) >= 3:
         for line in lines:
-            if 3 <= line.words <= 30 and len(slug.intersection(line.tokens)) >= 0.7 * len(slug):
+            if 3 <= line.words <= 30 and not slug.isdisjoint(line.tokens) and len(slug.intersection(line.tokens)) >= 0.7 * len(slug):
                 found.append(line.pos)
                 break
     return [pos for pos in found if pos >= 0]

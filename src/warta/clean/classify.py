@@ -133,7 +133,7 @@ def _own_label(
     # a date has digits, and digits are in the tokens: one C call rules most lines out before the pattern
     if words < 12 and not "".join(tokens).isalpha() and _DATEISH.search(text) and is_date(line):
         return _DATE
-    return _size_label(line, stop)
+    return _SHORT if words < SHORT_WORDS else _size_label(line, stop)
 
 
 SHORT_WORDS = 4  # below: a short line, decided by its neighbours

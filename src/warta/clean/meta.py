@@ -166,6 +166,6 @@ def title_score(line: Line, slug: set[str]) -> float:
     if not 3 <= line.words <= 30 or _ENDING.search(line.text) and line.words > 20:
         return 0.0
     score = 1.0 + (2.0 if line.kind == "heading" and line.level == 1 else 0.5 if line.kind == "heading" else 0)
-    if slug:
-        score += 3.0 * len(slug.intersection(line.tokens)) / max(len(slug), 1)
+    if slug and not slug.isdisjoint(line.tokens):
+        score += 3.0 * len(slug.intersection(line.tokens)) / len(slug)
     return score
