@@ -109,46 +109,51 @@ def is_caption(line: Line, vocab: Vocabulary) -> bool:
 def _own_label(
     line: Line, vocab: Vocabulary, repeats: int, is_date: Callable[[Line], bool], stop: frozenset[str]
 ) -> Label:
-    text, tokens = line.text, line.tokens
+    text, tokens, words = line.text, line.tokens, line.words
     if not text[0].isalpha() and not _HAS_LETTER.search(text):
         return _NO_LETTERS
-    if "©" in text and line.words < 40:
+    if "©" in text and words < 40:
         return _PROMO
-    if line.words < 150 and not vocab.promo_first.isdisjoint(tokens):
+    if words < 150 and not vocab.promo_first.isdisjoint(tokens):
         hits = phrase_hits(tokens, vocab)
-        if hits and (line.words < 40 or hits >= 2 and line.words < 25 * hits):
+        if hits and (words < 40 or hits >= 2 and words < 25 * hits):
             return _PROMO
-    if line.words <= 8 and (tokens[0] in vocab.heading_first or tokens[0].startswith(vocab.heading_prefixes) or not tokens[0].isalpha()) and vocab.heading.match(text):
-        return _WIDGET_HEADING
-    if line.words <= 30 and tokens[0] in vocab.byline_first and vocab.byline.match(text):
-        return _BYLINE
+    if words <= 30:  # tokens[0] exists: the line has letters
+        first = tokens[0]
+        if words <= 8 and (first in vocab.heading_first or first.startswith(vocab.heading_prefixes) or not first.isalpha()) and vocab.heading.match(text):
+            return _WIDGET_HEADING
+        if first in vocab.byline_first and vocab.byline.match(text):
+            return _BYLINE
     if ("/" in text or ":" in text or text[-1] == ")") and is_caption(line, vocab):
         return _CAPTION
     if repeats > 1:
         return _REPEATED
     if line.separators >= 2:
         return _NAVIGATION
-    if line.words < 12 and _DATEISH.search(text) and is_date(line):
+    # a date has digits, and digits are in the tokens: one C call rules most lines out before the pattern
+    if words < 12 and not "".join(tokens).isalpha() and _DATEISH.search(text) and is_date(line):
         return _DATE
-    return _size_label(line, stop)
+    return _SHORT if words < SHORT_WORDS else _size_label(line, stop)
 
 
 SHORT_WORDS = 4  # below: a short line, decided by its neighbours
 PROSE_WORDS = 12  # at least: prose, when it also ends like a sentence and has stopwords
+LONG_WORDS = 30  # at least: content by its length alone
 MIN_STOP = 0.12  # stopword density of prose
 
 
 def _size_label(line: Line, stop: frozenset[str]) -> Label:
-    if line.words < SHORT_WORDS:
+    words = line.words
+    if words < SHORT_WORDS:
         return _SHORT
     if line.kind == "heading":
         return _MEDIUM  # a heading is never prose on its own
-    if line.words >= PROSE_WORDS and (line.terminal or line.words >= 25):
+    if words >= LONG_WORDS:
+        return _LONG  # good with or without stopwords: no need to count them
+    if words >= PROSE_WORDS and (line.terminal or words >= 25):
         density = stop_density(line, stop)
-        if density >= MIN_STOP or density == 0.0 and line.words >= 20:
+        if density >= MIN_STOP or density == 0.0 and words >= 20:
             return _PROSE
-    if line.words >= 30:
-        return _LONG
     return _MEDIUM
 
 
@@ -165,15 +170,13 @@ def label_lines(
     keys = [line.text.casefold() for line in lines]
     counts = _repeats(keys)
     nav = _nav_runs(lines)
-    labels = []
-    for line, key in zip(lines, keys, strict=True):
-        if boilerplate and line.pos in boilerplate:
-            labels.append(_CORPUS)
-            continue
-        label = _own_label(line, vocab, counts[key], is_date, stop)
-        if label.cls != BAD and line.pos in nav:
-            label = _LINK_LIST
-        labels.append(label)
+    labels = [
+        _CORPUS if line.pos in boilerplate else _own_label(line, vocab, counts[key], is_date, stop)
+        for line, key in zip(lines, keys, strict=True)
+    ]
+    for pos in nav:
+        if labels[pos].cls != BAD:
+            labels[pos] = _LINK_LIST
     cut = _comments_start(lines, labels, vocab)
     return labels[:cut] + [_COMMENTS] * (len(lines) - cut)
 
@@ -188,7 +191,8 @@ def _neighbour(classes: list[str], start: int, step: int) -> str:
 
 
 def smooth(labels: list[Label]) -> list[str]:
-    """Resolve near-good and short lines from the nearest decided neighbours (jusText style)."""
+    """Resolve near-good and short lines from the nearest decided neighbours (jusText style).
+    Undecided runs are short (menus are labelled link lists), so the scans stay short."""
     classes = [lab.cls for lab in labels]
     first = list(classes)
     for i, cls in enumerate(first):
@@ -229,14 +233,14 @@ def main_region(
     bad_words = 0
     lo, hi = densest_window(lines[start:], classes[start:], penalty) if penalty else (0, len(lines) - start)
     lo, hi = lo + start, hi + start
-    for line, cls in zip(lines, classes, strict=True):
-        if cls == GOOD and lo <= line.pos < hi:
+    for pos, (words, cls) in enumerate(zip([ln.words for ln in lines], classes, strict=True)):
+        if cls == GOOD and lo <= pos < hi:
             if not clusters or bad_words > gap_words:
                 clusters.append([])
-            clusters[-1].append(line.pos)
+            clusters[-1].append(pos)
             bad_words = 0
         else:
-            bad_words += max(line.words, 3)
+            bad_words += words if words > 3 else 3
     keep = [False] * len(lines)
     if not clusters:
         return keep
@@ -269,11 +273,10 @@ def densest_window(lines: list[Line], classes: list[str], penalty: float = 1.0) 
     as offsets into ``lines``."""
     best, best_span = 0.0, (0, 0)
     total, start = 0.0, 0
-    for i, (line, cls) in enumerate(zip(lines, classes, strict=True)):
-        value = line.words if cls == GOOD else -penalty * max(line.words, 2)
+    for i, (words, cls) in enumerate(zip([ln.words for ln in lines], classes, strict=True)):
         if total <= 0:
             total, start = 0.0, i
-        total += value
+        total += words if cls == GOOD else -penalty * (words if words > 2 else 2)
         if total > best:
             best, best_span = total, (start, i + 1)
     return best_span

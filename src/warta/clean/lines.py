@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from itertools import chain
+from functools import partial
+from itertools import chain, islice
+from operator import itemgetter
 from typing import NamedTuple
 
 from warta.clean.vocab import Vocabulary
@@ -22,6 +24,7 @@ _EMPHASIS = re.compile(
     r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])"
 )
 _TOKEN = re.compile(r"\w+")
+_TOKEN_ASCII = re.compile(r"\w+", re.ASCII)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BULLET_START = frozenset("*+-•·▪►»0123456789")
 _TERMINAL_CHARS = frozenset(".!?…。！？:;\"'”’»)]")
@@ -30,6 +33,9 @@ _SEPARATOR_CHARS = re.compile(r" [|•·»›/] ")
 _RULE = re.compile(r"^[-=_*~#.\s]{3,}$")
 _RULE_START = frozenset("-=_*~#.")
 _MARKUP_START = frozenset("#>") | _BULLET_START
+# Each non-blank line, stripped: its indent, a leading bullet marker and the rest.
+_LINE = re.compile(r"^([^\S\n]*)((?:[*+\-•·▪►»]|\d{1,3}[.)])[^\S\n]+(?=\S))?(\S(?:[^\n]*\S)?)", re.MULTILINE)
+_ODD_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")  # str.splitlines() breaks
 
 
 class Line(NamedTuple):
@@ -45,8 +51,11 @@ class Line(NamedTuple):
     tokens: tuple[str, ...]  # lower-case word tokens
     terminal: bool  # ends like a sentence
     separators: int  # menu separators such as " | "
-    gap_before: bool  # a blank line precedes it
     indent: int  # leading spaces in the dump
+
+
+# tuple.__new__: a Line from its fields in declaration order, without NamedTuple's keyword handling
+_new_line = partial(tuple.__new__, Line)
 
 
 def normalize(text: str) -> str:
@@ -81,7 +90,8 @@ def markdown_text(raw: str) -> str:
 def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
     """The stoplist of the language whose stopwords cover most of the document's tokens."""
     langs = vocab.word_langs
-    top = [word for word, _ in tokens.most_common(40) if word in langs]
+    # the 40 most common tokens, ties in first-seen order: Counter.most_common(40) without its heap
+    top = [word for word, _ in sorted(tokens.items(), key=itemgetter(1), reverse=True)[:40] if word in langs]
     scores = Counter(chain.from_iterable(langs[word] for word in top))
     if not scores:
         return frozenset()
@@ -98,10 +108,14 @@ def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
     return _parse(text)
 
 
+STOPLIST_SAMPLE = 400  # tokens read to tell the document's language
+
+
 def document_stoplist(lines: list[Line], vocab: Vocabulary) -> frozenset[str]:
-    """The stoplist of the document's language, judged from its lines of 8 or more words."""
+    """The stoplist of the document's language, judged from the first ``STOPLIST_SAMPLE`` tokens
+    of its lines of 8 or more words."""
     sample = [ln.tokens for ln in lines if len(ln.tokens) >= 8] or [ln.tokens for ln in lines]
-    return stoplist_for(Counter(chain.from_iterable(sample)), vocab)
+    return stoplist_for(Counter(islice(chain.from_iterable(sample), STOPLIST_SAMPLE)), vocab)
 
 
 def stop_density(line: Line, stop: frozenset[str]) -> float:
@@ -110,37 +124,44 @@ def stop_density(line: Line, stop: frozenset[str]) -> float:
     return sum(map(stop.__contains__, line.tokens)) / len(line.tokens) if line.tokens else 0.0
 
 
-def _parse(text: str) -> list[Line]:
-    """Each non-empty line with its features, in one pass."""
-    out: list[Line] = []
-    gap = True
-    tokenize, cjk_chars, has_separator = _TOKEN.findall, _CJK.findall, _SEPARATOR_CHARS.search
-    for raw in text.splitlines():
-        stripped = raw.strip()
-        if not stripped:
-            gap = True
+def _rows(text: str) -> list[tuple[str, str, int, int, str]]:
+    """(stripped, text, indent, level, kind) of each line that carries text. One regex pass finds
+    the lines, their indent and a leading bullet; only lines with other markup go through
+    :func:`_strip_markdown`."""
+    if any(brk in text for brk in _ODD_BREAKS):
+        text = "\n".join(text.splitlines())
+    rows: list[tuple[str, str, int, int, str]] = []
+    for indent, bullet, rest in _LINE.findall(text):
+        stripped = bullet + rest if bullet else rest
+        if rest[0] in _RULE_START and _RULE.match(stripped):  # a rule has rule characters only
             continue
-        first = stripped[0]
-        if first in _RULE_START and _RULE.match(stripped):
-            gap = True
-            continue
-        if first in _MARKUP_START or "*" in stripped or "_" in stripped or "](" in stripped:
+        if rest[0] in "#>" or "*" in rest or "_" in rest or "](" in rest:
             clean, kind, level = _strip_markdown(stripped)
-            if not clean:
-                continue
-        else:  # plain text: the common case
-            clean, kind, level = " ".join(stripped.split()), "paragraph", 0
-        tokens = tokenize(clean.lower())
-        count = len(tokens)
-        cjk = len(cjk_chars(clean)) if not count or len(clean) > 12 * count else 0
-        separators = 0
-        if count < 60 and has_separator(clean):
-            separators = sum(clean.count(mark) for mark in _SEPARATOR_MARKS)
-        indent = len(raw) - len(raw.lstrip()) if raw[0].isspace() else 0
-        # tuple.__new__: the fields in declaration order, without NamedTuple's keyword-handling __new__
-        out.append(tuple.__new__(Line, (
-            len(out), stripped, clean, kind, level, count + cjk // 2, tuple(tokens),
-            clean[-1] in _TERMINAL_CHARS, separators, gap, indent,
-        )))
-        gap = False
-    return out
+            if clean:
+                rows.append((stripped, clean, len(indent), level, kind))
+        else:
+            if not rest.isascii() or "  " in rest or "\t" in rest or "\x1f" in rest:  # else: nothing to collapse
+                rest = " ".join(rest.split())
+            rows.append((stripped, rest, len(indent), 0, "list_item" if bullet else "paragraph"))
+    return rows
+
+
+def _parse(text: str) -> list[Line]:
+    """Each line that carries text, with its features: column by column, so that most per-line
+    work runs in C (``map`` over str methods and compiled patterns)."""
+    rows = _rows(text)
+    if not rows:
+        return []
+    raws, texts, indents, levels, kinds = zip(*rows, strict=True)
+    # the ASCII pattern finds the same tokens faster in ASCII text
+    tokens = [tuple(_TOKEN_ASCII.findall(low) if low.isascii() else _TOKEN.findall(low)) for low in map(str.lower, texts)]
+    counts = list(map(len, tokens))
+    words = [n + len(_CJK.findall(t)) // 2 if not n or len(t) > 12 * n else n for t, n in zip(texts, counts, strict=True)]
+    separators = [  # menu separators, " | " and the like, in lines of fewer than 60 words
+        sum(map(t.count, _SEPARATOR_MARKS))
+        if n < 60 and (" | " in t or " / " in t if t.isascii() else _SEPARATOR_CHARS.search(t)) else 0
+        for t, n in zip(texts, counts, strict=True)
+    ]
+    terminal = [t[-1] in _TERMINAL_CHARS for t in texts]
+    columns = (range(len(rows)), raws, texts, kinds, levels, words, tokens, terminal, separators, indents)
+    return list(map(_new_line, zip(*columns, strict=True)))

@@ -26,6 +26,7 @@ _DOMAIN_LIKE = re.compile(r"\.(?:[a-z]{2,4}|[A-Z]{2,4})$")
 _CITY_STOP = frozenset({"the", "a", "an", "in", "on", "it", "this", "dan", "yang", "di", "ini"})
 _SECOND_LEVEL = frozenset({"co", "ac", "go", "or", "com", "net", "org", "gov", "edu", "web", "my", "sch", "mil", "ne"})
 _ENDING = re.compile(r"[.!?]$")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ def is_date_line(line: Line, vocab: Vocabulary) -> bool:
 
 
 def _tokens(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.lower()))
+    return set(_WORD.findall(text.lower()))
 
 
 def is_paraphrase(lead: str, first: str) -> bool:
@@ -165,6 +166,6 @@ def title_score(line: Line, slug: set[str]) -> float:
     if not 3 <= line.words <= 30 or _ENDING.search(line.text) and line.words > 20:
         return 0.0
     score = 1.0 + (2.0 if line.kind == "heading" and line.level == 1 else 0.5 if line.kind == "heading" else 0)
-    if slug:
-        score += 3.0 * len(slug.intersection(line.tokens)) / max(len(slug), 1)
+    if slug and not slug.isdisjoint(line.tokens):
+        score += 3.0 * len(slug.intersection(line.tokens)) / len(slug)
     return score

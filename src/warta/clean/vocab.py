@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from itertools import compress, count
 
 from warta import lang
 
@@ -45,14 +46,10 @@ class Vocabulary:
 
 def phrase_hits(words: tuple[str, ...], vocab: Vocabulary) -> int:
     """How many promo phrases (tuples of lower-case words) occur in ``words`` (a line's tokens)."""
-    firsts, phrases = vocab.promo_first, vocab.promo
-    if firsts.isdisjoint(words):
-        return 0
+    firsts, phrases, longest = vocab.promo_first, vocab.promo, vocab.promo_len
     hits = 0
-    for i, word in enumerate(words):
-        if word not in firsts:
-            continue
-        for size in range(1, vocab.promo_len + 1):
+    for i in compress(count(), map(firsts.__contains__, words)):  # where a phrase may start
+        for size in range(1, longest + 1):
             if tuple(words[i : i + size]) in phrases:
                 hits += 1
                 break
