@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,6 +206,8 @@ class _Run:
 
     async def drain(self) -> None:
         tasks: set[asyncio.Task[None]] = set()
+        # workers start while discovery documents are fetched (the first article finds them ready)
+        warming = asyncio.get_running_loop().run_in_executor(None, self.pool.start)
         try:
             async with Fetcher(self.policy) as fetcher:
                 self.fetcher = fetcher
@@ -222,6 +224,8 @@ class _Run:
             self.requests = self.fetcher.requests if hasattr(self, "fetcher") else 0
             for t in tasks:
                 t.cancel()
+            with suppress(Exception):  # a pool that failed to start fails its documents instead
+                await asyncio.shield(warming)
             self.pool.close()
             self.bar.close()
 
