@@ -15,7 +15,8 @@ __all__ = [
 
 def on_stored(store: Store, article_id: int, article: Article) -> Verdict:
     """Assign a verdict/cluster and keep a revision when the content under this URL key changed."""
-    stored = store.get_article(article_id)
-    if stored is not None:
-        record_revision(store, stored.url_key, article, stored.updated_at)
+    # only the key and the time are needed: the article itself is the one just stored
+    row = store.conn.execute("SELECT url_key, updated_at FROM articles WHERE id=?", (article_id,)).fetchone()
+    if row is not None:
+        record_revision(store, str(row[0]), article, str(row[1]))
     return assign(store, article_id, article)

@@ -144,6 +144,21 @@ class Store:
         finally:
             self._depth = 0
 
+    @contextmanager
+    def savepoint(self) -> Iterator[sqlite3.Connection]:
+        """A part of the open transaction that fails alone: an error undoes only its writes."""
+        with self.transaction() as conn:
+            if not conn.in_transaction:
+                conn.execute("BEGIN")  # else the savepoint would commit on release
+            conn.execute("SAVEPOINT warta_part")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO warta_part")
+                conn.execute("RELEASE warta_part")
+                raise
+            conn.execute("RELEASE warta_part")
+
     # -- captures --------------------------------------------------------------------------
     def add_capture(self, key: str, capture: Capture) -> int:
         with self.transaction() as conn:
