@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from warta.model import Article
 from warta.store.frontier import Entry, Pending
 
-BATCH_SIZE = 16  # articles per commit
+BATCH_SIZE = 8  # articles per commit
 BATCH_WAIT = 0.5  # seconds an article may wait for its batch (a slow, polite crawl still commits)
 
 

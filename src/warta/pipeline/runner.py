@@ -204,7 +204,7 @@ class _Run:
         s = crawler.settings
         self.policy = FetchPolicy.from_settings(s)
         self.pool = ExtractPool(s.workers, s.doc_timeout)
-        self.cap = max(2, s.concurrency + self.pool.workers)
+        self.cap = max(2, s.concurrency + self.pool.workers * self.pool.queued)
         self.follow_links: bool | None = None  # decided when the first article is stored
         self.batch = WriteBatch()
         self.bar = tqdm(desc="crawl", unit="url", disable=not crawler.progress, file=sys.stderr, leave=False)
