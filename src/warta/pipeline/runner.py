@@ -40,7 +40,7 @@ from warta.pipeline.hooks import on_stored as default_on_stored
 from warta.pipeline.window import Window, local_day
 from warta.sites import load_recipes
 from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
-from warta.store.sqlite import Store
+from warta.store.sqlite import Store, compress_body
 
 OnStored = Callable[[Store, int, Article], None]
 
@@ -320,8 +320,9 @@ class _Run:
         cap = self.store.get_capture(capture_id) if capture_id else None
         if cap is None:
             cap = await self.fetcher.fetch(e.url)
+            blob = await asyncio.to_thread(compress_body, cap.body)  # off the event loop's thread
             with self.store.transaction():  # the capture and the URL's pointer to it: one commit
-                capture_id = self.store.add_capture(e.key, cap)
+                capture_id = self.store.add_capture(e.key, cap, blob)
                 self.f.mark_fetched(e.id, capture_id)
         result = await self.pool.extract(cap.body, cap.final_url)
         if isinstance(result, Skip):

@@ -65,6 +65,11 @@ CREATE INDEX IF NOT EXISTS articles_day ON articles(published_day);
 CAPTURE_ZLIB_LEVEL = 3
 
 
+def compress_body(body: bytes) -> bytes:
+    """A capture body as stored (zlib releases the GIL: a caller may run this in a thread)."""
+    return zlib.compress(body, CAPTURE_ZLIB_LEVEL)
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -160,7 +165,9 @@ class Store:
             conn.execute("RELEASE warta_part")
 
     # -- captures --------------------------------------------------------------------------
-    def add_capture(self, key: str, capture: Capture) -> int:
+    def add_capture(self, key: str, capture: Capture, compressed: bytes | None = None) -> int:
+        """Keep a raw capture; ``compressed`` is its body already passed through :func:`compress_body`."""
+        blob = compress_body(capture.body) if compressed is None else compressed
         with self.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO captures(url_key, url, final_url, status, headers, body, fetched_at)"
@@ -171,7 +178,7 @@ class Store:
                     capture.final_url,
                     capture.status,
                     json.dumps([list(h) for h in capture.headers]),
-                    zlib.compress(capture.body, CAPTURE_ZLIB_LEVEL),
+                    blob,
                     capture.fetched_at,
                 ),
             )
