@@ -202,7 +202,7 @@ class Store:
         now = utcnow()
         row = _article_row(article)
         with self.transaction() as conn:
-            existing = conn.execute("SELECT id FROM articles WHERE url_key=?", (key,)).fetchone()
+            existing = conn.execute("SELECT id, title, text FROM articles WHERE url_key=?", (key,)).fetchone()
             if existing is None:
                 cur = conn.execute(
                     "INSERT INTO articles(url_key, url, site, site_name, language, title, published,"
@@ -211,6 +211,8 @@ class Store:
                     (key, *row, capture_id, now, now),
                 )
                 return int(cur.lastrowid or 0), True
+            if (existing["title"], existing["text"]) != (article.title, article.text):
+                _keep_first_version(self, key)  # the content being replaced stays in the history
             conn.execute(
                 "UPDATE articles SET url=?, site=?, site_name=?, language=?, title=?, published=?,"
                 " published_day=?, section=?, authors=?, paywalled=?, text=?, data=?,"
@@ -237,6 +239,13 @@ class Store:
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
+def _keep_first_version(store: Store, key: str) -> None:
+    # Imported here: the dedupe stage imports this module.
+    from warta.dedupe.revisions import keep_first_version
+
+    keep_first_version(store, key)
 
 
 def _article_row(a: Article) -> tuple[Any, ...]:
