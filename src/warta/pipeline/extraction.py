@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
+from concurrent import futures
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -73,8 +74,8 @@ class ExtractPool:
         """Start the fork server and the workers now (blocking: call it in a helper thread), so
         their start-up overlaps other work instead of delaying the first document."""
         pool = self._executor()
-        for future in [pool.submit(int) for _ in range(self.workers)]:
-            future.result()
+        # bounded: a server that cannot start is reported by the documents, not waited for here
+        futures.wait([pool.submit(int) for _ in range(self.workers)], timeout=max(30.0, self.timeout))
 
     async def extract(self, body: bytes, url: str) -> Article | Skip:
         if self._slots is None:
