@@ -26,14 +26,9 @@ from warta.model import Article, Skip, SkipReason
 
 ExtractFn = Callable[[bytes, str], Article | Skip]
 
-# Imported once by the fork server; every worker is forked from it.
-PRELOAD = ["warta.pipeline.preload"]
-
-
-def preload_for(func: ExtractFn) -> list[str]:
-    """What the fork server imports: the main script too (a slow import for the CLI) only when
-    the extractor is defined there, as workers must unpickle it."""
-    return [*PRELOAD, "__main__"] if getattr(func, "__module__", "") == "__main__" else list(PRELOAD)
+# Imported once by the fork server; every worker is forked from it. '__main__' (the default
+# preload) stays: a worker started without it imports the main script itself after the fork.
+PRELOAD = ["__main__", "warta.pipeline.preload"]
 
 
 def extract_document(body: bytes, url: str) -> Article | Skip:
@@ -66,7 +61,7 @@ class ExtractPool:
         with self._lock:
             if self._pool is None:
                 ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(preload_for(self.func))  # no effect once the server runs
+                ctx.set_forkserver_preload(PRELOAD)  # no effect once the server runs
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
             return self._pool
 
