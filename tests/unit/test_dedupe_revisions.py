@@ -57,3 +57,34 @@ def test_due_for_revisit_follows_the_schedule(tmp_path: Path) -> None:
 def test_bad_schedule_is_a_config_error(spec: str) -> None:
     with pytest.raises(ConfigError):
         parse_schedule(spec)
+
+
+def test_a_new_article_is_its_own_first_version_until_its_content_changes(tmp_path: Path) -> None:
+    from warta.dedupe import on_stored
+
+    with Store(tmp_path / "w.db") as store:
+        first = art("Harga emas naik.", "Pedagang senang.")
+        aid, _ = store.upsert_article("k", first)
+        on_stored(store, aid, first)
+        rows = store.conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
+        assert rows == 0  # the article row is version 1: its text is not copied
+        (v1,) = history(store, "k")
+        assert v1.version == 1 and v1.text == first.text and v1.fetched_at == store.get_article(aid).first_seen  # type: ignore[union-attr]
+        # an upsert that replaces the content keeps the old content as version 1 first
+        store.upsert_article("k", art("Harga emas turun.", "Pedagang senang."))
+        store.upsert_article("k", art("Harga emas turun tajam.", "Pedagang sedih."))
+        rev = record_revision(store, "k", art("Harga emas turun tajam.", "Pedagang sedih."))
+        versions = history(store, "k")
+        assert [v.text for v in versions] == [first.text, "Harga emas turun tajam.\n\nPedagang sedih."]
+        assert rev is not None and rev.version == 2 and "-Harga emas naik." in rev.diff
+
+
+def test_recording_after_an_upsert_of_the_same_content_keeps_one_version(tmp_path: Path) -> None:
+    with Store(tmp_path / "w.db") as store:
+        a = art("Satu.")
+        store.upsert_article("k", a)
+        store.upsert_article("k", a)  # unchanged: nothing to keep
+        assert record_revision(store, "k", a) is None
+        assert [v.version for v in history(store, "k")] == [1]
+        assert record_revision(store, "k", art("Dua.")) is not None
+        assert [v.text for v in history(store, "k")] == ["Satu.", "Dua."]

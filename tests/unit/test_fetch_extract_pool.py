@@ -44,3 +44,19 @@ def test_default_extractor_runs_in_workers() -> None:
 
     result = asyncio.run(go())
     assert isinstance(result, Article) and "Kalimat berita" in result.text
+
+
+def preloaded(body: bytes, url: str) -> Article | Skip:
+    import sys
+
+    return Article(url=url, title=str("warta.pipeline.preload" in sys.modules and "warta.extract" in sys.modules))
+
+
+def test_workers_fork_from_a_server_that_preloaded_the_extractor() -> None:
+    async def go() -> Article | Skip:
+        with ExtractPool(workers=1, timeout=30, func=preloaded) as pool:
+            pool.start()  # blocking start-up, as a crawl runs it in a helper thread
+            return await pool.extract(b"", "u")
+
+    result = asyncio.run(go())
+    assert isinstance(result, Article) and result.title == "True"

@@ -42,3 +42,23 @@ def test_nested_transactions_commit_once_and_roll_back_together(tmp_path: Path) 
             store.upsert_article("x/b", a.replace(url="http://x/b"))
         assert store.count_articles() == 2
         assert not store.conn.in_transaction
+
+
+def test_a_failing_savepoint_undoes_only_its_own_writes(tmp_path: Path) -> None:
+    import pytest
+
+    db = tmp_path / "s.db"
+    a = Article(url="http://x/a", title="a", body=(Block("paragraph", "p"),))
+    with Store(db) as store:
+        with store.transaction():
+            with store.savepoint():
+                store.upsert_article("x/a", a)
+            with pytest.raises(ValueError), store.savepoint():
+                store.upsert_article("x/b", a.replace(url="http://x/b"))
+                raise ValueError("a hook tripped")
+            with store.savepoint():
+                store.upsert_article("x/c", a.replace(url="http://x/c"))
+            assert store.conn.in_transaction  # releasing a savepoint did not commit the batch
+        assert not store.conn.in_transaction
+    with Store(db) as store:  # what was committed, seen by a fresh connection
+        assert [s.url_key for s in store.iter_articles()] == ["x/a", "x/c"]

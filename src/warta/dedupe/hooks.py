@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from warta.dedupe.revisions import due_for_revisit, history, mark_revisited, parse_schedule, record_revision
+from warta.dedupe.revisions import (
+    due_for_revisit,
+    has_versions,
+    history,
+    mark_revisited,
+    parse_schedule,
+    record_revision,
+)
 from warta.dedupe.verdicts import assign, cluster_info, get_cluster, list_clusters, verdict_of
 from warta.model import Article, Verdict
 from warta.store.sqlite import Store
@@ -14,8 +21,12 @@ __all__ = [
 
 
 def on_stored(store: Store, article_id: int, article: Article) -> Verdict:
-    """Assign a verdict/cluster and keep a revision when the content under this URL key changed."""
-    stored = store.get_article(article_id)
-    if stored is not None:
-        record_revision(store, stored.url_key, article, stored.updated_at)
+    """Assign a verdict/cluster and keep a revision when the content under this URL key changed.
+
+    A new article is its own version 1 (nothing to write); when an upsert replaced different
+    content, the store kept the old content as version 1 and this records the new one.
+    """
+    row = store.conn.execute("SELECT url_key, updated_at FROM articles WHERE id=?", (article_id,)).fetchone()
+    if row is not None and has_versions(store, str(row[0])):
+        record_revision(store, str(row[0]), article, str(row[1]))
     return assign(store, article_id, article)

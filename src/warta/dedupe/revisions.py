@@ -1,5 +1,11 @@
 """Revisions: keep each changed version of an article under one URL key, with a readable diff,
-and say which stored URLs are due for a revisit on a schedule counted from first_seen."""
+and say which stored URLs are due for a revisit on a schedule counted from first_seen.
+
+Version 1 of a stored article is the article row itself until its content changes: a crawl does
+not copy every new article's text into ``revisions``. The row is written as version 1 when the
+first change is recorded (:func:`record_revision`) or just before an upsert overwrites different
+content (:func:`keep_first_version`, called by the store), so no version is ever lost.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +58,32 @@ def _latest(store: Store, url_key: str) -> Revision | None:
                     db.decompress(row["body"]), str(row["diff"]))
 
 
+def _stored_version(store: Store, url_key: str) -> Revision | None:
+    """The stored article under ``url_key`` as version 1 (seen first at its ``first_seen``)."""
+    row = store.conn.execute(
+        "SELECT title, text, first_seen FROM articles WHERE url_key=?", (url_key,)
+    ).fetchone()
+    if row is None:
+        return None
+    return Revision(url_key, 1, str(row["first_seen"]), row["title"], str(row["text"]), "")
+
+
+def has_versions(store: Store, url_key: str) -> bool:
+    """True when versions of ``url_key`` were written (else the stored article is version 1)."""
+    row = store.conn.execute("SELECT 1 FROM revisions WHERE url_key=? LIMIT 1", (url_key,)).fetchone()
+    return row is not None
+
+
+def keep_first_version(store: Store, url_key: str) -> Revision | None:
+    """Write the stored article as version 1 unless versions exist; returns what was written."""
+    if has_versions(store, url_key):
+        return None
+    first = _stored_version(store, url_key)
+    if first is not None:
+        _insert(store, first)
+    return first
+
+
 def _insert(store: Store, rev: Revision) -> None:
     with store.transaction() as conn:
         conn.execute(
@@ -77,13 +109,15 @@ def record_revision(
 ) -> Revision | None:
     """Record ``new_article`` as the latest content under ``url_key``.
 
-    The first call for a key keeps version 1 (and returns None); later calls return the new
+    The first call for a key keeps version 1 (and returns None): the stored article when there
+    is one (the same content returns None, a change is version 2), else ``new_article``. Later
+    calls return the new
     :class:`Revision` (with its diff) when the title or body changed, else None. Every call also
     counts as a visit for :func:`due_for_revisit`.
     """
     when = fetched_at or utcnow()
     mark_revisited(store, url_key, when)
-    latest = _latest(store, url_key)
+    latest = _latest(store, url_key) or keep_first_version(store, url_key)
     title, text = new_article.title, new_article.text
     if latest is None:
         _insert(store, Revision(url_key, 1, when, title, text, ""))
@@ -104,11 +138,15 @@ def history(store: Store, url_or_key: str) -> list[Revision]:
     ).fetchone()
     key = str(row[0]) if row else url_or_key
     rows = store.conn.execute("SELECT * FROM revisions WHERE url_key=? ORDER BY version", (key,))
-    return [
+    kept = [
         Revision(key, int(r["version"]), str(r["fetched_at"]), r["title"], db.decompress(r["body"]),
                  str(r["diff"]))
         for r in rows
     ]
+    if kept:
+        return kept
+    first = _stored_version(store, key)  # never changed: the stored article is the only version
+    return [first] if first is not None else []
 
 
 def mark_revisited(store: Store, url_key: str, when: str | None = None) -> None:

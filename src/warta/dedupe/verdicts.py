@@ -107,11 +107,12 @@ def assign(store: Store, article_id: int, article: Article, params: Params = DEF
             db.merge_clusters(conn, target, {d.cluster_id for d in matches})
             kind = VerdictKind.EXACT if scores[0] == 1.0 and matches[0].fp.exact == fp.exact else VerdictKind.NEAR
             doc = db.DocRow(article_id, fp, kind.value, matches[0].article_id, scores[0], target, False)
-        else:
-            doc = db.DocRow(article_id, fp, VerdictKind.NEW.value, None, 1.0, article_id, False)
+        else:  # first assignment, no match: a cluster of its own, whose original it is
+            doc = db.DocRow(article_id, fp, VerdictKind.NEW.value, None, 1.0, article_id, old is None)
         keys = band_keys(fp.sig, params).ravel() if not fp.empty else np.empty(0, dtype=np.uint64)
         db.put_doc(conn, doc, keys)
-        _refresh_original(conn, doc.cluster_id)
+        if not doc.is_original:  # (a re-assigned article may rejoin members of its old cluster)
+            _refresh_original(conn, doc.cluster_id)
         return _verdict(doc)
 
 

@@ -24,7 +24,14 @@ from warta.fetch.robots import RobotsRules
 from warta.pipeline.window import Window
 from warta.sites import Recipe, listing_urls_for_day, recipe_for
 from warta.store.frontier import Outcome, Pending
-from warta.urls import TRACKING_PARAMS, TRACKING_PREFIXES, date_from_url, normalize_url, registered_domain
+from warta.urls import (
+    TRACKING_PARAMS,
+    TRACKING_PREFIXES,
+    date_from_url,
+    host_of,
+    normalize_url,
+    registered_domain,
+)
 
 DISCOVERY_KINDS: tuple[str, ...] = ("robots", "sitemap", "feed", "listing")
 
@@ -38,6 +45,8 @@ class Scope:
     recipes: Mapping[str, Recipe] = field(default_factory=dict)
     max_listing_depth: int = 50  # pagination steps from a seed or recipe listing
     max_link_depth: int = 1  # links followed from article pages
+    # recipe per host, looked up once (every article asks for its zone twice)
+    _by_host: dict[str, Recipe | None] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @cached_property
     def hosts(self) -> frozenset[str]:
@@ -52,7 +61,12 @@ class Scope:
         return host in self.hosts or registered_domain(url) in self.domains
 
     def recipe(self, url: str) -> Recipe | None:
-        return recipe_for(url, self.recipes) if self.recipes else None
+        if not self.recipes:
+            return None
+        host = host_of(url)
+        if host not in self._by_host:
+            self._by_host[host] = recipe_for(url, self.recipes)
+        return self._by_host[host]
 
     def tz(self, url: str) -> ZoneInfo | None:
         """The publisher's zone when a recipe names it; else None (use the date's own offset)."""

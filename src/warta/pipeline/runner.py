@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,12 +34,13 @@ from warta.errors import (
 from warta.fetch import Fetcher, FetchPolicy, Validators
 from warta.model import Article, Capture, Skip, SkipReason
 from warta.pipeline import discovery as disc
+from warta.pipeline.batch import ArticleWrite, WriteBatch
 from warta.pipeline.extraction import ExtractPool
 from warta.pipeline.hooks import on_stored as default_on_stored
 from warta.pipeline.window import Window, local_day
 from warta.sites import load_recipes
 from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
-from warta.store.sqlite import Store
+from warta.store.sqlite import Store, compress_body
 
 OnStored = Callable[[Store, int, Article], None]
 
@@ -96,6 +97,9 @@ def outcome_for(exc: FetchError) -> str:
         return "error:redirects"
     return f"error:{getattr(exc, 'kind', None) or 'fetch'}"
 
+
+# Bad input that tripped a parser or a hook: recorded on its URL, the crawl goes on.
+INPUT_ERRORS = (WartaError, ValueError, LookupError, TypeError, UnicodeError)
 
 # Discoveries whose date hint stands in for a missing publication date (the provenance says which;
 # for a plain sitemap it is the URL's date or else its lastmod, the same date the window used).
@@ -200,12 +204,15 @@ class _Run:
         s = crawler.settings
         self.policy = FetchPolicy.from_settings(s)
         self.pool = ExtractPool(s.workers, s.doc_timeout)
-        self.cap = max(2, s.concurrency + self.pool.workers)
+        self.cap = max(2, s.concurrency + self.pool.workers * self.pool.queued)
         self.follow_links: bool | None = None  # decided when the first article is stored
+        self.batch = WriteBatch()
         self.bar = tqdm(desc="crawl", unit="url", disable=not crawler.progress, file=sys.stderr, leave=False)
 
     async def drain(self) -> None:
         tasks: set[asyncio.Task[None]] = set()
+        # workers start while discovery documents are fetched (the first article finds them ready)
+        warming = asyncio.get_running_loop().run_in_executor(None, self.pool.start)
         try:
             async with Fetcher(self.policy) as fetcher:
                 self.fetcher = fetcher
@@ -215,13 +222,22 @@ class _Run:
                     tasks.update(asyncio.create_task(self._process(e)) for e in claimed)
                     if not tasks:
                         break
-                    done, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                    done, tasks = await asyncio.wait(
+                        tasks, timeout=self.batch.wait, return_when=asyncio.FIRST_COMPLETED
+                    )
                     for t in done:
                         t.result()
+                    if self.batch.due():
+                        self.flush()
+            self.flush()
         finally:
             self.requests = self.fetcher.requests if hasattr(self, "fetcher") else 0
             for t in tasks:
                 t.cancel()
+            with suppress(StoreError):  # interrupted: keep what was extracted (a dead store keeps its place)
+                self.flush()
+            with suppress(Exception):  # a pool that failed to start fails its documents instead
+                await asyncio.shield(warming)
             self.pool.close()
             self.bar.close()
 
@@ -241,7 +257,7 @@ class _Run:
             self._finish(e, "error:unparseable", str(exc))
         except StoreError:
             raise  # the database is unusable: stop the run (the frontier keeps its place)
-        except (WartaError, ValueError, LookupError, TypeError, UnicodeError) as exc:
+        except INPUT_ERRORS as exc:
             # hostile input that tripped a parser must not stop the crawl: record it on the URL
             self._finish(e, f"error:{type(exc).__name__}", str(exc))
         self.bar.update(1)
@@ -304,8 +320,9 @@ class _Run:
         cap = self.store.get_capture(capture_id) if capture_id else None
         if cap is None:
             cap = await self.fetcher.fetch(e.url)
+            blob = await asyncio.to_thread(compress_body, cap.body)  # off the event loop's thread
             with self.store.transaction():  # the capture and the URL's pointer to it: one commit
-                capture_id = self.store.add_capture(e.key, cap)
+                capture_id = self.store.add_capture(e.key, cap, blob)
                 self.f.mark_fetched(e.id, capture_id)
         result = await self.pool.extract(cap.body, cap.final_url)
         if isinstance(result, Skip):
@@ -325,14 +342,34 @@ class _Run:
             return
         article = with_known_date(article, e)
         outcome = Outcome.PAYWALLED.value if article.paywalled else Outcome.STORED.value
-        links = self._links(e, cap)
-        with self.store.transaction():  # the article, its URL's outcome and its cluster: one commit
-            article_id, inserted = self.store.upsert_article(e.key, article, capture_id)
-            self._finish(e, outcome, "", links, article_id)
-            if inserted:
-                self.c.on_stored(self.store, article_id, article)
-        if inserted:
-            self.stored += 1
+        self.batch.add(ArticleWrite(e, article, capture_id, outcome, tuple(self._links(e, cap))))
+        if self.batch.due():
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the batch's articles in one commit, each in a savepoint of its own."""
+        items = self.batch.take()
+        if not items:
+            return
+        with self.store.transaction():
+            stored = sum(self._write(w) for w in items)
+        self.stored += stored
+        self.bar.set_postfix(stored=self.stored, refresh=False)
+
+    def _write(self, w: ArticleWrite) -> int:
+        """The article, its URL's outcome and its cluster, all or nothing. Returns 1 when new."""
+        try:
+            with self.store.savepoint():
+                article_id, inserted = self.store.upsert_article(w.entry.key, w.article, w.capture_id)
+                self._finish(w.entry, w.outcome, "", list(w.links), article_id)
+                if inserted:
+                    self.c.on_stored(self.store, article_id, w.article)
+        except StoreError:
+            raise
+        except INPUT_ERRORS as exc:  # a hook tripped on this article: its URL records why
+            self._finish(w.entry, f"error:{type(exc).__name__}", str(exc))
+            return 0
+        return int(inserted)
 
     def _links(self, e: Entry, cap: Capture) -> list[Pending]:
         """Link following from article pages, for sites whose sitemaps and feeds list no articles."""

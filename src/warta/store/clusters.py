@@ -179,8 +179,10 @@ def cluster_members(conn: sqlite3.Connection, cluster_id: int) -> list[sqlite3.R
 
 
 def set_original(conn: sqlite3.Connection, cluster_id: int, article_id: int) -> None:
+    # only the rows whose flag changes are written (at most two), not the whole cluster
     conn.execute(
-        "UPDATE dedupe_docs SET is_original=(article_id=?) WHERE cluster_id=?", (article_id, cluster_id)
+        "UPDATE dedupe_docs SET is_original=(article_id=?) WHERE cluster_id=? AND is_original<>(article_id=?)",
+        (article_id, cluster_id, article_id),
     )
 
 

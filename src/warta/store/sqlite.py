@@ -65,6 +65,11 @@ CREATE INDEX IF NOT EXISTS articles_day ON articles(published_day);
 CAPTURE_ZLIB_LEVEL = 3
 
 
+def compress_body(body: bytes) -> bytes:
+    """A capture body as stored (zlib releases the GIL: a caller may run this in a thread)."""
+    return zlib.compress(body, CAPTURE_ZLIB_LEVEL)
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -144,8 +149,25 @@ class Store:
         finally:
             self._depth = 0
 
+    @contextmanager
+    def savepoint(self) -> Iterator[sqlite3.Connection]:
+        """A part of the open transaction that fails alone: an error undoes only its writes."""
+        with self.transaction() as conn:
+            if not conn.in_transaction:
+                conn.execute("BEGIN")  # else the savepoint would commit on release
+            conn.execute("SAVEPOINT warta_part")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO warta_part")
+                conn.execute("RELEASE warta_part")
+                raise
+            conn.execute("RELEASE warta_part")
+
     # -- captures --------------------------------------------------------------------------
-    def add_capture(self, key: str, capture: Capture) -> int:
+    def add_capture(self, key: str, capture: Capture, compressed: bytes | None = None) -> int:
+        """Keep a raw capture; ``compressed`` is its body already passed through :func:`compress_body`."""
+        blob = compress_body(capture.body) if compressed is None else compressed
         with self.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO captures(url_key, url, final_url, status, headers, body, fetched_at)"
@@ -156,7 +178,7 @@ class Store:
                     capture.final_url,
                     capture.status,
                     json.dumps([list(h) for h in capture.headers]),
-                    zlib.compress(capture.body, CAPTURE_ZLIB_LEVEL),
+                    blob,
                     capture.fetched_at,
                 ),
             )
@@ -180,7 +202,7 @@ class Store:
         now = utcnow()
         row = _article_row(article)
         with self.transaction() as conn:
-            existing = conn.execute("SELECT id FROM articles WHERE url_key=?", (key,)).fetchone()
+            existing = conn.execute("SELECT id, title, text FROM articles WHERE url_key=?", (key,)).fetchone()
             if existing is None:
                 cur = conn.execute(
                     "INSERT INTO articles(url_key, url, site, site_name, language, title, published,"
@@ -189,6 +211,8 @@ class Store:
                     (key, *row, capture_id, now, now),
                 )
                 return int(cur.lastrowid or 0), True
+            if (existing["title"], existing["text"]) != (article.title, article.text):
+                _keep_first_version(self, key)  # the content being replaced stays in the history
             conn.execute(
                 "UPDATE articles SET url=?, site=?, site_name=?, language=?, title=?, published=?,"
                 " published_day=?, section=?, authors=?, paywalled=?, text=?, data=?,"
@@ -215,6 +239,13 @@ class Store:
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
+def _keep_first_version(store: Store, key: str) -> None:
+    # Imported here: the dedupe stage imports this module.
+    from warta.dedupe.revisions import keep_first_version
+
+    keep_first_version(store, key)
 
 
 def _article_row(a: Article) -> tuple[Any, ...]:
