@@ -60,3 +60,21 @@ def test_workers_fork_from_a_server_that_preloaded_the_extractor() -> None:
 
     result = asyncio.run(go())
     assert isinstance(result, Article) and result.title == "True"
+
+
+def test_extract_linked_gives_the_article_and_its_links_from_one_worker_call() -> None:
+    html = (
+        b"<html><head><title>T</title></head><body><article>"
+        + b"<p>Kalimat berita yang cukup panjang. </p>" * 20
+        + b'<a href="/2024/01/02/berita-lain#top">lain</a><a href="https://other.example/x">luar</a>'
+        + b"</article></body></html>"
+    )
+
+    async def go() -> tuple[tuple[Article | Skip, list[str]], tuple[Article | Skip, list[str]]]:
+        with ExtractPool(workers=1, timeout=30) as pool, ExtractPool(workers=1, timeout=30, func=slow_or_fast) as own:
+            return await pool.extract_linked(html, "http://127.0.0.1/a"), await own.extract_linked(html, "u://x")
+
+    (article, links), (custom, _) = asyncio.run(go())
+    assert isinstance(article, Article) and "Kalimat berita" in article.text
+    assert links == ["http://127.0.0.1/2024/01/02/berita-lain"]  # same site only, fragment dropped
+    assert isinstance(custom, Article) and custom.title == html.decode()  # a custom extractor is kept

@@ -222,12 +222,13 @@ def _dated_indexes(scope: Scope, body: bytes, url: str) -> list[Pending | None]:
     return out
 
 
-def from_article(scope: Scope, body: bytes, url: str, depth: int) -> list[Pending]:
-    """Article-looking links on an article page (link following), up to ``max_link_depth``."""
+def from_article(scope: Scope, links: Iterable[str], url: str, depth: int) -> list[Pending]:
+    """The article-looking ones of an article page's ``links`` (link following), up to
+    ``max_link_depth`` (the links come from the extraction worker, which parsed the page anyway)."""
     if depth >= scope.max_link_depth:
         return []
-    links = [u for u in extract_links(body, url) if looks_like_article_url(u, scope.recipe(u))]
-    return _unique(scope.article(u, "link", None, url, depth + 1) for u in links)
+    found = [u for u in links if looks_like_article_url(u, scope.recipe(u))]
+    return _unique(scope.article(u, "link", None, url, depth + 1) for u in found)
 
 
 def _url_day(url: str) -> str | None:

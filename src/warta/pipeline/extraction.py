@@ -12,6 +12,7 @@ Workers are forked from a fork server that has already imported and warmed up th
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import os
 import threading
@@ -20,11 +21,17 @@ from concurrent import futures
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
+from typing import TypeVar
 
+from warta.discover.listing import extract_links, links_in
 from warta.extract import extract
+from warta.extract.core import extract_tree
+from warta.extract.html import parse_html
 from warta.model import Article, Skip, SkipReason
 
 ExtractFn = Callable[[bytes, str], Article | Skip]
+Linked = tuple[Article | Skip, list[str]]  # the page's extraction and its same-site links
+T = TypeVar("T")
 
 # Imported once by the fork server; every worker is forked from it. '__main__' (the default
 # preload) stays: a worker started without it imports the main script itself after the fork.
@@ -34,6 +41,19 @@ PRELOAD = ["__main__", "warta.pipeline.preload"]
 def extract_document(body: bytes, url: str) -> Article | Skip:
     """The default extractor run in the workers (a module-level function, so it pickles)."""
     return extract(body, url)
+
+
+def extract_linked(body: bytes, url: str) -> Linked:
+    """The page's extraction and its links from one parse (link following reads both)."""
+    tree = parse_html(body, url)
+    if isinstance(tree, Skip):
+        return tree, []
+    return extract_tree(tree, url), links_in(tree, url)
+
+
+def _with_links(func: ExtractFn, body: bytes, url: str) -> Linked:
+    """:func:`extract_linked` for a custom extractor (which parses on its own)."""
+    return func(body, url), extract_links(body, url)
 
 
 class ExtractPool:
@@ -53,6 +73,9 @@ class ExtractPool:
         self.timeout = timeout
         self.queued = max(1, queued)
         self.func = func
+        self.linked: Callable[[bytes, str], Linked] = (
+            extract_linked if func is extract_document else functools.partial(_with_links, func)
+        )
         self._pool: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
         self._lock = threading.Lock()  # start() may run in a helper thread
@@ -73,12 +96,20 @@ class ExtractPool:
         futures.wait([pool.submit(int) for _ in range(self.workers)], timeout=max(30.0, self.timeout))
 
     async def extract(self, body: bytes, url: str) -> Article | Skip:
+        return await self._call(self.func, body, url)
+
+    async def extract_linked(self, body: bytes, url: str) -> Linked:
+        """:meth:`extract` plus the page's links, read in the worker from the same parse."""
+        result = await self._call(self.linked, body, url)
+        return (result, []) if isinstance(result, Skip) else result
+
+    async def _call(self, func: Callable[[bytes, str], T], body: bytes, url: str) -> T | Skip:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.workers * self.queued)
         async with self._slots:
             for _ in range(2):  # a document in flight when another one broke the pool gets a second try
                 pool = self._executor()
-                future = asyncio.get_running_loop().run_in_executor(pool, self.func, body, url)
+                future = asyncio.get_running_loop().run_in_executor(pool, func, body, url)
                 try:
                     return await asyncio.wait_for(future, self.timeout)
                 except TimeoutError:

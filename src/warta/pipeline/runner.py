@@ -221,7 +221,10 @@ class _Run:
                     claimed = self._claim(self.cap - len(tasks)) if len(tasks) <= self.cap // 2 else []
                     tasks.update(asyncio.create_task(self._process(e)) for e in claimed)
                     if not tasks:
-                        break
+                        if not len(self.batch):
+                            break
+                        self.flush()  # the batch's articles may link to new work (link following)
+                        continue
                     done, tasks = await asyncio.wait(
                         tasks, timeout=self.batch.wait, return_when=asyncio.FIRST_COMPLETED
                     )
@@ -324,13 +327,17 @@ class _Run:
             with self.store.transaction():  # the capture and the URL's pointer to it: one commit
                 capture_id = self.store.add_capture(e.key, cap, blob)
                 self.f.mark_fetched(e.id, capture_id)
-        result = await self.pool.extract(cap.body, cap.final_url)
+        links: list[str] = []
+        if self._following(e):  # one parse in the worker gives the article and its links
+            result, links = await self.pool.extract_linked(cap.body, cap.final_url)
+        else:
+            result = await self.pool.extract(cap.body, cap.final_url)
         if isinstance(result, Skip):
             self._finish(e, SKIP_OUTCOMES.get(result.reason, "error:extract"), result.detail)
             return
-        self._store(e, cap, result, capture_id)
+        self._store(e, cap, result, capture_id, links)
 
-    def _store(self, e: Entry, cap: Capture, article: Article, capture_id: int | None) -> None:
+    def _store(self, e: Entry, cap: Capture, article: Article, capture_id: int | None, links: list[str]) -> None:
         tz = self.scope.tz(cap.final_url)
         window = self.scope.window
         day = local_day(article.published, tz) or local_day(e.hint, tz)
@@ -342,7 +349,8 @@ class _Run:
             return
         article = with_known_date(article, e)
         outcome = Outcome.PAYWALLED.value if article.paywalled else Outcome.STORED.value
-        self.batch.add(ArticleWrite(e, article, capture_id, outcome, tuple(self._links(e, cap))))
+        found = disc.from_article(self.scope, links, cap.final_url, e.depth) if links else []
+        self.batch.add(ArticleWrite(e, article, capture_id, outcome, tuple(found)))
         if self.batch.due():
             self.flush()
 
@@ -371,10 +379,9 @@ class _Run:
             return 0
         return int(inserted)
 
-    def _links(self, e: Entry, cap: Capture) -> list[Pending]:
-        """Link following from article pages, for sites whose sitemaps and feeds list no articles."""
+    def _following(self, e: Entry) -> bool:
+        """Link following from article pages, for sites whose sitemaps and feeds list no articles
+        (decided at the job's first article), up to the scope's link depth."""
         if self.follow_links is None:
             self.follow_links = not self.f.has_listed_articles(self.job.id)
-        if not self.follow_links:
-            return []
-        return disc.from_article(self.scope, cap.body, cap.final_url, e.depth)
+        return self.follow_links and e.depth < self.scope.max_link_depth
