@@ -64,3 +64,16 @@ def test_fallback_parser_reads_day_first() -> None:
 )
 def test_portal_date_shapes(text: str, expected: str) -> None:
     assert to_iso(text) == expected
+
+
+def test_names_start_a_word_or_a_glued_capital() -> None:
+    # a text dump glues inline elements: the capital after a lower-case letter still starts a name
+    glued = find_dates("Associated PressApril 28, 2023 GMT")
+    assert [d.day for d in glued] == [dt.date(2023, 4, 28)]
+    # a day name inside another word is no day name: the match starts at the date itself
+    inside = find_dates("Sanktionen beschlossen. 18.04.2024 | 0:21 min")
+    assert [(d.day, d.start) for d in inside] == [(dt.date(2024, 4, 18), 24)]
+
+
+def test_text_without_a_four_digit_year_has_no_date() -> None:
+    assert find_dates("Rabu 5/10 pukul 14.30 WIB") == []
