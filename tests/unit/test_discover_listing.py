@@ -119,3 +119,9 @@ def test_make_candidate() -> None:
     assert make_candidate("javascript:x()", "link") is None
     given = make_candidate("https://e.com/read/2016/10/05/a", "news-sitemap", hint="2016-10-04T23:00:00+07:00")
     assert given is not None and given.hint_published == "2016-10-04T23:00:00+07:00"
+
+
+def test_undeclared_utf8_links_are_not_read_as_latin1() -> None:
+    # no <meta charset> and no header: libxml2 alone would read these bytes as Latin-1 (mojibake URLs)
+    html = '<html><body><a href="/berita/2024/01/02/café-naïve-über-judul">Kafé</a></body></html>'.encode()
+    assert extract_links(html, "http://e.com/") == ["http://e.com/berita/2024/01/02/caf%C3%A9-na%C3%AFve-%C3%BCber-judul"]

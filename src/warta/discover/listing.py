@@ -15,10 +15,10 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from lxml import etree
-
 from warta.discover.dates import iso_date
+from warta.extract.html import parse_html
 from warta.extract.text import text_of
+from warta.model import Skip
 from warta.sites import next_listing_page
 from warta.urls import date_from_url, normalize_url, registered_domain, url_key
 
@@ -124,14 +124,11 @@ def _long_slug(stem: str) -> bool:
 
 
 def parse_page(html: bytes) -> Any:
-    """A page's lxml tree for reading its links, or None when it is empty or unparsable. Plain
-    ``lxml.etree`` elements: lxml.html's Python element classes cost a lookup per element touched."""
-    if not html.strip():
-        return None
-    try:
-        return etree.fromstring(html, etree.HTMLParser(remove_comments=True, remove_pis=True))
-    except (ValueError, etree.LxmlError):
-        return None
+    """A page's lxml tree for reading its links, or None when it is empty or unreadable. Decoded as
+    the extractor decodes (BOM, declared charset checked against the bytes, UTF-8, detection): libxml2
+    alone reads undeclared UTF-8 as Latin-1 and would turn ``/café`` into a mojibake URL."""
+    tree = parse_html(html)
+    return None if isinstance(tree, Skip) else tree
 
 
 def base_url(doc: Any, url: str) -> str:
