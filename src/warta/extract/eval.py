@@ -186,8 +186,13 @@ def _trafilatura_engine() -> Engine:
 
 
 def _readability_engine() -> Engine:
+    import logging
+
     import lxml.html
     from readability import Document
+
+    # readability logs its own crashes with a traceback on stderr; they are counted in the table
+    logging.getLogger("readability").addHandler(logging.NullHandler())
 
     def run(html: str, url: str | None) -> dict[str, Any]:
         doc = Document(html)
