@@ -68,6 +68,10 @@ class Scope:
             self._by_host[host] = recipe_for(url, self.recipes)
         return self._by_host[host]
 
+    def follows_links(self, depth: int) -> bool:
+        """True when links on an article page at ``depth`` are followed (``max_link_depth``)."""
+        return depth < self.max_link_depth
+
     def tz(self, url: str) -> ZoneInfo | None:
         """The publisher's zone when a recipe names it; else None (use the date's own offset)."""
         recipe = self.recipe(url)
@@ -223,10 +227,8 @@ def _dated_indexes(scope: Scope, body: bytes, url: str) -> list[Pending | None]:
 
 
 def from_article(scope: Scope, links: Iterable[str], url: str, depth: int) -> list[Pending]:
-    """The article-looking ones of an article page's ``links`` (link following), up to
-    ``max_link_depth`` (the links come from the extraction worker, which parsed the page anyway)."""
-    if depth >= scope.max_link_depth:
-        return []
+    """The article-looking ones of ``links``, read from an article page at ``depth`` whose links the
+    scope follows (:meth:`Scope.follows_links`; the extraction worker read them from its parse)."""
     found = [u for u in links if looks_like_article_url(u, scope.recipe(u))]
     return _unique(scope.article(u, "link", None, url, depth + 1) for u in found)
 

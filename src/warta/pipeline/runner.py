@@ -205,7 +205,7 @@ class _Run:
         self.policy = FetchPolicy.from_settings(s)
         self.pool = ExtractPool(s.workers, s.doc_timeout)
         self.cap = max(2, s.concurrency + self.pool.workers * self.pool.queued)
-        self.follow_links: bool | None = None  # decided when the first article is stored
+        self.follow_links: bool | None = None  # decided at the job's first article (see _following)
         self.batch = WriteBatch()
         self.bar = tqdm(desc="crawl", unit="url", disable=not crawler.progress, file=sys.stderr, leave=False)
 
@@ -221,7 +221,7 @@ class _Run:
                     claimed = self._claim(self.cap - len(tasks)) if len(tasks) <= self.cap // 2 else []
                     tasks.update(asyncio.create_task(self._process(e)) for e in claimed)
                     if not tasks:
-                        if not len(self.batch):
+                        if not self.batch:
                             break
                         self.flush()  # the batch's articles may link to new work (link following)
                         continue
@@ -384,4 +384,4 @@ class _Run:
         (decided at the job's first article), up to the scope's link depth."""
         if self.follow_links is None:
             self.follow_links = not self.f.has_listed_articles(self.job.id)
-        return self.follow_links and e.depth < self.scope.max_link_depth
+        return self.follow_links and self.scope.follows_links(e.depth)
