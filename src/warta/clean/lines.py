@@ -32,7 +32,6 @@ _SEPARATOR_MARKS = (" | ", " • ", " · ", " » ", " › ", " / ")
 _SEPARATOR_CHARS = re.compile(r" [|•·»›/] ")
 _RULE = re.compile(r"^[-=_*~#.\s]{3,}$")
 _RULE_START = frozenset("-=_*~#.")
-_MARKUP_START = frozenset("#>") | _BULLET_START
 # Each non-blank line, stripped: its indent, a leading bullet marker and the rest.
 _LINE = re.compile(r"^([^\S\n]*)((?:[*+\-•·▪►»]|\d{1,3}[.)])[^\S\n]+(?=\S))?(\S(?:[^\n]*\S)?)", re.MULTILINE)
 _ODD_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")  # str.splitlines() breaks

@@ -120,10 +120,6 @@ def _kind(el: Any, in_quote: int) -> str:
     return "paragraph"
 
 
-def _attr(el: Any) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
-
-
 def _hidden(el: Any) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True

@@ -59,9 +59,6 @@ class Furniture:
         """True if the class/id marks furniture and nothing in it marks article content."""
         return self.hint(attr) == "negative"
 
-    def is_positive(self, attr: str) -> bool:
-        return bool(attr) and bool(self.words(attr) & self.positive)
-
     def line_kind(self, line: str) -> str | None:
         """``byline``, ``promo`` or ``trailer`` when a body line is furniture, else None."""
         if len(line) > 400:

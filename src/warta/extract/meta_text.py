@@ -90,8 +90,3 @@ def signature(lines: Sequence[str]) -> str | None:
         if match and match["sig"].isupper() and len(match["sig"]) >= 3:
             return match["sig"]
     return None
-
-
-def is_trailer(line: str) -> bool:
-    """Editor initials such as ``(aff/yna)``."""
-    return bool(_TRAILER.fullmatch(line.strip()))

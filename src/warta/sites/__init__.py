@@ -67,11 +67,6 @@ class Recipe:
     language: str | None = None
     path: str | None = None  # the file it was loaded from
 
-    def matches_host(self, host: str) -> bool:
-        """True when ``host`` is one of the recipe's domains or a subdomain of one."""
-        host = host.lower().rstrip(".")
-        return any(host == d or host.endswith("." + d) for d in self.domains)
-
     def is_article(self, url: str) -> bool | None:
         """True/False when the recipe's patterns decide, None when they leave it to the generic rules.
 
