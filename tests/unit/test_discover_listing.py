@@ -125,3 +125,9 @@ def test_undeclared_utf8_links_are_not_read_as_latin1() -> None:
     # no <meta charset> and no header: libxml2 alone would read these bytes as Latin-1 (mojibake URLs)
     html = '<html><body><a href="/berita/2024/01/02/café-naïve-über-judul">Kafé</a></body></html>'.encode()
     assert extract_links(html, "http://e.com/") == ["http://e.com/berita/2024/01/02/caf%C3%A9-na%C3%AFve-%C3%BCber-judul"]
+
+
+def test_binary_or_empty_pages_give_no_links_and_no_error() -> None:
+    for body in (b"", b"   ", b"\x00\x01\x02\x03" * 500, b"<!-- only a comment -->"):
+        assert extract_links(body, "http://e.com/") == []
+        assert parse_listing(body, "http://e.com/").articles == ()
