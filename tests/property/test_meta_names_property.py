@@ -3,9 +3,12 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warta.extract.meta_authors import clean_name, split_names
+from warta.extract.meta_authors import clean_name, split_names, vocab
 
-word = st.from_regex(r"[A-Z][a-z]{2,9}", fullmatch=True).filter(lambda w: w.lower() not in {"dan", "and", "oleh", "by"})
+# function words the byline vocabulary gives a meaning ("par" is French "by", "Foto" a role): a name
+# made of them is deliberately no name, so generated names avoid them (and the joiners)
+_FUNCTION_WORDS = {"dan", "and", *vocab().by_words, *vocab().role}
+word = st.from_regex(r"[A-Z][a-z]{2,9}", fullmatch=True).filter(lambda w: w.lower() not in _FUNCTION_WORDS)
 name = st.lists(word, min_size=1, max_size=3).map(" ".join)
 names = st.lists(name, min_size=1, max_size=4, unique_by=str.casefold)
 joiner = st.sampled_from([", ", " dan ", " and ", " & "])
