@@ -1,23 +1,26 @@
 """Score warta.clean on the text-mode benchmark set, overall, per source set and per kind.
 
-Usage: python benchmarks/clean_textmode.py [SET_DIR] [--worst N] [--naive] [--repeat R] [--baseline SRC]
+Usage: python benchmarks/clean_textmode.py [SET_DIR] [--worst N] [--naive] [--repeat R] [--baseline SRC] [--peer]
 SET_DIR defaults to ../shared/bench/textmode (relative to the repository root). The metric is the
-reference ``tools/score.py`` (imported from SET_DIR/../tools). ``--naive`` also scores the peers the
-issue names: the uncleaned dump and the keep-lines-of-more-than-12-words filter. ``--baseline SRC``
-times this tree against another tree's ``src`` (e.g. ``git archive main src | tar -x -C /tmp/base``)
-in one process, alternating per document: the speed-up is robust to load on a shared machine.
+reference ``tools/score.py`` (imported from SET_DIR/../tools). ``--naive`` also scores the peers: the
+uncleaned dump and the keep-lines-of-more-than-12-words filter the issue names, and jusText (its
+paragraph classifier over the dump's lines). ``--baseline SRC`` times this tree against another tree's
+``src`` (e.g. ``git archive main src | tar -x -C /tmp/base``) and ``--peer`` times warta.clean against
+jusText, in one process, alternating per document: the ratio is robust to load on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import importlib.util
 import json
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -55,6 +58,8 @@ def _predict(pages: list[tuple[dict[str, Any], str]], engine: str) -> tuple[list
             pred: dict[str, Any] = {"body": text}
         elif engine == "naive12":
             pred = {"body": "\n".join(x for x in text.splitlines() if len(x.split()) > 12)}
+        elif engine == "justext":
+            pred = {"body": justext_body(row, text)}
         else:
             art = cleaner.clean(text, row["url"])
             d = art.to_dict() if hasattr(art, "title") else {"text": ""}
@@ -106,34 +111,83 @@ def _cleaner_from(src: Path) -> Any:
         sys.modules.update(saved)
 
 
-def compare(pages: list[tuple[dict[str, Any], str]], baseline_src: Path, repeat: int) -> None:
-    """Interleave this tree's cleaner and a baseline's per document (alternating which goes first),
-    so that load on a shared machine hits both alike; print CPU docs/s of each and the speed-up per
-    run, then the speed-up of the per-document best times over all runs (the least load-sensitive
-    figure: a burst of load on the machine rarely hits every run of one document)."""
-    ours_cls, theirs_cls = Cleaner, type(_cleaner_from(baseline_src))
-    ratios = []
-    best: dict[str, list[float]] = {"ours": [float("inf")] * len(pages), "baseline": [float("inf")] * len(pages)}
+Engine = Callable[[dict[str, Any], str], Any]
+
+
+def interleave(pages: list[tuple[dict[str, Any], str]], make: Callable[[], dict[str, Engine]], repeat: int) -> None:
+    """Time two engines per document, alternating which goes first, so that load on a shared machine
+    hits both alike (``make`` gives fresh engines per run, as one pass of a corpus); print CPU docs/s
+    of each and the ratio per run, their median, then the ratio of the per-document best times over
+    all runs (the least load-sensitive figure: a burst of load rarely hits every run of one document)."""
+    ratios: list[float] = []
+    best: dict[str, list[float]] = {}
+    names: list[str] = []
     for rep in range(repeat):
-        ours, theirs = ours_cls(), theirs_cls()  # fresh per run, as one pass of a corpus
-        for cleaner in (ours, theirs):
-            cleaner.clean(pages[0][1], pages[0][0]["url"])
-        cpu = {"ours": 0.0, "baseline": 0.0}
-        for i, (row, text) in enumerate(pages):
-            order = [("ours", ours), ("baseline", theirs)][:: 1 if (i + rep) % 2 else -1]
-            for name, cleaner in order:
+        engines = make()
+        names = list(engines)
+        for engine in engines.values():
+            engine(*pages[0])  # warm-up: vocabulary load
+        cpu = dict.fromkeys(names, 0.0)
+        for i, page in enumerate(pages):
+            for name in names[:: 1 if (i + rep) % 2 else -1]:
                 start = time.process_time()
-                cleaner.clean(text, row["url"])
+                engines[name](*page)
                 spent = time.process_time() - start
                 cpu[name] += spent
-                best[name][i] = min(best[name][i], spent)
-        ratios.append(cpu["baseline"] / cpu["ours"])
-        print(f"run {rep}: baseline {len(pages) / cpu['baseline']:.0f} docs/CPU-s, "
-              f"this tree {len(pages) / cpu['ours']:.0f} docs/CPU-s, speed-up {ratios[-1]:.2f}")
-    print(f"median speed-up over {baseline_src}: {statistics.median(ratios):.2f}")
-    base_best, ours_best = sum(best["baseline"]), sum(best["ours"])
-    print(f"per-document best of {repeat} runs: baseline {len(pages) / base_best:.0f} docs/CPU-s, "
-          f"this tree {len(pages) / ours_best:.0f} docs/CPU-s, speed-up {base_best / ours_best:.2f}")
+                times = best.setdefault(name, [float("inf")] * len(pages))
+                times[i] = min(times[i], spent)
+        ratios.append(cpu[names[1]] / cpu[names[0]])
+        print(f"run {rep}: " + ", ".join(f"{n} {len(pages) / cpu[n]:.0f} docs/CPU-s" for n in names)
+              + f", {names[0]} faster by {ratios[-1]:.2f}x")
+    ours, theirs = sum(best[names[0]]), sum(best[names[1]])
+    print(f"median over {repeat} runs: {names[0]} faster than {names[1]} by {statistics.median(ratios):.2f}x; "
+          f"per-document best: {names[0]} {len(pages) / ours:.0f} docs/CPU-s, {names[1]} {len(pages) / theirs:.0f}, "
+          f"ratio {theirs / ours:.2f}")
+
+
+def compare(pages: list[tuple[dict[str, Any], str]], baseline_src: Path, repeat: int) -> None:
+    """This tree's cleaner against another tree's (``--baseline``), interleaved per document."""
+    ours_cls, theirs_cls = Cleaner, type(_cleaner_from(baseline_src))
+
+    def make() -> dict[str, Engine]:
+        ours, theirs = ours_cls(), theirs_cls()
+        return {"this tree": lambda row, text: ours.clean(text, row["url"]),
+                "baseline": lambda row, text: theirs.clean(text, row["url"])}
+
+    interleave(pages, make, repeat)
+
+
+JUSTEXT_STOPLISTS = {  # truth language code -> jusText stoplist name (the peer needs the page's language)
+    "en": "English", "de": "German", "id": "Indonesian", "sw": "Swahili", "es": "Spanish", "no": "Norwegian_Bokmal",
+    "ko": "Korean", "cs": "Czech", "fr": "French", "sv": "Swedish", "da": "Danish", "it": "Italian", "pl": "Polish",
+    "nl": "Dutch", "hi": "Hindi", "ru": "Russian", "tr": "Turkish",
+}
+
+
+def justext_body(row: dict[str, Any], text: str) -> str:
+    """The peer: jusText's paragraph classifier over the dump's lines, each line one paragraph, with the
+    stoplist of the page's true language (given to it: it cannot tell the language itself)."""
+    import justext  # noqa: PLC0415  (only this peer needs it)
+
+    lines = (html.escape(x.strip()) for x in text.splitlines() if x.strip())
+    page = "<html><body>" + "".join(f"<p>{x}</p>" for x in lines) + "</body></html>"
+    stoplist = justext.get_stoplist(JUSTEXT_STOPLISTS.get(row.get("lang") or "", "English"))
+    return "\n".join(p.text for p in justext.justext(page, stoplist) if not p.is_boilerplate)
+
+
+def peer(pages: list[tuple[dict[str, Any], str]], repeat: int) -> None:
+    """warta.clean (with Article.to_dict) against jusText, interleaved per document."""
+
+    def make() -> dict[str, Engine]:
+        cleaner = Cleaner()
+
+        def warta(row: dict[str, Any], text: str) -> Any:
+            art = cleaner.clean(text, row["url"])
+            return art.to_dict() if hasattr(art, "to_dict") else None
+
+        return {"warta-clean": warta, "justext": justext_body}
+
+    interleave(pages, make, repeat)
 
 
 def main() -> None:
@@ -143,15 +197,19 @@ def main() -> None:
     ap.add_argument("--naive", action="store_true")
     ap.add_argument("--repeat", type=int, default=1, help="timing runs (median docs/s is reported)")
     ap.add_argument("--baseline", type=Path, help="another tree's src/ to time against, interleaved")
+    ap.add_argument("--peer", action="store_true", help="time warta.clean against jusText, interleaved")
     args = ap.parse_args()
     set_dir = Path(args.set_dir)
     if args.baseline:
         compare(_load(set_dir), args.baseline, args.repeat)
         return
+    if args.peer:
+        peer(_load(set_dir), args.repeat)
+        return
     print(f"calibration: 1e7-iteration Python loop = {calibration():.2f} CPU s (about 0.4-0.5 s on an idle desktop)")
     scorer, pages = _scorer(set_dir), _load(set_dir)
     rows = [r for r, _ in pages]
-    engines = ["raw", "naive12", "warta-clean"] if args.naive else ["warta-clean"]
+    engines = ["raw", "naive12", "justext", "warta-clean"] if args.naive else ["warta-clean"]
     for engine in engines:
         rates, cpu_rates, normalised = [], [], []
         for _ in range(args.repeat):
