@@ -24,7 +24,7 @@ DUMP = st.lists(st.one_of(LINE, st.just(""), st.text(max_size=40)), max_size=30)
 TOKEN = re.compile(r"\w+")
 SEPARATOR_MARKS = (" | ", " • ", " · ", " » ", " › ", " / ")
 TERMINAL = frozenset(".!?…。！？:;\"'”’»)]")
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # Chinese and Japanese script (Korean spaces its words)
 RULE = re.compile(r"^[-=_*~#.\s]{3,}$")
 
 
@@ -39,7 +39,7 @@ def reference(text: str) -> list[tuple[object, ...]]:
         if not clean:
             continue
         tokens = tuple(TOKEN.findall(clean.lower()))
-        cjk = len(CJK.findall(clean)) if not tokens or len(clean) > 12 * len(tokens) else 0
+        cjk = len(CJK.findall(clean))
         separators = sum(clean.count(m) for m in SEPARATOR_MARKS) if len(tokens) < 60 else 0
         indent = len(raw) - len(raw.lstrip())
         out.append((stripped, clean, len(tokens) + cjk // 2, tokens, clean[-1] in TERMINAL, separators, indent))

@@ -25,7 +25,10 @@ _EMPHASIS = re.compile(
 )
 _TOKEN = re.compile(r"\w+")
 _TOKEN_ASCII = re.compile(r"\w+", re.ASCII)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # kana and CJK ideographs
+# UTF-8 lead bytes of U+3000..U+9FFF: CJK punctuation, kana and ideographs (other 3-byte characters,
+# such as curly quotes, lead with other bytes)
+_CJK_LEADS = tuple(bytes([lead]) for lead in range(0xE3, 0xEA))
 _BULLET_START = frozenset("*+-•·▪►»0123456789")
 _TERMINAL_CHARS = frozenset(".!?…。！？:;\"'”’»)]")
 _SEPARATOR_MARKS = (" | ", " • ", " · ", " » ", " › ", " / ")
@@ -145,6 +148,15 @@ def _rows(text: str) -> list[tuple[str, str, int, int, str]]:
     return rows
 
 
+def _has_cjk(text: str) -> bool:
+    """Whether ``text`` may hold Chinese or Japanese script: a few byte searches in C, far cheaper
+    than a pattern over every character."""
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    return any(lead in data for lead in _CJK_LEADS)
+
+
 def _parse(text: str) -> list[Line]:
     """Each line that carries text, with its features: column by column, so that most per-line
     work runs in C (``map`` over str methods and compiled patterns)."""
@@ -155,7 +167,12 @@ def _parse(text: str) -> list[Line]:
     # the ASCII pattern finds the same tokens faster in ASCII text
     tokens = [tuple(_TOKEN_ASCII.findall(low) if low.isascii() else _TOKEN.findall(low)) for low in map(str.lower, texts)]
     counts = list(map(len, tokens))
-    words = [n + len(_CJK.findall(t)) // 2 if not n or len(t) > 12 * n else n for t, n in zip(texts, counts, strict=True)]
+    # Chinese and Japanese have no spaces between words: about a word per two characters, in any line
+    # that has them (Korean spaces its words: its tokens count)
+    if _has_cjk(text):
+        words = [n if t.isascii() else n + len(_CJK.findall(t)) // 2 for t, n in zip(texts, counts, strict=True)]
+    else:
+        words = counts
     separators = [  # menu separators, " | " and the like, in lines of fewer than 60 words
         sum(map(t.count, _SEPARATOR_MARKS))
         if n < 60 and (" | " in t or " / " in t if t.isascii() else _SEPARATOR_CHARS.search(t)) else 0

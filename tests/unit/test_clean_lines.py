@@ -1,0 +1,44 @@
+"""Line features of the cleaner: word counts across scripts."""
+
+from __future__ import annotations
+
+from warta.clean import clean
+from warta.clean.lines import split_lines
+from warta.clean.vocab import vocabulary
+from warta.model import Article
+
+# Japanese news prose: commas, quotes and figures every few characters split it into short \w runs
+JA_PARAGRAPH = "市は10日、駅前の広場を、来年の春までに改修すると発表した。費用は約3億円で、市の予算と、国の補助金で賄う。市長は「誰もが、安心して過ごせる場所に」と話した。"
+JA_STORY = [
+    JA_PARAGRAPH,
+    "改修後の広場には、屋根付きのベンチや、子どもの遊び場を設け、週末には「朝市」を開く。近くに住む70代の女性は「買い物の後に、休める場所ができる」と話した。",
+    "市は今月中に、住民説明会を2回開き、意見を設計に生かす。日程は、市のホームページや、広報誌の12月号で知らせる。",
+]
+
+
+def _words(line: str) -> int:
+    (parsed,) = split_lines(line, vocabulary())
+    return parsed.words
+
+
+def test_japanese_words_are_counted_by_characters_not_by_punctuated_runs() -> None:
+    # the paragraph is a handful of \w runs between its commas and quotes, yet some 70 characters long
+    assert _words(JA_PARAGRAPH) >= 35
+    # about the same count whatever the punctuation: commas do not make a Japanese line shorter
+    assert abs(_words(JA_PARAGRAPH.replace("、", "")) - _words(JA_PARAGRAPH)) <= 6
+
+
+def test_korean_and_latin_words_are_their_tokens() -> None:
+    assert _words("대통령은 오늘 밤 긴급 담화를 발표했다.") == 6
+    assert _words("The council said on Tuesday it would rebuild the square.") == 10
+    assert _words("Die Stadt baut den Bahnhofsplatz bis zum Frühjahr um.") == 9
+
+
+def test_japanese_story_between_menus_is_kept() -> None:
+    menu = ["* トップ", "* 社会", "* 経済", "* 政治", "* 国際", "* スポーツ", "* ログイン"]
+    story = ["# 駅前広場を来春までに改修へ", *JA_STORY]
+    footer = ["* 利用規約", "* お問い合わせ", "* サイトマップ", "* 広告掲載"]
+    article = clean("\n".join(menu + [""] + story + [""] + footer), url="https://example.jp/news/1")
+    assert isinstance(article, Article)
+    assert [b.text for b in article.body] == story[1:]
+    assert article.title == "駅前広場を来春までに改修へ"
