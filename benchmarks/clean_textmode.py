@@ -1,12 +1,14 @@
 """Score warta.clean on the text-mode benchmark set, overall, per source set and per kind.
 
 Usage: python benchmarks/clean_textmode.py [SET_DIR] [--worst N] [--naive] [--repeat R] [--baseline SRC] [--peer]
+       [--workers N]
 SET_DIR defaults to ../shared/bench/textmode (relative to the repository root). The metric is the
 reference ``tools/score.py`` (imported from SET_DIR/../tools). ``--naive`` also scores the peers: the
 uncleaned dump and the keep-lines-of-more-than-12-words filter the issue names, and jusText (its
 paragraph classifier over the dump's lines). ``--baseline SRC`` times this tree against another tree's
 ``src`` (e.g. ``git archive main src | tar -x -C /tmp/base``) and ``--peer`` times warta.clean against
 jusText, in one process, alternating per document: the ratio is robust to load on a shared machine.
+``--workers N`` times ``clean_documents`` in N worker processes against one process (wall clock).
 """
 
 from __future__ import annotations
@@ -190,6 +192,24 @@ def peer(pages: list[tuple[dict[str, Any], str]], repeat: int) -> None:
     interleave(pages, make, repeat)
 
 
+def workers(pages: list[tuple[dict[str, Any], str]], n: int, repeat: int, copies: int = 4) -> None:
+    """Wall docs/s of ``clean_documents`` in one process and in ``n`` worker processes (start-up
+    included), over the set repeated ``copies`` times, alternating which goes first."""
+    from warta.clean.io import Document  # noqa: PLC0415
+    from warta.clean.run import clean_documents  # noqa: PLC0415
+
+    docs = [Document(f"{k}-{row['id']}", text, row["url"]) for k in range(copies) for row, text in pages]
+    rates: dict[int, list[float]] = {1: [], n: []}
+    for rep in range(repeat):
+        for count in (1, n)[:: 1 if rep % 2 else -1]:
+            start = time.perf_counter()
+            done = sum(1 for _ in clean_documents(docs, None, count))
+            rates[count].append(done / (time.perf_counter() - start))
+        print(f"run {rep}: 1 process {rates[1][-1]:.0f} docs/s, {n} workers {rates[n][-1]:.0f} docs/s")
+    one, many = statistics.median(rates[1]), statistics.median(rates[n])
+    print(f"median of {repeat}: 1 process {one:.0f} docs/s, {n} workers {many:.0f} docs/s, speed-up {many / one:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("set_dir", nargs="?", default=str(ROOT.parent / "shared" / "bench" / "textmode"))
@@ -198,6 +218,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="timing runs (median docs/s is reported)")
     ap.add_argument("--baseline", type=Path, help="another tree's src/ to time against, interleaved")
     ap.add_argument("--peer", action="store_true", help="time warta.clean against jusText, interleaved")
+    ap.add_argument("--workers", type=int, help="wall docs/s of clean_documents in N worker processes vs one")
     args = ap.parse_args()
     set_dir = Path(args.set_dir)
     if args.baseline:
@@ -205,6 +226,9 @@ def main() -> None:
         return
     if args.peer:
         peer(_load(set_dir), args.repeat)
+        return
+    if args.workers:
+        workers(_load(set_dir), args.workers, args.repeat)
         return
     print(f"calibration: 1e7-iteration Python loop = {calibration():.2f} CPU s (about 0.4-0.5 s on an idle desktop)")
     scorer, pages = _scorer(set_dir), _load(set_dir)

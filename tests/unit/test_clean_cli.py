@@ -100,3 +100,11 @@ def test_bad_corpus_is_a_clear_error(tmp_path: Path, content: str) -> None:
 def test_missing_input_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["clean", str(tmp_path / "nope.jsonl")])
     assert result.exit_code != 0 and "no such file" in result.output
+
+
+def test_worker_processes_write_the_same_output(tmp_path: Path) -> None:
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("".join(json.dumps({**r, "doc": f"{r['doc']}-{n}"}) + "\n" for n in range(30) for r in RECORDS), "utf8")
+    one = _run([str(src), *FIELDS])
+    assert _run([str(src), *FIELDS, "--workers", "2"]) == one
+    assert len(one) == 90

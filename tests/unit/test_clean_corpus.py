@@ -87,3 +87,14 @@ def test_keys() -> None:
     assert site_key("https://m.bisnis.com/x", None) == "bisnis.com"
     assert site_key(None, "kompas__123") == "kompas"
     assert site_key(None, "plain") == ""
+
+
+def test_worker_processes_give_the_same_results_in_input_order() -> None:
+    docs, _ = _corpus(per_site=30)  # 90 documents: several batches per worker
+    docs.insert(40, Document("blank", "   \n  ", None))  # a Skip among the articles
+    stats = learn(docs, LineStats(width=1 << 16))
+    for corpus_stats in (None, stats):
+        here = list(clean_documents(docs, corpus_stats))
+        there = list(clean_documents(docs, corpus_stats, workers=2))
+        assert [doc.id for doc, _ in there] == [doc.id for doc in docs]
+        assert [result for _, result in there] == [result for _, result in here]

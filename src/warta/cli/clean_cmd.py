@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -44,11 +45,13 @@ def _writer(out: Path | None, fmt: str | None) -> JsonlWriter | ParquetWriter:
 @click.option("--corpus", is_flag=True, help="Two passes: learn lines repeated across each site's documents first.")
 @click.option("--min-count", default=4, show_default=True, help="Corpus mode: documents a line must repeat in.")
 @click.option("--share", default=0.01, show_default=True, help="Corpus mode: share of a site's documents, too.")
+@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(min=0),
+              help="Processes cleaning in parallel (0: one per CPU); the output keeps the input order.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stderr.")
 def clean_command(source: Path, out: Path | None, fmt: str | None, text_field: str, url_field: str,
-                  id_field: str, url: str | None, corpus: bool, min_count: int, share: float, quiet: bool,
-                  as_json: bool) -> None:
+                  id_field: str, url: str | None, corpus: bool, min_count: int, share: float, workers: int,
+                  quiet: bool, as_json: bool) -> None:
     """Clean text dumps in SOURCE into structured articles (one JSON object per document)."""
     fields = Fields(text_field, url_field, id_field)
     try:
@@ -56,18 +59,18 @@ def clean_command(source: Path, out: Path | None, fmt: str | None, text_field: s
         if corpus:
             stats = learn(_progress(read_documents(source, fields, url), quiet, "learning"),
                           LineStats(min_count=min_count, share=share))
-        counts = _clean_all(source, fields, url, stats, _writer(out, fmt), quiet)
+        counts = _clean_all(source, fields, url, stats, _writer(out, fmt), quiet, workers or os.cpu_count() or 1)
     except WartaError as exc:
         raise click.ClickException(str(exc)) from exc
     _summary(counts, quiet, as_json)
 
 
 def _clean_all(source: Path, fields: Fields, url: str | None, stats: LineStats | None,
-               writer: JsonlWriter | ParquetWriter, quiet: bool) -> Counter[str]:
+               writer: JsonlWriter | ParquetWriter, quiet: bool, workers: int) -> Counter[str]:
     counts: Counter[str] = Counter()
     try:
         docs = _progress(read_documents(source, fields, url), quiet, "cleaning")
-        for doc, result in clean_documents(docs, stats):
+        for doc, result in clean_documents(docs, stats, workers):
             counts["documents"] += 1
             counts[f"skip: {result.reason.value}" if isinstance(result, Skip) else "articles"] += 1
             writer.write(result_record(doc, result))
