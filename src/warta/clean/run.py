@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
+from multiprocessing.context import BaseContext
 
 from warta.clean.article import Cleaner
 from warta.clean.corpus import LineStats, site_key
@@ -63,11 +64,11 @@ def _clean_batch(tasks: list[Task]) -> list[Article | Skip]:
 def _clean_in_workers(
     docs: Iterable[Document], stats: LineStats | None, workers: int
 ) -> Iterator[tuple[Document, Article | Skip]]:
+    context: BaseContext = multiprocessing.get_context("spawn")
     if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["warta.clean.preload"])  # no effect once the server runs
-    else:
-        context = multiprocessing.get_context("spawn")
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(["warta.clean.preload"])  # no effect once the server runs
+        context = server
     source = iter(docs)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(stats,)) as pool:
         pending: deque[tuple[list[Document], Future[list[Article | Skip]]]] = deque()
