@@ -12,8 +12,16 @@ Pure functions over bytes the fetcher already has (no network I/O here):
 from __future__ import annotations
 
 from warta.discover.dates import iso_date, local_day, outside_window
-from warta.discover.feeds import COMMON_FEED_PATHS, FeedEntry, find_feed_links, parse_feed
-from warta.discover.listing import Listing, extract_links, links_in, looks_like_article_url, parse_listing
+from warta.discover.feeds import COMMON_FEED_PATHS, FeedEntry, feed_links_in, find_feed_links, parse_feed
+from warta.discover.listing import (
+    Listing,
+    extract_links,
+    links_in,
+    listing_in,
+    looks_like_article_url,
+    parse_listing,
+    parse_page,
+)
 from warta.discover.sitemaps import (
     COMMON_SITEMAP_PATHS,
     Sitemap,
@@ -35,7 +43,9 @@ __all__ = [
     "SitemapEntry",
     "extract_links",
     "links_in",
+    "listing_in",
     "find_feed_links",
+    "feed_links_in",
     "iso_date",
     "local_day",
     "outside_window",
@@ -43,6 +53,7 @@ __all__ = [
     "make_candidate",
     "parse_feed",
     "parse_listing",
+    "parse_page",
     "parse_sitemap",
     "sitemaps_from_robots",
 ]

@@ -14,7 +14,8 @@ from warta.discover.xmlsafe import child_text, local_name, parse_xml
 from warta.errors import DiscoverError
 from warta.urls import normalize_url, registered_domain
 
-__all__ = ["COMMON_FEED_PATHS", "FEED_TYPES", "FeedEntry", "parse_feed", "find_feed_links", "common_feed_urls"]
+__all__ = ["COMMON_FEED_PATHS", "FEED_TYPES", "FeedEntry", "parse_feed", "find_feed_links", "feed_links_in",
+           "common_feed_urls"]
 
 COMMON_FEED_PATHS: tuple[str, ...] = (
     "/rss",
@@ -119,8 +120,11 @@ def _atom_entry(entry: Any, base: str) -> FeedEntry | None:
 def find_feed_links(html: bytes, url: str) -> list[str]:
     """Feed URLs announced by ``<link rel="alternate" type="application/rss+xml|atom+xml">``."""
     doc = parse_page(html)
-    if doc is None:
-        return []
+    return [] if doc is None else feed_links_in(doc, url)
+
+
+def feed_links_in(doc: Any, url: str) -> list[str]:
+    """:func:`find_feed_links` of an already parsed page."""
     found: dict[str, None] = {}
     for link in doc.iter("link"):
         rels = (link.get("rel") or "").lower().split()

@@ -25,7 +25,7 @@ from warta.urls import date_from_url, normalize_url, registered_domain, url_key
 if TYPE_CHECKING:
     from warta.sites import Recipe
 
-__all__ = ["Listing", "parse_listing", "extract_links", "looks_like_article_url", "Vocabulary", "VOCABULARY"]
+__all__ = ["Listing", "parse_listing", "listing_in", "extract_links", "links_in", "looks_like_article_url", "Vocabulary", "VOCABULARY"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +170,11 @@ def parse_listing(html: bytes, url: str, recipe: Recipe | None = None) -> Listin
     recipe's dated listing page that has articles, the recipe's template gives page N+1 too.
     """
     doc = parse_page(html)
-    if doc is None:
-        return Listing()
+    return Listing() if doc is None else listing_in(doc, url, recipe)
+
+
+def listing_in(doc: Any, url: str, recipe: Recipe | None = None) -> Listing:
+    """:func:`parse_listing` of an already parsed page (a seed page read for its feeds too, say)."""
     anchors = _anchors(doc, url)
     own_key = url_key(url, recipe)
     articles: dict[str, tuple[str, str | None]] = {}

@@ -6,18 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from warta.discover import (
     COMMON_FEED_PATHS,
     COMMON_SITEMAP_PATHS,
-    extract_links,
-    find_feed_links,
+    Listing,
+    feed_links_in,
+    links_in,
+    listing_in,
     looks_like_article_url,
     make_candidate,
     parse_feed,
-    parse_listing,
+    parse_page,
     parse_sitemap,
 )
 from warta.fetch.robots import RobotsRules
@@ -190,8 +193,9 @@ def from_feed(scope: Scope, body: bytes, url: str) -> list[Pending]:
 def from_listing(
     scope: Scope, body: bytes, url: str, depth: int, hint: str | None, seed: bool = False
 ) -> list[Pending]:
-    """Article links and next pages of a listing; a seed page also yields its feeds."""
-    listing = parse_listing(body, url, scope.recipe(url))
+    """Article links and next pages of a listing; a seed page also yields its feeds (one parse)."""
+    doc = parse_page(body)  # None: empty or unreadable (a seed still tries the usual feed paths)
+    listing = listing_in(doc, url, scope.recipe(url)) if doc is not None else Listing()
     out: list[Pending | None] = []
     hints: list[str | None] = []
     for link, link_hint in listing.articles:
@@ -203,19 +207,19 @@ def from_listing(
     if depth < scope.max_listing_depth and not all_old:
         out += [scope.doc(u, "listing", "listing", url, depth + 1, hint) for u in listing.next_pages]
     if seed:
-        feeds = find_feed_links(body, url) or [_origin(url) + p for p in COMMON_FEED_PATHS]
+        feeds = (feed_links_in(doc, url) if doc is not None else []) or [_origin(url) + p for p in COMMON_FEED_PATHS]
         out += [scope.doc(u, "feed", "listing", url) for u in feeds]
-        out += _dated_indexes(scope, body, url)
+        out += _dated_indexes(scope, doc, url) if doc is not None else []
     return _unique(out)
 
 
-def _dated_indexes(scope: Scope, body: bytes, url: str) -> list[Pending | None]:
+def _dated_indexes(scope: Scope, doc: Any, url: str) -> list[Pending | None]:
     """Links from a seed page to dated index pages (``/indeks/2016-10-05``) inside the window."""
     if scope.window.open:
         return []
     tz = scope.tz(url)
     out: list[Pending | None] = []
-    for link in extract_links(body, url):
+    for link in links_in(doc, url):
         day = _url_day(link)
         if (
             day
