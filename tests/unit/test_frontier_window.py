@@ -61,3 +61,11 @@ def test_seeds_include_robots_and_the_seed_page() -> None:
     kinds = {(p.kind, p.candidate.url) for p in disc.seeds(scope)}
     assert ("robots", "http://127.0.0.1:8123/robots.txt") in kinds
     assert ("listing", "http://127.0.0.1:8123/news/") in kinds
+
+
+def test_scope_reads_hosts_like_the_rest_of_warta() -> None:
+    scope = disc.Scope(("https://News.Example.co.id./",), Window(), {})
+    assert scope.in_scope("https://news.example.co.id/a")  # case and the root's trailing dot
+    assert scope.in_scope("https://www.example.co.id./b")  # same registered domain
+    assert not scope.in_scope("https://example.com/c")
+    assert not scope.in_scope("http://[::1/broken")  # malformed: out of scope, not a crash

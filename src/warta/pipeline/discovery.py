@@ -53,15 +53,15 @@ class Scope:
 
     @cached_property
     def hosts(self) -> frozenset[str]:
-        return frozenset((urlsplit(s).hostname or "").lower() for s in self.sites)
+        return frozenset(host_of(s) for s in self.sites)
 
     @cached_property
     def domains(self) -> frozenset[str]:
         return frozenset(registered_domain(s) for s in self.sites)
 
     def in_scope(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return host in self.hosts or registered_domain(url) in self.domains
+        """On a seed's host or its registered domain (a malformed URL is out of scope)."""
+        return host_of(url) in self.hosts or registered_domain(url) in self.domains
 
     def recipe(self, url: str) -> Recipe | None:
         if not self.recipes:
