@@ -42,3 +42,42 @@ def test_japanese_story_between_menus_is_kept() -> None:
     assert isinstance(article, Article)
     assert [b.text for b in article.body] == story[1:]
     assert article.title == "駅前広場を来春までに改修へ"
+
+
+def test_every_stoplist_has_a_language_code() -> None:
+    import justext
+
+    from warta.lang import stoplist_code
+
+    assert all(stoplist_code(name) for name in justext.get_stoplists())
+    assert (stoplist_code("Indonesian"), stoplist_code("Simple_English"), stoplist_code("Klingon")) == ("id", "en", None)
+
+
+def test_document_language_prefers_the_language_over_long_lists_that_quote_it() -> None:
+    from warta.clean.lines import document_language
+    from warta.lang import stoplist_code
+
+    texts = {
+        "en": "The council said on Tuesday that it would open the new square in the spring.\n"
+              "Officials said the work would cost about three million dollars, and that the state would pay for most of it.\n"
+              "Residents can send their ideas to the city until the end of the month, the mayor said.",
+        "de": "Die Stadt will den Platz vor dem Bahnhof bis zum Frühjahr umbauen, teilte die Verwaltung am Dienstag mit.\n"
+              "Der Umbau soll rund drei Millionen Euro kosten und wird von Bund und Land gefördert.\n"
+              "Die Bürger können ihre Ideen noch bis Ende des Monats einreichen, sagte der Bürgermeister.",
+        "id": "Pemerintah kota akan merenovasi alun-alun di depan stasiun hingga tahun depan, kata wali kota pada hari Selasa.\n"
+              "Biaya renovasi sekitar tiga miliar rupiah dan akan ditanggung oleh anggaran daerah serta pemerintah pusat.\n"
+              "Warga dapat menyampaikan usulan mereka hingga akhir bulan ini, kata dia.",
+    }
+    for code, text in texts.items():
+        name = document_language(split_lines(text, vocabulary()), vocabulary())
+        assert name is not None and stoplist_code(name) == code, (code, name)
+    assert document_language(split_lines("12 34 56", vocabulary()), vocabulary()) is None
+
+
+def test_script_tells_japanese_and_chinese() -> None:
+    from warta.clean.lines import script_language
+
+    assert script_language(JA_PARAGRAPH) == "ja"
+    assert script_language("国务院总理今天在北京会见了来访的外国代表团。") == "zh"
+    assert script_language("대통령은 오늘 밤 긴급 담화를 발표했다.") is None  # Korean has a stoplist
+    assert script_language("The council said “yes” on Tuesday.") is None

@@ -3,6 +3,7 @@ classifier reads (size, punctuation, stopword density, shape)."""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -26,6 +27,7 @@ _EMPHASIS = re.compile(
 _TOKEN = re.compile(r"\w+")
 _TOKEN_ASCII = re.compile(r"\w+", re.ASCII)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")  # kana and CJK ideographs
+_KANA = re.compile(r"[\u3040-\u30ff]")
 # UTF-8 lead bytes of U+3000..U+9FFF: CJK punctuation, kana and ideographs (other 3-byte characters,
 # such as curly quotes, lead with other bytes)
 _CJK_LEADS = tuple(bytes([lead]) for lead in range(0xE3, 0xEA))
@@ -89,15 +91,16 @@ def markdown_text(raw: str) -> str:
     return _strip_markdown(stripped)[0] if stripped else ""
 
 
-def stoplist_for(tokens: Counter[str], vocab: Vocabulary) -> frozenset[str]:
-    """The stoplist of the language whose stopwords cover most of the document's tokens."""
-    langs = vocab.word_langs
+def language_for(tokens: Counter[str], vocab: Vocabulary) -> str | None:
+    """The stoplist (jusText's name for a language) that fits a document's tokens best: how many of
+    its 40 most common tokens the list holds, per log of the list's length. Some lists run to
+    thousands of words and hold common English words too; by raw coverage they would win over
+    English itself."""
+    langs, stoplists = vocab.word_langs, vocab.stopwords
     # the 40 most common tokens, ties in first-seen order: Counter.most_common(40) without its heap
     top = [word for word, _ in sorted(tokens.items(), key=itemgetter(1), reverse=True)[:40] if word in langs]
     scores = Counter(chain.from_iterable(langs[word] for word in top))
-    if not scores:
-        return frozenset()
-    return vocab.stopwords[scores.most_common(1)[0][0]]
+    return max(scores, key=lambda name: scores[name] / math.log(len(stoplists[name]) + 2), default=None)
 
 
 def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
@@ -113,11 +116,17 @@ def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
 STOPLIST_SAMPLE = 400  # tokens read to tell the document's language
 
 
-def document_stoplist(lines: list[Line], vocab: Vocabulary) -> frozenset[str]:
-    """The stoplist of the document's language, judged from the first ``STOPLIST_SAMPLE`` tokens
-    of its lines of 8 or more words."""
+def document_language(lines: list[Line], vocab: Vocabulary) -> str | None:
+    """The document's stoplist name (:func:`language_for`), judged from the first
+    ``STOPLIST_SAMPLE`` tokens of its lines of 8 or more words."""
     sample = [ln.tokens for ln in lines if len(ln.tokens) >= 8] or [ln.tokens for ln in lines]
-    return stoplist_for(Counter(islice(chain.from_iterable(sample), STOPLIST_SAMPLE)), vocab)
+    return language_for(Counter(islice(chain.from_iterable(sample), STOPLIST_SAMPLE)), vocab)
+
+
+def document_stoplist(lines: list[Line], vocab: Vocabulary) -> frozenset[str]:
+    """The stopwords of the document's language (:func:`document_language`)."""
+    language = document_language(lines, vocab)
+    return vocab.stopwords[language] if language else frozenset()
 
 
 def stop_density(line: Line, stop: frozenset[str]) -> float:
@@ -155,6 +164,16 @@ def _has_cjk(text: str) -> bool:
         return False
     data = text.encode("utf-8", "surrogatepass")
     return any(lead in data for lead in _CJK_LEADS)
+
+
+def script_language(text: str) -> str | None:
+    """``ja`` for text with kana, ``zh`` for CJK ideographs without kana: the languages jusText has
+    no stoplists for, told by their script."""
+    if not _has_cjk(text):
+        return None
+    if _KANA.search(text):
+        return "ja"
+    return "zh" if _CJK.search(text) else None
 
 
 def _parse(text: str) -> list[Line]:

@@ -27,3 +27,9 @@ def available() -> tuple[str, ...]:
     """Language codes with a data file (two-letter names; ``furniture.toml`` and the like are not languages)."""
     names = (p.name[:-5] for p in resources.files("warta.lang").iterdir() if p.name.endswith(".toml"))
     return tuple(sorted(n for n in names if len(n) == 2))
+
+
+def stoplist_code(name: str) -> str | None:
+    """The ISO 639 code of a jusText stoplist name (``Indonesian`` -> ``id``; ``stoplists.toml``)."""
+    code = load("stoplists")["codes"].get(name)
+    return code if isinstance(code, str) else None
