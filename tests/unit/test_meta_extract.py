@@ -11,15 +11,16 @@ import pytest
 
 from warta.extract.body import extract_body
 from warta.extract.meta_jsonld import parse_scripts, read_jsonld
-from warta.extract.metadata import Metadata, extract_metadata
+from warta.extract.metadata import extract_metadata
+from warta.model import Article
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "meta"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text("utf8"))
 
 
-def _meta(html: str, url: str | None = "https://www.example.co.id/read/2016/10/05/berita") -> Metadata:
+def _meta(html: str, url: str | None = "https://www.example.co.id/read/2016/10/05/berita") -> Article:
     tree = lxml.html.document_fromstring(html)
-    return extract_metadata(tree, url, extract_body(tree, url))
+    return extract_metadata(tree, url, extract_body(tree, url)).fields
 
 
 def test_jsonld_graph_with_broken_json_is_read() -> None:

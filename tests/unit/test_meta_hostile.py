@@ -14,7 +14,7 @@ def _run(html: str) -> float:
     tree = lxml.html.document_fromstring(html)
     start = time.perf_counter()
     meta = extract_metadata(tree, "https://example.com/a", extract_body(tree, None))
-    assert meta.domain == "example.com"
+    assert meta.fields.domain == "example.com"
     return time.perf_counter() - start
 
 

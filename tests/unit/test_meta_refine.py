@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from warta.extract.body import BodyResult
 from warta.extract.metadata import Metadata, refine
-from warta.model import Block
+from warta.model import Article, Block
 
 
 def _body(*texts: str) -> BodyResult:
@@ -29,11 +29,11 @@ def test_editor_initials_are_removed_from_the_last_block() -> None:
 
 
 def test_lead_repeating_the_first_paragraph_is_dropped() -> None:
-    meta = Metadata(lead="Harga cabai naik tajam pekan ini", provenance={"lead": "meta"})
+    meta = Metadata(Article(lead="Harga cabai naik tajam pekan ini", provenance={"lead": "meta"}))
     refined, _ = refine(meta, _body("Harga cabai naik tajam pekan ini.", "Lanjutan."))
-    assert refined.lead is None and "lead" not in refined.provenance
-    kept, _ = refine(Metadata(lead="Ringkasan lain"), _body("Harga cabai naik tajam pekan ini."))
-    assert kept.lead == "Ringkasan lain"
+    assert refined.fields.lead is None and "lead" not in refined.fields.provenance
+    kept, _ = refine(Metadata(Article(lead="Ringkasan lain")), _body("Harga cabai naik tajam pekan ini."))
+    assert kept.fields.lead == "Ringkasan lain"
 
 
 def test_prose_is_untouched() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from warta.extract.body import extract_body
@@ -35,27 +36,11 @@ def extract_tree(tree: Any, url: str | None) -> Article | Skip:
     jsonld = parse_scripts(head.jsonld)  # parsed once, read by both stages
     body = extract_body(tree, url, jsonld)
     meta, body = refine(extract_metadata(tree, url, body, head=head, jsonld=jsonld), body)
-    if not body.blocks and not (meta.title and meta.published):
+    found = meta.fields
+    if not body.blocks and not (found.title and found.published):
         # a dated, titled page without prose (a photo gallery) is still an article; anything else is not
         return Skip(SkipReason.NOT_AN_ARTICLE, "no article body found", url=url)
-    return Article(
-        url=url,
-        canonical_url=meta.canonical_url,
-        site_name=meta.site_name,
-        domain=meta.domain,
-        language=meta.language,
-        title=meta.title,
-        lead=meta.lead,
-        authors=meta.authors,
-        editors=meta.editors,
-        source_agencies=meta.source_agencies,
-        dateline=meta.dateline,
-        published=meta.published,
-        modified=meta.modified,
-        section=meta.section,
-        tags=meta.tags,
-        body=body.blocks,
-        images=meta.images + body.images,
-        paywalled=meta.paywalled,
-        provenance={**meta.provenance, "body": body.strategy},
+    return dataclasses.replace(
+        found, url=url, body=body.blocks, images=found.images + body.images,
+        provenance={**found.provenance, "body": body.strategy},
     )

@@ -31,29 +31,17 @@ from warta.extract.meta_site import (
 )
 from warta.extract.meta_tags import HeadFacts, read_head
 from warta.extract.meta_title import choose_title
-from warta.model import Image
+from warta.model import Article, Image
 
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
-    title: str | None = None
-    lead: str | None = None
-    authors: tuple[str, ...] = ()
-    editors: tuple[str, ...] = ()
-    source_agencies: tuple[str, ...] = ()
-    dateline: str | None = None
-    published: str | None = None
-    modified: str | None = None
-    site_name: str | None = None
-    domain: str | None = None
-    canonical_url: str | None = None
-    language: str | None = None
-    section: str | None = None
-    tags: tuple[str, ...] = ()
-    images: tuple[Image, ...] = ()  # lead/hero images from metadata (og:image, JSON-LD)
-    paywalled: bool | None = None
-    provenance: dict[str, str] = field(default_factory=dict)
-    signature: str | None = None  # closing signature found at the end of the story (not an Article field)
+    """What the metadata stage found: every Article field but the URL and the body (``fields``, whose
+    ``provenance`` names the strategy behind each), and the closing signature found at the end of the
+    story, which :func:`refine` strips from the body."""
+
+    fields: Article = field(default_factory=Article)
+    signature: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +102,7 @@ def _site_list(src: _Sources, site: str | None, domain: str | None) -> list[str]
 
 
 def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
-    """Each Metadata field as ``(value, strategy)``."""
+    """Each Article field the metadata stage fills, as ``(value, strategy)``."""
     head = src.head
     domain = registered_domain(src.url)
     site, site_source = site_names(head, src.ld, domain)
@@ -152,18 +140,16 @@ def extract_metadata(
     provenance = {
         name: source for name, (value, source) in values.items() if value not in (None, (), "") and source
     }
-    return Metadata(
-        **{name: value for name, (value, _) in values.items()},
-        provenance=provenance,
-        signature=people.signature,
-    )
+    return Metadata(Article(**{name: value for name, (value, _) in values.items()}, provenance=provenance),
+                    people.signature)
 
 
 def refine(meta: Metadata, body: BodyResult) -> tuple[Metadata, BodyResult]:
     """Move credit lines, closing initials and signatures out of the body (into ``furniture``) and drop a
     lead that repeats the first paragraph. Call after :func:`extract_metadata`; idempotent."""
-    cleaned, lead = clean_body(body, signature=meta.signature, lead=meta.lead)
-    if lead != meta.lead:
-        provenance = {k: v for k, v in meta.provenance.items() if k != "lead"}
-        meta = dataclasses.replace(meta, lead=lead, provenance=provenance)
+    found = meta.fields
+    cleaned, lead = clean_body(body, signature=meta.signature, lead=found.lead)
+    if lead != found.lead:
+        provenance = {k: v for k, v in found.provenance.items() if k != "lead"}
+        meta = dataclasses.replace(meta, fields=dataclasses.replace(found, lead=lead, provenance=provenance))
     return meta, cleaned
