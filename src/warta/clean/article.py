@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from warta.clean import meta
 from warta.clean.classify import (
-    BAD,
     Label,
     align_indent,
     label_lines,
@@ -127,18 +126,105 @@ def _bylines(credit_lines: list[Line], vocab: Vocabulary) -> dict[str, tuple[str
     return {k: tuple(v) for k, v in found.items()}
 
 
-def _title(parsed: Parsed, start: int, url: str | None) -> str | None:
-    slug = meta.slug_tokens(url)
+TITLE_WINDOW = 40  # lines above the body searched for the headline
+_NOT_TITLE = frozenset({"date", "caption", "no-letters", "promo", "widget-heading", "comments", "corpus"})
+_CREDIT_LABELS = frozenset({"byline", "date"})
+
+
+def _title_candidates(parsed: Parsed, lo: int, start: int, vocab: Vocabulary) -> list[Line]:
+    """Lines above the body that may be the headline: 3 to 40 words, no date stamp, caption,
+    promo or link, and no byline unless the byline words are followed by no name ("Von
+    München bis Aachen: ...")."""
+    found: list[Line] = []
+    for line, label in zip(parsed.lines[lo : start + 1], parsed.labels[lo : start + 1], strict=True):
+        if not 3 <= line.words <= 40 or label.why in _NOT_TITLE or line.pos == start and line.kind != "heading":
+            continue
+        text = line.text
+        if "://" in text or "www." in text or meta.is_time_line(line):
+            continue
+        if label.why == "byline" and meta.parse_byline(text, vocab):
+            continue
+        found.append(line)
+    return found
+
+
+def _credit_rows(parsed: Parsed, lo: int, hi: int) -> tuple[set[int], set[int]]:
+    """Positions in ``lo:hi`` of byline and date lines, and of date stamps among the others."""
+    labelled: set[int] = set()
+    stamps: set[int] = set()
+    for line, label in zip(parsed.lines[lo:hi], parsed.labels[lo:hi], strict=True):
+        if label.why in _CREDIT_LABELS:
+            labelled.add(line.pos)
+        elif meta.is_time_line(line):
+            stamps.add(line.pos)
+    return labelled, stamps
+
+
+def _first_h1(parsed: Parsed, lines: list[Line], lo: int) -> int:
+    """Position of the document's first level-1 heading when it is one of ``lines`` (else -1)."""
+    pos = next((ln.pos for ln in lines if ln.kind == "heading" and ln.level == 1), -1)
+    if pos >= 0 and any(ln.kind == "heading" and ln.level == 1 for ln in parsed.lines[:lo]):
+        return -1
+    return pos
+
+
+def _headline_score(
+    line: Line, start: int, slug: frozenset[str], credits: tuple[set[int], set[int]], repeated: bool
+) -> float:
+    """How much a line looks like the headline: a level-1 heading, the URL slug's words, the
+    credits (byline, date) right below it, shown again elsewhere on the page (the page title);
+    less for a sentence ending in a full stop, a menu line with separators, distance to the body."""
+    score = 1.0 + 3.0 * meta.slug_share(line.tokens, slug) - 0.02 * (start - line.pos)
+    if line.kind == "heading":
+        score += 2.0 if line.level == 1 else 0.5
+    labelled, stamps = credits
+    if not labelled.isdisjoint(range(line.pos + 1, line.pos + 4)) or not stamps.isdisjoint((line.pos + 1, line.pos + 2)):
+        score += 1.5
+    if repeated and line.words >= 4:
+        score += 0.5
+    if line.text.endswith("."):
+        score -= 1.0
+    if line.separators:
+        score -= 1.0
+    return score
+
+
+def _is_dek(line: Line, above: dict[int, Line]) -> bool:
+    """A standfirst below its headline: a candidate one or two lines up shares two longer words."""
+    words = {t for t in line.tokens if len(t) > 3}
+    for pos in (line.pos - 1, line.pos - 2):
+        prev = above.get(pos)
+        if prev is not None and prev.words >= 4 and len(words.intersection(t for t in prev.tokens if len(t) > 3)) >= 2:
+            return True
+    return False
+
+
+def _wraps(line: Line, near: dict[int, Line]) -> bool:
+    """The line is a kicker or breadcrumb run into a headline printed on its own nearby
+    ("Premier League Rückschlag im Titelkampf" next to "Rückschlag im Titelkampf")."""
+    for pos in (line.pos - 2, line.pos - 1, line.pos + 1, line.pos + 2):
+        other = near.get(pos)
+        if other is not None and 3 <= len(other.tokens) < len(line.tokens) and line.tokens[-len(other.tokens) :] == other.tokens:
+            return True
+    return False
+
+
+def _title(parsed: Parsed, start: int, url: str | None, vocab: Vocabulary) -> str | None:
+    """The headline among the lines just above the body (see :func:`_headline_score`)."""
+    lo = max(0, start - TITLE_WINDOW)
+    candidates = _title_candidates(parsed, lo, start, vocab)
+    if not candidates:
+        return None
+    slug = meta.headline_slug(url)
+    credits = _credit_rows(parsed, lo, start + 4)
+    h1 = _first_h1(parsed, candidates, lo)
+    by_pos = {ln.pos: ln for ln in candidates}
     best: tuple[float, int] | None = None
-    for line, label in zip(parsed.lines[:start], parsed.labels[:start], strict=True):
-        if not 3 <= line.words <= 30:  # title_score would be 0
-            continue
-        if label.cls == BAD and label.why != "link-list" or "://" in line.text or "www." in line.text:
-            continue
-        score = meta.title_score(line, slug)
-        if score <= 0:
-            continue
-        score -= 0.02 * (start - line.pos)
+    for line in candidates:
+        score = _headline_score(line, start, slug, credits, parsed.labels[line.pos].why == "repeated")
+        score += 1.0 if line.pos == h1 else 0.0
+        score -= 1.0 if _is_dek(line, by_pos) else 0.0
+        score -= 2.0 if _wraps(line, by_pos) else 0.0
         if best is None or score >= best[0]:
             best = (score, line.pos)
     return _SPACE_BEFORE_PUNCT.sub(r"\1", parsed.lines[best[1]].text) if best else None
@@ -174,7 +260,7 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
         lead = _lead_before(parsed, start, body[0])
     if lead:
         prov["lead"] = "text"
-    title = _title(parsed, start, url)
+    title = _title(parsed, start, url, vocab)
     dateline = meta.parse_dateline(body[0].text, vocab)
     signals = _signal_lines(parsed)
     credits = _bylines(signals["byline"], vocab)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from warta.clean.lines import Line
 from warta.clean.vocab import Vocabulary
@@ -25,8 +26,8 @@ _DATELINE = re.compile(
 _DOMAIN_LIKE = re.compile(r"\.(?:[a-z]{2,4}|[A-Z]{2,4})$")
 _CITY_STOP = frozenset({"the", "a", "an", "in", "on", "it", "this", "dan", "yang", "di", "ini"})
 _SECOND_LEVEL = frozenset({"co", "ac", "go", "or", "com", "net", "org", "gov", "edu", "web", "my", "sch", "mil", "ne"})
-_ENDING = re.compile(r"[.!?]$")
 _WORD = re.compile(r"\w+")
+_SLUG_SPLIT = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +162,41 @@ def slug_tokens(url: str | None) -> set[str]:
     return {t for t in re.split(r"[^a-z0-9]+", path.lower()) if len(t) > 2 and not t.isdigit()}
 
 
-def title_score(line: Line, slug: set[str]) -> float:
-    """How much ``line`` looks like a headline (higher is better)."""
-    if not 3 <= line.words <= 30 or _ENDING.search(line.text) and line.words > 20:
+_TIME_OR_DATE = re.compile(
+    r"(?<!\d)\d{1,2}[:.]\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|\d{4}-\d\d-\d\d|\d年\d{1,2}月|\d時\d{1,2}分"
+)
+_GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def headline_slug(url: str | None) -> frozenset[str]:
+    """Words of the URL path segment that spells the headline: the segment with the most words
+    (``/news/world/gaza-ceasefire-talks-resume-1.72`` -> gaza, ceasefire, talks, resume), percent
+    escapes decoded. Section names and ids in other segments do not count."""
+    if not url:
+        return frozenset()
+    best: set[str] = set()
+    for segment in unquote(urlsplit(url).path).lower().split("/"):
+        words = {w for w in _SLUG_SPLIT.split(segment) if len(w) > 2 and not w.isdigit()}
+        if len(words) > len(best):
+            best = words
+    return frozenset(best)
+
+
+def slug_share(tokens: tuple[str, ...], slug: frozenset[str]) -> float:
+    """Share of the slug's words that the line spells, also with accents dropped (``försvunnen``
+    in a ``forsvunnen`` slug) or German umlauts spelled out (``Rückbau`` in ``rueckbau``)."""
+    if len(slug) < 2:
         return 0.0
-    score = 1.0 + (2.0 if line.kind == "heading" and line.level == 1 else 0.5 if line.kind == "heading" else 0)
-    if slug and not slug.isdisjoint(line.tokens):
-        score += 3.0 * len(slug.intersection(line.tokens)) / len(slug)
-    return score
+    found = set(slug.intersection(tokens))
+    if len(found) < len(slug):
+        for token in tokens:
+            if not token.isascii():
+                plain = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode()
+                found.update(slug.intersection((plain, token.translate(_GERMAN_FOLD))))
+    return len(found) / len(slug)
+
+
+def is_time_line(line: Line) -> bool:
+    """A short line showing a clock time or a numeric date (``Stand: 08.07.2026 05:00 Uhr``,
+    ``2025年1月14日 01時28分``): a date stamp, whatever words surround it."""
+    return line.words < 12 and bool(_TIME_OR_DATE.search(line.text))
