@@ -131,33 +131,30 @@ _NOT_TITLE = frozenset({"date", "caption", "no-letters", "promo", "widget-headin
 _CREDIT_LABELS = frozenset({"byline", "date"})
 
 
-def _title_candidates(parsed: Parsed, lo: int, start: int, vocab: Vocabulary) -> list[Line]:
-    """Lines above the body that may be the headline: 3 to 40 words, no date stamp, caption,
-    promo or link, and no byline unless the byline words are followed by no name ("Von
-    München bis Aachen: ...")."""
+def _headline_block(parsed: Parsed, lo: int, start: int, vocab: Vocabulary) -> tuple[list[Line], set[int], set[int]]:
+    """One pass over the lines above the body (and the 3 below its first line): the lines that may
+    be the headline (3 to 40 words; no date stamp, caption, promo or link; no byline unless its
+    byline word is followed by no name, as in "Von München bis Aachen: ..."), the positions of
+    byline and date lines, and those of date stamps among the others."""
     found: list[Line] = []
-    for line, label in zip(parsed.lines[lo : start + 1], parsed.labels[lo : start + 1], strict=True):
-        if not 3 <= line.words <= 40 or label.why in _NOT_TITLE or line.pos == start and line.kind != "heading":
-            continue
-        text = line.text
-        if "://" in text or "www." in text or meta.is_time_line(line):
-            continue
-        if label.why == "byline" and meta.parse_byline(text, vocab):
-            continue
-        found.append(line)
-    return found
-
-
-def _credit_rows(parsed: Parsed, lo: int, hi: int) -> tuple[set[int], set[int]]:
-    """Positions in ``lo:hi`` of byline and date lines, and of date stamps among the others."""
     labelled: set[int] = set()
     stamps: set[int] = set()
-    for line, label in zip(parsed.lines[lo:hi], parsed.labels[lo:hi], strict=True):
-        if label.why in _CREDIT_LABELS:
+    for line, label in zip(parsed.lines[lo : start + 4], parsed.labels[lo : start + 4], strict=True):
+        why = label.why
+        if why in _CREDIT_LABELS:
             labelled.add(line.pos)
-        elif meta.is_time_line(line):
+        elif line.words < 12 and not "".join(line.tokens).isalpha() and meta.is_time_line(line):
             stamps.add(line.pos)
-    return labelled, stamps
+            continue
+        if line.pos > start or not 3 <= line.words <= 40 or why in _NOT_TITLE:
+            continue
+        text = line.text
+        if line.pos == start and line.kind != "heading" or "://" in text or "www." in text:
+            continue
+        if why == "byline" and meta.parse_byline(text, vocab):
+            continue
+        found.append(line)
+    return found, labelled, stamps
 
 
 def _first_h1(parsed: Parsed, lines: list[Line], lo: int) -> int:
@@ -168,21 +165,22 @@ def _first_h1(parsed: Parsed, lines: list[Line], lo: int) -> int:
     return pos
 
 
-def _headline_score(
-    line: Line, start: int, slug: frozenset[str], credits: tuple[set[int], set[int]], repeated: bool
-) -> float:
+def _headline_score(line: Line, start: int, slug: frozenset[str], credits: tuple[set[int], set[int]], repeated: bool) -> float:
     """How much a line looks like the headline: a level-1 heading, the URL slug's words, the
     credits (byline, date) right below it, shown again elsewhere on the page (the page title);
     less for a sentence ending in a full stop, a menu line with separators, distance to the body."""
-    score = 1.0 + 3.0 * meta.slug_share(line.tokens, slug) - 0.02 * (start - line.pos)
+    score = 1.0 - 0.02 * (start - line.pos)
+    if slug:
+        score += 3.0 * meta.slug_share(line.tokens, slug, line.text.isascii())
     if line.kind == "heading":
         score += 2.0 if line.level == 1 else 0.5
     labelled, stamps = credits
-    if not labelled.isdisjoint(range(line.pos + 1, line.pos + 4)) or not stamps.isdisjoint((line.pos + 1, line.pos + 2)):
+    pos = line.pos
+    if pos + 1 in labelled or pos + 2 in labelled or pos + 3 in labelled or pos + 1 in stamps or pos + 2 in stamps:
         score += 1.5
     if repeated and line.words >= 4:
         score += 0.5
-    if line.text.endswith("."):
+    if line.text[-1] == ".":
         score -= 1.0
     if line.separators:
         score -= 1.0
@@ -210,33 +208,46 @@ def _wraps(line: Line, near: dict[int, Line]) -> bool:
 
 
 def _title(parsed: Parsed, start: int, url: str | None, vocab: Vocabulary) -> str | None:
-    """The headline among the lines just above the body (see :func:`_headline_score`)."""
+    """The headline among the lines just above the body (see :func:`_headline_score`), less a
+    standfirst below its headline (:func:`_is_dek`) or a kicker run into it (:func:`_wraps`)."""
     lo = max(0, start - TITLE_WINDOW)
-    candidates = _title_candidates(parsed, lo, start, vocab)
+    candidates, labelled, stamps = _headline_block(parsed, lo, start, vocab)
     if not candidates:
         return None
     slug = meta.headline_slug(url)
-    credits = _credit_rows(parsed, lo, start + 4)
     h1 = _first_h1(parsed, candidates, lo)
+    labels = parsed.labels
+    scored = sorted(
+        ((_headline_score(ln, start, slug, (labelled, stamps), labels[ln.pos].why == "repeated") + (ln.pos == h1), ln.pos, ln)
+         for ln in candidates),
+        reverse=True,
+    )
     by_pos = {ln.pos: ln for ln in candidates}
-    best: tuple[float, int] | None = None
-    for line in candidates:
-        score = _headline_score(line, start, slug, credits, parsed.labels[line.pos].why == "repeated")
-        score += 1.0 if line.pos == h1 else 0.0
+    best, best_pos = scored[0][0] - 3.0, scored[0][1]
+    for score, pos, line in scored:  # best first; the demotions only lower a score
+        if score < best:
+            break
         score -= 1.0 if _is_dek(line, by_pos) else 0.0
         score -= 2.0 if _wraps(line, by_pos) else 0.0
-        if best is None or score >= best[0]:
-            best = (score, line.pos)
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", parsed.lines[best[1]].text) if best else None
+        if score > best or score == best and pos > best_pos:
+            best, best_pos = score, pos
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", parsed.lines[best_pos].text)
+
+
+DATE_BEFORE, DATE_AFTER = 40, 10  # lines around the body start searched for the date first
 
 
 def _date_texts(parsed: Parsed, start: int, body: list[Line], signals: dict[str, list[Line]]) -> list[str]:
-    """Where the publication date is printed, most likely first: date lines near the headline,
-    short lines with digits just above the body or around the credits, then the first paragraphs."""
-    dated, credits = signals["date"], signals["byline"]
-    near = [ln for ln in parsed.lines[max(0, start - 25) : start] if ln.words <= 20]
-    ordered = sorted(dated, key=lambda ln: abs(ln.pos - start))[:3] + near[::-1] + credits
-    return [ln.text for ln in ordered] + [b.text for b in body[:3]]
+    """Where the publication date is printed, most likely first: the short lines around the body
+    start that are not body (the headline block above it, the credits just below it), nearest
+    first; then the first paragraphs; then date and byline lines further away, nearest first."""
+    lo, hi = max(0, start - DATE_BEFORE), start + DATE_AFTER + 1
+    keep = parsed.keep
+    near = [ln for ln in parsed.lines[lo:hi] if ln.words <= 25 and not keep[ln.pos] and not "".join(ln.tokens).isalpha()]
+    near.sort(key=lambda ln: abs(start - ln.pos))
+    far = [ln for ln in (*signals["date"], *signals["byline"]) if not lo <= ln.pos < hi]
+    far.sort(key=lambda ln: abs(ln.pos - start))
+    return [ln.text for ln in near] + [b.text[:300] for b in body[:3]] + [ln.text for ln in far]
 
 
 def _lead_before(parsed: Parsed, start: int, first: Line) -> str | None:
@@ -244,7 +255,7 @@ def _lead_before(parsed: Parsed, start: int, first: Line) -> str | None:
     for line, label in zip(parsed.lines[max(0, start - 6) : start][::-1], parsed.labels[max(0, start - 6) : start][::-1], strict=True):
         if label.why in ("caption", "repeated", "date", "byline"):
             continue
-        return line.text if meta.is_paraphrase(line.text, first.text) else None
+        return line.text if meta.paraphrases(line.tokens, first.tokens) else None
     return None
 
 
@@ -253,7 +264,7 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
     start = body[0].pos
     prov: dict[str, str] = {"body": "text"}
     lead: str | None = None
-    if len(body) >= 2 and meta.is_paraphrase(body[0].text, body[1].text):
+    if len(body) >= 2 and meta.paraphrases(body[0].tokens, body[1].tokens):
         lead = body[0].text
         body = body[1:]
     else:
@@ -264,7 +275,7 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
     dateline = meta.parse_dateline(body[0].text, vocab)
     signals = _signal_lines(parsed)
     credits = _bylines(signals["byline"], vocab)
-    published = meta.find_published(_date_texts(parsed, start, body, signals))
+    published = meta.find_published(_date_texts(parsed, start, body, signals), vocab, meta.url_day(url))
     agencies = list(credits["source"])
     if dateline and dateline.agency and dateline.agency not in agencies:
         agencies.append(dateline.agency)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from warta.clean.lines import Line
-from warta.clean.vocab import Vocabulary
+from warta.clean.vocab import Vocabulary, vocabulary
 from warta.dates import find_dates
 
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bdan\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
@@ -127,15 +128,63 @@ def domain_of(url: str | None) -> str | None:
     return ".".join(parts[-keep:])
 
 
-def find_published(texts: list[str]) -> str | None:
-    """The first date in the given texts (header lines, then the first paragraph)."""
-    for text in texts:
-        if not _DATE_HINT.search(text):
+_DIGIT = re.compile(r"\d")
+_YMD_DOTS = re.compile(r"(?<![\d.])((?:19|20)\d\d)\.(\d{1,2})\.(\d{1,2})(?!\d)")  # 2025.05.15
+_CJK_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[時:](\d\d))?")  # 2025年1月14日 01時28分
+_DAY_DOT = re.compile(r"(?<!\d)(\d{1,2})\.\s*(?=[^\W\d_])")  # 28. April
+_SHORT_YEAR = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d\d)(?![\d.])")  # 27.04.24
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([/-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_text(text: str, vocab: Vocabulary) -> str | None:
+    """``text`` spelled so that the date parser reads its date (None when it shows no year):
+    markdown escapes dropped (``28\\. April``), ``28. April`` as ``28 April``, ``2025.05.15``
+    and ``2025年1月14日`` as ISO, ``27.04.24`` with its century."""
+    if not _DIGIT.search(text):
+        return None
+    if "\\" in text:
+        text = text.replace("\\", "")
+    if "年" in text:
+        text = _CJK_DATE.sub(lambda m: f"{m[1]}-{m[2]}-{m[3]}" + (f" {m[4]}:{m[5]}" if m[4] else ""), text)
+    if not _DATE_HINT.search(text):
+        if "." not in text:
+            return None
+        text = _SHORT_YEAR.sub(r"\1.\2.20\3", text)
+        return text if _DATE_HINT.search(text) else None
+    if "." in text:
+        text = _DAY_DOT.sub(r"\1 ", _YMD_DOTS.sub(r"\1-\2-\3", text))
+    return text
+
+
+def _english_months(text: str, vocab: Vocabulary) -> str | None:
+    """``text`` with month names of other languages in English (None when it has none)."""
+    spelled = vocab.month_alias_re.sub(lambda m: vocab.month_alias[m.group(0).lower()], text)
+    return spelled if spelled != text else None
+
+
+def url_day(url: str | None) -> str | None:
+    """The publication day spelled in a URL path (``/2023/08/30/``, ``-2023-04-25/``, ``20260425145127``)."""
+    if not url:
+        return None
+    m = _URL_DATE.search(urlsplit(url).path)
+    return f"{m[1]}-{m[3]}-{m[4]}" if m else None
+
+
+def find_published(texts: list[str], vocab: Vocabulary | None = None, day: str | None = None) -> str | None:
+    """The first date in the given texts (header lines, then the first paragraph). With ``day``
+    (the URL's date) the first date must fall on it, else ``day`` itself is the answer."""
+    vocab = vocab or vocabulary()
+    for raw in texts:
+        text = date_text(raw, vocab)
+        if text is None:
             continue
         dates = find_dates(text)
+        if not dates and (english := _english_months(text, vocab)):
+            dates = find_dates(english)
         if dates and 1990 <= dates[0].day.year <= 2100:
-            return dates[0].isoformat()
-    return None
+            found = dates[0].isoformat()
+            return found if day is None or found.startswith(day) else day
+    return day
 
 
 def is_date_line(line: Line, vocab: Vocabulary) -> bool:
@@ -151,8 +200,13 @@ def _tokens(text: str) -> set[str]:
 
 def is_paraphrase(lead: str, first: str) -> bool:
     """The lead repeats the first body paragraph in other words (a summary line)."""
-    a, b = _tokens(lead), _tokens(first)
-    return len(a) >= 8 and len(a & b) >= 0.6 * len(a)
+    return paraphrases(_tokens(lead), _tokens(first))
+
+
+def paraphrases(lead: Iterable[str], first: Iterable[str]) -> bool:
+    """:func:`is_paraphrase` on the two texts' lower-case word tokens (``Line.tokens``)."""
+    a = set(lead)
+    return len(a) >= 8 and len(a.intersection(first)) >= 0.6 * len(a)
 
 
 def slug_tokens(url: str | None) -> set[str]:
@@ -174,29 +228,33 @@ def headline_slug(url: str | None) -> frozenset[str]:
     escapes decoded. Section names and ids in other segments do not count."""
     if not url:
         return frozenset()
-    best: set[str] = set()
-    for segment in unquote(urlsplit(url).path).lower().split("/"):
-        words = {w for w in _SLUG_SPLIT.split(segment) if len(w) > 2 and not w.isdigit()}
-        if len(words) > len(best):
-            best = words
-    return frozenset(best)
+    path = urlsplit(url).path
+    segment = max(path.split("/"), key=lambda s: s.count("-") + s.count("_"))
+    if "%" in segment:
+        segment = unquote(segment)
+    return frozenset(w for w in _SLUG_SPLIT.split(segment.lower()) if len(w) > 2 and not w.isdigit())
 
 
-def slug_share(tokens: tuple[str, ...], slug: frozenset[str]) -> float:
+def slug_share(tokens: tuple[str, ...], slug: frozenset[str], ascii_only: bool = False) -> float:
     """Share of the slug's words that the line spells, also with accents dropped (``försvunnen``
-    in a ``forsvunnen`` slug) or German umlauts spelled out (``Rückbau`` in ``rueckbau``)."""
+    in a ``forsvunnen`` slug) or German umlauts spelled out (``Rückbau`` in ``rueckbau``);
+    ``ascii_only`` says the tokens are ASCII already (nothing to fold)."""
     if len(slug) < 2:
         return 0.0
-    found = set(slug.intersection(tokens))
-    if len(found) < len(slug):
-        for token in tokens:
-            if not token.isascii():
-                plain = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode()
-                found.update(slug.intersection((plain, token.translate(_GERMAN_FOLD))))
+    found = slug.intersection(tokens)
+    if len(found) < len(slug) and not ascii_only:
+        plain = [t for t in tokens if not t.isascii()]
+        if plain:
+            found = found.union(slug.intersection(
+                [unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode() for t in plain]
+                + [t.translate(_GERMAN_FOLD) for t in plain]
+            ))
     return len(found) / len(slug)
 
 
 def is_time_line(line: Line) -> bool:
     """A short line showing a clock time or a numeric date (``Stand: 08.07.2026 05:00 Uhr``,
     ``2025年1月14日 01時28分``): a date stamp, whatever words surround it."""
-    return line.words < 12 and bool(_TIME_OR_DATE.search(line.text))
+    if line.words >= 12 or "".join(line.tokens).isalpha():  # no digit: one C call rules most lines out
+        return False
+    return bool(_TIME_OR_DATE.search(line.text))

@@ -42,6 +42,8 @@ class Vocabulary:
     date_words: frozenset[str]  # month and day names, time words, zone abbreviations (lower case)
     stopwords: dict[str, frozenset[str]]  # language name -> stopwords (lower case)
     word_langs: dict[str, tuple[str, ...]]  # stopword -> languages that list it
+    month_alias: dict[str, str]  # month name of another language (lower case) -> English month name
+    month_alias_re: re.Pattern[str]  # finds those names as whole words
 
 
 def phrase_hits(words: tuple[str, ...], vocab: Vocabulary) -> int:
@@ -90,6 +92,22 @@ def _byline_labels(data: dict[str, list[str]]) -> dict[str, str]:
     return kinds
 
 
+_ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                   "october", "november", "december")
+
+
+def _month_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Month names of the other languages with data (``5. März 2024``, ``30 août 2023``) spelled in
+    English, for the date parser that reads Indonesian and English only."""
+    known = {n.lower() for code in BYLINE_LANGS for names in lang.load(code)["dates"]["months"] for n in names}
+    alias: dict[str, str] = {}
+    for code in lang.available():
+        for number, names in enumerate(lang.load(code).get("dates", {}).get("months", [])):
+            alias.update({n.lower(): _ENGLISH_MONTHS[number] for n in names if n.lower() not in known})
+    pattern = re.compile(rf"(?<![^\W\d_])(?:{_alternation([re.escape(a) for a in alias])})(?![^\W\d_])", re.IGNORECASE)
+    return alias, pattern
+
+
 def _stoplists() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
     import justext  # the stoplists only; loaded once
 
@@ -112,6 +130,7 @@ def vocabulary() -> Vocabulary:
     label_re = _alternation([re.escape(k).replace("\\ ", "\\s+") for k in labels])
     byline = re.compile(rf"^(?P<label>{label_re})\b\s*[:：]?\s*(?P<rest>\S.{{0,150}})$", re.IGNORECASE)
     stop, word_langs = _stoplists()
+    month_alias, month_alias_re = _month_aliases()
     date_words: set[str] = set()
     for code in BYLINE_LANGS:
         table = lang.load(code)
@@ -143,4 +162,6 @@ def vocabulary() -> Vocabulary:
         date_words=frozenset(date_words | {"am", "pm", "utc", "gmt", "at", "on", "updated", "published", "diperbarui", "diterbitkan"}),
         stopwords=stop,
         word_langs=word_langs,
+        month_alias=month_alias,
+        month_alias_re=month_alias_re,
     )
