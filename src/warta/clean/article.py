@@ -126,6 +126,40 @@ def _bylines(credit_lines: list[Line], vocab: Vocabulary) -> dict[str, tuple[str
     return {k: tuple(v) for k, v in found.items()}
 
 
+CREDIT_BEFORE, CREDIT_AFTER = 40, 10  # byline lines this near the body start come first
+_NOT_CREDIT = frozenset({"caption", "promo", "no-letters", "widget-heading"})
+MAX_HEADER_NAMES = 4  # more names than this in the header block is a list of people, not a byline
+
+
+def _credits(parsed: Parsed, start: int, headline: Line | None, bylines: list[Line], vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
+    """Authors, editors and sources: from the byline lines near the body start (nearest first);
+    else from name lines between the headline and the body's first lines (``Jane Doe``, ``Jane Doe
+    - outlet``, ``Jane Doe / OUTLET / date``); else from byline lines elsewhere (document order)."""
+    lo, hi = start - CREDIT_BEFORE, start + CREDIT_AFTER
+    near = sorted((ln for ln in bylines if lo <= ln.pos <= hi), key=lambda ln: abs(ln.pos - start))
+    found = _bylines(near, vocab)
+    far = _bylines([ln for ln in bylines if not lo <= ln.pos <= hi], vocab) if len(near) < len(bylines) else found
+    if not found["author"]:
+        names = _header_names(parsed, start, headline, vocab) if headline is not None else ()
+        found["author"] = names or far["author"]
+    return {kind: found[kind] or far[kind] for kind in found}
+
+
+def _header_names(parsed: Parsed, start: int, headline: Line, vocab: Vocabulary) -> tuple[str, ...]:
+    """Names printed alone between the headline and the third body line (see :func:`meta.credit_names`)."""
+    names: list[str] = []
+    lines, labels, keep = parsed.lines, parsed.labels, parsed.keep
+    for pos in range(headline.pos + 1, min(len(lines), start + 4)):
+        line = lines[pos]
+        text = line.text
+        if keep[pos] or not 2 <= line.words <= 14 or labels[pos].why in _NOT_CREDIT:
+            continue
+        if not text[0].isupper() or text[-1] == ":":  # a name starts with a capital; "Related stories:" heads a list
+            continue
+        names.extend(n for n in meta.credit_names(text, vocab) if n not in names)
+    return tuple(names) if len(names) <= MAX_HEADER_NAMES else ()
+
+
 TITLE_WINDOW = 40  # lines above the body searched for the headline
 _NOT_TITLE = frozenset({"date", "caption", "no-letters", "promo", "widget-heading", "comments", "corpus"})
 _CREDIT_LABELS = frozenset({"byline", "date"})
@@ -207,7 +241,7 @@ def _wraps(line: Line, near: dict[int, Line]) -> bool:
     return False
 
 
-def _title(parsed: Parsed, start: int, url: str | None, vocab: Vocabulary) -> str | None:
+def _headline(parsed: Parsed, start: int, url: str | None, vocab: Vocabulary) -> Line | None:
     """The headline among the lines just above the body (see :func:`_headline_score`), less a
     standfirst below its headline (:func:`_is_dek`) or a kicker run into it (:func:`_wraps`)."""
     lo = max(0, start - TITLE_WINDOW)
@@ -231,7 +265,11 @@ def _title(parsed: Parsed, start: int, url: str | None, vocab: Vocabulary) -> st
         score -= 2.0 if _wraps(line, by_pos) else 0.0
         if score > best or score == best and pos > best_pos:
             best, best_pos = score, pos
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", parsed.lines[best_pos].text)
+    return parsed.lines[best_pos]
+
+
+def _title(headline: Line | None) -> str | None:
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", headline.text) if headline else None
 
 
 DATE_BEFORE, DATE_AFTER = 40, 10  # lines around the body start searched for the date first
@@ -271,10 +309,11 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
         lead = _lead_before(parsed, start, body[0])
     if lead:
         prov["lead"] = "text"
-    title = _title(parsed, start, url, vocab)
+    headline = _headline(parsed, start, url, vocab)
+    title = _title(headline)
     dateline = meta.parse_dateline(body[0].text, vocab)
     signals = _signal_lines(parsed)
-    credits = _bylines(signals["byline"], vocab)
+    credits = _credits(parsed, start, headline, signals["byline"], vocab)
     published = meta.find_published(_date_texts(parsed, start, body, signals), vocab, meta.url_day(url))
     agencies = list(credits["source"])
     if dateline and dateline.agency and dateline.agency not in agencies:

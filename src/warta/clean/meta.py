@@ -83,6 +83,50 @@ def parse_byline(text: str, vocab: Vocabulary) -> list[Byline]:
     return found
 
 
+_CREDIT_SEGMENTS = re.compile(r"\s+[|/·•–—-]\s+|\s*[,;]\s+|\s+(?:and|und|dan|og|och|et|en|y|e|i|mit|with)\s+")
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_GLUED = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ\d])")  # "Jen MillsPublished", "Tobias Mühlbauer24.04.2024"
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "da", "di", "del", "dos", "du", "bin", "binti", "al", "el", "la", "le", "ter", "ten", "zu"})
+
+
+def credit_names(text: str, vocab: Vocabulary) -> list[str]:
+    """Names on a credit line without a label (``Jane Doe``, ``Jane Doe - outlet``, ``Jane Doe /
+    OUTLET / Sep 2, 2024``, ``Jane Doe, 26.04.2024 10:00``, ``Kolumne von Jane Doe``, ``Jane Doe and
+    John Roe``): each part that is two to four capitalised words, cut where a date, a job title or
+    a word glued to the name starts."""
+    words = text.split()
+    for i, word in enumerate(words[:-1]):
+        if word.lower() in vocab.by_words:  # "Kolumne von Jane Doe": what follows the by-word
+            text = " ".join(words[i + 1 :])
+            break
+    found: list[str] = []
+    for part in _CREDIT_SEGMENTS.split(text):
+        name = _name_head(part.strip(" _*"), vocab)
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def _name_head(part: str, vocab: Vocabulary) -> str | None:
+    """The name that ``part`` starts with, when it starts with one."""
+    kept: list[str] = []
+    for word in _GLUED.split(part, maxsplit=1)[0].split():
+        low = word.lower().rstrip(".,")
+        if low in vocab.name_stops or low in vocab.date_words or not _NAME_WORD.fullmatch(word):
+            break
+        if low in _PARTICLES and kept:
+            kept.append(word)
+            continue
+        if not word[0].isupper() or len(word) > 2 and word.isupper():
+            break
+        kept.append(word)
+        if len(kept) > 4:
+            return None
+    while kept and kept[-1].lower() in _PARTICLES:
+        kept.pop()
+    return " ".join(kept) if len(kept) >= 2 and len(part.split()) <= 2 * len(kept) + 1 else None
+
+
 def parse_caption(text: str, vocab: Vocabulary) -> tuple[str | None, str | None]:
     """(caption, credit) of a caption line; credit alone for a bare credit line."""
     if vocab.credit_only.match(text):
@@ -162,11 +206,18 @@ def _english_months(text: str, vocab: Vocabulary) -> str | None:
     return spelled if spelled != text else None
 
 
+def _url_path(url: str) -> str:
+    """The path of ``url`` (no host, query or fragment): string splits, cheaper than ``urlsplit``."""
+    rest = url.split("://", 1)[1] if "://" in url else url
+    path = rest.partition("/")[2]
+    return "/" + path.split("?", 1)[0].split("#", 1)[0]
+
+
 def url_day(url: str | None) -> str | None:
     """The publication day spelled in a URL path (``/2023/08/30/``, ``-2023-04-25/``, ``20260425145127``)."""
     if not url:
         return None
-    m = _URL_DATE.search(urlsplit(url).path)
+    m = _URL_DATE.search(_url_path(url))
     return f"{m[1]}-{m[3]}-{m[4]}" if m else None
 
 
@@ -228,8 +279,7 @@ def headline_slug(url: str | None) -> frozenset[str]:
     escapes decoded. Section names and ids in other segments do not count."""
     if not url:
         return frozenset()
-    path = urlsplit(url).path
-    segment = max(path.split("/"), key=lambda s: s.count("-") + s.count("_"))
+    segment = max(_url_path(url).split("/"), key=lambda s: s.count("-") + s.count("_"))
     if "%" in segment:
         segment = unquote(segment)
     return frozenset(w for w in _SLUG_SPLIT.split(segment.lower()) if len(w) > 2 and not w.isdigit())

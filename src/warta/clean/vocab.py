@@ -44,6 +44,8 @@ class Vocabulary:
     word_langs: dict[str, tuple[str, ...]]  # stopword -> languages that list it
     month_alias: dict[str, str]  # month name of another language (lower case) -> English month name
     month_alias_re: re.Pattern[str]  # finds those names as whole words
+    name_stops: frozenset[str]  # words that end a name on a credit line: month and day names, job titles
+    by_words: frozenset[str]  # one-word byline labels of every language ("by", "von", "oleh", "par")
 
 
 def phrase_hits(words: tuple[str, ...], vocab: Vocabulary) -> int:
@@ -108,6 +110,20 @@ def _month_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
     return alias, pattern
 
 
+def _credit_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(words that end a name on a credit line, one-word "by" words), from every language's data."""
+    stops: set[str] = set()
+    by: set[str] = set()
+    for code in lang.available():
+        table = lang.load(code)
+        for names in [*table.get("dates", {}).get("months", []), *table.get("dates", {}).get("days", [])]:
+            stops.update(n.lower() for n in names)
+        credits = table.get("credits", {})
+        stops.update(w.lower() for w in [*credits.get("roles", []), *credits.get("not_names", [])])
+        by.update(w.lower() for w in table.get("bylines", {}).get("by", []) if " " not in w)
+    return frozenset(stops), frozenset(by)
+
+
 def _stoplists() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
     import justext  # the stoplists only; loaded once
 
@@ -131,6 +147,7 @@ def vocabulary() -> Vocabulary:
     byline = re.compile(rf"^(?P<label>{label_re})\b\s*[:：]?\s*(?P<rest>\S.{{0,150}})$", re.IGNORECASE)
     stop, word_langs = _stoplists()
     month_alias, month_alias_re = _month_aliases()
+    name_stops, by_words = _credit_words()
     date_words: set[str] = set()
     for code in BYLINE_LANGS:
         table = lang.load(code)
@@ -164,4 +181,6 @@ def vocabulary() -> Vocabulary:
         word_langs=word_langs,
         month_alias=month_alias,
         month_alias_re=month_alias_re,
+        name_stops=name_stops,
+        by_words=by_words,
     )
