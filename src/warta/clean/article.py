@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from warta.clean import meta
 from warta.clean.classify import (
@@ -129,6 +130,7 @@ def _bylines(credit_lines: list[Line], vocab: Vocabulary) -> dict[str, tuple[str
 CREDIT_BEFORE, CREDIT_AFTER = 40, 10  # byline lines this near the body start come first
 _NOT_CREDIT = frozenset({"caption", "promo", "no-letters", "widget-heading"})
 MAX_HEADER_NAMES = 4  # more names than this in the header block is a list of people, not a byline
+HEADER_LINES = 15  # the header block: the lines below the headline searched for names
 
 
 def _credits(parsed: Parsed, start: int, headline: Line | None, bylines: list[Line], vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
@@ -146,15 +148,16 @@ def _credits(parsed: Parsed, start: int, headline: Line | None, bylines: list[Li
 
 
 def _header_names(parsed: Parsed, start: int, headline: Line, vocab: Vocabulary) -> tuple[str, ...]:
-    """Names printed alone between the headline and the third body line (see :func:`meta.credit_names`)."""
+    """Names printed alone in the header block: the lines below the headline, down to the third body
+    line and at most ``HEADER_LINES`` (see :func:`meta.credit_names`)."""
     names: list[str] = []
     lines, labels, keep = parsed.lines, parsed.labels, parsed.keep
-    for pos in range(headline.pos + 1, min(len(lines), start + 4)):
+    for pos in range(headline.pos + 1, min(len(lines), start + 4, headline.pos + HEADER_LINES)):
         line = lines[pos]
         text = line.text
-        if keep[pos] or not 2 <= line.words <= 14 or labels[pos].why in _NOT_CREDIT:
-            continue
-        if not text[0].isupper() or text[-1] == ":":  # a name starts with a capital; "Related stories:" heads a list
+        if not text[0].isupper() or text[-1] in ".:!?" or keep[pos] or not 2 <= line.words <= 14:
+            continue  # a name starts with a capital; a sentence or "Related stories:" is no credit line
+        if labels[pos].why in _NOT_CREDIT:
             continue
         names.extend(n for n in meta.credit_names(text, vocab) if n not in names)
     return tuple(names) if len(names) <= MAX_HEADER_NAMES else ()
@@ -163,55 +166,64 @@ def _header_names(parsed: Parsed, start: int, headline: Line, vocab: Vocabulary)
 TITLE_WINDOW = 40  # lines above the body searched for the headline
 _NOT_TITLE = frozenset({"date", "caption", "no-letters", "promo", "widget-heading", "comments", "corpus"})
 _CREDIT_LABELS = frozenset({"byline", "date"})
+_KIND_LEVEL = itemgetter(3, 4)  # Line.kind, Line.level
+_H1 = ("heading", 1)
 
 
-def _headline_block(parsed: Parsed, lo: int, start: int, vocab: Vocabulary) -> tuple[list[Line], set[int], set[int]]:
-    """One pass over the lines above the body (and the 3 below its first line): the lines that may
-    be the headline (3 to 40 words; no date stamp, caption, promo or link; no byline unless its
-    byline word is followed by no name, as in "Von München bis Aachen: ..."), the positions of
-    byline and date lines, and those of date stamps among the others."""
+def _title_candidates(parsed: Parsed, lo: int, start: int, vocab: Vocabulary) -> list[Line]:
+    """The lines above the body that may be the headline: 3 to 40 words; no date stamp, caption,
+    promo or link; no byline unless its byline word is followed by no name ("Von München bis
+    Aachen: ...")."""
     found: list[Line] = []
-    labelled: set[int] = set()
-    stamps: set[int] = set()
-    for line, label in zip(parsed.lines[lo : start + 4], parsed.labels[lo : start + 4], strict=True):
-        why = label.why
-        if why in _CREDIT_LABELS:
-            labelled.add(line.pos)
-        elif line.words < 12 and not "".join(line.tokens).isalpha() and meta.is_time_line(line):
-            stamps.add(line.pos)
+    for line, label in zip(parsed.lines[lo : start + 1], parsed.labels[lo : start + 1], strict=True):
+        if not 3 <= line.words <= 40:  # most menu lines go here
             continue
-        if line.pos > start or not 3 <= line.words <= 40 or why in _NOT_TITLE:
+        why = label.why
+        if why in _NOT_TITLE:
             continue
         text = line.text
         if line.pos == start and line.kind != "heading" or "://" in text or "www." in text:
             continue
+        if line.words < 12 and not "".join(line.tokens).isalpha() and meta.is_time_line(line):
+            continue
         if why == "byline" and meta.parse_byline(text, vocab):
             continue
         found.append(line)
-    return found, labelled, stamps
+    return found
+
+
+def _credited(line: Line, lines: list[Line], labelled: set[int]) -> bool:
+    """Credits right below ``line``: a byline or date line 1 to 3 lines down, or a date stamp 1 or
+    2 lines down (``labelled``: positions of the byline and date lines)."""
+    pos = line.pos
+    if pos + 1 in labelled or pos + 2 in labelled or pos + 3 in labelled:
+        return True
+    for below in lines[pos + 1 : pos + 3]:
+        if below.words < 12 and not "".join(below.tokens).isalpha() and meta.is_time_line(below):
+            return True
+    return False
 
 
 def _first_h1(parsed: Parsed, lines: list[Line], lo: int) -> int:
     """Position of the document's first level-1 heading when it is one of ``lines`` (else -1)."""
     pos = next((ln.pos for ln in lines if ln.kind == "heading" and ln.level == 1), -1)
-    if pos >= 0 and any(ln.kind == "heading" and ln.level == 1 for ln in parsed.lines[:lo]):
+    if pos >= 0 and _H1 in map(_KIND_LEVEL, parsed.lines[:lo]):  # the scan runs in C
         return -1
     return pos
 
 
-def _headline_score(line: Line, start: int, slug: frozenset[str], credits: tuple[set[int], set[int]], repeated: bool) -> float:
-    """How much a line looks like the headline: a level-1 heading, the URL slug's words, the
-    credits (byline, date) right below it, shown again elsewhere on the page (the page title);
-    less for a sentence ending in a full stop, a menu line with separators, distance to the body."""
+CREDITED = 1.5  # the bonus of a headline with the credits right below it (see :func:`_credited`)
+
+
+def _headline_score(line: Line, start: int, slug: frozenset[str], repeated: bool) -> float:
+    """How much a line looks like the headline, before :data:`CREDITED`: a level-1 heading, the URL
+    slug's words, shown again elsewhere on the page (the page title); less for a sentence ending in
+    a full stop, a menu line with separators, distance to the body."""
     score = 1.0 - 0.02 * (start - line.pos)
     if slug:
         score += 3.0 * meta.slug_share(line.tokens, slug, line.text.isascii())
     if line.kind == "heading":
         score += 2.0 if line.level == 1 else 0.5
-    labelled, stamps = credits
-    pos = line.pos
-    if pos + 1 in labelled or pos + 2 in labelled or pos + 3 in labelled or pos + 1 in stamps or pos + 2 in stamps:
-        score += 1.5
     if repeated and line.words >= 4:
         score += 0.5
     if line.text[-1] == ".":
@@ -241,26 +253,29 @@ def _wraps(line: Line, near: dict[int, Line]) -> bool:
     return False
 
 
-def _headline(parsed: Parsed, start: int, url: str | None, vocab: Vocabulary) -> Line | None:
+def _headline(
+    parsed: Parsed, start: int, url: str | None, vocab: Vocabulary, signals: dict[str, list[Line]]
+) -> Line | None:
     """The headline among the lines just above the body (see :func:`_headline_score`), less a
     standfirst below its headline (:func:`_is_dek`) or a kicker run into it (:func:`_wraps`)."""
     lo = max(0, start - TITLE_WINDOW)
-    candidates, labelled, stamps = _headline_block(parsed, lo, start, vocab)
+    candidates = _title_candidates(parsed, lo, start, vocab)
     if not candidates:
         return None
     slug = meta.headline_slug(url)
     h1 = _first_h1(parsed, candidates, lo)
-    labels = parsed.labels
+    labels, lines = parsed.labels, parsed.lines
+    labelled = {ln.pos for ln in (*signals["byline"], *signals["date"]) if lo < ln.pos <= start + 3}
     scored = sorted(
-        ((_headline_score(ln, start, slug, (labelled, stamps), labels[ln.pos].why == "repeated") + (ln.pos == h1), ln.pos, ln)
-         for ln in candidates),
+        ((_headline_score(ln, start, slug, labels[ln.pos].why == "repeated") + (ln.pos == h1), ln.pos, ln) for ln in candidates),
         reverse=True,
     )
     by_pos = {ln.pos: ln for ln in candidates}
-    best, best_pos = scored[0][0] - 3.0, scored[0][1]
-    for score, pos, line in scored:  # best first; the demotions only lower a score
-        if score < best:
+    best, best_pos = -1e9, -1
+    for score, pos, line in scored:  # best first: the bonus and the demotions are bounded
+        if score + CREDITED < best:
             break
+        score += CREDITED if _credited(line, lines, labelled) else 0.0
         score -= 1.0 if _is_dek(line, by_pos) else 0.0
         score -= 2.0 if _wraps(line, by_pos) else 0.0
         if score > best or score == best and pos > best_pos:
@@ -275,13 +290,19 @@ def _title(headline: Line | None) -> str | None:
 DATE_BEFORE, DATE_AFTER = 40, 10  # lines around the body start searched for the date first
 
 
-def _date_texts(parsed: Parsed, start: int, body: list[Line], signals: dict[str, list[Line]]) -> list[str]:
+def _date_texts(parsed: Parsed, start: int, body: list[Line], signals: dict[str, list[Line]], vocab: Vocabulary) -> list[str]:
     """Where the publication date is printed, most likely first: the short lines around the body
-    start that are not body (the headline block above it, the credits just below it), nearest
-    first; then the first paragraphs; then date and byline lines further away, nearest first."""
+    start that are not body (the headline block above it, the credits just below it) and show a
+    month name or a numeric date, nearest first; then the first paragraphs; then date and byline
+    lines further away, nearest first."""
     lo, hi = max(0, start - DATE_BEFORE), start + DATE_AFTER + 1
     keep = parsed.keep
-    near = [ln for ln in parsed.lines[lo:hi] if ln.words <= 25 and not keep[ln.pos] and not "".join(ln.tokens).isalpha()]
+    months = vocab.month_words
+    near = [
+        ln for ln in parsed.lines[lo:hi]
+        if not keep[ln.pos] and ln.words <= 25 and not "".join(ln.tokens).isalpha()  # no digit, no date
+        and (not months.isdisjoint(ln.tokens) or meta.NUMERIC_DATE.search(ln.text) or meta.GLUED_MONTH.search(ln.text))
+    ]
     near.sort(key=lambda ln: abs(start - ln.pos))
     far = [ln for ln in (*signals["date"], *signals["byline"]) if not lo <= ln.pos < hi]
     far.sort(key=lambda ln: abs(ln.pos - start))
@@ -309,12 +330,12 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
         lead = _lead_before(parsed, start, body[0])
     if lead:
         prov["lead"] = "text"
-    headline = _headline(parsed, start, url, vocab)
+    signals = _signal_lines(parsed)
+    headline = _headline(parsed, start, url, vocab, signals)
     title = _title(headline)
     dateline = meta.parse_dateline(body[0].text, vocab)
-    signals = _signal_lines(parsed)
     credits = _credits(parsed, start, headline, signals["byline"], vocab)
-    published = meta.find_published(_date_texts(parsed, start, body, signals), vocab, meta.url_day(url))
+    published = meta.find_published(_date_texts(parsed, start, body, signals, vocab), vocab, meta.url_day(url))
     agencies = list(credits["source"])
     if dateline and dateline.agency and dateline.agency not in agencies:
         agencies.append(dateline.agency)

@@ -85,7 +85,7 @@ def parse_byline(text: str, vocab: Vocabulary) -> list[Byline]:
 
 _CREDIT_SEGMENTS = re.compile(r"\s+[|/·•–—-]\s+|\s*[,;]\s+|\s+(?:and|und|dan|og|och|et|en|y|e|i|mit|with)\s+")
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
-_GLUED = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ\d])")  # "Jen MillsPublished", "Tobias Mühlbauer24.04.2024"
+GLUED = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ\d])")  # "Jen MillsPublished", "Tobias Mühlbauer24.04.2024"
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "da", "di", "del", "dos", "du", "bin", "binti", "al", "el", "la", "le", "ter", "ten", "zu"})
 
 
@@ -94,11 +94,10 @@ def credit_names(text: str, vocab: Vocabulary) -> list[str]:
     OUTLET / Sep 2, 2024``, ``Jane Doe, 26.04.2024 10:00``, ``Kolumne von Jane Doe``, ``Jane Doe and
     John Roe``): each part that is two to four capitalised words, cut where a date, a job title or
     a word glued to the name starts."""
-    words = text.split()
-    for i, word in enumerate(words[:-1]):
-        if word.lower() in vocab.by_words:  # "Kolumne von Jane Doe": what follows the by-word
-            text = " ".join(words[i + 1 :])
-            break
+    words = text.lower().split()
+    if not vocab.by_words.isdisjoint(words[:-1]):  # "Kolumne von Jane Doe": what follows the by-word
+        first = next(i for i, word in enumerate(words) if word in vocab.by_words)
+        text = " ".join(text.split()[first + 1 :])
     found: list[str] = []
     for part in _CREDIT_SEGMENTS.split(text):
         name = _name_head(part.strip(" _*"), vocab)
@@ -110,7 +109,7 @@ def credit_names(text: str, vocab: Vocabulary) -> list[str]:
 def _name_head(part: str, vocab: Vocabulary) -> str | None:
     """The name that ``part`` starts with, when it starts with one."""
     kept: list[str] = []
-    for word in _GLUED.split(part, maxsplit=1)[0].split():
+    for word in GLUED.split(part, maxsplit=1)[0].split():
         low = word.lower().rstrip(".,")
         if low in vocab.name_stops or low in vocab.date_words or not _NAME_WORD.fullmatch(word):
             break
@@ -173,6 +172,8 @@ def domain_of(url: str | None) -> str | None:
 
 
 _DIGIT = re.compile(r"\d")
+NUMERIC_DATE = re.compile(r"\d[./-]\d|年")  # 05/11/2015, 28.04.2023, 2024-05-01, 2025年: may hold a numeric date
+GLUED_MONTH = re.compile(r"(?<=[a-zà-ÿ])[A-ZÀ-Þ][a-zà-ÿ]{2,}\.? \d")  # "Associated PressApril 28, 2023"
 _YMD_DOTS = re.compile(r"(?<![\d.])((?:19|20)\d\d)\.(\d{1,2})\.(\d{1,2})(?!\d)")  # 2025.05.15
 _CJK_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[時:](\d\d))?")  # 2025年1月14日 01時28分
 _DAY_DOT = re.compile(r"(?<!\d)(\d{1,2})\.\s*(?=[^\W\d_])")  # 28. April
@@ -267,7 +268,7 @@ def slug_tokens(url: str | None) -> set[str]:
     return {t for t in re.split(r"[^a-z0-9]+", path.lower()) if len(t) > 2 and not t.isdigit()}
 
 
-_TIME_OR_DATE = re.compile(
+TIME_OR_DATE = re.compile(
     r"(?<!\d)\d{1,2}[:.]\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|\d{4}-\d\d-\d\d|\d年\d{1,2}月|\d時\d{1,2}分"
 )
 _GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -307,4 +308,4 @@ def is_time_line(line: Line) -> bool:
     ``2025年1月14日 01時28分``): a date stamp, whatever words surround it."""
     if line.words >= 12 or "".join(line.tokens).isalpha():  # no digit: one C call rules most lines out
         return False
-    return bool(_TIME_OR_DATE.search(line.text))
+    return bool(TIME_OR_DATE.search(line.text))

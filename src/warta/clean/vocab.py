@@ -44,6 +44,7 @@ class Vocabulary:
     word_langs: dict[str, tuple[str, ...]]  # stopword -> languages that list it
     month_alias: dict[str, str]  # month name of another language (lower case) -> English month name
     month_alias_re: re.Pattern[str]  # finds those names as whole words
+    month_words: frozenset[str]  # month names of every language with data (lower case)
     name_stops: frozenset[str]  # words that end a name on a credit line: month and day names, job titles
     by_words: frozenset[str]  # one-word byline labels of every language ("by", "von", "oleh", "par")
 
@@ -181,6 +182,9 @@ def vocabulary() -> Vocabulary:
         word_langs=word_langs,
         month_alias=month_alias,
         month_alias_re=month_alias_re,
+        month_words=frozenset(month_alias) | frozenset(
+            n.lower() for code in BYLINE_LANGS for names in lang.load(code)["dates"]["months"] for n in names
+        ),
         name_stops=name_stops,
         by_words=by_words,
     )
