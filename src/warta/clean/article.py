@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -98,9 +98,10 @@ _SIGNALS = ("caption", "byline", "date")  # the labels whose lines carry metadat
 def _signal_lines(parsed: Parsed) -> dict[str, list[Line]]:
     """The lines labelled caption, byline and date, in order (one pass over the document)."""
     found: dict[str, list[Line]] = {why: [] for why in _SIGNALS}
-    for line, label in zip(parsed.lines, parsed.labels, strict=True):
+    lines = parsed.lines
+    for i, label in enumerate(parsed.labels):
         if label.why in found:
-            found[label.why].append(line)
+            found[label.why].append(lines[i])
     return found
 
 
@@ -278,9 +279,19 @@ def _headline(
         score += CREDITED if _credited(line, lines, labelled) else 0.0
         score -= 1.0 if _is_dek(line, by_pos) else 0.0
         score -= 2.0 if _wraps(line, by_pos) else 0.0
+        score -= 1.0 if _is_credit_line(line, vocab) else 0.0
         if score > best or score == best and pos > best_pos:
             best, best_pos = score, pos
     return parsed.lines[best_pos]
+
+
+def _is_credit_line(line: Line, vocab: Vocabulary) -> bool:
+    """A short line that starts with a person's name or is mostly names: a credit, not a headline
+    ("Jane Doe - Example News", "Kolumne von Jane Doe")."""
+    if line.words > 8:
+        return False
+    names = meta.credit_names(line.text, vocab)
+    return bool(names) and (line.text.startswith(names[0]) or 2 * sum(len(n.split()) for n in names) >= line.words)
 
 
 def _title(headline: Line | None) -> str | None:
@@ -290,23 +301,30 @@ def _title(headline: Line | None) -> str | None:
 DATE_BEFORE, DATE_AFTER = 40, 10  # lines around the body start searched for the date first
 
 
-def _date_texts(parsed: Parsed, start: int, body: list[Line], signals: dict[str, list[Line]], vocab: Vocabulary) -> list[str]:
-    """Where the publication date is printed, most likely first: the short lines around the body
-    start that are not body (the headline block above it, the credits just below it) and show a
-    month name or a numeric date, nearest first; then the first paragraphs; then date and byline
-    lines further away, nearest first."""
-    lo, hi = max(0, start - DATE_BEFORE), start + DATE_AFTER + 1
-    keep = parsed.keep
-    months = vocab.month_words
-    near = [
-        ln for ln in parsed.lines[lo:hi]
-        if not keep[ln.pos] and ln.words <= 25 and not "".join(ln.tokens).isalpha()  # no digit, no date
-        and (not months.isdisjoint(ln.tokens) or meta.NUMERIC_DATE.search(ln.text) or meta.GLUED_MONTH.search(ln.text))
-    ]
-    near.sort(key=lambda ln: abs(start - ln.pos))
+def _date_texts(
+    parsed: Parsed, start: int, body: list[Line], signals: dict[str, list[Line]], vocab: Vocabulary
+) -> Iterator[str]:
+    """Where the publication date is printed, most likely first (lazily: the caller stops at the
+    first date): the short lines around the body start that are not body (the headline block above
+    it, the credits just below it) and show a month name or a numeric date, nearest first (above
+    before below); then the first paragraphs; then date and byline lines further away, nearest first."""
+    lines, keep, months = parsed.lines, parsed.keep, vocab.month_words
+    lo, hi = max(0, start - DATE_BEFORE), min(len(lines), start + DATE_AFTER + 1)
+    for step in range(1, DATE_BEFORE + 1):
+        for pos in (start - step, start + step):
+            if not lo <= pos < hi or keep[pos]:
+                continue
+            line = lines[pos]
+            if line.words > 25 or "".join(line.tokens).isalpha():  # no digit, no date
+                continue
+            text = line.text
+            if not months.isdisjoint(line.tokens) or meta.NUMERIC_DATE.search(text) or meta.GLUED_MONTH.search(text):
+                yield text
+    for first in body[:3]:
+        yield first.text[:300]
     far = [ln for ln in (*signals["date"], *signals["byline"]) if not lo <= ln.pos < hi]
     far.sort(key=lambda ln: abs(ln.pos - start))
-    return [ln.text for ln in near] + [b.text[:300] for b in body[:3]] + [ln.text for ln in far]
+    yield from (ln.text for ln in far)
 
 
 def _lead_before(parsed: Parsed, start: int, first: Line) -> str | None:

@@ -178,7 +178,10 @@ _YMD_DOTS = re.compile(r"(?<![\d.])((?:19|20)\d\d)\.(\d{1,2})\.(\d{1,2})(?!\d)")
 _CJK_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[時:](\d\d))?")  # 2025年1月14日 01時28分
 _DAY_DOT = re.compile(r"(?<!\d)(\d{1,2})\.\s*(?=[^\W\d_])")  # 28. April
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d\d)(?![\d.])")  # 27.04.24
-_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([/-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)([/-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?!\d)"  # /2023/08/30/, 2023-04-25
+    r"|(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])?(?:[0-5]\d){0,2}(?!\d)"  # 20260425145127
+)
 
 
 def date_text(text: str, vocab: Vocabulary) -> str | None:
@@ -219,10 +222,13 @@ def url_day(url: str | None) -> str | None:
     if not url:
         return None
     m = _URL_DATE.search(_url_path(url))
-    return f"{m[1]}-{m[3]}-{m[4]}" if m else None
+    if not m:
+        return None
+    year, month, day = (m[1], m[3], m[4]) if m[1] else (m[5], m[6], m[7])
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def find_published(texts: list[str], vocab: Vocabulary | None = None, day: str | None = None) -> str | None:
+def find_published(texts: Iterable[str], vocab: Vocabulary | None = None, day: str | None = None) -> str | None:
     """The first date in the given texts (header lines, then the first paragraph). With ``day``
     (the URL's date) the first date must fall on it, else ``day`` itself is the answer."""
     vocab = vocab or vocabulary()
@@ -281,6 +287,9 @@ def headline_slug(url: str | None) -> frozenset[str]:
     if not url:
         return frozenset()
     segment = max(_url_path(url).split("/"), key=lambda s: s.count("-") + s.count("_"))
+    stem, dot, suffix = segment.rpartition(".")
+    if dot and suffix.isalpha() and len(suffix) <= 5:  # .html, .php, .shtml, .cms
+        segment = stem
     if "%" in segment:
         segment = unquote(segment)
     return frozenset(w for w in _SLUG_SPLIT.split(segment.lower()) if len(w) > 2 and not w.isdigit())

@@ -1,0 +1,72 @@
+"""Publication-date rules of the text-dump cleaner, on small invented dumps."""
+
+from __future__ import annotations
+
+import pytest
+
+from warta.clean import clean
+from warta.model import Article
+
+PROSE = [
+    "The city council voted on Tuesday to approve a new budget that includes funding for schools, parks and road repairs across the district.",
+    "Officials said the plan would be paid for by a combination of higher fees and savings from a restructuring of the transport department.",
+    "Several residents who attended the meeting said they were worried that the changes would not be enough to fix the roads in their area.",
+    "The mayor is expected to sign the budget next week, after which the first projects could begin as early as the spring of next year.",
+]
+HEADLINE = "Council approves the new city budget"
+
+
+def _published(before: list[str], after: list[str] | None = None, url: str | None = None) -> str | None:
+    text = "\n\n".join([*before, PROSE[0], *(after or []), *PROSE[1:]])
+    result = clean(text, url)
+    assert isinstance(result, Article), result
+    assert [b.text for b in result.body] == PROSE  # the date rules never move the body
+    return result.published
+
+
+@pytest.mark.parametrize(
+    ("stamp", "published"),
+    [
+        ("28\\. April 2023, 19:50 Uhr", "2023-04-28T19:50:00"),  # markdown escape, "28. April"
+        ("Publié le 30 août 2023 à 14h52", "2023-08-30"),  # French month name
+        ("Veröffentlicht am 27.04.24 um 07:39 Uhr", "2024-04-27"),  # two-digit year
+        ("2025年1月14日 01時28分", "2025-01-14T01:28:00"),  # CJK date and time
+        ("입력 2025.05.15 20:00", "2025-05-15T20:00:00"),  # year.month.day
+    ],
+)
+def test_date_shapes_of_other_languages_are_read(stamp: str, published: str) -> None:
+    assert _published([HEADLINE, stamp]) == published
+
+
+def test_a_date_just_below_the_first_paragraph_is_read() -> None:
+    assert _published([HEADLINE], after=["22.11.2024 07.57"]) == "2024-11-22T07:57:00"
+
+
+def test_the_date_nearest_the_body_start_wins_over_a_teaser_date_further_up() -> None:
+    teasers = ["Earlier: storm closes the harbour", "Monday, 5 February 2024", "Earlier: schools reopen after repairs"]
+    got = _published([*teasers, "Menu", "Search", "Sport", HEADLINE, "By Jane Smith", "Wednesday, 6 March 2024"])
+    assert got == "2024-03-06"
+
+
+def test_the_url_day_arbitrates_a_date_of_another_day() -> None:
+    url = "https://news.example.com/2023/08/30/council-approves-budget/"
+    assert _published([HEADLINE, "Updated 12 July 2023"], url=url) == "2023-08-30"
+    assert _published([HEADLINE, "30 August 2023, 14:52"], url=url) == "2023-08-30T14:52:00"
+
+
+def test_no_date_anywhere_gives_none() -> None:
+    assert _published([HEADLINE, "By Jane Smith"]) is None
+
+
+def test_date_helpers() -> None:
+    from warta.clean.meta import date_text, find_published, url_day
+    from warta.clean.vocab import vocabulary
+
+    vocab = vocabulary()
+    assert url_day("https://example.com/news/2024-03-07/storm-hits") == "2024-03-07"
+    assert url_day("https://example.com/a/story-20260425145127-nts.html") == "2026-04-25"
+    assert url_day("https://example.com/news/11862251/story/") is None
+    assert date_text("Home News Sport", vocab) is None
+    assert date_text("Heute im Programm 2024", vocab) == "Heute im Programm 2024"
+    assert find_published(["5. März 2024"], vocab) == "2024-03-05"
+    assert find_published(["Hamburg Marathon 2024", "no date here"], vocab) is None
