@@ -222,7 +222,10 @@ def _headline_score(line: Line, start: int, slug: frozenset[str], repeated: bool
     a full stop, a menu line with separators, distance to the body."""
     score = 1.0 - 0.02 * (start - line.pos)
     if slug:
-        score += 3.0 * meta.slug_share(line.tokens, slug, line.text.isascii())
+        share = len(slug.intersection(line.tokens)) / len(slug)
+        if share < 1.0 and not line.text.isascii():  # accents to fold
+            share = meta.slug_share(line.tokens, slug)
+        score += 3.0 * share
     if line.kind == "heading":
         score += 2.0 if line.level == 1 else 0.5
     if repeated and line.words >= 4:
@@ -318,7 +321,8 @@ def _date_texts(
             if line.words > 25 or "".join(line.tokens).isalpha():  # no digit, no date
                 continue
             text = line.text
-            if not months.isdisjoint(line.tokens) or meta.NUMERIC_DATE.search(text) or meta.GLUED_MONTH.search(text):
+            if (not months.isdisjoint(line.tokens) or meta.NUMERIC_DATE.search(text)
+                    or meta.YEAR.search(text) and meta.GLUED_MONTH.search(text)):
                 yield text
     for first in body[:3]:
         yield first.text[:300]

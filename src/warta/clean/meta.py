@@ -16,6 +16,7 @@ _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bdan\b|\bund\b|\bet\b)\s*", re.I
 _SOURCE_SPLIT = re.compile(r"\s*[/,;&]\s*|\s+(?:dan|and)\s+", re.IGNORECASE)
 _CREDIT_TAIL = re.compile(r"\s+[|/·•–—-]\s+|\s*\(")
 _DATE_HINT = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")  # a year: nothing to parse without one
+YEAR = _DATE_HINT
 _SEGMENTS = re.compile(r"\s+[|•·]\s+|\s{2,}")
 _NAME = re.compile(r"^[A-Z\u00C0-\u024F][\w.'’\-]*(?:\s+(?:[A-Z\u00C0-\u024F][\w.'’\-]*|bin|binti|van|von|de|der|da|di|al|el|la|le)){0,5}$")
 _DATELINE = re.compile(
@@ -84,7 +85,7 @@ def parse_byline(text: str, vocab: Vocabulary) -> list[Byline]:
 
 
 _CREDIT_SEGMENTS = re.compile(r"\s+[|/·•–—-]\s+|\s*[,;]\s+|\s+(?:and|und|dan|og|och|et|en|y|e|i|mit|with)\s+")
-_NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_NAME_MARKS = str.maketrans("", "", ".-'’")  # removed before the letters-only test of a name word
 GLUED = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ\d])")  # "Jen MillsPublished", "Tobias Mühlbauer24.04.2024"
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "da", "di", "del", "dos", "du", "bin", "binti", "al", "el", "la", "le", "ter", "ten", "zu"})
 
@@ -109,9 +110,10 @@ def credit_names(text: str, vocab: Vocabulary) -> list[str]:
 def _name_head(part: str, vocab: Vocabulary) -> str | None:
     """The name that ``part`` starts with, when it starts with one."""
     kept: list[str] = []
-    for word in GLUED.split(part, maxsplit=1)[0].split():
+    glued = GLUED.search(part)
+    for word in (part[: glued.start()] if glued else part).split():
         low = word.lower().rstrip(".,")
-        if low in vocab.name_stops or low in vocab.date_words or not _NAME_WORD.fullmatch(word):
+        if low in vocab.name_stops or low in vocab.date_words or not word.translate(_NAME_MARKS).isalpha():
             break
         if low in _PARTICLES and kept:
             kept.append(word)
@@ -159,11 +161,21 @@ def parse_dateline(text: str, vocab: Vocabulary) -> Dateline | None:
     return Dateline(city, outlet, agency)
 
 
+def _host(url: str) -> str:
+    """The host name of ``url`` (no user, port or path): string splits for the common shapes,
+    ``urlsplit`` for the odd ones (IPv6 literals, spaces, backslashes)."""
+    if "[" in url or " " in url or "\\" in url:
+        return urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    rest = url.split("://", 1)[1] if "://" in url else url.lstrip("/")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return host.rpartition("@")[2].partition(":")[0]
+
+
 def domain_of(url: str | None) -> str | None:
     """Registered domain of ``url`` (``bisnis.com``, ``detik.co.id``); a light public-suffix rule."""
     if not url:
         return None
-    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower().rstrip(".")
+    host = _host(url).lower().rstrip(".")
     parts = host.split(".")
     if len(parts) < 2:
         return host or None
@@ -283,7 +295,8 @@ _GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 def headline_slug(url: str | None) -> frozenset[str]:
     """Words of the URL path segment that spells the headline: the segment with the most words
     (``/news/world/gaza-ceasefire-talks-resume-1.72`` -> gaza, ceasefire, talks, resume), percent
-    escapes decoded. Section names and ids in other segments do not count."""
+    escapes decoded, file extension dropped; empty when fewer than two words. Section names and ids
+    in other segments do not count."""
     if not url:
         return frozenset()
     segment = max(_url_path(url).split("/"), key=lambda s: s.count("-") + s.count("_"))
@@ -292,7 +305,8 @@ def headline_slug(url: str | None) -> frozenset[str]:
         segment = stem
     if "%" in segment:
         segment = unquote(segment)
-    return frozenset(w for w in _SLUG_SPLIT.split(segment.lower()) if len(w) > 2 and not w.isdigit())
+    words = frozenset(w for w in _SLUG_SPLIT.split(segment.lower()) if len(w) > 2 and not w.isdigit())
+    return words if len(words) >= 2 else frozenset()  # one word says nothing about the headline
 
 
 def slug_share(tokens: tuple[str, ...], slug: frozenset[str], ascii_only: bool = False) -> float:
