@@ -71,3 +71,15 @@ def test_credit_names_helper() -> None:
     assert credit_names("Marco Pizzorno 4 Febbraio 2025 - 14:41", vocab) == ["Marco Pizzorno"]
     assert credit_names("Januar 2026 • Gregor Meier • 3 Minuten", vocab) == ["Gregor Meier"]
     assert credit_names("Home News Sport Weather Travel Culture", vocab) == []
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Jon Doe, News Reporter", ("Jon Doe",)),  # a job title is no second author
+        ("By Ann Lee and Bob Ray The Associated Press", ("Ann Lee", "Bob Ray")),  # the agency ends the name
+        ("Von dpa 30.04.2024, 18:58", ("dpa",)),  # a byline crediting only a wire service names it
+    ],
+)
+def test_byline_names_end_at_titles_and_wire_only_bylines_count(byline: str, names: tuple[str, ...]) -> None:
+    assert _authors([HEADLINE, byline, "March 3, 2024"]) == names

@@ -276,15 +276,18 @@ def _headline(
     )
     by_pos = {ln.pos: ln for ln in candidates}
     best, best_pos = -1e9, -1
-    for score, pos, line in scored:  # best first: the bonus and the demotions are bounded
+    for score, pos, line in scored:  # best first: the bonus is bounded and the demotions only lower
         if score + CREDITED < best:
             break
         score += CREDITED if _credited(line, lines, labelled) else 0.0
-        score -= 1.0 if _is_dek(line, by_pos) else 0.0
-        score -= 2.0 if _wraps(line, by_pos) else 0.0
-        score -= 1.0 if _is_credit_line(line, vocab) else 0.0
-        if score > best or score == best and pos > best_pos:
-            best, best_pos = score, pos
+        for demotion, applies in _DEMOTIONS:  # each test only while the line can still win
+            if score < best or score == best and pos < best_pos:
+                break
+            if applies(line, by_pos, vocab):
+                score -= demotion
+        else:
+            if score > best or score == best and pos > best_pos:
+                best, best_pos = score, pos
     return parsed.lines[best_pos]
 
 
@@ -295,6 +298,13 @@ def _is_credit_line(line: Line, vocab: Vocabulary) -> bool:
         return False
     names = meta.credit_names(line.text, vocab)
     return bool(names) and (line.text.startswith(names[0]) or 2 * sum(len(n.split()) for n in names) >= line.words)
+
+
+_DEMOTIONS: tuple[tuple[float, Callable[[Line, dict[int, Line], Vocabulary], bool]], ...] = (
+    (1.0, lambda line, near, vocab: _is_dek(line, near)),
+    (2.0, lambda line, near, vocab: _wraps(line, near)),
+    (1.0, lambda line, near, vocab: _is_credit_line(line, vocab)),
+)
 
 
 def _title(headline: Line | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -53,11 +54,23 @@ def _names(rest: str, kind: str, vocab: Vocabulary) -> tuple[str, ...]:
         return tuple(p.upper() if p.upper() in vocab.wire else p for p in parts) if ok else ()
     rest = _trim_credit_tail(rest, vocab)
     parts = [p.strip() for p in _NAME_SPLIT.split(rest) if p.strip()]
-    if not parts or not _NAME.match(parts[0]):
+    if not parts:
         return ()
+    if not _NAME.match(parts[0]):  # a byline crediting wire services only ("Von dpa") names them
+        return tuple(parts) if all(p.upper() in vocab.wire for p in parts) else ()
     # after the first name, a one-word part is a place or an outlet ("Anna Sleegers, Frankfurt")
     names = [parts[0], *(p for p in parts[1:] if _NAME.match(p) and len(p.split()) >= 2 and not p.isupper())]
-    return tuple(names)
+    return tuple(n for n in map(functools.partial(_before_stops, vocab=vocab), names) if n)
+
+
+def _before_stops(name: str, vocab: Vocabulary) -> str:
+    """``name`` up to a job title or a word that is never part of a name ("Jon King" of "Jon King
+    News Reporter", "Vasilisa Stepanenko" of "Vasilisa Stepanenko The Associated Press")."""
+    words = name.split()
+    for i, word in enumerate(words):
+        if word.lower() in vocab.name_stops:
+            return " ".join(words[:i])
+    return name
 
 
 def _trim_credit_tail(rest: str, vocab: Vocabulary) -> str:
