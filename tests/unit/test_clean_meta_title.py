@@ -82,3 +82,13 @@ def test_headline_choice_leaves_the_body_alone() -> None:
     lines = ["Council approves the new city budget", "By Jane Smith", "March 3, 2024"]
     parsed = Cleaner().parse("\n\n".join([*lines, *PROSE]))
     assert [ln.text for ln, keep in zip(parsed.lines, parsed.keep, strict=True) if keep] == PROSE
+
+
+def test_heading_marks_inside_a_list_item_are_not_part_of_the_title() -> None:
+    art = _article(["1. Home", "2. Politics", "3. # Council approves the new city budget", "By Jane Smith"])
+    assert art.title == "Council approves the new city budget"
+
+
+def test_a_headline_starting_with_a_colon_continues_the_line_above() -> None:
+    art = _article(["City hall", ": Council approves the new city budget", "By Jane Smith"])
+    assert art.title == "City hall: Council approves the new city budget"

@@ -22,6 +22,7 @@ from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
 
 MAX_CHARS = 5_000_000
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([:;,!?](?:\s|$))")
+_HEADING_MARKS = re.compile(r"^#{1,6}\s+")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # in UTF-8 only these chars use these bytes
 
 
@@ -307,8 +308,15 @@ _DEMOTIONS: tuple[tuple[float, Callable[[Line, dict[int, Line], Vocabulary], boo
 )
 
 
-def _title(headline: Line | None) -> str | None:
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", headline.text) if headline else None
+def _title(headline: Line | None, lines: list[Line]) -> str | None:
+    """The headline's text, without heading marks left inside a list item ("* # Headline"); a
+    headline that starts with a colon continues the line above it ("Kicker" / ": Headline")."""
+    if headline is None:
+        return None
+    text = _HEADING_MARKS.sub("", headline.text)
+    if text[0] == ":" and headline.pos > 0:
+        text = lines[headline.pos - 1].text + text
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
 DATE_BEFORE, DATE_AFTER = 40, 10  # lines around the body start searched for the date first
@@ -364,7 +372,7 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
         prov["lead"] = "text"
     signals = _signal_lines(parsed)
     headline = _headline(parsed, start, url, vocab, signals)
-    title = _title(headline)
+    title = _title(headline, parsed.lines)
     dateline = meta.parse_dateline(body[0].text, vocab)
     credits = _credits(parsed, start, headline, signals["byline"], vocab)
     published = meta.find_published(_date_texts(parsed, start, body, signals, vocab), vocab, meta.url_day(url))
