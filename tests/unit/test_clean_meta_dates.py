@@ -70,3 +70,8 @@ def test_date_helpers() -> None:
     assert date_text("Heute im Programm 2024", vocab) == "Heute im Programm 2024"
     assert find_published(["5. März 2024"], vocab) == "2024-03-05"
     assert find_published(["Hamburg Marathon 2024", "no date here"], vocab) is None
+
+
+def test_a_photo_caption_date_is_not_the_publication_date() -> None:
+    caption = "The mayor speaks to reporters outside city hall on Monday, April 14, 2024, after the vote. (Photo: Jane Smith)"
+    assert _published([HEADLINE, "April 28, 2024", caption]) == "2024-04-28"

@@ -338,6 +338,8 @@ def _date_texts(
             line = lines[pos]
             if line.words > 25 or "".join(line.tokens).isalpha():  # no digit, no date
                 continue
+            if parsed.labels[pos].why == "caption" or line.words > 12 and line.text[-1] == ".":
+                continue  # a photo caption or a teaser sentence dates something else
             text = line.text
             if (not months.isdisjoint(line.tokens) or meta.NUMERIC_DATE.search(text)
                     or meta.YEAR.search(text) and meta.GLUED_MONTH.search(text)):
