@@ -35,6 +35,7 @@ def _authors(header: list[str], footer: list[str] | None = None) -> tuple[str, .
         ("Jane DoePublished 3 March 2024", ("Jane Doe",)),  # glued to the next word
         ("Jane Doe and John Roe", ("Jane Doe", "John Roe")),
         ("Miguel A. Herguedas", ("Miguel A. Herguedas",)),  # an initial
+        ("Jane Doe | Reporter", ("Jane Doe",)),  # name | role
     ],
 )
 def test_name_lines_between_headline_and_body(line: str, names: tuple[str, ...]) -> None:
