@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warta.clean import clean
 from warta.model import Article
@@ -75,3 +77,25 @@ def test_date_helpers() -> None:
 def test_a_photo_caption_date_is_not_the_publication_date() -> None:
     caption = "The mayor speaks to reporters outside city hall on Monday, April 14, 2024, after the vote. (Photo: Jane Smith)"
     assert _published([HEADLINE, "April 28, 2024", caption]) == "2024-04-28"
+
+
+def test_url_helpers_survive_odd_urls() -> None:
+    from warta.clean.meta import domain_of, headline_slug, url_day
+
+    assert url_day("https://example.com/2024/02/30/story") is None  # not a day
+    assert domain_of("http://[::1") is None  # broken IPv6 literal: no host, no error
+    assert domain_of("/2024/05/01/story") is None  # a path alone has no host
+    assert domain_of("//example.com/x") == "example.com"
+    assert domain_of("https://user:pw@News.Example.CO.ID:8080/a?b#c") == "example.co.id"
+    assert headline_slug("https://example.com/%E0%A4%A/a-b") == frozenset()
+
+
+@given(
+    lines=st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=80), max_size=30),
+    url=st.one_of(st.none(), st.text(max_size=60), st.just("https://example.com/2024/02/30/a-b-c.html")),
+)
+@settings(max_examples=60, deadline=None)
+def test_metadata_rules_never_fail_on_arbitrary_dumps(lines: list[str], url: str | None) -> None:
+    result = clean("\n\n".join([*lines, *PROSE]), url)
+    assert isinstance(result, Article)
+    assert result.published is None or result.published[:4].isdigit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
@@ -178,8 +179,16 @@ def _host(url: str) -> str:
     """The host name of ``url`` (no user, port or path): string splits for the common shapes,
     ``urlsplit`` for the odd ones (IPv6 literals, spaces, backslashes)."""
     if "[" in url or " " in url or "\\" in url:
-        return urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    rest = url.split("://", 1)[1] if "://" in url else url.lstrip("/")
+        try:
+            return urlsplit(url if "//" in url else f"//{url}").hostname or ""
+        except ValueError:  # "http://[::1": no host to read
+            return ""
+    if "://" in url:
+        rest = url.split("://", 1)[1]
+    elif url[:1] == "/":
+        rest = url[2:] if url[:2] == "//" else ""  # "/path" alone has no host
+    else:
+        rest = url
     host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     return host.rpartition("@")[2].partition(":")[0]
 
@@ -249,8 +258,11 @@ def url_day(url: str | None) -> str | None:
     m = _URL_DATE.search(_url_path(url))
     if not m:
         return None
-    year, month, day = (m[1], m[3], m[4]) if m[1] else (m[5], m[6], m[7])
-    return f"{year}-{int(month):02d}-{int(day):02d}"
+    year, month, day = (int(g) for g in ((m[1], m[3], m[4]) if m[1] else (m[5], m[6], m[7])))
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:  # 2024/02/30: not a day
+        return None
 
 
 def find_published(texts: Iterable[str], vocab: Vocabulary | None = None, day: str | None = None) -> str | None:
