@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import compress
 from operator import itemgetter
 
 from warta.clean import meta
@@ -361,7 +362,7 @@ def _lead_before(parsed: Parsed, start: int, first: Line) -> str | None:
 
 
 def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article:
-    body = [line for line, keep in zip(parsed.lines, parsed.keep, strict=True) if keep]
+    body = list(compress(parsed.lines, parsed.keep))  # the kept lines, selected in C
     start = body[0].pos
     prov: dict[str, str] = {"body": "text"}
     lead: str | None = None
