@@ -68,8 +68,10 @@ def test_date_helpers() -> None:
     assert url_day("https://example.com/news/2024-03-07/storm-hits") == "2024-03-07"
     assert url_day("https://example.com/a/story-20260425145127-nts.html") == "2026-04-25"
     assert url_day("https://example.com/news/11862251/story/") is None
-    assert date_text("Home News Sport", vocab) is None
-    assert date_text("Heute im Programm 2024", vocab) == "Heute im Programm 2024"
+    assert date_text("Home News Sport") is None
+    assert date_text("Heute im Programm 2024") == "Heute im Programm 2024"
+    assert date_text("28\\. April 2023") == "28 April 2023"
+    assert date_text("am 27.04.24 um 07:39") == "am 27.04.2024 um 07:39"
     assert find_published(["5. März 2024"], vocab) == "2024-03-05"
     assert find_published(["Hamburg Marathon 2024", "no date here"], vocab) is None
 

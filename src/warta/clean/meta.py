@@ -218,7 +218,7 @@ _URL_DATE = re.compile(
 )
 
 
-def date_text(text: str, vocab: Vocabulary) -> str | None:
+def date_text(text: str) -> str | None:
     """``text`` spelled so that the date parser reads its date (None when it shows no year):
     markdown escapes dropped (``28\\. April``), ``28. April`` as ``28 April``, ``2025.05.15``
     and ``2025年1月14日`` as ISO, ``27.04.24`` with its century."""
@@ -270,7 +270,7 @@ def find_published(texts: Iterable[str], vocab: Vocabulary | None = None, day: s
     (the URL's date) the first date must fall on it, else ``day`` itself is the answer."""
     vocab = vocab or vocabulary()
     for raw in texts:
-        text = date_text(raw, vocab)
+        text = date_text(raw)
         if text is None:
             continue
         dates = find_dates(text)
