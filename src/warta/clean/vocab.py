@@ -42,6 +42,11 @@ class Vocabulary:
     date_words: frozenset[str]  # month and day names, time words, zone abbreviations (lower case)
     stopwords: dict[str, frozenset[str]]  # language name -> stopwords (lower case)
     word_langs: dict[str, tuple[str, ...]]  # stopword -> languages that list it
+    month_alias: dict[str, str]  # month name of another language (lower case) -> English month name
+    month_alias_re: re.Pattern[str]  # finds those names as whole words
+    month_words: frozenset[str]  # month names of every language with data (lower case)
+    name_stops: frozenset[str]  # words that end a name on a credit line: month and day names, job titles
+    by_words: frozenset[str]  # one-word byline labels of every language ("by", "von", "oleh", "par")
 
 
 def phrase_hits(words: tuple[str, ...], vocab: Vocabulary) -> int:
@@ -90,6 +95,36 @@ def _byline_labels(data: dict[str, list[str]]) -> dict[str, str]:
     return kinds
 
 
+_ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                   "october", "november", "december")
+
+
+def _month_aliases() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Month names of the other languages with data (``5. März 2024``, ``30 août 2023``) spelled in
+    English, for the date parser that reads Indonesian and English only."""
+    known = {n.lower() for code in BYLINE_LANGS for names in lang.load(code)["dates"]["months"] for n in names}
+    alias: dict[str, str] = {}
+    for code in lang.available():
+        for number, names in enumerate(lang.load(code).get("dates", {}).get("months", [])):
+            alias.update({n.lower(): _ENGLISH_MONTHS[number] for n in names if n.lower() not in known})
+    pattern = re.compile(rf"(?<![^\W\d_])(?:{_alternation([re.escape(a) for a in alias])})(?![^\W\d_])", re.IGNORECASE)
+    return alias, pattern
+
+
+def _credit_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(words that end a name on a credit line, one-word "by" words), from every language's data."""
+    stops: set[str] = set()
+    by: set[str] = set()
+    for code in lang.available():
+        table = lang.load(code)
+        for names in [*table.get("dates", {}).get("months", []), *table.get("dates", {}).get("days", [])]:
+            stops.update(n.lower() for n in names)
+        credits = table.get("credits", {})
+        stops.update(w.lower() for w in [*credits.get("roles", []), *credits.get("not_names", [])])
+        by.update(w.lower() for w in table.get("bylines", {}).get("by", []) if " " not in w)
+    return frozenset(stops), frozenset(by)
+
+
 def _stoplists() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
     import justext  # the stoplists only; loaded once
 
@@ -112,6 +147,8 @@ def vocabulary() -> Vocabulary:
     label_re = _alternation([re.escape(k).replace("\\ ", "\\s+") for k in labels])
     byline = re.compile(rf"^(?P<label>{label_re})\b\s*[:：]?\s*(?P<rest>\S.{{0,150}})$", re.IGNORECASE)
     stop, word_langs = _stoplists()
+    month_alias, month_alias_re = _month_aliases()
+    name_stops, by_words = _credit_words()
     date_words: set[str] = set()
     for code in BYLINE_LANGS:
         table = lang.load(code)
@@ -143,4 +180,11 @@ def vocabulary() -> Vocabulary:
         date_words=frozenset(date_words | {"am", "pm", "utc", "gmt", "at", "on", "updated", "published", "diperbarui", "diterbitkan"}),
         stopwords=stop,
         word_langs=word_langs,
+        month_alias=month_alias,
+        month_alias_re=month_alias_re,
+        month_words=frozenset(month_alias) | frozenset(
+            n.lower() for code in BYLINE_LANGS for names in lang.load(code)["dates"]["months"] for n in names
+        ),
+        name_stops=name_stops,
+        by_words=by_words,
     )
