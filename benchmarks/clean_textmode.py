@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -66,12 +67,21 @@ def _predict(pages: list[tuple[dict[str, Any], str]], engine: str) -> tuple[list
             art = cleaner.clean(text, row["url"])
             d = art.to_dict() if hasattr(art, "title") else {"text": ""}
             pred = {"title": d.get("title"), "authors": d.get("authors"), "published": d.get("published"),
-                    "body": d.get("text") or ""}
+                    "body": d.get("text") or "", "language": d.get("language")}
         elapsed = time.perf_counter() - start
         cpu += time.process_time() - cpu_start
         total += elapsed
         preds.append({"id": row["id"], **pred, "seconds": elapsed})
     return preds, total, cpu
+
+
+def _language_accuracy(rows: list[dict[str, Any]], preds: list[dict[str, Any]]) -> str:
+    """How often Article.language matches the truth's ``lang`` (region subtags dropped: zh-cn is zh)."""
+    pairs = [((r.get("lang") or "").split("-")[0], p.get("language")) for r, p in zip(rows, preds, strict=True)]
+    pairs = [(truth, got) for truth, got in pairs if truth]
+    right = sum(truth == got for truth, got in pairs)
+    wrong = Counter(f"{truth}->{got}" for truth, got in pairs if truth != got)
+    return f"language: {right}/{len(pairs)} right; wrong: {dict(wrong.most_common(8))}"
 
 
 def _score(scorer: ModuleType, set_dir: Path, rows: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -257,6 +267,7 @@ def main() -> None:
                   f"CPU time {statistics.median(cpu_rates):.0f} (runs: {[round(x) for x in cpu_rates]}), "
                   f"CPU time scaled to an idle machine {statistics.median(normalised):.0f} "
                   f"(runs: {[round(x) for x in normalised]})")
+            print(_language_accuracy(rows, preds))
             if args.worst:
                 per = []
                 for r, p in zip(rows, preds, strict=True):

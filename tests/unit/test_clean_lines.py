@@ -42,6 +42,7 @@ def test_japanese_story_between_menus_is_kept() -> None:
     assert isinstance(article, Article)
     assert [b.text for b in article.body] == story[1:]
     assert article.title == "駅前広場を来春までに改修へ"
+    assert article.language == "ja"
 
 
 def test_every_stoplist_has_a_language_code() -> None:
@@ -81,3 +82,32 @@ def test_script_tells_japanese_and_chinese() -> None:
     assert script_language("国务院总理今天在北京会见了来访的外国代表团。") == "zh"
     assert script_language("대통령은 오늘 밤 긴급 담화를 발표했다.") is None  # Korean has a stoplist
     assert script_language("The council said “yes” on Tuesday.") is None
+
+
+def test_near_tie_between_sister_languages_goes_to_the_wider_coverage_and_list() -> None:
+    from collections import Counter
+
+    from warta.clean.lines import language_for
+
+    vocab = vocabulary()
+    shared = [w for w in ("yang", "dan", "di", "ini", "itu", "dengan", "untuk", "dari", "akan", "tidak", "ke", "juga")
+              if {"Indonesian", "Malay"} <= set(vocab.word_langs.get(w, ()))]
+    assert len(shared) >= 8
+    # Malay's list is a little shorter, so per list length it would edge out Indonesian on shared words
+    assert len(vocab.stopwords["Malay"]) < len(vocab.stopwords["Indonesian"])
+    assert language_for(Counter({w: 5 for w in shared}), vocab) == "Indonesian"
+
+
+def test_cleaned_articles_carry_their_language() -> None:
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parent.parent / "fixtures" / "clean" / "000_c6a3d81ec84d2db2.txt"
+    article = clean(seed.read_text("utf8"), url="https://kabar.bisnis.com/read/20161006/19/589591/x")
+    assert isinstance(article, Article) and article.language == "id" and article.provenance["language"] == "text"
+    english = "\n\n".join([
+        "# Council approves new budget",
+        "The city council voted on Tuesday to approve a new budget that includes funding for schools, parks and road repairs.",
+        "Officials said the plan would be paid for by a combination of higher fees and savings from the transport department.",
+    ])
+    article = clean(english)
+    assert isinstance(article, Article) and article.language == "en"

@@ -17,8 +17,9 @@ from warta.clean.classify import (
     smooth,
     title_anchor,
 )
-from warta.clean.lines import Line, document_stoplist, split_lines
+from warta.clean.lines import Line, document_language, script_language, split_lines
 from warta.clean.vocab import Vocabulary, vocabulary
+from warta.lang import stoplist_code
 from warta.model import Article, Block, BlockType, Image, Skip, SkipReason
 
 MAX_CHARS = 5_000_000
@@ -29,11 +30,13 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # in UTF-8 onl
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """Intermediate result: the lines, their labels and the body decision."""
+    """Intermediate result: the lines, their labels, the body decision and the language (the name
+    of the stoplist that fits the document best, see :func:`warta.clean.lines.document_language`)."""
 
     lines: list[Line]
     labels: list[Label]
     keep: list[bool]
+    language: str | None = None
 
 
 @dataclass(slots=True)
@@ -47,12 +50,13 @@ class Cleaner:
     def parse(self, text: str, url: str | None = None, site: str | None = None) -> Parsed:
         lines = split_lines(text, self.vocab)
         known = self.boilerplate(site, lines) if self.boilerplate is not None else frozenset()
-        stop = document_stoplist(lines, self.vocab)
+        language = document_language(lines, self.vocab)
+        stop = self.vocab.stopwords[language] if language else frozenset()
         labels = label_lines(lines, self.vocab, lambda ln: meta.is_date_line(ln, self.vocab), known, stop=stop)
         classes = smooth(labels)
         anchor = title_anchor(lines, classes, _headline_candidates(lines, url))
         keep = align_indent(lines, labels, main_region(lines, classes, start=anchor))
-        return Parsed(lines, labels, keep)
+        return Parsed(lines, labels, keep, language)
 
     def clean(self, text: str, url: str | None = None, site: str | None = None) -> Article | Skip:
         """``site`` keys corpus statistics (default: the URL's registered domain)."""
@@ -361,6 +365,12 @@ def _lead_before(parsed: Parsed, start: int, first: Line) -> str | None:
     return None
 
 
+def _language(parsed: Parsed, body: list[Line]) -> str | None:
+    """ISO code of the text's language: Japanese or Chinese by script, else the stoplist's."""
+    by_script = script_language(" ".join(line.text for line in body[:5]))
+    return by_script or (stoplist_code(parsed.language) if parsed.language else None)
+
+
 def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article:
     body = list(compress(parsed.lines, parsed.keep))  # the kept lines, selected in C
     start = body[0].pos
@@ -386,6 +396,7 @@ def build_article(parsed: Parsed, url: str | None, vocab: Vocabulary) -> Article
         "title": title, "lead": lead, "authors": credits["author"], "editors": credits["editor"],
         "source_agencies": tuple(agencies), "dateline": dateline.city if dateline else None,
         "site_name": dateline.outlet if dateline else None, "published": published,
+        "language": _language(parsed, body),
     }
     images = _images(signals["caption"], vocab)
     prov.update({k: "text" for k, v in fields.items() if v})

@@ -166,7 +166,7 @@ def label_lines(
     stop: frozenset[str],
 ) -> list[Label]:
     """Own labels for every line, before context smoothing; ``stop`` is the document's stoplist
-    (:func:`warta.clean.lines.document_stoplist`)."""
+    (the stopwords of :func:`warta.clean.lines.document_language`)."""
     keys = [line.text.casefold() for line in lines]
     counts = _repeats(keys)
     nav = _nav_runs(lines)

@@ -3,7 +3,6 @@ classifier reads (size, punctuation, stopword density, shape)."""
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -91,21 +90,30 @@ def markdown_text(raw: str) -> str:
     return _strip_markdown(stripped)[0] if stripped else ""
 
 
+NEAR_TIE = 0.98  # stoplist scores this close to the best are a tie (see language_for)
+
+
 def language_for(tokens: Counter[str], vocab: Vocabulary) -> str | None:
     """The stoplist (jusText's name for a language) that fits a document's tokens best: how many of
     its 40 most common tokens the list holds, per log of the list's length. Some lists run to
     thousands of words and hold common English words too; by raw coverage they would win over
     English itself."""
-    langs, stoplists = vocab.word_langs, vocab.stopwords
+    langs, weight = vocab.word_langs, vocab.stoplist_weight
     # the 40 most common tokens, ties in first-seen order: Counter.most_common(40) without its heap
     top = [word for word, _ in sorted(tokens.items(), key=itemgetter(1), reverse=True)[:40] if word in langs]
     scores = Counter(chain.from_iterable(langs[word] for word in top))
-    return max(scores, key=lambda name: scores[name] / math.log(len(stoplists[name]) + 2), default=None)
+    if not scores:
+        return None
+    best = max(scores[name] * weight[name] for name in scores)
+    # near-ties (Indonesian and Malay, English and Simple English share most stopwords): the most
+    # tokens covered, then the longer list
+    close = (name for name in scores if scores[name] * weight[name] >= NEAR_TIE * best)
+    return max(close, key=lambda name: (scores[name], len(vocab.stopwords[name])))
 
 
 def split_lines(text: str, vocab: Vocabulary) -> list[Line]:
     """The dump's non-empty lines with features, in order (``vocab`` is kept for callers; the
-    stopword density is read through :func:`stop_density` with :func:`document_stoplist`)."""
+    stopword density is read through :func:`stop_density` with the stopwords of :func:`document_language`)."""
     text = unicodedata.normalize("NFC", text)
     for char, replacement in _INVISIBLE:
         if char in text:
@@ -121,12 +129,6 @@ def document_language(lines: list[Line], vocab: Vocabulary) -> str | None:
     ``STOPLIST_SAMPLE`` tokens of its lines of 8 or more words."""
     sample = [ln.tokens for ln in lines if len(ln.tokens) >= 8] or [ln.tokens for ln in lines]
     return language_for(Counter(islice(chain.from_iterable(sample), STOPLIST_SAMPLE)), vocab)
-
-
-def document_stoplist(lines: list[Line], vocab: Vocabulary) -> frozenset[str]:
-    """The stopwords of the document's language (:func:`document_language`)."""
-    language = document_language(lines, vocab)
-    return vocab.stopwords[language] if language else frozenset()
 
 
 def stop_density(line: Line, stop: frozenset[str]) -> float:

@@ -7,6 +7,7 @@ Everything is built once per process by :func:`vocabulary` and then only read.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Vocabulary:
     date_words: frozenset[str]  # month and day names, time words, zone abbreviations (lower case)
     stopwords: dict[str, frozenset[str]]  # language name -> stopwords (lower case)
     word_langs: dict[str, tuple[str, ...]]  # stopword -> languages that list it
+    stoplist_weight: dict[str, float]  # language name -> 1 / log(length of its list + 2)
     month_alias: dict[str, str]  # month name of another language (lower case) -> English month name
     month_alias_re: re.Pattern[str]  # finds those names as whole words
     month_words: frozenset[str]  # month names of every language with data (lower case)
@@ -180,6 +182,7 @@ def vocabulary() -> Vocabulary:
         date_words=frozenset(date_words | {"am", "pm", "utc", "gmt", "at", "on", "updated", "published", "diperbarui", "diterbitkan"}),
         stopwords=stop,
         word_langs=word_langs,
+        stoplist_weight={name: 1.0 / math.log(len(words) + 2) for name, words in stop.items()},
         month_alias=month_alias,
         month_alias_re=month_alias_re,
         month_words=frozenset(month_alias) | frozenset(
