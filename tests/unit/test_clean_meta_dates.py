@@ -6,16 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleantexts import HEADLINE, PROSE
 from warta.clean import clean
 from warta.model import Article
-
-PROSE = [
-    "The city council voted on Tuesday to approve a new budget that includes funding for schools, parks and road repairs across the district.",
-    "Officials said the plan would be paid for by a combination of higher fees and savings from a restructuring of the transport department.",
-    "Several residents who attended the meeting said they were worried that the changes would not be enough to fix the roads in their area.",
-    "The mayor is expected to sign the budget next week, after which the first projects could begin as early as the spring of next year.",
-]
-HEADLINE = "Council approves the new city budget"
 
 
 def _published(before: list[str], after: list[str] | None = None, url: str | None = None) -> str | None:
