@@ -77,3 +77,8 @@ def test_credit_names_helper() -> None:
 )
 def test_byline_names_end_at_titles_and_wire_only_bylines_count(byline: str, names: tuple[str, ...]) -> None:
     assert _authors([HEADLINE, byline, "March 3, 2024"]) == names
+
+
+def test_media_controls_under_the_headline_are_no_author() -> None:
+    assert _authors(["# " + HEADLINE, "Play Video"]) == ()
+    assert _authors(["# " + HEADLINE, "Jane Doe", "Watch Live"]) == ("Jane Doe",)
