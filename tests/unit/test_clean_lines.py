@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from warta.clean import clean
 from warta.clean.lines import split_lines
 from warta.clean.vocab import vocabulary
@@ -111,3 +115,16 @@ def test_cleaned_articles_carry_their_language() -> None:
     ])
     article = clean(english)
     assert isinstance(article, Article) and article.language == "en"
+
+
+@pytest.mark.parametrize("line", [
+    "[" * 50_000 + "](" * 50_000,  # link brackets that never close
+    "[a](" * 50_000,  # link targets that never close
+    "**a " * 50_000,  # bold openers that never close
+    "# " + "#" * 100_000 + " x",  # a heading of hashes
+])
+def test_hostile_markdown_lines_take_linear_time(line: str) -> None:
+    # each took 14 s to several minutes with unbounded lazy patterns
+    start = time.perf_counter()
+    clean(line + "\n\n" + JA_PARAGRAPH)
+    assert time.perf_counter() - start < 10

@@ -15,13 +15,15 @@ from warta.clean.vocab import Vocabulary
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _INVISIBLE = (("\u200b", " "), ("\ufeff", " "), ("\u00ad", ""))  # zero-width space, BOM, soft hyphen
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+# Every pattern below runs in linear time on a hostile line: no lazy group before an optional tail
+# (closing hashes are stripped in Python), link texts and bold spans have bounded lengths.
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^(?:[*+\-•·▪►»]|\d{1,3}[.)])\s+")
 _QUOTE = re.compile(r"^>+\s?")
-_IMAGE_MD = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK_MD = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_IMAGE_MD = re.compile(r"!\[[^\][]{0,1000}\]\([^)]{0,2000}\)")
+_LINK_MD = re.compile(r"\[([^\][]{0,1000})\]\([^)]{0,2000}\)")
 _EMPHASIS = re.compile(
-    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])"
+    r"(\*\*|__)(?=\S)(.{1,300}?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])"
 )
 _TOKEN = re.compile(r"\w+")
 _TOKEN_ASCII = re.compile(r"\w+", re.ASCII)
@@ -69,8 +71,8 @@ def normalize(text: str) -> str:
 def _strip_markdown(raw: str) -> tuple[str, str, int]:
     text, kind, level = raw, "paragraph", 0
     first = raw[0]
-    if first == "#" and (m := _HEADING.match(text)):
-        text, kind, level = m.group(2), "heading", len(m.group(1))
+    if first == "#" and (m := _HEADING.match(text)):  # "## Title ##": closing hashes go too
+        text, kind, level = m.group(2).rstrip("#").rstrip(), "heading", len(m.group(1))
     elif first == ">":
         text, kind = _QUOTE.sub("", text), "quote"
     if text[:1] in _BULLET_START and (bullet := _BULLET.match(text)):
