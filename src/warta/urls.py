@@ -16,6 +16,7 @@ A key is itself a valid URL and ``url_key(url_key(u)) == url_key(u)``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 from typing import TYPE_CHECKING, NamedTuple
@@ -95,8 +96,13 @@ def registered_domain(url_or_host: str) -> str:
     Uses the public-suffix snapshot bundled with ``tld`` (no network access).
     """
     host = host_of(url_or_host)
-    if not host:
-        return ""
+    return _registered(host) if host else ""
+
+
+@functools.lru_cache(maxsize=16384)
+def _registered(host: str) -> str:
+    """:func:`registered_domain` of a host, cached: a page's links and a crawl's URLs share a few
+    hosts, and the public-suffix lookup costs about 20 µs."""
     fld = get_fld(host, fix_protocol=True, fail_silently=True)
     return str(fld) if fld else host
 

@@ -217,6 +217,8 @@ def test_skips(text: str, reason: SkipReason) -> None:
 def test_domain_of() -> None:
     assert domain_of("https://www.bisnis.com/a") == "bisnis.com"
     assert domain_of("https://news.detik.co.id/x") == "detik.co.id"
+    assert domain_of("https://a.b.example.co.uk/x") == "example.co.uk"  # the public-suffix list, not a rule of thumb
+    assert domain_of("http://127.0.0.1:8080/a") == "127.0.0.1"  # an IP is its own site
     assert domain_of(None) is None
 
 

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from warta.clean.lines import Line
 from warta.clean.vocab import Vocabulary, vocabulary
 from warta.dates import find_dates
+from warta.urls import registered_domain
 
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bdan\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
 _SOURCE_SPLIT = re.compile(r"\s*[/,;&]\s*|\s+(?:dan|and)\s+", re.IGNORECASE)
@@ -29,7 +30,6 @@ _DATELINE = re.compile(
 )
 _DOMAIN_LIKE = re.compile(r"\.(?:[a-z]{2,4}|[A-Z]{2,4})$")
 _CITY_STOP = frozenset({"the", "a", "an", "in", "on", "it", "this", "dan", "yang", "di", "ini"})
-_SECOND_LEVEL = frozenset({"co", "ac", "go", "or", "com", "net", "org", "gov", "edu", "web", "my", "sch", "mil", "ne"})
 _WORD = re.compile(r"\w+")
 _SLUG_SPLIT = re.compile(r"[\W_]+")
 
@@ -175,34 +175,10 @@ def parse_dateline(text: str, vocab: Vocabulary) -> Dateline | None:
     return Dateline(city, outlet, agency)
 
 
-def _host(url: str) -> str:
-    """The host name of ``url`` (no user, port or path): string splits for the common shapes,
-    ``urlsplit`` for the odd ones (IPv6 literals, spaces, backslashes)."""
-    if "[" in url or " " in url or "\\" in url:
-        try:
-            return urlsplit(url if "//" in url else f"//{url}").hostname or ""
-        except ValueError:  # "http://[::1": no host to read
-            return ""
-    if "://" in url:
-        rest = url.split("://", 1)[1]
-    elif url[:1] == "/":
-        rest = url[2:] if url[:2] == "//" else ""  # "/path" alone has no host
-    else:
-        rest = url
-    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    return host.rpartition("@")[2].partition(":")[0]
-
-
 def domain_of(url: str | None) -> str | None:
-    """Registered domain of ``url`` (``bisnis.com``, ``detik.co.id``); a light public-suffix rule."""
-    if not url:
-        return None
-    host = _host(url).lower().rstrip(".")
-    parts = host.split(".")
-    if len(parts) < 2:
-        return host or None
-    keep = 3 if len(parts) >= 3 and parts[-2] in _SECOND_LEVEL and len(parts[-1]) == 2 else 2
-    return ".".join(parts[-keep:])
+    """Registered domain of ``url`` (``bisnis.com``, ``detik.co.id``), as the rest of warta reads
+    it (:func:`warta.urls.registered_domain`); None when the URL has no host."""
+    return registered_domain(url) or None if url else None
 
 
 _DIGIT = re.compile(r"\d")
