@@ -108,3 +108,12 @@ def test_worker_processes_write_the_same_output(tmp_path: Path) -> None:
     one = _run([str(src), *FIELDS])
     assert _run([str(src), *FIELDS, "--workers", "2"]) == one
     assert len(one) == 90
+
+
+def test_timeout_skips_a_slow_document(tmp_path: Path) -> None:
+    src = tmp_path / "corpus.jsonl"
+    slow = {"doc": "slow", "body": "x\n" * 150_000, "link": None}
+    src.write_text("".join(json.dumps(r) + "\n" for r in [RECORDS[0], slow, RECORDS[1]]), "utf8")
+    records = _run([str(src), *FIELDS, "--timeout", "0.3"])
+    assert [r["id"] for r in records] == ["bisnis__1", "slow", "en__2"]
+    assert records[1]["skip"] == "timeout" and records[0]["title"] and records[2]["title"]

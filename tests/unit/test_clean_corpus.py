@@ -98,3 +98,22 @@ def test_worker_processes_give_the_same_results_in_input_order() -> None:
         there = list(clean_documents(docs, corpus_stats, workers=2))
         assert [doc.id for doc, _ in there] == [doc.id for doc in docs]
         assert [result for _, result in there] == [result for _, result in here]
+
+
+def test_a_document_over_the_time_limit_is_skipped_and_the_run_goes_on() -> None:
+    import signal
+
+    from warta.model import Skip, SkipReason
+
+    slow = Document("slow", "x\n" * 150_000, None)  # 150,000 lines: over a second to clean
+    docs, _ = _corpus(per_site=2)
+    mixed = [docs[0], slow, docs[1]]
+    handler = signal.getsignal(signal.SIGALRM)
+    for workers in (1, 2):
+        results = [result for _, result in clean_documents(mixed, workers=workers, timeout=0.3)]
+        assert isinstance(results[1], Skip) and results[1].reason == SkipReason.TIMEOUT
+        assert isinstance(results[0], Article) and isinstance(results[2], Article)
+    assert signal.getsignal(signal.SIGALRM) == handler  # the caller's handler is back
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # and no alarm is left running
+    (_, unlimited), = clean_documents([slow], timeout=None)
+    assert isinstance(unlimited, Skip) and unlimited.reason == SkipReason.NOT_AN_ARTICLE  # judged, however long

@@ -4,21 +4,61 @@ first pass, clean in a second); in this process or in worker processes."""
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from itertools import islice
 from multiprocessing.context import BaseContext
+from types import FrameType
 
 from warta.clean.article import Cleaner
 from warta.clean.corpus import LineStats, site_key
 from warta.clean.io import Document
 from warta.errors import ExtractError
-from warta.model import Article, Skip
+from warta.model import Article, Skip, SkipReason
 
 BATCH = 32  # documents sent to a worker at a time
+TIMEOUT = 30.0  # default seconds one document may take (clean_documents, ``warta clean --timeout``)
 Task = tuple[str, str | None, str]  # text, url, site
+
+
+class _Expired(BaseException):  # not an Exception: no "except Exception" in the cleaner swallows it
+    """Raised inside a document's cleaning by the SIGALRM of :func:`_time_limit`."""
+
+
+def _expire(signum: int, frame: FrameType | None) -> None:
+    raise _Expired
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_Expired` in the code below after ``seconds`` (a real-time timer; the regex
+    engine checks for signals too). No limit for None or 0, off the main thread, or where the
+    platform has no ``setitimer`` (Windows)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # even when the alarm fires right here: the caller's handler comes back
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _clean_one(cleaner: Cleaner, text: str, url: str | None, site: str, timeout: float | None) -> Article | Skip:
+    try:
+        with _time_limit(timeout):
+            return cleaner.clean(text, url, site)
+    except _Expired:
+        return Skip(SkipReason.TIMEOUT, f"cleaning took over {timeout:g} s", url=url)
 
 
 def learn(docs: Iterable[Document], stats: LineStats | None = None) -> LineStats:
@@ -30,17 +70,18 @@ def learn(docs: Iterable[Document], stats: LineStats | None = None) -> LineStats
 
 
 def clean_documents(
-    docs: Iterable[Document], stats: LineStats | None = None, workers: int = 1
+    docs: Iterable[Document], stats: LineStats | None = None, workers: int = 1, timeout: float | None = TIMEOUT
 ) -> Iterator[tuple[Document, Article | Skip]]:
     """Clean each document, in input order; with ``stats`` (from :func:`learn`) site-wide repeated
     lines are furniture. ``workers`` > 1 cleans in that many processes (streaming: a few batches
-    are in flight at a time, whatever the corpus size)."""
+    are in flight at a time, whatever the corpus size). A document that takes more than ``timeout``
+    seconds becomes ``Skip(TIMEOUT)`` and the run goes on (None: no limit)."""
     if workers > 1:
-        yield from _clean_in_workers(docs, stats, workers)
+        yield from _clean_in_workers(docs, stats, workers, timeout)
         return
     cleaner = _cleaner(stats)
     for doc in docs:
-        yield doc, cleaner.clean(doc.text, doc.url, site_key(doc.url, doc.id))
+        yield doc, _clean_one(cleaner, doc.text, doc.url, site_key(doc.url, doc.id), timeout)
 
 
 def _cleaner(stats: LineStats | None) -> Cleaner:
@@ -56,13 +97,13 @@ def _start_worker(stats: LineStats | None) -> None:
     _worker[:] = [_cleaner(stats)]
 
 
-def _clean_batch(tasks: list[Task]) -> list[Article | Skip]:
+def _clean_batch(tasks: list[Task], timeout: float | None) -> list[Article | Skip]:
     cleaner = _worker[0]
-    return [cleaner.clean(text, url, site) for text, url, site in tasks]
+    return [_clean_one(cleaner, text, url, site, timeout) for text, url, site in tasks]
 
 
 def _clean_in_workers(
-    docs: Iterable[Document], stats: LineStats | None, workers: int
+    docs: Iterable[Document], stats: LineStats | None, workers: int, timeout: float | None
 ) -> Iterator[tuple[Document, Article | Skip]]:
     context: BaseContext = multiprocessing.get_context("spawn")
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -74,7 +115,7 @@ def _clean_in_workers(
         pending: deque[tuple[list[Document], Future[list[Article | Skip]]]] = deque()
         while batch := list(islice(source, BATCH)):
             tasks = [(doc.text, doc.url, site_key(doc.url, doc.id)) for doc in batch]
-            pending.append((batch, pool.submit(_clean_batch, tasks)))
+            pending.append((batch, pool.submit(_clean_batch, tasks, timeout)))
             if len(pending) > 2 * workers:
                 yield from _results(*pending.popleft())
         while pending:

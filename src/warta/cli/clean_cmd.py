@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from warta.clean.corpus import LineStats
 from warta.clean.io import Document, Fields, JsonlWriter, ParquetWriter, read_documents, result_record
-from warta.clean.run import clean_documents, learn
+from warta.clean.run import TIMEOUT, clean_documents, learn
 from warta.errors import WartaError
 from warta.model import Skip
 
@@ -47,11 +47,13 @@ def _writer(out: Path | None, fmt: str | None) -> JsonlWriter | ParquetWriter:
 @click.option("--share", default=0.01, show_default=True, help="Corpus mode: share of a site's documents, too.")
 @click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(min=0),
               help="Processes cleaning in parallel (0: one per CPU); the output keeps the input order.")
+@click.option("--timeout", default=TIMEOUT, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds one document may take before it is skipped as 'timeout' (0: no limit).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stderr.")
 def clean_command(source: Path, out: Path | None, fmt: str | None, text_field: str, url_field: str,
                   id_field: str, url: str | None, corpus: bool, min_count: int, share: float, workers: int,
-                  quiet: bool, as_json: bool) -> None:
+                  timeout: float, quiet: bool, as_json: bool) -> None:
     """Clean text dumps in SOURCE into structured articles (one JSON object per document)."""
     fields = Fields(text_field, url_field, id_field)
     try:
@@ -59,18 +61,19 @@ def clean_command(source: Path, out: Path | None, fmt: str | None, text_field: s
         if corpus:
             stats = learn(_progress(read_documents(source, fields, url), quiet, "learning"),
                           LineStats(min_count=min_count, share=share))
-        counts = _clean_all(source, fields, url, stats, _writer(out, fmt), quiet, workers or os.cpu_count() or 1)
+        counts = _clean_all(source, fields, url, stats, _writer(out, fmt), quiet, workers or os.cpu_count() or 1,
+                            timeout or None)
     except WartaError as exc:
         raise click.ClickException(str(exc)) from exc
     _summary(counts, quiet, as_json)
 
 
 def _clean_all(source: Path, fields: Fields, url: str | None, stats: LineStats | None,
-               writer: JsonlWriter | ParquetWriter, quiet: bool, workers: int) -> Counter[str]:
+               writer: JsonlWriter | ParquetWriter, quiet: bool, workers: int, timeout: float | None) -> Counter[str]:
     counts: Counter[str] = Counter()
     try:
         docs = _progress(read_documents(source, fields, url), quiet, "cleaning")
-        for doc, result in clean_documents(docs, stats, workers):
+        for doc, result in clean_documents(docs, stats, workers, timeout):
             counts["documents"] += 1
             counts[f"skip: {result.reason.value}" if isinstance(result, Skip) else "articles"] += 1
             writer.write(result_record(doc, result))
