@@ -30,8 +30,7 @@ class _Expired(BaseException):  # not an Exception: no "except Exception" in the
     """Raised inside a document's cleaning by the SIGALRM of :func:`_time_limit`."""
 
 
-def _expire(signum: int, frame: FrameType | None) -> None:
-    raise _Expired
+REPEAT = 0.05  # seconds between alarms once the limit is past: one raised in a GC callback is lost
 
 
 @contextmanager
@@ -42,15 +41,25 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    armed = [True]
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        if armed[0]:
+            raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)  # repeats: an alarm can land where Python ignores it
     try:
         yield
     finally:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:  # even when the alarm fires right here: the caller's handler comes back
-            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        while True:  # disarm first; an alarm landing in these lines only makes them run again
+            try:
+                armed[0] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+                break
+            except _Expired:
+                continue
 
 
 def _clean_one(cleaner: Cleaner, text: str, url: str | None, site: str, timeout: float | None) -> Article | Skip:
