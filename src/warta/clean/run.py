@@ -117,7 +117,9 @@ def _clean_in_workers(
     context: BaseContext = multiprocessing.get_context("spawn")
     if "forkserver" in multiprocessing.get_all_start_methods():
         server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload(["warta.clean.preload"])  # no effect once the server runs
+        # no effect once the server runs; '__main__' (the default preload) stays, as in the crawl's
+        # ExtractPool: a worker started without it imports the main script itself after the fork
+        server.set_forkserver_preload(["__main__", "warta.clean.preload"])
         context = server
     source = iter(docs)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(stats,)) as pool:
