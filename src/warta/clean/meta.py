@@ -30,7 +30,6 @@ _DATELINE = re.compile(
 )
 _DOMAIN_LIKE = re.compile(r"\.(?:[a-z]{2,4}|[A-Z]{2,4})$")
 _CITY_STOP = frozenset({"the", "a", "an", "in", "on", "it", "this", "dan", "yang", "di", "ini"})
-_WORD = re.compile(r"\w+")
 _SLUG_SPLIT = re.compile(r"[\W_]+")
 
 
@@ -265,17 +264,9 @@ def is_date_line(line: Line, vocab: Vocabulary) -> bool:
     return other <= max(1, len(line.tokens) // 4)
 
 
-def _tokens(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
-
-
-def is_paraphrase(lead: str, first: str) -> bool:
-    """The lead repeats the first body paragraph in other words (a summary line)."""
-    return paraphrases(_tokens(lead), _tokens(first))
-
-
 def paraphrases(lead: Iterable[str], first: Iterable[str]) -> bool:
-    """:func:`is_paraphrase` on the two texts' lower-case word tokens (``Line.tokens``)."""
+    """The lead repeats the first body paragraph in other words (a summary line): compared on the
+    two lines' lower-case word tokens (``Line.tokens``)."""
     a = set(lead)
     return len(a) >= 8 and len(a.intersection(first)) >= 0.6 * len(a)
 
