@@ -100,6 +100,8 @@ def test_worker_processes_give_the_same_results_in_input_order() -> None:
         there = list(clean_documents(docs, corpus_stats, workers=2))
         assert [doc.id for doc, _ in there] == [doc.id for doc in docs]
         assert [result for _, result in there] == [result for _, result in here]
+    per_cpu = list(clean_documents(docs, workers=0))  # 0: one process per CPU
+    assert [result for _, result in per_cpu] == [result for _, result in clean_documents(docs)]
 
 
 # An alarm may land in a GC callback (hypothesis installs one), where Python drops the exception with

@@ -4,6 +4,7 @@ first pass, clean in a second); in this process or in worker processes."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 from collections import deque
@@ -82,9 +83,10 @@ def clean_documents(
     docs: Iterable[Document], stats: LineStats | None = None, workers: int = 1, timeout: float | None = TIMEOUT
 ) -> Iterator[tuple[Document, Article | Skip]]:
     """Clean each document, in input order; with ``stats`` (from :func:`learn`) site-wide repeated
-    lines are furniture. ``workers`` > 1 cleans in that many processes (streaming: a few batches
-    are in flight at a time, whatever the corpus size). A document that takes more than ``timeout``
-    seconds becomes ``Skip(TIMEOUT)`` and the run goes on (None: no limit)."""
+    lines are furniture. ``workers`` > 1 cleans in that many processes, 0 in one per CPU (streaming:
+    a few batches are in flight at a time, whatever the corpus size). A document that takes more
+    than ``timeout`` seconds becomes ``Skip(TIMEOUT)`` and the run goes on (None: no limit)."""
+    workers = workers if workers > 0 else (os.cpu_count() or 1)  # as the crawl's ExtractPool reads it
     if workers > 1:
         yield from _clean_in_workers(docs, stats, workers, timeout)
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -61,8 +60,7 @@ def clean_command(source: Path, out: Path | None, fmt: str | None, text_field: s
         if corpus:
             stats = learn(_progress(read_documents(source, fields, url), quiet, "learning"),
                           LineStats(min_count=min_count, share=share))
-        counts = _clean_all(source, fields, url, stats, _writer(out, fmt), quiet, workers or os.cpu_count() or 1,
-                            timeout or None)
+        counts = _clean_all(source, fields, url, stats, _writer(out, fmt), quiet, workers, timeout or None)
     except WartaError as exc:
         raise click.ClickException(str(exc)) from exc
     _summary(counts, quiet, as_json)
