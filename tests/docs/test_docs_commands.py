@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import csv
 import doctest
 import gzip
+import importlib.util
 import json
 import os
 import re
@@ -172,8 +174,6 @@ def _write_inputs(root: Path) -> None:
             text = f"{doc.get('title') or ''}\n\n{doc['body']}".strip()
             rows.append({"id": doc["id"], "url": doc.get("url") or "", "text": text})
     (root / "corpus.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    import csv
-
     with (root / "corpus.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=["id", "url", "text"])
         writer.writeheader()
@@ -324,8 +324,6 @@ def test_text_commands_exist(block: Block, command: Command) -> None:
         assert words[1] in targets, f"{block.where}: no make target {words[1]!r}"
     elif program == "python" or program.endswith("/python"):
         if words[1] == "-m":
-            import importlib.util
-
             spec = importlib.util.find_spec(words[2])
             assert spec is not None and spec.origin, f"{block.where}: no module {words[2]}"
             source = Path(spec.origin).read_text("utf-8")
@@ -365,12 +363,45 @@ def _commands_of(group: click.Group, prefix: str = "warta") -> Iterator[tuple[st
 
 @pytest.mark.parametrize("name,command", list(_commands_of(cli)), ids=lambda x: x if isinstance(x, str) else "")
 def test_cli_reference_names_every_option(name: str, command: click.Command) -> None:
-    text = (ROOT / "docs" / "cli.md").read_text("utf-8")
-    sections = {s.split("\n", 1)[0].strip(): s for s in re.split(r"^## ", text, flags=re.M)[1:]}
+    sections = _cli_sections()
     assert name in sections, f"docs/cli.md has no section '## {name}'"
     for param in command.params:
         if isinstance(param, click.Option) and param.name != "help":
             assert any(f"`{opt}`" in sections[name] for opt in param.opts), f"docs/cli.md, {name}: {param.opts[0]} is missing"
+
+
+def _cli_sections() -> dict[str, str]:
+    text = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    return {s.split("\n", 1)[0].strip(): s for s in re.split(r"^## ", text, flags=re.M)[1:]}
+
+
+def test_cli_reference_options_exist() -> None:
+    """Each option row of docs/cli.md names a real option of its command (and each section a command)."""
+    commands = dict(_commands_of(cli))
+    for name, section in _cli_sections().items():
+        assert name in commands, f"docs/cli.md: '## {name}' is not a command"
+        real = {opt for p in commands[name].params for opt in getattr(p, "opts", [])}
+        for row in re.findall(r"^\| ((?:`-[^`]+`(?:, )?)+) \|", section, flags=re.M):
+            for opt in re.findall(r"`(-[^`]+)`", row):
+                assert opt in real, f"docs/cli.md, {name}: no option {opt}"
+
+
+def _inline_commands() -> list[tuple[str, str]]:
+    found = []
+    for path in DOCS:
+        prose = re.sub(r"^\s*```.*?^\s*```", "", path.read_text("utf-8"), flags=re.S | re.M)
+        found += [(doc_id(path), span) for span in re.findall(r"`(warta [^`]+)`", prose)]
+    return found
+
+
+@pytest.mark.parametrize("where,span", _inline_commands(), ids=lambda x: x)
+def test_inline_commands_parse(where: str, span: str) -> None:
+    """`warta ...` spans in prose name real commands and options (UPPER-CASE words are placeholders)."""
+    words = shlex.split(span)[1:]
+    if words and re.fullmatch(r"[A-Z_]+", words[0]):
+        words = words[1:]
+    result = CliRunner().invoke(cli, [*words, "--help"], prog_name="warta")
+    assert result.exit_code == 0, f"{where}: `{span}`: {result.output}"
 
 
 def test_mkdocs_nav_lists_every_page() -> None:
