@@ -367,7 +367,10 @@ def test_cli_reference_names_every_option(name: str, command: click.Command) -> 
     assert name in sections, f"docs/cli.md has no section '## {name}'"
     for param in command.params:
         if isinstance(param, click.Option) and param.name != "help":
-            assert any(f"`{opt}`" in sections[name] for opt in param.opts), f"docs/cli.md, {name}: {param.opts[0]} is missing"
+            row = f"| {', '.join(f'`{o}`' for o in param.opts)} | {'' if param.is_flag else param.type.name.upper()} | {param.help or ''} |"
+            assert any(f"`{opt}`" in sections[name] for opt in param.opts), (
+                f"docs/cli.md, section '## {name}': option {param.opts[0]} is missing; add a row such as\n{row}"
+            )
 
 
 def _cli_sections() -> dict[str, str]:
