@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import doctest
 import gzip
 import importlib.util
@@ -405,6 +406,13 @@ def test_inline_commands_parse(where: str, span: str) -> None:
         words = words[1:]
     result = CliRunner().invoke(cli, [*words, "--help"], prog_name="warta")
     assert result.exit_code == 0, f"{where}: `{span}`: {result.output}"
+
+
+def test_data_model_lists_every_article_field() -> None:
+    text = (ROOT / "docs" / "data-model.md").read_text("utf-8")
+    table = text[text.index("| field | type | meaning |") :].split("\n\n", 1)[0]
+    missing = [f.name for f in dataclasses.fields(warta.Article) if f"`{f.name}`" not in table]
+    assert not missing, f"docs/data-model.md: the Article table lacks {missing}"
 
 
 def test_mkdocs_nav_lists_every_page() -> None:
