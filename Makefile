@@ -1,6 +1,7 @@
 # warta: two commands on a fresh clone.
 #   make demo   create .venv, install warta, run its main job on the bundled offline example
-#   make test   same environment plus test dependencies; run the whole suite
+#   make test   same environment plus test and docs dependencies; run the whole suite
+#   make docs   build the documentation (docs/ -> site/), failing on any warning or broken link
 # Benchmarks over ../shared are separate: make bench
 
 PY ?= python3
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test check lint typecheck bench clean
+.PHONY: demo test check lint typecheck docs bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,7 +21,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $@
 
 $(TESTSTAMP): $(STAMP)
-	$(BIN)/pip install -q -e '.[test,parquet,eval]'
+	$(BIN)/pip install -q -e '.[test,parquet,eval,docs]'
 	touch $@
 
 demo: $(STAMP)
@@ -33,10 +34,13 @@ lint: $(TESTSTAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-check: test lint
+docs: $(TESTSTAMP)
+	$(BIN)/mkdocs build --strict
+
+check: test lint docs
 
 bench: $(TESTSTAMP)
 	$(BIN)/warta eval ../shared/bench/scrapinghub ../shared/bench/fundus ../shared/bench/indonesian --compare trafilatura,readability --runs 3
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site
