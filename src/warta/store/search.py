@@ -15,10 +15,11 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
+from warta.store.clusters import copies_of, has_copies
 from warta.store.fts_query import QueryError, to_fts5
 from warta.store.snippets import HIGHLIGHT_END, HIGHLIGHT_START, highlight_pattern, make_snippet
 
@@ -59,6 +60,7 @@ __all__ = [
     "QueryError",
     "SearchFilters",
     "SearchHit",
+    "Copy",
     "SearchPage",
     "search",
     "facet_counts",
@@ -102,19 +104,47 @@ class SearchHit:
     site: str | None
     published: str | None
     snippet: str  # matched terms wrapped in HIGHLIGHT_START / HIGHLIGHT_END
+    site_name: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+    copies: tuple[Copy, ...] = ()  # collapsed search: every member of the hit's cluster (original first)
 
     @property
     def plain_snippet(self) -> str:
         return self.snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, copies: bool = False) -> dict[str, Any]:
+        """The API's hit; ``copies`` adds the cluster (collapsed search), keeping the default shape stable."""
+        out: dict[str, Any] = {
             "id": self.id,
             "url": self.url,
             "title": self.title,
             "site": self.site,
             "published": self.published,
             "snippet": self.plain_snippet,
+        }
+        if copies:
+            out["copies"] = [c.to_dict() for c in self.copies]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One member of a hit's duplicate cluster."""
+
+    id: int
+    url: str | None
+    site: str | None
+    site_name: str | None
+    title: str | None
+    published: str | None
+    verdict: str  # new (the cluster's first), exact or near
+    is_original: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "url": self.url, "site": self.site, "site_name": self.site_name, "title": self.title,
+            "published": self.published, "verdict": self.verdict, "is_original": self.is_original,
         }
 
 
@@ -124,6 +154,7 @@ class SearchPage:
     total_capped: bool  # True: at least ``total`` articles match (shown as "10000+")
     hits: tuple[SearchHit, ...] = field(default_factory=tuple)
     rank_window: int | None = None  # set when relevance ranked only the newest N matches
+    collapsed: bool = False  # one hit per duplicate cluster: ``total`` counts stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,11 +228,18 @@ def search(
     offset: int = 0,
     limit: int = 20,
     cap: int = DEFAULT_CAP,
+    collapse: bool = False,
 ) -> SearchPage:
-    """One page of matching articles and the (possibly capped) total."""
+    """One page of matching articles and the (possibly capped) total.
+
+    ``collapse``: copies of one story (a dedupe cluster) are one hit, the best-ranked matching member,
+    carrying the whole cluster in ``copies``; ``total`` then counts stories.
+    """
     if limit < 0 or offset < 0:
         raise QueryError("offset and limit must not be negative")
     query = _build(q, filters or SearchFilters())
+    if collapse and has_copies(conn):
+        return _collapsed(conn, query, sort, offset, limit, cap)
     total, capped = _count(conn, query, cap)
     if limit == 0 or offset >= total and not capped:
         return SearchPage(total, capped)
@@ -260,14 +298,62 @@ def _hits(conn: sqlite3.Connection, query: _Query, ids: list[int]) -> tuple[Sear
     if not ids:
         return ()
     marks = ",".join("?" * len(ids))
-    sql = f"SELECT id, url, title, site, published, text FROM articles WHERE id IN ({marks})"
+    sql = "SELECT id, url, title, site, published, text, site_name, authors, language"
+    sql += f" FROM articles WHERE id IN ({marks})"
     rows = {int(r[0]): r for r in conn.execute(sql, ids)}
     pattern = highlight_pattern(query.q) if query.match is not None else None
     return tuple(
-        SearchHit(i, rows[i][1], rows[i][2], rows[i][3], rows[i][4], make_snippet(str(rows[i][5] or ""), pattern))
+        SearchHit(i, rows[i][1], rows[i][2], rows[i][3], rows[i][4], make_snippet(str(rows[i][5] or ""), pattern),
+                  rows[i][6], tuple(n for n in str(rows[i][7] or "").split("; ") if n), rows[i][8])
         for i in ids
         if i in rows
     )
+
+
+# -- collapsed search: one hit per dedupe cluster ------------------------------------------------
+
+_CLUSTER_SQL = "COALESCE((SELECT d.cluster_id FROM dedupe_docs d WHERE d.article_id = a.id), a.id)"
+_ORIGINAL_SQL = "COALESCE((SELECT d.is_original FROM dedupe_docs d WHERE d.article_id = a.id), 1)"
+
+
+def _collapsed(conn: sqlite3.Connection, query: _Query, sort: Sort, offset: int, limit: int, cap: int) -> SearchPage:
+    """One page of stories: each cluster's best-ranked matching member stands for the cluster.
+
+    Articles never deduplicated count as their own cluster. When the plain search would rank only
+    the newest RANK_WINDOW matches by relevance, so does this (same matches, same order).
+    """
+    count_sql = f"SELECT count(*) FROM (SELECT DISTINCT {_CLUSTER_SQL} FROM {query.sql} LIMIT ?)"
+    n = int(_run(conn, count_sql, (*query.all_params, cap + 1))[0][0])
+    total, capped = (cap, True) if n > cap else (n, False)
+    if limit == 0 or offset >= total and not capped:
+        return SearchPage(total, capped, collapsed=True)
+    relevance = sort == "relevance" and query.match is not None
+    window = max(RANK_WINDOW, offset + limit)
+    score = BM25 if relevance else "0"
+    newest = "articles_fts.rowid DESC" if query.match is not None else "a.id DESC"
+    matches = (f"SELECT a.id AS id, a.published AS pub, {score} AS score, {_CLUSTER_SQL} AS cl,"
+               f" {_ORIGINAL_SQL} AS orig FROM {query.sql}")
+    windowed = relevance and not query.where
+    if windowed:  # as the plain search: BM25 over the newest `window` matches only
+        matches += f" ORDER BY {newest} LIMIT {int(window)}"
+    order = "score, id DESC" if relevance else "pub DESC, id DESC"
+    best = order.replace(", id DESC", ", orig DESC, id DESC")  # equal rank: the cluster's original stands for it
+    sql = (
+        f"SELECT id FROM (SELECT id, pub, score, row_number() OVER (PARTITION BY cl ORDER BY {best}) AS rn"
+        f" FROM ({matches})) WHERE rn = 1 ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    ids = [int(r[0]) for r in _run(conn, sql, (*query.all_params, limit, offset))]
+    members = copies_of(conn, ids)
+    hits = tuple(
+        replace(hit, copies=tuple(_copy(r) for r in members.get(hit.id, ())))
+        for hit in _hits(conn, query, ids)
+    )
+    return SearchPage(total, capped, hits, window if windowed and (capped or total > window) else None, True)
+
+
+def _copy(row: sqlite3.Row) -> Copy:
+    return Copy(int(row["article_id"]), row["url"], row["site"], row["site_name"], row["title"], row["published"],
+                str(row["verdict"]), bool(row["is_original"]))
 
 
 def iter_matching_ids(
