@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -270,3 +271,46 @@ def test_status_page_has_human_headings(driver: Any, reader: tuple[LiveServer, d
     assert "bad.example" in driver.find_element(By.CSS_SELECTOR, "#site-health tr.failure").text
     assert hit_texts(driver, "table.sites th") == ["Site", "Name", "Articles", "First article", "Latest article"]
     shot(driver, "11-status")
+
+
+def test_hostile_copies_and_revisions_stay_inert(
+    driver: Any, serve: Callable[..., LiveServer], beacon: tuple[str, list[str]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Scraped payloads in copies (site names, titles) and in revision diffs render as text only."""
+    from dataclasses import replace
+
+    from selenium.webdriver.common.by import By
+
+    from warta.dedupe.hooks import on_stored
+    from warta.model import Block
+    from warta.store.sqlite import Store
+
+    from . import xss_payloads
+    from .test_hostile import assert_clean, hostile_articles
+
+    beacon_url, calls = beacon
+    db = tmp_path_factory.mktemp("hostile-copies") / "warta.db"
+    live = serve(db)
+    payloads = xss_payloads.payloads(beacon_url, live.base)
+    articles = hostile_articles(beacon_url, live.base)[:4]
+    with Store(db) as store:
+        for j, article in enumerate(articles):
+            for copy in range(2):  # each story twice: an exact copy on another "site"
+                stored = replace(article, site_name=f"{payloads[(j + copy) % len(payloads)]}", domain=f"copy{copy}.example")
+                article_id, _ = store.upsert_article(f"k{j}-{copy}", stored)
+                on_stored(store, article_id, stored)
+        revised = replace(articles[0], body=articles[0].body + tuple(Block("paragraph", p) for p in payloads[:40]))
+        store.upsert_article("k0-0", revised)
+        on_stored(store, 1, revised)
+    for path in ("/?q=hostile", "/?q=hostile&collapse=false", "/articles/1", "/articles/2", "/api/search?q=hostile&collapse=true"):
+        driver.get(live.base + path)
+        if not path.startswith("/api/"):
+            assert_clean(driver, path)
+    driver.get(live.base + "/?q=hostile")
+    assert {e.text.split(" copies")[0] for e in driver.find_elements(By.CSS_SELECTOR, ".hit .copies")} == {"2"}
+    driver.get(live.base + "/articles/1")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#revisions .diff .add")) == 40
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#cluster tr.member")) == 2
+    time.sleep(1.0)  # let any delayed request arrive
+    assert calls == [], f"beacon was called: {calls[:5]}"
