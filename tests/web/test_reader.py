@@ -58,15 +58,21 @@ def test_collapsed_search_is_one_hit_per_cluster(reader_db: tuple[Path, dict[str
             assert [c.id for c in hit.copies] == [ids["wire0"], ids["wire1"], ids["wire2"]]
             assert [c.is_original for c in hit.copies] == [True, False, False]
             assert [c.verdict for c in hit.copies] == ["new", "exact", "exact"]
-        assert fts.search(store.conn, "banjir", collapse=True).hits[0].id == ids["wire0"]  # ties: the original
-        newest = fts.search(store.conn, "banjir", sort="date", collapse=True).hits[0]
-        assert newest.id == ids["wire2"]  # newest first: the latest copy stands for the story
+        # the story's place and its shown member are the plain search's first member of the cluster
+        for sort in ("relevance", "date"):
+            assert fts.search(store.conn, "banjir", sort=sort, collapse=True).hits[0].id == plain_first(store, sort)
+        filtered = fts.search(store.conn, "banjir", fts.SearchFilters(site="republika.co.id"), collapse=True)
+        assert [h.id for h in filtered.hits] == [ids["wire1"]] and len(filtered.hits[0].copies) == 3
         every = fts.search(store.conn, "", collapse=True, limit=100)
         assert every.total == len(ids) - 2 and len({h.id for h in every.hits}) == every.total
         # paging over stories: pages do not overlap and cover every story once
         pages = [fts.search(store.conn, "", collapse=True, offset=o, limit=3).hits for o in (0, 3, 6)]
         seen = [h.id for p in pages for h in p]
         assert sorted(seen) == sorted(h.id for h in every.hits)
+
+
+def plain_first(store: Store, sort: str) -> int:
+    return fts.search(store.conn, "banjir", sort=sort).hits[0].id  # type: ignore[arg-type]
 
 
 def test_collapse_is_a_no_op_without_copies(tmp_path: Path) -> None:
@@ -129,3 +135,47 @@ def test_diff_lines() -> None:
     lines = diff_lines("--- v1\n+++ v2\n@@ -1 +1 @@\n same\n-old <i>\n+new")
     assert [line.kind for line in lines] == ["file", "file", "hunk", "same", "del", "add"]
     assert lines[4].text == "-old <i>"  # escaped by the template, never marked safe
+
+
+def test_collapsed_pages_match_first_member_per_cluster_of_the_plain_order(tmp_path: Path) -> None:
+    """900 articles, 600 of them in clusters of three (cluster rows as the dedupe stage writes them):
+    every collapsed page equals the plain ranking with later cluster members dropped, across the
+    batch boundaries of the walk, for both sorts and with a filter."""
+    import random
+
+    from warta.model import Article, Block
+
+    rng = random.Random(7)
+    words = ["banjir", "gempa", "pemilu", "harga", "pasar", "hujan", "jalan", "sekolah"]
+    with Store(tmp_path / "w.db") as store:
+        for i in range(900):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 30)))
+            store.upsert_article(f"k{i}", Article(
+                url=f"https://s{i % 3}.example/{i}", domain=f"s{i % 3}.example", title=f"berita {i}",
+                published=f"2024-01-{1 + rng.randrange(28):02d}T{rng.randrange(24):02d}:00:00+07:00",
+                body=(Block("paragraph", text),)))
+        ids = [int(r[0]) for r in store.conn.execute("SELECT id FROM articles ORDER BY id")]
+        members = rng.sample(ids, 600)
+        cluster = {i: i for i in ids}
+        for start in range(0, 600, 3):
+            group = sorted(members[start : start + 3])
+            cluster.update((m, group[0]) for m in group)
+        with store.conn:
+            store.conn.executemany(
+                "INSERT INTO dedupe_docs(article_id, exact_hash, ntokens, sig, sents, nums, verdict, score,"
+                " cluster_id, is_original) VALUES (?, 0, 1, x'', x'', x'', 'exact', 1.0, ?, ?)",
+                [(i, c, int(i == c)) for i, c in cluster.items()])
+        for q, filters in (("banjir", None), ("", None), ("hujan OR pasar", fts.SearchFilters(site="s1.example"))):
+            for sort in ("relevance", "date"):
+                plain = [h.id for h in fts.search(store.conn, q, filters, sort=sort, limit=10_000).hits]  # type: ignore[arg-type]
+                expected: dict[int, int] = {}
+                for i in plain:
+                    expected.setdefault(cluster[i], i)
+                stories = list(expected.values())
+                page = fts.search(store.conn, q, filters, sort=sort, collapse=True, limit=1)  # type: ignore[arg-type]
+                assert page.total == len(stories)
+                for offset in (0, 40, 250, 290):
+                    got = fts.search(store.conn, q, filters, sort=sort, collapse=True, offset=offset, limit=40)  # type: ignore[arg-type]
+                    assert [h.id for h in got.hits] == stories[offset : offset + 40], (q, sort, offset)
+                    for hit in got.hits:
+                        assert len(hit.copies) == (3 if hit.id in members else 0)

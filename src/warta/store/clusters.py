@@ -235,6 +235,17 @@ def copies_of(conn: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int,
     return {hit: members for hit, members in out.items() if len(members) > 1}
 
 
+def cluster_ids(conn: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, int]:
+    """Cluster id of each of ``article_ids`` that has a dedupe row."""
+    out: dict[int, int] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT article_id, cluster_id FROM dedupe_docs WHERE article_id IN ({marks})", chunk)
+        out.update((int(r[0]), int(r[1])) for r in rows)
+    return out
+
+
 def has_copies(conn: sqlite3.Connection) -> bool:
     """True when some cluster has two or more members (reads only the cluster index)."""
     row = conn.execute(

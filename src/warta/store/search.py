@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
-from warta.store.clusters import copies_of, has_copies
+from warta.store.clusters import cluster_ids, copies_of, has_copies
 from warta.store.fts_query import QueryError, to_fts5
 from warta.store.snippets import HIGHLIGHT_END, HIGHLIGHT_START, highlight_pattern, make_snippet
 
@@ -268,6 +268,12 @@ def _page_ids(
     conn: sqlite3.Connection, query: _Query, sort: Sort, offset: int, limit: int, *, large: bool, window: int | None
 ) -> list[int]:
     """Ids of one result page, choosing the cheapest plan for the query's shape."""
+    sql, params = _page_sql(query, sort, large=large, window=window)
+    return [int(r[0]) for r in _run(conn, sql, (*params, limit, offset))]
+
+
+def _page_sql(query: _Query, sort: Sort, *, large: bool, window: int | None) -> tuple[str, tuple[Any, ...]]:
+    """The ranked-ids query for the query's shape (its last two parameters: LIMIT and OFFSET)."""
     if window is not None:  # BM25 costs a docsize lookup per match: rank the newest `window` matches
         sql = (
             f"SELECT rowid FROM (SELECT rowid, {BM25} AS score FROM articles_fts WHERE articles_fts MATCH ?"
@@ -291,7 +297,7 @@ def _page_ids(
     else:
         sql = f"SELECT a.id FROM {query.sql} ORDER BY {_DATE_ORDER} LIMIT ? OFFSET ?"
         params = query.all_params
-    return [int(r[0]) for r in _run(conn, sql, (*params, limit, offset))]
+    return sql, params
 
 
 def _hits(conn: sqlite3.Connection, query: _Query, ids: list[int]) -> tuple[SearchHit, ...]:
@@ -313,42 +319,50 @@ def _hits(conn: sqlite3.Connection, query: _Query, ids: list[int]) -> tuple[Sear
 # -- collapsed search: one hit per dedupe cluster ------------------------------------------------
 
 _CLUSTER_SQL = "COALESCE((SELECT d.cluster_id FROM dedupe_docs d WHERE d.article_id = a.id), a.id)"
-_ORIGINAL_SQL = "COALESCE((SELECT d.is_original FROM dedupe_docs d WHERE d.article_id = a.id), 1)"
+_COLLAPSE_BATCH = 256
 
 
 def _collapsed(conn: sqlite3.Connection, query: _Query, sort: Sort, offset: int, limit: int, cap: int) -> SearchPage:
-    """One page of stories: each cluster's best-ranked matching member stands for the cluster.
+    """One page of stories: the best-ranked matching member of each cluster stands for it.
 
-    Articles never deduplicated count as their own cluster. When the plain search would rank only
-    the newest RANK_WINDOW matches by relevance, so does this (same matches, same order).
+    Walks the plain search's ranked ids (same plan, same order) and keeps the first member of each
+    cluster until the page is full, so a page costs about what the plain page costs plus one
+    cluster lookup per id read. Articles never deduplicated are their own cluster. ``total``
+    counts distinct clusters among the matches (capped like the plain total).
     """
     count_sql = f"SELECT count(*) FROM (SELECT DISTINCT {_CLUSTER_SQL} FROM {query.sql} LIMIT ?)"
     n = int(_run(conn, count_sql, (*query.all_params, cap + 1))[0][0])
     total, capped = (cap, True) if n > cap else (n, False)
     if limit == 0 or offset >= total and not capped:
         return SearchPage(total, capped, collapsed=True)
-    relevance = sort == "relevance" and query.match is not None
+    matches, matches_capped = _count(conn, query, cap)
     window = max(RANK_WINDOW, offset + limit)
-    score = BM25 if relevance else "0"
-    newest = "articles_fts.rowid DESC" if query.match is not None else "a.id DESC"
-    matches = (f"SELECT a.id AS id, a.published AS pub, {score} AS score, {_CLUSTER_SQL} AS cl,"
-               f" {_ORIGINAL_SQL} AS orig FROM {query.sql}")
-    windowed = relevance and not query.where
-    if windowed:  # as the plain search: BM25 over the newest `window` matches only
-        matches += f" ORDER BY {newest} LIMIT {int(window)}"
-    order = "score, id DESC" if relevance else "pub DESC, id DESC"
-    best = order.replace(", id DESC", ", orig DESC, id DESC")  # equal rank: the cluster's original stands for it
-    sql = (
-        f"SELECT id FROM (SELECT id, pub, score, row_number() OVER (PARTITION BY cl ORDER BY {best}) AS rn"
-        f" FROM ({matches})) WHERE rn = 1 ORDER BY {order} LIMIT ? OFFSET ?"
-    )
-    ids = [int(r[0]) for r in _run(conn, sql, (*query.all_params, limit, offset))]
+    windowed = (sort == "relevance" and query.match is not None and not query.where
+                and (matches_capped or matches > window))
+    sql, params = _page_sql(query, sort, large=matches_capped or matches > LARGE_RESULT,
+                            window=window if windowed else None)
+    first: dict[int, int] = {}  # cluster id -> its best-ranked matching member, in rank order
+    try:
+        cursor = conn.execute(sql, (*params, -1, 0))
+        while len(first) < offset + limit:
+            batch = [int(r[0]) for r in cursor.fetchmany(_COLLAPSE_BATCH)]
+            if not batch:
+                break
+            clusters = cluster_ids(conn, batch)
+            for article_id in batch:
+                first.setdefault(clusters.get(article_id, article_id), article_id)
+        cursor.close()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc):
+            raise QueryError(f"cannot search for this query: {exc}") from exc
+        raise
+    ids = list(first.values())[offset : offset + limit]
     members = copies_of(conn, ids)
     hits = tuple(
         replace(hit, copies=tuple(_copy(r) for r in members.get(hit.id, ())))
         for hit in _hits(conn, query, ids)
     )
-    return SearchPage(total, capped, hits, window if windowed and (capped or total > window) else None, True)
+    return SearchPage(total, capped, hits, window if windowed else None, True)
 
 
 def _copy(row: sqlite3.Row) -> Copy:
