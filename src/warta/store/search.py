@@ -330,7 +330,12 @@ def _collapsed(conn: sqlite3.Connection, query: _Query, sort: Sort, offset: int,
     cluster lookup per id read. Articles never deduplicated are their own cluster. ``total``
     counts distinct clusters among the matches (capped like the plain total).
     """
-    count_sql = f"SELECT count(*) FROM (SELECT DISTINCT {_CLUSTER_SQL} FROM {query.sql} LIMIT ?)"
+    if query.match is not None and not query.where:  # the index alone gives the ids: no article rows read
+        source = "articles_fts WHERE articles_fts MATCH ?"
+        cluster = _CLUSTER_SQL.replace("a.id", "articles_fts.rowid")
+    else:
+        source, cluster = query.sql, _CLUSTER_SQL
+    count_sql = f"SELECT count(*) FROM (SELECT DISTINCT {cluster} FROM {source} LIMIT ?)"
     n = int(_run(conn, count_sql, (*query.all_params, cap + 1))[0][0])
     total, capped = (cap, True) if n > cap else (n, False)
     if limit == 0 or offset >= total and not capped:
