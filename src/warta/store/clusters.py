@@ -192,3 +192,72 @@ def compress(text: str) -> bytes:
 
 def decompress(blob: bytes) -> str:
     return zlib.decompress(blob).decode("utf-8")
+
+
+# -- read queries for the web UI (read-only connections) ------------------------------------------
+
+COPY_COLUMNS = (
+    "d.article_id, d.verdict, d.of_id, d.score, d.is_original, a.url, a.site, a.site_name, a.title, a.published"
+)
+
+
+def cluster_of(conn: sqlite3.Connection, article_id: int) -> list[sqlite3.Row]:
+    """Every member of ``article_id``'s cluster (itself included), the original first, then by date.
+
+    Empty when the article has no dedupe row (never deduplicated).
+    """
+    return list(
+        conn.execute(
+            f"SELECT {COPY_COLUMNS} FROM dedupe_docs d0 JOIN dedupe_docs d ON d.cluster_id=d0.cluster_id"
+            " JOIN articles a ON a.id=d.article_id WHERE d0.article_id=?"
+            " ORDER BY d.is_original DESC, a.published IS NULL, a.published, d.article_id",
+            (article_id,),
+        )
+    )
+
+
+def copies_of(conn: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, list[sqlite3.Row]]:
+    """For each of ``article_ids`` in a cluster of two or more, all members of that cluster
+    (original first, then by date); articles alone in their cluster are left out."""
+    out: dict[int, list[sqlite3.Row]] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT d0.article_id AS hit, {COPY_COLUMNS} FROM dedupe_docs d0"
+            " JOIN dedupe_docs d ON d.cluster_id=d0.cluster_id JOIN articles a ON a.id=d.article_id"
+            f" WHERE d0.article_id IN ({marks})"
+            " ORDER BY d0.article_id, d.is_original DESC, a.published IS NULL, a.published, d.article_id",
+            chunk,
+        )
+        for row in rows:
+            out.setdefault(int(row["hit"]), []).append(row)
+    return {hit: members for hit, members in out.items() if len(members) > 1}
+
+
+def cluster_ids(conn: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, int]:
+    """Cluster id of each of ``article_ids`` that has a dedupe row."""
+    out: dict[int, int] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT article_id, cluster_id FROM dedupe_docs WHERE article_id IN ({marks})", chunk)
+        out.update((int(r[0]), int(r[1])) for r in rows)
+    return out
+
+
+def has_copies(conn: sqlite3.Connection) -> bool:
+    """True when some cluster has two or more members (reads only the cluster index)."""
+    row = conn.execute(
+        "SELECT 1 FROM dedupe_docs INDEXED BY dedupe_docs_cluster GROUP BY cluster_id HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
+    return row is not None
+
+
+def revision_rows(conn: sqlite3.Connection, url_key: str) -> list[sqlite3.Row]:
+    """The versions kept for ``url_key``, oldest first (empty when the content never changed)."""
+    return list(
+        conn.execute(
+            "SELECT version, fetched_at, title, diff FROM revisions WHERE url_key=? ORDER BY version", (url_key,)
+        )
+    )

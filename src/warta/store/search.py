@@ -15,10 +15,11 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
+from warta.store.clusters import cluster_ids, copies_of, has_copies
 from warta.store.fts_query import QueryError, to_fts5
 from warta.store.snippets import HIGHLIGHT_END, HIGHLIGHT_START, highlight_pattern, make_snippet
 
@@ -59,6 +60,7 @@ __all__ = [
     "QueryError",
     "SearchFilters",
     "SearchHit",
+    "Copy",
     "SearchPage",
     "search",
     "facet_counts",
@@ -102,19 +104,47 @@ class SearchHit:
     site: str | None
     published: str | None
     snippet: str  # matched terms wrapped in HIGHLIGHT_START / HIGHLIGHT_END
+    site_name: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+    copies: tuple[Copy, ...] = ()  # collapsed search: every member of the hit's cluster (original first)
 
     @property
     def plain_snippet(self) -> str:
         return self.snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, copies: bool = False) -> dict[str, Any]:
+        """The API's hit; ``copies`` adds the cluster (collapsed search), keeping the default shape stable."""
+        out: dict[str, Any] = {
             "id": self.id,
             "url": self.url,
             "title": self.title,
             "site": self.site,
             "published": self.published,
             "snippet": self.plain_snippet,
+        }
+        if copies:
+            out["copies"] = [c.to_dict() for c in self.copies]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One member of a hit's duplicate cluster."""
+
+    id: int
+    url: str | None
+    site: str | None
+    site_name: str | None
+    title: str | None
+    published: str | None
+    verdict: str  # new (the cluster's first), exact or near
+    is_original: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "url": self.url, "site": self.site, "site_name": self.site_name, "title": self.title,
+            "published": self.published, "verdict": self.verdict, "is_original": self.is_original,
         }
 
 
@@ -124,6 +154,7 @@ class SearchPage:
     total_capped: bool  # True: at least ``total`` articles match (shown as "10000+")
     hits: tuple[SearchHit, ...] = field(default_factory=tuple)
     rank_window: int | None = None  # set when relevance ranked only the newest N matches
+    collapsed: bool = False  # one hit per duplicate cluster: ``total`` counts stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,11 +228,18 @@ def search(
     offset: int = 0,
     limit: int = 20,
     cap: int = DEFAULT_CAP,
+    collapse: bool = False,
 ) -> SearchPage:
-    """One page of matching articles and the (possibly capped) total."""
+    """One page of matching articles and the (possibly capped) total.
+
+    ``collapse``: copies of one story (a dedupe cluster) are one hit, the best-ranked matching member,
+    carrying the whole cluster in ``copies``; ``total`` then counts stories.
+    """
     if limit < 0 or offset < 0:
         raise QueryError("offset and limit must not be negative")
     query = _build(q, filters or SearchFilters())
+    if collapse and has_copies(conn):
+        return _collapsed(conn, query, sort, offset, limit, cap)
     total, capped = _count(conn, query, cap)
     if limit == 0 or offset >= total and not capped:
         return SearchPage(total, capped)
@@ -230,6 +268,12 @@ def _page_ids(
     conn: sqlite3.Connection, query: _Query, sort: Sort, offset: int, limit: int, *, large: bool, window: int | None
 ) -> list[int]:
     """Ids of one result page, choosing the cheapest plan for the query's shape."""
+    sql, params = _page_sql(query, sort, large=large, window=window)
+    return [int(r[0]) for r in _run(conn, sql, (*params, limit, offset))]
+
+
+def _page_sql(query: _Query, sort: Sort, *, large: bool, window: int | None) -> tuple[str, tuple[Any, ...]]:
+    """The ranked-ids query for the query's shape (its last two parameters: LIMIT and OFFSET)."""
     if window is not None:  # BM25 costs a docsize lookup per match: rank the newest `window` matches
         sql = (
             f"SELECT rowid FROM (SELECT rowid, {BM25} AS score FROM articles_fts WHERE articles_fts MATCH ?"
@@ -253,21 +297,82 @@ def _page_ids(
     else:
         sql = f"SELECT a.id FROM {query.sql} ORDER BY {_DATE_ORDER} LIMIT ? OFFSET ?"
         params = query.all_params
-    return [int(r[0]) for r in _run(conn, sql, (*params, limit, offset))]
+    return sql, params
 
 
 def _hits(conn: sqlite3.Connection, query: _Query, ids: list[int]) -> tuple[SearchHit, ...]:
     if not ids:
         return ()
     marks = ",".join("?" * len(ids))
-    sql = f"SELECT id, url, title, site, published, text FROM articles WHERE id IN ({marks})"
+    sql = "SELECT id, url, title, site, published, text, site_name, authors, language"
+    sql += f" FROM articles WHERE id IN ({marks})"
     rows = {int(r[0]): r for r in conn.execute(sql, ids)}
     pattern = highlight_pattern(query.q) if query.match is not None else None
     return tuple(
-        SearchHit(i, rows[i][1], rows[i][2], rows[i][3], rows[i][4], make_snippet(str(rows[i][5] or ""), pattern))
+        SearchHit(i, rows[i][1], rows[i][2], rows[i][3], rows[i][4], make_snippet(str(rows[i][5] or ""), pattern),
+                  rows[i][6], tuple(n for n in str(rows[i][7] or "").split("; ") if n), rows[i][8])
         for i in ids
         if i in rows
     )
+
+
+# -- collapsed search: one hit per dedupe cluster ------------------------------------------------
+
+_CLUSTER_SQL = "COALESCE((SELECT d.cluster_id FROM dedupe_docs d WHERE d.article_id = a.id), a.id)"
+_COLLAPSE_BATCH = 256
+
+
+def _collapsed(conn: sqlite3.Connection, query: _Query, sort: Sort, offset: int, limit: int, cap: int) -> SearchPage:
+    """One page of stories: the best-ranked matching member of each cluster stands for it.
+
+    Walks the plain search's ranked ids (same plan, same order) and keeps the first member of each
+    cluster until the page is full, so a page costs about what the plain page costs plus one
+    cluster lookup per id read. Articles never deduplicated are their own cluster. ``total``
+    counts distinct clusters among the matches (capped like the plain total).
+    """
+    if query.match is not None and not query.where:  # the index alone gives the ids: no article rows read
+        source = "articles_fts WHERE articles_fts MATCH ?"
+        cluster = _CLUSTER_SQL.replace("a.id", "articles_fts.rowid")
+    else:
+        source, cluster = query.sql, _CLUSTER_SQL
+    count_sql = f"SELECT count(*) FROM (SELECT DISTINCT {cluster} FROM {source} LIMIT ?)"
+    n = int(_run(conn, count_sql, (*query.all_params, cap + 1))[0][0])
+    total, capped = (cap, True) if n > cap else (n, False)
+    if limit == 0 or offset >= total and not capped:
+        return SearchPage(total, capped, collapsed=True)
+    matches, matches_capped = _count(conn, query, cap)
+    window = max(RANK_WINDOW, offset + limit)
+    windowed = (sort == "relevance" and query.match is not None and not query.where
+                and (matches_capped or matches > window))
+    sql, params = _page_sql(query, sort, large=matches_capped or matches > LARGE_RESULT,
+                            window=window if windowed else None)
+    first: dict[int, int] = {}  # cluster id -> its best-ranked matching member, in rank order
+    try:
+        cursor = conn.execute(sql, (*params, -1, 0))
+        while len(first) < offset + limit:
+            batch = [int(r[0]) for r in cursor.fetchmany(_COLLAPSE_BATCH)]
+            if not batch:
+                break
+            clusters = cluster_ids(conn, batch)
+            for article_id in batch:
+                first.setdefault(clusters.get(article_id, article_id), article_id)
+        cursor.close()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc):
+            raise QueryError(f"cannot search for this query: {exc}") from exc
+        raise
+    ids = list(first.values())[offset : offset + limit]
+    members = copies_of(conn, ids)
+    hits = tuple(
+        replace(hit, copies=tuple(_copy(r) for r in members.get(hit.id, ())))
+        for hit in _hits(conn, query, ids)
+    )
+    return SearchPage(total, capped, hits, window if windowed else None, True)
+
+
+def _copy(row: sqlite3.Row) -> Copy:
+    return Copy(int(row["article_id"]), row["url"], row["site"], row["site_name"], row["title"], row["published"],
+                str(row["verdict"]), bool(row["is_original"]))
 
 
 def iter_matching_ids(

@@ -53,6 +53,7 @@ async def filters_from(  # async: pure parsing, no worker-thread hop
     )
 
 
+COLLAPSE_HELP = "true: copies of one story (a duplicate cluster) are one result, with the copies listed"
 Filters = Annotated[fts.SearchFilters, Depends(filters_from)]
 QueryText = Annotated[str, Query(max_length=500, description="search terms: words, \"phrases\", prefix*, AND/OR/NOT, -term")]
 
@@ -82,10 +83,15 @@ def api_search(
     per_page: Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE)] = None,
     offset: Annotated[int | None, Query(ge=0)] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE)] = None,
+    collapse: Annotated[bool, Query(description=COLLAPSE_HELP)] = False,
 ) -> dict[str, Any]:
-    """Full-text search with filters. ``total`` stops counting at 10000 (``total_capped``: true)."""
+    """Full-text search with filters. ``total`` stops counting at 10000 (``total_capped``: true).
+
+    ``collapse=true``: copies of one story are one result (``total`` counts stories) and each result
+    lists its cluster under ``copies`` (empty for a story with one copy).
+    """
     start, size = page_window(page, per_page, offset, limit)
-    result = fts.search(conn, q, filters, sort=sort, offset=start, limit=size)
+    result = fts.search(conn, q, filters, sort=sort, offset=start, limit=size, collapse=collapse)
     return {
         "total": result.total,
         "total_capped": result.total_capped,
@@ -93,7 +99,8 @@ def api_search(
         "total_display": f"{result.total}+" if result.total_capped else str(result.total),
         "offset": start,
         "limit": size,
-        "results": [hit.to_dict() for hit in result.hits],
+        "results": [hit.to_dict(copies=collapse) for hit in result.hits],
+        **({"collapsed": True} if collapse else {}),
     }
 
 

@@ -18,19 +18,25 @@ from fastapi.templating import Jinja2Templates
 
 from warta import __version__
 from warta.model import Article
+from warta.store import clusters
 from warta.store import search as fts
 from warta.web.api import Filters, QueryText
 from warta.web.app import WEB_DIR, connection
-from warta.web.render import day_chart, safe_url, snippet_html
-from warta.web.status import crawl_status
+from warta.web.dates import human_date
+from warta.web.render import day_chart, diff_lines, safe_url, snippet_html
+from warta.web.status import TIME_COLUMNS, column_label, crawl_status
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
 templates.env.filters["safe_url"] = safe_url
 templates.env.filters["snippet_html"] = snippet_html
+templates.env.filters["human_date"] = human_date
+templates.env.filters["column_label"] = column_label
 templates.env.globals["version"] = __version__
 Conn = Annotated[sqlite3.Connection, Depends(connection)]
 PER_PAGE = 20
+MAX_PER_PAGE = 100
+SHOWN_COPIES = 12  # copies named on a collapsed hit; the rest are counted ("+4 more")
 FILTER_KEYS = ("site", "since", "until", "author", "language", "section", "paywalled")
 
 
@@ -51,7 +57,7 @@ class Links:
         return "/?" + urlencode(merged) if merged else "/"
 
     def export(self, format: str) -> str:
-        params = {k: v for k, v in self.params.items() if k not in {"page", "sort"}}
+        params = {k: v for k, v in self.params.items() if k not in {"page", "sort", "per_page", "collapse"}}
         return "/api/export?" + urlencode({**params, "format": format})
 
 
@@ -63,17 +69,22 @@ def search_page(
     q: QueryText = "",
     sort: Literal["relevance", "date"] = "relevance",
     page: Annotated[int, Query(ge=1, le=500)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="results per page")] = PER_PAGE,
+    collapse: Annotated[bool, Query(description="copies of one story are one result (false: every copy)")] = True,
 ) -> Response:
-    result = fts.search(conn, q, filters, sort=sort, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    result = fts.search(conn, q, filters, sort=sort, offset=(page - 1) * per_page, limit=per_page,
+                        collapse=collapse)
     summary = fts.facets(conn, q, filters)
     current = {k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
                for k, v in asdict(filters).items()}
-    links = Links({"q": q, "sort": sort, **current})
+    links = Links({"q": q, "sort": sort, **current, **view_params(per_page, collapse)})
     context = {
         "q": q,
         "sort": sort,
         "page": page,
-        "per_page": PER_PAGE,
+        "per_page": per_page,
+        "collapse": collapse,
+        "shown_copies": SHOWN_COPIES,
         "result": result,
         "facets": summary.values,
         "facet_sample": summary.sampled,
@@ -88,11 +99,24 @@ def search_page(
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, conn: Conn, article_id: int) -> Response:
-    row = conn.execute("SELECT id, data, first_seen FROM articles WHERE id=?", (article_id,)).fetchone()
+    row = conn.execute("SELECT id, url_key, data, first_seen FROM articles WHERE id=?", (article_id,)).fetchone()
     if row is None:
         return render_error(request, 404, f"No article with id {article_id}.")
     article = Article.from_dict(json.loads(row["data"]))
-    context = {"id": int(row["id"]), "a": article, "first_seen": row["first_seen"]}
+    revisions = [
+        {"version": int(r["version"]), "fetched_at": r["fetched_at"], "title": r["title"],
+         "diff": diff_lines(str(r["diff"] or ""))}
+        for r in clusters.revision_rows(conn, str(row["url_key"]))
+    ]
+    context = {
+        "id": int(row["id"]),
+        "a": article,
+        "first_seen": row["first_seen"],
+        "cluster": [fts.Copy(int(r["article_id"]), r["url"], r["site"], r["site_name"], r["title"], r["published"],
+                             str(r["verdict"]), bool(r["is_original"]))
+                    for r in clusters.cluster_of(conn, article_id)],
+        "revisions": revisions,
+    }
     return templates.TemplateResponse(request, "article.html", context)
 
 
@@ -103,8 +127,19 @@ def status_page(request: Request, conn: Conn) -> Response:
         "status": status,
         "sites": fts.site_counts(conn),
         "run_columns": list(status.runs[0].keys()) if status.runs else [],
+        "time_columns": TIME_COLUMNS,
     }
     return templates.TemplateResponse(request, "status.html", context)
+
+
+def view_params(per_page: int, collapse: bool) -> dict[str, str]:
+    """The search page's view settings that links must keep (only where they differ from the defaults)."""
+    out = {}
+    if per_page != PER_PAGE:
+        out["per_page"] = str(per_page)
+    if not collapse:
+        out["collapse"] = "false"
+    return out
 
 
 def render_error(request: Request, status: int, message: str) -> Response:

@@ -94,6 +94,25 @@ class CrawlStatus:
         return [OutcomeCount(s, k, n) for (s, k), n in sorted(merged.items())]
 
 
+RUN_COLUMN_LABELS = {
+    "id": "Run",
+    "job_id": "Job",
+    "command": "Command",
+    "pid": "Process id",
+    "started_at": "Started",
+    "finished_at": "Finished",
+    "status": "State",
+    "requests": "Requests",
+    "stored": "Articles stored",
+}
+TIME_COLUMNS = frozenset({"started_at", "finished_at"})
+
+
+def column_label(name: str) -> str:
+    """A heading for a crawl-run column: known names in words, others with underscores as spaces."""
+    return RUN_COLUMN_LABELS.get(name) or name.replace("_", " ").strip().capitalize()
+
+
 def is_failure(outcome: str) -> bool:
     low = outcome.lower()
     return any(word in low for word in FAILURE_WORDS)
