@@ -1,7 +1,9 @@
-"""``warta sites``: list the site recipes and check them (offline, or live against the sites)."""
+"""``warta sites``: list the site recipes, check them (offline, or live against the sites), and show
+how each source answered the crawler (``warta sites health``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -12,10 +14,12 @@ import click
 from tqdm import tqdm
 
 from warta.config import load_settings
-from warta.errors import ConfigError
+from warta.errors import ConfigError, WartaError
+from warta.health.report import health_table, source_health
 from warta.sites import Recipe, load_recipes
 from warta.sites.check import CheckResult, check_recipe
 from warta.sites.live import LiveReport, Prober, check_live
+from warta.store.sqlite import Store
 
 
 def _recipes(recipe_dirs: Sequence[Path]) -> dict[str, Recipe]:
@@ -109,6 +113,32 @@ def _print_tables(offline: list[CheckResult], reports: list[LiveReport]) -> None
         click.echo(f"{report.site:<14} live: {'working' if report.working else 'NOT WORKING'} ({total} article links)")
         for probe in report.probes:
             click.echo(f"    {probe.kind:<8} {probe.outcome:<18} {probe.articles:>4}  {probe.url}")
+
+
+@sites.command("health")
+@click.option("--db", default=None, help="SQLite database to read (default warta.db).")
+@click.option("--days", type=click.IntRange(min=1), default=14, show_default=True,
+              help="Days of per-day counts to list (flags always read the whole history).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with per-day counts) instead of a table.")
+def health_cmd(db: str | None, days: int, as_json: bool) -> None:
+    """Per source: fetches, stored, errors, blocked (403/429 walls, challenge pages), script-only
+    pages, robots denials, and a flag when it is blocked, script-only or its layout broke.
+
+    Example: warta sites health --db news.db --days 7
+    """
+    path = Path(load_settings({"db": db}).db)
+    if not path.exists():
+        raise click.ClickException(f"no database at {path}")
+    since = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days - 1)).isoformat()
+    try:
+        with Store(path) as store:
+            records = source_health(store.conn, since)
+    except WartaError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in records], indent=2, ensure_ascii=False))
+    else:
+        click.echo(health_table(records))
 
 
 def register(group: click.Group) -> None:
