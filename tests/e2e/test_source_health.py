@@ -81,3 +81,28 @@ def test_site_that_starts_blocking_is_reported_within_one_poll(workdir: Path) ->
         assert health(db, workdir)["127.0.0.1"]["flags"] == []
     urls = {str(r["url"]) for r in export_jsonl(db, workdir)}
     assert {str(r["url"]) for r in before} <= urls
+
+
+def shell_page(title: str) -> Page:
+    """An article page rendered by script: an empty shell, the text in its hydration data."""
+    prose = " ".join(["Harga bahan bakar minyak naik mulai pekan depan di seluruh wilayah Indonesia."] * 30)
+    data = json.dumps({"props": {"article": {"title": title, "body": prose}}})
+    return Page(
+        f'<html><head><title>{title}</title></head><body><div id="root">Memuat...</div>'
+        f'<script id="__NEXT_DATA__" type="application/json">{data}</script></body></html>'.encode()
+    )
+
+
+def test_crawl_report_names_a_script_only_source(workdir: Path) -> None:
+    db = workdir / "s.db"
+    articles = sample_articles()
+    with FixtureSite() as site:
+        pages = news_site_pages(site.url, articles)
+        site.mount({**pages, **{a.path: shell_page(a.title) for a in articles}})
+        proc = run_warta("watch", site.url + "/", "--once", "--db", str(db), "--delay", "0", "--workers", "1",
+                         cwd=workdir)
+    assert proc.returncode == 0, proc.stderr
+    assert "script-only: 127.0.0.1" in proc.stdout, proc.stdout
+    assert "article pages in a row had their text only in scripts" in proc.stdout
+    (state,) = health(db, workdir).values()
+    assert state["flags"] == ["script-only"] and state["script_only"] == len(articles) and state["stored"] == 0

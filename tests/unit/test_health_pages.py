@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from warta.health.pages import challenge_marker, script_only, visible_text
+from warta.health.pages import challenge_marker, script_only, shell_page, visible_text
 
 PROSE = (
     "Pemerintah mengumumkan kebijakan baru tentang harga bahan bakar minyak yang akan berlaku mulai "
@@ -91,3 +91,14 @@ def test_hostile_unclosed_tags_are_read_in_linear_time() -> None:
     challenge_marker(page[:200_000] + b"captcha")
     script_only(page)
     assert time.monotonic() - started < 2.0
+
+
+def test_an_extraction_without_text_on_a_shell_is_script_only() -> None:
+    from warta.model import Article, Skip, SkipReason
+
+    page = shell({"article": {"body": PROSE * 8}})
+    dated_empty = Article(title="Harga BBM naik", published="2026-01-01")
+    assert shell_page(Skip(SkipReason.NOT_AN_ARTICLE), page) is not None
+    assert shell_page(dated_empty, page) is not None
+    assert shell_page(Skip(SkipReason.TOO_LARGE), page) is None
+    assert shell_page(Skip(SkipReason.NOT_AN_ARTICLE), article_page()) is None

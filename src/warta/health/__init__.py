@@ -6,6 +6,6 @@
 
 from __future__ import annotations
 
-from warta.health.pages import challenge_marker, script_only
+from warta.health.pages import challenge_marker, script_only, shell_page
 
-__all__ = ["challenge_marker", "script_only"]
+__all__ = ["challenge_marker", "script_only", "shell_page"]

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["PageRules", "challenge_marker", "load_page_rules", "script_only", "visible_text"]
+from warta.model import Article, Skip, SkipReason
+
+__all__ = ["PageRules", "challenge_marker", "load_page_rules", "script_only", "shell_page", "visible_text"]
 
 _HIDDEN_OPEN = re.compile(rb"<(script|style|noscript|template|svg)\b|<!--", re.IGNORECASE)
 _TAG = re.compile(rb"<[^<>]*>")
@@ -129,3 +131,11 @@ def script_only(body: bytes, rules: PageRules | None = None) -> str | None:
     if words < r.shell_min_words:
         return None
     return f"{shown} visible characters, {words} words of text in its scripts"
+
+
+def shell_page(result: Article | Skip, body: bytes, rules: PageRules | None = None) -> str | None:
+    """:func:`script_only` for a page whose extraction found no text (not an article, or an article
+    with a title and a date but an empty body), else None."""
+    if isinstance(result, Skip):
+        return script_only(body, rules) if result.reason is SkipReason.NOT_AN_ARTICLE else None
+    return None if result.text.strip() else script_only(body, rules)

@@ -32,7 +32,7 @@ from warta.errors import (
     WartaError,
 )
 from warta.fetch import Fetcher, FetchPolicy, Validators
-from warta.health import challenge_marker, script_only
+from warta.health import challenge_marker, shell_page
 from warta.health.report import SourceAlert, run_alerts
 from warta.model import Article, Capture, Skip, SkipReason
 from warta.pipeline import discovery as disc
@@ -343,10 +343,10 @@ class _Run:
             result, links = await self.pool.extract_linked(cap.body, cap.final_url)
         else:
             result = await self.pool.extract(cap.body, cap.final_url)
+        if (shell := shell_page(result, cap.body)) is not None:  # the article is only in its scripts
+            self._finish(e, Outcome.SCRIPT_ONLY.value, shell)
+            return
         if isinstance(result, Skip):
-            if result.reason is SkipReason.NOT_AN_ARTICLE and (shell := script_only(cap.body)) is not None:
-                self._finish(e, Outcome.SCRIPT_ONLY.value, shell)  # the article is in its scripts
-                return
             self._finish(e, SKIP_OUTCOMES.get(result.reason, "error:extract"), result.detail)
             return
         self._store(e, cap, result, capture_id, links)

@@ -176,13 +176,19 @@ def _update_state(conn: sqlite3.Connection, site: str, e: Event, reason: str) ->
     )
 
 
+def _rows(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+    cur = conn.cursor()
+    cur.row_factory = sqlite3.Row  # whatever the connection's own row factory (the web's is plain)
+    return list(cur.execute(sql, params))
+
+
 def source_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """Every site's state row."""
-    return list(conn.execute("SELECT * FROM sources ORDER BY site"))
+    return _rows(conn, "SELECT * FROM sources ORDER BY site")
 
 
 def day_rows(conn: sqlite3.Connection, since: str | None = None) -> list[sqlite3.Row]:
     """The per-day counts (optionally from the day ``since`` on), oldest day first."""
     sql = "SELECT site, day, kind, outcome, reason, fetched, n FROM source_days"
     sql += " WHERE day >= ?" if since else ""
-    return list(conn.execute(sql + " ORDER BY site, day", (since,) if since else ()))
+    return _rows(conn, sql + " ORDER BY site, day", (since,) if since else ())

@@ -22,7 +22,7 @@ from warta.store import search as fts
 from warta.web.api import Filters, QueryText
 from warta.web.app import WEB_DIR, connection
 from warta.web.render import day_chart, safe_url, snippet_html
-from warta.web.status import crawl_status
+from warta.web.status import crawl_status, explain_flag, source_health
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
@@ -103,6 +103,8 @@ def status_page(request: Request, conn: Conn) -> Response:
         "status": status,
         "sites": fts.site_counts(conn),
         "run_columns": list(status.runs[0].keys()) if status.runs else [],
+        "sources": source_health(conn),
+        "explain_flag": explain_flag,
     }
     return templates.TemplateResponse(request, "status.html", context)
 
