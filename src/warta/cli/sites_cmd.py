@@ -3,6 +3,7 @@ how each source answered the crawler (``warta sites health``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -17,7 +18,7 @@ from warta.config import load_settings
 from warta.errors import ConfigError, WartaError
 from warta.health.report import health_table, source_health
 from warta.sites import Recipe, load_recipes
-from warta.sites.check import CheckResult, check_recipe
+from warta.sites.check import CheckResult, check_recipe, check_rules
 from warta.sites.live import LiveReport, Prober, check_live
 from warta.store.sqlite import Store
 
@@ -71,17 +72,25 @@ def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
 @_DIRS
 @click.option("--live", is_flag=True, help="Fetch each recipe's feeds, sitemaps and today's listing pages.")
 @click.option("--delay", type=float, default=None, help="Seconds between two requests to one host (live).")
+@click.option("--db", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Also check each recipe's field rules on the newest pages of its site stored here.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, delay: float | None,
-              as_json: bool, quiet: bool) -> None:
+              db: Path | None, as_json: bool, quiet: bool) -> None:
     """Check recipes offline (always) and, with --live, against the sites themselves.
 
-    Exits with status 1 when a recipe has a problem (offline) or yields no article link (live).
+    With --db, a field rule that matched nothing on the stored pages of its validity window is a
+    problem (the site changed its layout). Exits with status 1 when a recipe has a problem
+    (offline) or yields no article link (live).
+
+    Example: warta sites check antaranews --db news.db
     """
     recipes = _recipes(recipe_dirs)
     chosen = _select(recipes, site)
     offline = [check_recipe(r, recipes) for r in chosen]
+    if db is not None:
+        offline = _with_rules(offline, chosen, db)
     reports = _live(chosen, delay, quiet) if live else []
     if as_json:
         click.echo(json.dumps({"offline": [c.to_dict() for c in offline], "live": [r.to_dict() for r in reports]},
@@ -90,6 +99,20 @@ def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, 
         _print_tables(offline, reports)
     if not all(c.ok for c in offline) or not all(r.working for r in reports):
         sys.exit(1)
+
+
+def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: Path) -> list[CheckResult]:
+    if not db.exists():
+        raise click.ClickException(f"no database at {db}")
+    try:
+        with Store(db) as store:
+            reports = [check_rules(r, store) for r in chosen]
+    except WartaError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return [
+        dataclasses.replace(result, problems=result.problems + tuple(p for c in checks if (p := c.problem())))
+        for result, checks in zip(offline, reports, strict=True)
+    ]
 
 
 def _live(chosen: list[Recipe], delay: float | None, quiet: bool) -> list[LiveReport]:
