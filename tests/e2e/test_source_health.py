@@ -68,6 +68,8 @@ def test_site_that_starts_blocking_is_reported_within_one_poll(workdir: Path) ->
 
         stats = run_warta("stats", "--db", str(db), cwd=workdir)
         assert "blocked: 127.0.0.1" in stats.stdout, stats.stdout
+        summary = json.loads(run_warta("stats", "--db", str(db), "--json", cwd=workdir).stdout)["sources"]
+        assert summary["by_flag"] == {"blocked": 1} and summary["flagged"][0]["site"] == "127.0.0.1"
         table = run_warta("sites", "health", "--db", str(db), cwd=workdir)
         assert "127.0.0.1" in table.stdout and "blocked" in table.stdout and "challenge page" in table.stdout
 

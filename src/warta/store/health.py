@@ -145,35 +145,39 @@ def record(conn: sqlite3.Connection, e: Event) -> None:
     _update_state(conn, site, e, reason)
 
 
+_STATE_SQL = """
+UPDATE sources SET  -- every expression reads the row as it was (SQLite evaluates SET on the old row)
+    run_fetches = CASE WHEN :run IS NOT NULL AND last_run IS NOT :run THEN 0 ELSE run_fetches END + :fetched,
+    run_stored = CASE WHEN :run IS NOT NULL AND last_run IS NOT :run THEN 0 ELSE run_stored END + :stored,
+    run_blocked = CASE WHEN :run IS NOT NULL AND last_run IS NOT :run THEN 0 ELSE run_blocked END + :blocked,
+    run_script_only = CASE WHEN :run IS NOT NULL AND last_run IS NOT :run THEN 0 ELSE run_script_only END + :shell,
+    last_run = COALESCE(:run, last_run),
+    last_fetch_at = CASE WHEN :fetched THEN :at ELSE last_fetch_at END,
+    last_ok_at = CASE WHEN :ok THEN :at ELSE last_ok_at END,
+    last_success_at = CASE WHEN :stored THEN :at ELSE last_success_at END,
+    last_blocked_at = CASE WHEN :blocked THEN :at ELSE last_blocked_at END,
+    last_block = CASE WHEN :blocked THEN :reason ELSE last_block END,
+    blocked_streak = CASE WHEN :blocked THEN blocked_streak + 1 WHEN :ok THEN 0 ELSE blocked_streak END,
+    script_streak = CASE WHEN :shell THEN script_streak + 1 WHEN :article_ok THEN 0 ELSE script_streak END,
+    robots = CASE WHEN :robots THEN :detail ELSE robots END,
+    robots_at = CASE WHEN :robots THEN :at ELSE robots_at END
+WHERE site = :site
+"""
+
+
 def _update_state(conn: sqlite3.Connection, site: str, e: Event, reason: str) -> None:
+    """One statement: the site's latest times, streaks, robots state and current-run counts."""
     conn.execute("INSERT OR IGNORE INTO sources(site) VALUES (?)", (site,))
-    if e.run_id is not None:
-        conn.execute(
-            "UPDATE sources SET last_run=?, run_fetches=0, run_stored=0, run_blocked=0, run_script_only=0"
-            " WHERE site=? AND last_run IS NOT ?",
-            (e.run_id, site, e.run_id),
-        )
-    if e.kind == "robots":
-        conn.execute("UPDATE sources SET robots=?, robots_at=? WHERE site=?", (e.detail or None, e.at, site))
-        return
-    if not e.fetched:
-        return
-    sets = ["last_fetch_at=:at", "run_fetches=run_fetches+1"]
-    if e.outcome == BLOCKED:
-        sets += ["last_blocked_at=:at", "last_block=:reason", "blocked_streak=blocked_streak+1",
-                 "run_blocked=run_blocked+1"]
-    elif e.outcome == SCRIPT_ONLY:
-        sets += ["last_ok_at=:at", "blocked_streak=0", "script_streak=script_streak+1",
-                 "run_script_only=run_script_only+1"]
-    elif e.outcome in SERVED:
-        sets += ["last_ok_at=:at", "blocked_streak=0"]
-        if e.kind == "article" and e.outcome != "not an article":
-            sets.append("script_streak=0")
-        if e.outcome in STORED:
-            sets += ["last_success_at=:at", "run_stored=run_stored+1"]
-    conn.execute(
-        f"UPDATE sources SET {', '.join(sets)} WHERE site=:site", {"at": e.at, "reason": reason, "site": site}
-    )
+    fetched = e.fetched and e.kind != "robots"
+    blocked = fetched and e.outcome == BLOCKED
+    shell = fetched and e.outcome == SCRIPT_ONLY
+    ok = fetched and (shell or e.outcome in SERVED)
+    conn.execute(_STATE_SQL, {
+        "site": site, "at": e.at, "reason": reason, "detail": e.detail or None, "run": e.run_id,
+        "fetched": fetched, "blocked": blocked,
+        "shell": shell, "ok": ok, "stored": fetched and e.outcome in STORED, "robots": e.kind == "robots",
+        "article_ok": ok and not shell and e.kind == "article" and e.outcome != "not an article",
+    })
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
