@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
+from pathlib import Path
 
+from warta.extract import extract
 from warta.health.pages import challenge_marker, script_only, shell_page, visible_text
+from warta.model import Article, Skip, SkipReason
 
 PROSE = (
     "Pemerintah mengumumkan kebijakan baru tentang harga bahan bakar minyak yang akan berlaku mulai "
@@ -94,11 +98,34 @@ def test_hostile_unclosed_tags_are_read_in_linear_time() -> None:
 
 
 def test_an_extraction_without_text_on_a_shell_is_script_only() -> None:
-    from warta.model import Article, Skip, SkipReason
-
     page = shell({"article": {"body": PROSE * 8}})
     dated_empty = Article(title="Harga BBM naik", published="2026-01-01")
     assert shell_page(Skip(SkipReason.NOT_AN_ARTICLE), page) is not None
     assert shell_page(dated_empty, page) is not None
     assert shell_page(Skip(SkipReason.TOO_LARGE), page) is None
     assert shell_page(Skip(SkipReason.NOT_AN_ARTICLE), article_page()) is None
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+RECORDED_ARTICLES = [
+    "web/antaranews.com__anpandu_antara-singlepage3.html.gz",
+    "web/en.tempo.co__anpandu_tempoen-singlepage.html.gz",
+    "web/kapanlagi.com__anpandu_kapanlagi-singlepage.html.gz",
+    "meta/detik.com__anpandu_detik-singlepage.html.gz",
+    "meta/liputan6.com__anpandu_liputan6-singlepage.html.gz",
+    "meta/at__ORF_2024_11_22.html.gz",
+    "meta/us__Reuters_2024_03_07.html.gz",
+]
+
+
+def test_recorded_script_only_article_is_recognised() -> None:
+    html = gzip.decompress((FIXTURES / "health/kr__HankookIlbo_2026_01_29.html.gz").read_bytes())
+    verdict = shell_page(extract(html, "https://www.hankookilbo.com/news/article/A2026012914320005196"), html)
+    assert verdict is not None and challenge_marker(html) is None
+
+
+def test_recorded_articles_are_neither_walls_nor_shells() -> None:
+    for name in RECORDED_ARTICLES:
+        html = gzip.decompress((FIXTURES / name).read_bytes())
+        assert challenge_marker(html) is None, name
+        assert script_only(html) is None and shell_page(extract(html, None), html) is None, name
