@@ -44,7 +44,9 @@ def test_body_matches_annotation(name: str) -> None:
 def test_url_and_provenance(name: str) -> None:
     article, expected = load(name)
     assert article.url == expected["url"]
-    assert article.provenance["body"] in ("dom", "dom-nohints", "dom+jsonld", "jsonld")
+    body = article.provenance["body"]
+    # a site's field rule (a bundled recipe, proven in tests/sites/test_field_rules.py) may fill the body
+    assert body in ("dom", "dom-nohints", "dom+jsonld", "jsonld") or body.startswith("recipe:")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -88,3 +88,34 @@ def test_api_runs_and_status_page(live: LiveServer) -> None:
         html = client.get("/status").text
     assert "bad.example" in html and "blocked" in html and "warta crawl" in html
     assert "No crawl runs recorded." not in html
+
+
+def test_status_page_shows_source_health(serve: Callable[..., LiveServer], tmp_path: Path) -> None:
+    from warta.model import Candidate
+    from warta.store.frontier import Frontier, Pending
+
+    db = tmp_path / "h.db"
+    with Store(db) as store:
+        f = Frontier(store)
+        job = f.job("backfill", ["https://walled.example/"], None, None)[0].id
+        run = f.start_run(job, "crawl")
+        urls = ["https://walled.example/a", "https://walled.example/b", "https://fine.example/c"]
+        f.add(job, [Pending(Candidate(u, u, "x", "sitemap", None), "article") for u in urls])
+        entries = {e.url: e for e in f.claim(job, run, 3)}
+        f.finish(entries[urls[0]].id, "stored", job_id=job, run_id=run)
+        f.finish(entries[urls[1]].id, "blocked", detail="challenge page (cf-chl)", job_id=job, run_id=run)
+        f.finish(entries[urls[2]].id, "stored", job_id=job, run_id=run)
+    with httpx.Client(base_url=serve(db).base) as client:
+        html = client.get("/status").text
+    section = html[html.index('<section class="source-health">'):]
+    section = section[: section.index("</section>")]
+    rows = section.split('<tr class="source')[1:]
+    assert 'data-site="walled.example"' in rows[0] and "flag-blocked" in rows[0]  # flagged first
+    assert "(last: challenge)" in rows[0] and "a challenge page" in rows[0]
+    assert 'data-site="fine.example"' in rows[1] and ">ok<" in rows[1]
+
+
+def test_status_page_without_health_tables(tmp_path: Path) -> None:
+    from warta.web.status import source_health
+
+    assert source_health(sqlite3.connect(tmp_path / "empty.db")) == ()

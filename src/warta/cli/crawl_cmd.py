@@ -73,6 +73,8 @@ def _render(report: CrawlReport, as_json: bool, quiet: bool) -> None:
             f"run {report.run_id}: {report.stored} new articles, {report.requests} requests, "
             f"{report.seconds:.1f}s"
         )
+        for alert in report.alerts:  # name the source, not just a count of skipped URLs
+            click.echo(str(alert))
 
 
 def _crawl(

@@ -1,7 +1,10 @@
-"""``warta sites``: list the site recipes and check them (offline, or live against the sites)."""
+"""``warta sites``: list the site recipes, check them (offline, or live against the sites), and show
+how each source answered the crawler (``warta sites health``)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import os
 import sys
@@ -12,10 +15,12 @@ import click
 from tqdm import tqdm
 
 from warta.config import load_settings
-from warta.errors import ConfigError
+from warta.errors import ConfigError, WartaError
+from warta.health.report import health_table, source_health
 from warta.sites import Recipe, load_recipes
-from warta.sites.check import CheckResult, check_recipe
+from warta.sites.check import CheckResult, check_recipe, check_rules
 from warta.sites.live import LiveReport, Prober, check_live
+from warta.store.sqlite import Store
 
 
 def _recipes(recipe_dirs: Sequence[Path]) -> dict[str, Recipe]:
@@ -67,17 +72,25 @@ def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
 @_DIRS
 @click.option("--live", is_flag=True, help="Fetch each recipe's feeds, sitemaps and today's listing pages.")
 @click.option("--delay", type=float, default=None, help="Seconds between two requests to one host (live).")
+@click.option("--db", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Also check each recipe's field rules on the newest pages of its site stored here.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, delay: float | None,
-              as_json: bool, quiet: bool) -> None:
+              db: Path | None, as_json: bool, quiet: bool) -> None:
     """Check recipes offline (always) and, with --live, against the sites themselves.
 
-    Exits with status 1 when a recipe has a problem (offline) or yields no article link (live).
+    With --db, a field rule that matched nothing on the stored pages of its validity window is a
+    problem (the site changed its layout). Exits with status 1 when a recipe has a problem
+    (offline) or yields no article link (live).
+
+    Example: warta sites check antaranews --db news.db
     """
     recipes = _recipes(recipe_dirs)
     chosen = _select(recipes, site)
     offline = [check_recipe(r, recipes) for r in chosen]
+    if db is not None:
+        offline = _with_rules(offline, chosen, db)
     reports = _live(chosen, delay, quiet) if live else []
     if as_json:
         click.echo(json.dumps({"offline": [c.to_dict() for c in offline], "live": [r.to_dict() for r in reports]},
@@ -86,6 +99,20 @@ def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, 
         _print_tables(offline, reports)
     if not all(c.ok for c in offline) or not all(r.working for r in reports):
         sys.exit(1)
+
+
+def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: Path) -> list[CheckResult]:
+    if not db.exists():
+        raise click.ClickException(f"no database at {db}")
+    try:
+        with Store(db) as store:
+            reports = [check_rules(r, store) for r in chosen]
+    except WartaError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return [
+        dataclasses.replace(result, problems=result.problems + tuple(p for c in checks if (p := c.problem())))
+        for result, checks in zip(offline, reports, strict=True)
+    ]
 
 
 def _live(chosen: list[Recipe], delay: float | None, quiet: bool) -> list[LiveReport]:
@@ -109,6 +136,32 @@ def _print_tables(offline: list[CheckResult], reports: list[LiveReport]) -> None
         click.echo(f"{report.site:<14} live: {'working' if report.working else 'NOT WORKING'} ({total} article links)")
         for probe in report.probes:
             click.echo(f"    {probe.kind:<8} {probe.outcome:<18} {probe.articles:>4}  {probe.url}")
+
+
+@sites.command("health")
+@click.option("--db", default=None, help="SQLite database to read (default warta.db).")
+@click.option("--days", type=click.IntRange(min=1), default=14, show_default=True,
+              help="Days of per-day counts to list (flags always read the whole history).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with per-day counts) instead of a table.")
+def health_cmd(db: str | None, days: int, as_json: bool) -> None:
+    """Per source: fetches, stored, errors, blocked (403/429 walls, challenge pages), script-only
+    pages, robots denials, and a flag when it is blocked, script-only or its layout broke.
+
+    Example: warta sites health --db news.db --days 7
+    """
+    path = Path(load_settings({"db": db}).db)
+    if not path.exists():
+        raise click.ClickException(f"no database at {path}")
+    since = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days - 1)).isoformat()
+    try:
+        with Store(path) as store:
+            records = source_health(store.conn, since)
+    except WartaError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in records], indent=2, ensure_ascii=False))
+    else:
+        click.echo(health_table(records))
 
 
 def register(group: click.Group) -> None:

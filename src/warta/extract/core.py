@@ -11,6 +11,7 @@ from warta.extract.meta_jsonld import parse_scripts
 from warta.extract.meta_tags import read_head
 from warta.extract.metadata import extract_metadata, refine
 from warta.model import Article, Skip, SkipReason
+from warta.sites.rules import site_rules
 
 
 def extract(
@@ -40,7 +41,8 @@ def extract_tree(tree: Any, url: str | None) -> Article | Skip:
     if not body.blocks and not (found.title and found.published):
         # a dated, titled page without prose (a photo gallery) is still an article; anything else is not
         return Skip(SkipReason.NOT_AN_ARTICLE, "no article body found", url=url)
-    return dataclasses.replace(
+    article = dataclasses.replace(
         found, url=url, body=body.blocks, images=found.images + body.images,
         provenance={**found.provenance, "body": body.strategy},
     )
+    return site_rules(tree, article, url)  # a recipe's field rules for this layout, where it has any

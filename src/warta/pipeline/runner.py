@@ -32,6 +32,8 @@ from warta.errors import (
     WartaError,
 )
 from warta.fetch import Fetcher, FetchPolicy, Validators
+from warta.health import challenge_marker, shell_page
+from warta.health.report import SourceAlert, run_alerts
 from warta.model import Article, Capture, Skip, SkipReason
 from warta.pipeline import discovery as disc
 from warta.pipeline.batch import ArticleWrite, WriteBatch
@@ -72,9 +74,11 @@ class CrawlReport:
     stored: int
     seconds: float
     outcomes: tuple[OutcomeCount, ...]  # the whole job's outcomes so far
+    alerts: tuple[SourceAlert, ...] = ()  # blocked, script-only or broken sources this run fetched from
 
     def to_dict(self) -> dict[str, object]:
         return {
+            "alerts": [a.to_dict() for a in self.alerts],
             "job_id": self.job_id,
             "run_id": self.run_id,
             "resumed": self.resumed,
@@ -166,8 +170,9 @@ class Crawler:
             self.frontier.finish_run(run_id, status, work.requests, work.stored)
         self.frontier.set_job_status(job.id, "finished")
         outcomes = tuple(self.frontier.outcome_counts(job_id=job.id))
+        alerts = run_alerts(self.store.conn, run_id)
         return CrawlReport(
-            job.id, run_id, existed, work.requests, work.stored, time.monotonic() - started, outcomes
+            job.id, run_id, existed, work.requests, work.stored, time.monotonic() - started, outcomes, alerts
         )
 
 
@@ -295,6 +300,9 @@ class _Run:
         if cap.status == 304:
             self._finish(e, Outcome.NOT_MODIFIED.value)
             return
+        if (wall := challenge_marker(cap.body)) is not None:  # a wall served in the document's place
+            self._finish(e, Outcome.BLOCKED.value, f"challenge page ({wall})")
+            return
         children = self._children(e, cap)
         self.f.save_validators(self.job.id, e.key, cap.header("etag"), cap.header("last-modified"))
         self._finish(e, Outcome.PARSED.value, f"{len(children)} links", children)
@@ -327,11 +335,17 @@ class _Run:
             with self.store.transaction():  # the capture and the URL's pointer to it: one commit
                 capture_id = self.store.add_capture(e.key, cap, blob)
                 self.f.mark_fetched(e.id, capture_id)
+        if (wall := challenge_marker(cap.body)) is not None:  # a wall served in the article's place
+            self._finish(e, Outcome.BLOCKED.value, f"challenge page ({wall})")
+            return
         links: list[str] = []
         if self._following(e):  # one parse in the worker gives the article and its links
             result, links = await self.pool.extract_linked(cap.body, cap.final_url)
         else:
             result = await self.pool.extract(cap.body, cap.final_url)
+        if (shell := shell_page(result, cap.body)) is not None:  # the article is only in its scripts
+            self._finish(e, Outcome.SCRIPT_ONLY.value, shell)
+            return
         if isinstance(result, Skip):
             self._finish(e, SKIP_OUTCOMES.get(result.reason, "error:extract"), result.detail)
             return

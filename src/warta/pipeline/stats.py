@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from warta.health.report import SourceHealth, health_lines, health_summary, source_health
 from warta.store.frontier import Frontier, Job, OutcomeCount
 from warta.store.sqlite import Store
 
@@ -46,9 +47,11 @@ class StoreStats:
     sites: tuple[tuple[str, int], ...]
     jobs: tuple[JobStats, ...]
     runs: tuple[dict[str, Any], ...]
+    sources: tuple[SourceHealth, ...] = ()  # per-source health (warta sites health)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "sources": health_summary(self.sources),
             "articles": self.articles,
             "captures": self.captures,
             "sites": [{"site": s, "articles": n} for s, n in self.sites],
@@ -59,6 +62,7 @@ class StoreStats:
     def render(self) -> str:
         lines = [f"articles: {self.articles}   captures: {self.captures}"]
         lines += [f"  {site or '(unknown)'}: {n}" for site, n in self.sites]
+        lines += health_lines(self.sources)
         for stats in self.jobs:
             j = stats.job
             window = f"{j.since or '…'} .. {j.until or '…'}"
@@ -81,4 +85,6 @@ def collect_stats(store: Store, runs: int = 10) -> StoreStats:
     )
     jobs = tuple(JobStats(j, tuple(frontier.outcome_counts(job_id=j.id))) for j in frontier.jobs())
     captures = int(conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0])
-    return StoreStats(store.count_articles(), captures, sites, jobs, tuple(frontier.runs(runs)))
+    return StoreStats(
+        store.count_articles(), captures, sites, jobs, tuple(frontier.runs(runs)), source_health(conn)
+    )

@@ -7,6 +7,9 @@ articles (tags, categories, video, photo galleries), its full-page switch (``pag
 time zone its dates are written in. ``status`` is ``"verified"`` only when a test runs the recipe
 over a real recorded page; ``verified_by`` says which.
 
+A recipe may also carry ``[[rules]]``: extraction rules for fields the generic extractor gets wrong
+on that site, per layout with the dates each is valid for (:mod:`warta.sites.rules`).
+
 Templates use :meth:`str.format` fields: ``{date:%Y-%m-%d}`` (any ``strftime`` format) and ``{page}``.
 """
 
@@ -24,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from warta.errors import ConfigError
+from warta.sites.fields import FieldRule, parse_rules
 from warta.urls import host_of
 
 __all__ = [
@@ -65,6 +69,7 @@ class Recipe:
     notes: str = ""
     verified_by: tuple[str, ...] = ()
     language: str | None = None
+    rules: tuple[FieldRule, ...] = ()  # field rules per layout (warta.sites.rules)
     path: str | None = None  # the file it was loaded from
 
     def is_article(self, url: str) -> bool | None:
@@ -100,6 +105,7 @@ class Recipe:
             "sources": list(self.sources),
             "notes": self.notes,
             "verified_by": list(self.verified_by),
+            "rules": [r.to_dict() for r in self.rules],
         }
 
 
@@ -156,6 +162,7 @@ def parse_recipe(data: Mapping[str, Any], default_id: str = "", path: str | None
         notes=_str(data, "notes", path, ""),
         verified_by=_strs(data, "verified_by", path),
         language=_opt_str(data, "language", path),
+        rules=parse_rules(data.get("rules", []), path),
         path=path,
     )
     _validate(recipe)

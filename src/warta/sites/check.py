@@ -4,19 +4,29 @@
 and listing URL must be an http(s) URL covered by the recipe's own domains and must not itself
 look like an article; templates must produce a dated URL. Parse-level validation (TOML, regexes,
 time zone, status) already happened in :func:`warta.sites.parse_recipe`.
+
+:func:`check_rules` reads a store's pages of the recipe's site and reports field rules that matched
+nothing on the pages of their validity window (the site changed its layout).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from warta.discover.listing import looks_like_article_url
+from warta.extract.html import parse_html
+from warta.model import Skip
 from warta.sites import Recipe, listing_urls_for_day, recipe_for
+from warta.sites.rules import RuleCheck, rule_report
+from warta.store.sqlite import Store
 from warta.urls import normalize_url
 
-__all__ = ["CheckResult", "check_recipe", "recipe_urls"]
+__all__ = ["CheckResult", "check_recipe", "check_rules", "recipe_urls", "stored_pages"]
 
 _PROBE_DAY = dt.date(2016, 10, 5)
 
@@ -66,3 +76,44 @@ def check_recipe(recipe: Recipe, recipes: Mapping[str, Recipe]) -> CheckResult:
     if not (recipe.feeds or recipe.sitemaps or recipe.index_pages or recipe.listing_templates):
         problems.append("no entry point (feeds, sitemaps, index_pages or listing_templates)")
     return CheckResult(recipe.id, recipe.status, tuple(problems))
+
+
+# --- field rules over stored pages -----------------------------------------------------------
+
+STORED_PAGES = 200  # the newest stored pages of a site read per check
+
+
+def stored_pages(
+    recipe: Recipe, store: Store, limit: int = STORED_PAGES
+) -> Iterator[tuple[Any, str, dt.date]]:
+    """(parsed page, URL, page day) of the newest stored articles of the recipe's domains, oldest
+    first: the day is the article's publication day, else its fetch day."""
+    marks = ",".join("?" * len(recipe.domains))
+    rows = store.conn.execute(
+        "SELECT a.url, a.published, c.body, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id"
+        f" WHERE a.site IN ({marks}) ORDER BY a.id DESC LIMIT ?",
+        (*recipe.domains, limit),
+    ).fetchall()
+    pages: list[tuple[dt.date, int, str, bytes]] = []
+    for n, (url, published, blob, fetched_at) in enumerate(reversed(rows)):
+        day = _iso_day(published) or _iso_day(fetched_at)
+        if day is not None:
+            pages.append((day, n, str(url or ""), blob))
+    for day, _, url, blob in sorted(pages):
+        tree = parse_html(zlib.decompress(blob), url)
+        if not isinstance(tree, Skip):
+            yield tree, url, day
+
+
+def _iso_day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return None
+
+
+def check_rules(recipe: Recipe, store: Store) -> tuple[RuleCheck, ...]:
+    """How each field rule of ``recipe`` did on the stored pages of its validity window."""
+    if not recipe.rules:
+        return ()
+    return rule_report(recipe.rules, stored_pages(recipe, store), ZoneInfo(recipe.timezone))

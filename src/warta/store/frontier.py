@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from warta.model import Candidate
+from warta.store import health
 from warta.store.sqlite import Store, utcnow
 
 SCHEMA = """
@@ -114,6 +115,7 @@ class Outcome(enum.StrEnum):
     PARSED = "parsed"
     NOT_MODIFIED = "not modified"
     UNDATED = "undated"
+    SCRIPT_ONLY = "script-only"  # a page shell whose article text is only in its scripts
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +273,9 @@ class Frontier:
             )
             if cur.rowcount:
                 added += 1
+                if p.outcome is not None:  # decided without fetching (robots, a known date)
+                    event = health.Event(c.url, p.kind, p.outcome, p.detail, False, run_id, now)
+                    health.record(conn, event)
                 continue
             if c.hint_published:
                 self._learn_hint(conn, job_id, p)
@@ -370,12 +375,25 @@ class Frontier:
         """Record a URL's outcome and the URLs it led to, atomically. Returns new children."""
         with self.store.transaction() as conn:
             added = self._add(conn, job_id, children, run_id) if children else 0
+            now = utcnow()
             conn.execute(
                 "UPDATE frontier SET state='done', outcome=?, detail=?, article_id=COALESCE(?, article_id),"
                 " run_id=COALESCE(?, run_id), updated_at=? WHERE id=?",
-                (outcome, detail[:500] or None, article_id, run_id, utcnow(), entry_id),
+                (outcome, detail[:500] or None, article_id, run_id, now, entry_id),
             )
+            self._count(conn, entry_id, outcome, detail, run_id, now)
             return added
+
+    @staticmethod
+    def _count(
+        conn: sqlite3.Connection, entry_id: int, outcome: str, detail: str, run_id: int | None, now: str
+    ) -> None:
+        """The outcome in the per-source health tables (:mod:`warta.store.health`)."""
+        row = conn.execute("SELECT url, kind, capture_id, article_id FROM frontier WHERE id=?", (entry_id,)).fetchone()
+        if row is not None:
+            fetched = health.was_fetched(row["kind"], outcome, row["capture_id"])
+            event = health.Event(row["url"], row["kind"], outcome, detail, fetched, run_id, now, row["article_id"])
+            health.record(conn, event)
 
     # -- validators ---------------------------------------------------------------------------
     def validators(self, job_id: int, key: str) -> tuple[str | None, str | None]:

@@ -6,6 +6,7 @@ and declares them in a module-level ``SCHEMA`` string applied when a store is op
 - ``warta.store.frontier``: URL states, the crawl frontier, runs and outcomes (crawl)
 - ``warta.store.search``: the FTS5 index over articles (search)
 - ``warta.store.clusters``: dedupe signatures, clusters and revisions (dedupe)
+- ``warta.store.health``: per-source, per-day outcome counts and site state (source health)
 """
 
 from __future__ import annotations
@@ -91,6 +92,12 @@ def _module_schemas() -> list[str]:
     return [frontier.SCHEMA, search.SCHEMA, clusters.SCHEMA]
 
 
+def _migrate_health(conn: sqlite3.Connection) -> None:
+    from warta.store import health  # lazily, like the module schemas
+
+    health.migrate(conn)
+
+
 class Store:
     """A warta SQLite database. Use as a context manager or call :meth:`close`."""
 
@@ -112,6 +119,7 @@ class Store:
                 for schema in _module_schemas():
                     if schema:
                         self.conn.executescript(schema)
+                _migrate_health(self.conn)
                 self.conn.commit()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open store: {exc}", path=str(self.path)) from exc

@@ -24,7 +24,7 @@ from warta.web.api import Filters, QueryText
 from warta.web.app import WEB_DIR, connection
 from warta.web.dates import human_date
 from warta.web.render import day_chart, diff_lines, safe_url, snippet_html
-from warta.web.status import TIME_COLUMNS, column_label, crawl_status
+from warta.web.status import TIME_COLUMNS, column_label, crawl_status, explain_flag, source_health
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
@@ -128,6 +128,8 @@ def status_page(request: Request, conn: Conn) -> Response:
         "sites": fts.site_counts(conn),
         "run_columns": list(status.runs[0].keys()) if status.runs else [],
         "time_columns": TIME_COLUMNS,
+        "sources": source_health(conn),
+        "explain_flag": explain_flag,
     }
     return templates.TemplateResponse(request, "status.html", context)
 

@@ -11,6 +11,9 @@ The crawl stage owns the tables; this module only reads them and copes with thei
   When ``outcomes`` has no site column, per-site counts come from ``frontier(url, outcome,
   run_id)``, with the site taken from the URL's host (``www.`` removed).
 
+Source health (:func:`source_health`) comes from the health tables of :mod:`warta.store.health`
+(per site: last success, fetches, stored, errors, blocked, script-only pages, robots state, flags).
+
 A site is *failing* when most of its outcomes are failures: blocked, robots-disallowed, errors,
 timeouts, HTTP errors (see :data:`FAILURE_WORDS`).
 """
@@ -20,6 +23,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
+
+from warta.health.report import SourceHealth, why
+from warta.health.report import source_health as read_source_health
 
 FAILURE_WORDS = ("block", "robots", "error", "fail", "timeout", "refused", "http 4", "http 5", "forbidden")
 _OUTCOME_COLUMNS = ("outcome", "reason", "status")
@@ -203,3 +209,16 @@ def crawl_status(conn: sqlite3.Connection) -> CrawlStatus:
         return CrawlStatus(read_runs(conn), outcomes, site_health(outcomes))
     except sqlite3.Error:
         return CrawlStatus()
+
+
+def source_health(conn: sqlite3.Connection) -> tuple[SourceHealth, ...]:
+    """Per-source health for the status page; empty when the store has no health tables."""
+    try:
+        return read_source_health(conn)
+    except sqlite3.Error:
+        return ()
+
+
+def explain_flag(h: SourceHealth, flag: str) -> str:
+    """A source's flag in words (the table cell's tooltip)."""
+    return why(h, flag)

@@ -1,0 +1,11 @@
+"""Source health: how each site answers the crawler, per day, and the pages that are not articles.
+
+- :mod:`warta.health.pages`: challenge pages (walls) and script-only shells, recognised by shape
+- :mod:`warta.health.report`: per-site, per-day health records computed from a store
+"""
+
+from __future__ import annotations
+
+from warta.health.pages import challenge_marker, script_only, shell_page
+
+__all__ = ["challenge_marker", "script_only", "shell_page"]
