@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS articles (
     published_day TEXT,                 -- YYYY-MM-DD, the publisher's local day
     section       TEXT,
     authors       TEXT,                 -- names joined by '; ' (for filters)
-    paywalled     INTEGER,
+    paywalled     INTEGER,              -- derived from access (1: teaser or paywalled), kept for old readers
+    access        TEXT,                 -- free | metered | teaser | paywalled (Article.access)
     text          TEXT NOT NULL DEFAULT '',
     data          TEXT NOT NULL,        -- Article.to_dict() as JSON
     capture_id    INTEGER REFERENCES captures(id),
@@ -84,6 +85,21 @@ class StoredArticle:
     capture_id: int | None
 
 
+def migrate_access(conn: sqlite3.Connection) -> bool:
+    """Give a store made before ``access`` existed its column, mapping the old ``paywalled`` flag
+    (1 -> ``paywalled``, 0 -> ``free``; the JSON in ``data`` is read the same way by
+    :meth:`Article.from_dict`). Returns True when it migrated."""
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(articles)")}
+    if "access" in columns:
+        return False
+    conn.execute("ALTER TABLE articles ADD COLUMN access TEXT")
+    conn.execute(
+        "UPDATE articles SET access = CASE paywalled WHEN 1 THEN 'paywalled' ELSE 'free' END"
+        " WHERE paywalled IS NOT NULL"
+    )
+    return True
+
+
 def _module_schemas() -> list[str]:
     # Imported lazily: those modules import this one for Store.
     from warta.store import clusters, frontier, search
@@ -109,6 +125,7 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")
                 self.conn.executescript(CORE_SCHEMA)
+                migrate_access(self.conn)
                 for schema in _module_schemas():
                     if schema:
                         self.conn.executescript(schema)
@@ -206,8 +223,8 @@ class Store:
             if existing is None:
                 cur = conn.execute(
                     "INSERT INTO articles(url_key, url, site, site_name, language, title, published,"
-                    " published_day, section, authors, paywalled, text, data, capture_id, first_seen,"
-                    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " published_day, section, authors, paywalled, access, text, data, capture_id, first_seen,"
+                    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (key, *row, capture_id, now, now),
                 )
                 return int(cur.lastrowid or 0), True
@@ -215,7 +232,7 @@ class Store:
                 _keep_first_version(self, key)  # the content being replaced stays in the history
             conn.execute(
                 "UPDATE articles SET url=?, site=?, site_name=?, language=?, title=?, published=?,"
-                " published_day=?, section=?, authors=?, paywalled=?, text=?, data=?,"
+                " published_day=?, section=?, authors=?, paywalled=?, access=?, text=?, data=?,"
                 " capture_id=COALESCE(?, capture_id), updated_at=? WHERE id=?",
                 (*row, capture_id, now, int(existing["id"])),
             )
@@ -261,6 +278,7 @@ def _article_row(a: Article) -> tuple[Any, ...]:
         a.section,
         "; ".join(a.authors),
         None if a.paywalled is None else int(a.paywalled),
+        a.access,
         a.text,
         json.dumps(a.to_dict(), ensure_ascii=False),
     )

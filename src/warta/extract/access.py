@@ -1,0 +1,231 @@
+"""Access status: does the page show the whole story, and does it say the story is for subscribers?
+
+``classify_access`` is pure and generic (no site is named here): it reads
+
+- the publisher's declarations: JSON-LD ``isAccessibleForFree`` (on the article or on a ``hasPart``),
+  the same as microdata, and ``<meta property="article:content_tier">`` (``locked``/``metered``/``free``);
+- signs that the visible body is a cut-off preview: a JSON-LD ``articleBody`` much longer than the
+  visible text, a "continue reading" call where the text stops, a subscribe wall;
+- premium phrases ("Konten Premium", "subscribers only") next to the body or inside a wall element.
+
+The phrases are language data (``[access]`` in ``warta/lang/<code>.toml``), the wall class names and
+thresholds are in ``warta/lang/access.toml``. Verdicts:
+
+=============  ====================================================================
+``paywalled``  the page says the story is for subscribers and shows only a preview
+``teaser``     the visible body is a cut-off preview (no subscriber statement)
+``metered``    the page says it is for subscribers (or counts free reads) yet shows it all
+``free``       none of the above
+=============  ====================================================================
+
+The evidence behind the verdict goes to ``provenance["access"]``. Nothing here tries to get
+around a wall: the article keeps what the page shows.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from warta import lang
+from warta.extract.meta_jsonld import flatten
+from warta.extract.meta_tags import HeadFacts
+from warta.extract.text import normalize_text, text_of
+from warta.model import Access, Block
+
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
+_NEAR_TEXTS = 30  # text nodes read after the body for wall and cut phrases
+_CUT_MAX_CHARS = 80  # a "continue reading" call is a short line of its own
+_ZONE_MAX_CHARS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRules:
+    premium: re.Pattern[str]
+    cut: re.Pattern[str]
+    wall_classes: re.Pattern[str]
+    short_body_words: int
+    jsonld_ratio: float
+    jsonld_extra_words: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccessVerdict:
+    access: Access
+    evidence: str
+
+
+def _alternation(phrases: Iterable[str]) -> re.Pattern[str]:
+    unique = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not unique:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)", re.IGNORECASE)
+
+
+@functools.cache
+def load_rules() -> AccessRules:
+    """Every language's ``[access]`` phrases (a wall may be in another language than the guess)."""
+    premium: list[str] = []
+    cut: list[str] = []
+    for code in lang.available():
+        table = lang.load(code).get("access", {})
+        premium += table.get("premium", [])
+        cut += table.get("cut", [])
+    markup = lang.load("access")
+    return AccessRules(
+        premium=_alternation(premium),
+        cut=_alternation(cut),
+        wall_classes=re.compile("|".join(re.escape(c) for c in markup["wall_classes"]), re.IGNORECASE),
+        short_body_words=int(markup["short_body_words"]),
+        jsonld_ratio=float(markup["jsonld_ratio"]),
+        jsonld_extra_words=int(markup["jsonld_extra_words"]),
+    )
+
+
+# -- declarations ---------------------------------------------------------------------------------
+def _flag(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _ld_objects(documents: Sequence[Any]) -> Iterator[dict[str, Any]]:
+    for doc in documents:
+        yield from flatten(doc, ("@graph", "hasPart", "mainEntity"))
+
+
+def declared(head: HeadFacts, documents: Sequence[Any]) -> tuple[str | None, str]:
+    """(``locked``/``metered``/``free`` or None, the source) from JSON-LD, microdata and meta tags."""
+    flags = [
+        _flag(v) for obj in _ld_objects(documents) for k, v in obj.items() if k.lower() == "isaccessibleforfree"
+    ]
+    known = [f for f in flags if f is not None]
+    if known:
+        return ("free" if all(known) else "locked"), "jsonld:isAccessibleForFree"
+    micro = _flag(head.first("isaccessibleforfree"))
+    if micro is not None:
+        return ("free" if micro else "locked"), "microdata:isAccessibleForFree"
+    tier = (head.first("article:content_tier") or "").strip().lower()
+    if tier in ("locked", "metered", "free"):
+        return tier, "meta:content_tier"
+    return None, ""
+
+
+def jsonld_body_words(documents: Sequence[Any]) -> int:
+    """Words in the longest JSON-LD ``articleBody`` (0 when there is none)."""
+    bodies = (obj.get("articleBody") for obj in _ld_objects(documents))
+    return max((len(b.split()) for b in bodies if isinstance(b, str)), default=0)
+
+
+# -- the page around the body ---------------------------------------------------------------------
+def _visible(node: Any) -> bool:
+    parent = node.getparent()
+    return parent is None or node.is_tail or parent.tag not in _SKIP_TAGS
+
+
+def texts_after(body_node: Any, limit: int = _NEAR_TEXTS) -> list[str]:
+    """The first ``limit`` non-empty text pieces after the body container, in document order."""
+    if body_node is None:
+        return []
+    out: list[str] = []
+    for piece in body_node.xpath("following::text()[normalize-space()]"):
+        if _visible(piece):
+            out.append(normalize_text(str(piece)))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def wall_texts(tree: Any, rules: AccessRules) -> list[str]:
+    """The text of every element whose class or id names a paywall or subscribe wall."""
+    out = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            continue
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if marks.strip() and rules.wall_classes.search(marks):
+            text = normalize_text(text_of(el))
+            if text:
+                out.append(text[:2000])
+    return out
+
+
+def _first(pattern: re.Pattern[str], texts: Iterable[str], max_chars: int) -> str | None:
+    for text in texts:
+        if len(text) <= max_chars:
+            found = pattern.search(text)
+            if found:
+                return found.group(0).lower()
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the page shows and says, gathered by :func:`read_signals`."""
+
+    declared: str | None
+    declared_by: str
+    visible_words: int
+    jsonld_words: int
+    premium: str | None
+    cut: str | None
+    body_from_jsonld: bool = False  # the visible body missed most of the JSON-LD articleBody
+
+
+def read_signals(
+    tree: Any, body_node: Any, blocks: Sequence[Block], furniture: Sequence[str], head: HeadFacts,
+    documents: Sequence[Any], strategy: str = "dom",
+) -> Signals:
+    rules = load_rules()
+    tail = [b.text for b in blocks[-2:]]
+    near = [*tail, *furniture, *texts_after(body_node)]
+    walls = wall_texts(tree, rules)
+    state, source = declared(head, documents)
+    return Signals(
+        declared=state,
+        declared_by=source,
+        visible_words=sum(len(b.text.split()) for b in blocks),
+        jsonld_words=jsonld_body_words(documents),
+        premium=_first(rules.premium, [*near, *walls], _ZONE_MAX_CHARS),
+        cut=_first(rules.cut, [*tail[-1:], *furniture, *near[len(tail):][:10], *walls], _CUT_MAX_CHARS),
+        body_from_jsonld=strategy == "jsonld",
+    )
+
+
+def decide(s: Signals, rules: AccessRules | None = None) -> AccessVerdict:
+    """The verdict from the signals (see the module docstring)."""
+    rules = rules or load_rules()
+    said: list[str] = []  # the page says the story is for subscribers
+    if s.declared == "locked":
+        said.append(s.declared_by)
+    if s.premium:
+        said.append(f"marker:{s.premium}")
+    cut: list[str] = []  # the visible body is a preview
+    longer = max(s.visible_words * rules.jsonld_ratio, s.visible_words + rules.jsonld_extra_words)
+    if s.body_from_jsonld or (s.jsonld_words and s.jsonld_words >= longer):
+        cut.append("jsonld:articleBody-longer-than-visible")
+    if s.cut:
+        cut.append(f"cut:{s.cut}")
+    if said and not cut and s.visible_words < rules.short_body_words:
+        cut.append("short-body")
+    if said and cut:
+        return AccessVerdict("paywalled", "+".join(said + cut))
+    if cut:
+        return AccessVerdict("teaser", "+".join(cut))
+    if said or s.declared == "metered":
+        return AccessVerdict("metered", "+".join(said or [s.declared_by]) + "+full-body")
+    return AccessVerdict("free", s.declared_by or "no-wall-signals")
+
+
+def classify_access(
+    tree: Any, body_node: Any, blocks: Sequence[Block], furniture: Sequence[str], head: HeadFacts,
+    documents: Sequence[Any], strategy: str = "dom",
+) -> AccessVerdict:
+    """The access status of one parsed page (pure; see the module docstring). ``strategy`` is the
+    body stage's: ``jsonld`` means the visible text was a fraction of the JSON-LD ``articleBody``."""
+    return decide(read_signals(tree, body_node, blocks, furniture, head, documents, strategy))
