@@ -24,11 +24,15 @@ the story is for subscribers)."""
 CUT_OFF: frozenset[str] = frozenset({"teaser", "paywalled"})
 
 
-def access_from_paywalled(value: object) -> str | None:
-    """The ``access`` of a record written before ``access`` existed (only ``paywalled`` stored)."""
-    if value is None:
-        return None
-    return "paywalled" if value else "free"
+def read_access(access: object, paywalled: object = None) -> Access | None:
+    """``access`` as read from a stored record; a record written before ``access`` existed (only the
+    ``paywalled`` boolean) reads as ``paywalled`` or ``free``. An unknown value reads as None."""
+    for value in ("free", "metered", "teaser", "paywalled"):
+        if access == value:
+            return value
+    if access is None and paywalled is not None:
+        return "paywalled" if paywalled else "free"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +142,7 @@ class Article:
             images=tuple(
                 Image(i.get("url"), i.get("caption"), i.get("credit")) for i in data.get("images") or ()
             ),
-            access=data.get("access") or access_from_paywalled(data.get("paywalled")),
+            access=read_access(data.get("access"), data.get("paywalled")),
             pages=tuple(data.get("pages") or ()),
             provenance=dict(data.get("provenance") or {}),
         )
