@@ -31,16 +31,19 @@ from warta.errors import (
     TooManyRedirects,
     WartaError,
 )
+from warta.extract.pagination import Pagination, same_article
 from warta.fetch import Fetcher, FetchPolicy, Validators
 from warta.model import Article, Capture, Skip, SkipReason
 from warta.pipeline import discovery as disc
 from warta.pipeline.batch import ArticleWrite, WriteBatch
 from warta.pipeline.extraction import ExtractPool
 from warta.pipeline.hooks import on_stored as default_on_stored
+from warta.pipeline.pages import Fetch, whole_article
 from warta.pipeline.window import Window, local_day
 from warta.sites import load_recipes
 from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
 from warta.store.sqlite import Store, compress_body
+from warta.urls import url_key
 
 OnStored = Callable[[Store, int, Article], None]
 
@@ -327,15 +330,28 @@ class _Run:
             with self.store.transaction():  # the capture and the URL's pointer to it: one commit
                 capture_id = self.store.add_capture(e.key, cap, blob)
                 self.f.mark_fetched(e.id, capture_id)
-        links: list[str] = []
-        if self._following(e):  # one parse in the worker gives the article and its links
-            result, links = await self.pool.extract_linked(cap.body, cap.final_url)
-        else:
-            result = await self.pool.extract(cap.body, cap.final_url)
+        # one parse in the worker gives the article, its other pages and (link following) its links
+        result, links, pages = await self.pool.extract_paged(cap.body, cap.final_url, links=self._following(e))
         if isinstance(result, Skip):
             self._finish(e, SKIP_OUTCOMES.get(result.reason, "error:extract"), result.detail)
             return
+        if pages:  # a multi-page article: its other pages are fetched now, politely, and merged
+            result = await whole_article(result, pages, cap.final_url, self._page_fetch(e), self._page_extract)
+            links = [link for link in links if not same_article(link, cap.final_url)]
         self._store(e, cap, result, capture_id, links)
+
+    def _page_fetch(self, e: Entry) -> Fetch:
+        """Fetch a following page through the crawl's fetcher, keeping its capture under its own key."""
+        async def fetch(url: str) -> Capture:
+            cap = await self.fetcher.fetch(url)
+            blob = await asyncio.to_thread(compress_body, cap.body)
+            self.store.add_capture(url_key(url), cap, blob)
+            return cap
+        return fetch
+
+    async def _page_extract(self, body: bytes, url: str) -> tuple[Article | Skip, Pagination]:
+        result, _, pages = await self.pool.extract_paged(body, url)
+        return result, pages
 
     def _store(self, e: Entry, cap: Capture, article: Article, capture_id: int | None, links: list[str]) -> None:
         tz = self.scope.tz(cap.final_url)
