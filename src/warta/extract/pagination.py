@@ -36,6 +36,7 @@ from warta.urls import url_key
 MAX_PAGES = 50  # a page number above this is an id, not a page
 PAGE_PARAMS = frozenset({"page", "p", "pg", "hal", "halaman", "page_num", "pagenum", "paged", "part"})
 SINGLE_PAGE_SWITCHES: tuple[tuple[str, str], ...] = (("page", "all"), ("single", "1"), ("showpage", "all"))
+_PATH_ALL = re.compile(r"/all/?$", re.IGNORECASE)  # inews-style single-page view: .../slug/all
 _PATH_PAGE = re.compile(r"(?:/(?:page|halaman|hal)[/-]?|/|-part)([1-9]\d?)/?$", re.IGNORECASE)
 
 
@@ -105,7 +106,7 @@ def split_page(url: str) -> tuple[str, int | None]:
             number = int(value)
         else:
             kept.append((name, value))
-    path = parts.path
+    path = _PATH_ALL.sub("", parts.path) or "/"
     if number is None:
         found = _PATH_PAGE.search(path)
         if found and found.start() > 0:

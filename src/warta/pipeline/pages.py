@@ -14,10 +14,12 @@ so the per-host delay, robots.txt, retries and size caps hold) and merges them w
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from warta.errors import FetchError
+from warta.extract.html import parse_html
 from warta.extract.pagination import (
     MAX_PAGES,
     Fetched,
@@ -25,9 +27,12 @@ from warta.extract.pagination import (
     Missing,
     PageLink,
     Pagination,
+    extract_with_pages,
+    find_pagination,
     merge_pages,
     single_page_article,
 )
+from warta.fetch import Fetcher, FetchPolicy
 from warta.model import Article, Capture, Skip
 from warta.urls import url_key
 
@@ -113,3 +118,23 @@ async def _single_page(
 def _reason(exc: FetchError) -> str:
     status = getattr(exc, "status", None)
     return f"HTTP {status}" if status else str(exc)
+
+
+def complete_article(first: Article, html: bytes, url: str, policy: FetchPolicy) -> Article:
+    """``first``, extracted from ``html`` fetched at ``url`` (as ``warta extract URL`` does), with its
+    other pages fetched politely (robots.txt, ``policy.delay`` between requests, page 1 included)
+    and merged. Blocking: runs its own event loop."""
+    tree = parse_html(html, url)
+    pagination = Pagination() if isinstance(tree, Skip) else find_pagination(tree, url)
+    if not pagination:
+        return first
+
+    async def extract(body: bytes, page_url: str) -> tuple[Article | Skip, Pagination]:
+        return extract_with_pages(body, page_url)
+
+    async def run() -> Article:
+        await asyncio.sleep(policy.delay)  # page 1 was fetched just now
+        async with Fetcher(policy) as fetcher:
+            return await whole_article(first, pagination, url, fetcher.fetch, extract)
+
+    return asyncio.run(run())
