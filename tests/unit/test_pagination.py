@@ -53,6 +53,7 @@ def test_links_to_other_pages_of_other_things_do_not_count() -> None:
         '<a href="https://lain.id/read/2024/05/01/123456/jalan-baru/2">2</a>'  # another host
         '<a href="?page=2">Baca juga berita ini</a>'  # no page label, no rel=next
         f'<a href="{BASE}">1</a>'  # this page itself
+        '<div id="comments"><ul class="pager"><li><a href="?page=2">2</a></li></ul></div>'  # comment pages
     )
     assert pages_of(other) == []
 

@@ -131,6 +131,17 @@ def _anchor_text(el: Any) -> str:
     return text or normalize_text(el.get("title") or el.get("aria-label") or "")
 
 
+def _in_comments(el: Any) -> bool:
+    """True for a link inside a comment thread (its pager pages the comments, not the article)."""
+    for depth, parent in enumerate(el.iterancestors()):
+        if depth > 12:
+            return False
+        marks = f"{parent.get('class') or ''} {parent.get('id') or ''}".lower()
+        if "comment" in marks or "disqus" in marks:
+            return True
+    return False
+
+
 def _classify(el: Any, text: str, labels: Labels) -> tuple[str, int | None] | None:
     """(how, number from the text) when the link looks like a page link, else None."""
     rel = (el.get("rel") or "").lower().split()
@@ -174,7 +185,7 @@ def find_pagination(tree: Any, url: str | None) -> Pagination:
             single = (link, "label")
             continue
         kind = _classify(el, text, labels)
-        if kind is None:
+        if kind is None or _in_comments(el):
             continue
         how, text_number = kind
         number = number or text_number
