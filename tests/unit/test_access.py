@@ -53,16 +53,37 @@ def test_not_free_and_short_body_is_paywalled() -> None:
 
 
 def test_a_jsonld_article_body_much_longer_than_the_visible_text_is_a_teaser() -> None:
-    full = " ".join([PARAGRAPH] * 12)
-    access, evidence = access_of(page(2, ld={"articleBody": full}))
-    assert access == "teaser" and evidence is not None and evidence == "jsonld:articleBody-longer-than-visible"
+    full = " ".join(f"{PARAGRAPH} Bagian {i}." for i in range(8))
+    access, evidence = access_of(page(4, ld={"articleBody": full}))
+    assert access == "teaser" and evidence == "jsonld:articleBody-longer-than-visible"
     # the same articleBody on a page showing all of it is free
-    assert access_of(page(12, ld={"articleBody": full}))[0] == "free"
+    assert access_of(page(8, ld={"articleBody": full}))[0] == "free"
+
+
+def test_a_body_taken_from_jsonld_counts_only_with_a_subscriber_statement() -> None:
+    # the visible text is a tenth of the JSON-LD text: the body stage takes the JSON-LD text
+    full = " ".join(f"{PARAGRAPH} Bagian {i}." for i in range(20))
+    assert access_of(page(2, ld={"articleBody": full}))[0] == "free"  # a markup problem looks the same
+    access, evidence = access_of(page(2, ld={"articleBody": full, "isAccessibleForFree": False}))
+    assert access == "paywalled"
+    assert evidence == "jsonld:isAccessibleForFree+jsonld:articleBody-replaces-visible"
 
 
 def test_a_continue_reading_call_where_the_text_stops_is_a_teaser() -> None:
     more = '<p class="more"><a href="/full">Baca selengkapnya</a></p>'
     assert access_of(page(2, after=more)) == ("teaser", "cut:baca selengkapnya")
+
+
+def test_a_continue_reading_button_unfolds_text_the_page_holds() -> None:
+    button = '<div class="more"><button>Continue reading</button></div>'
+    assert access_of(page(8, after=button))[0] == "free"
+    story = '<p><a href="/full">Continue reading the main story</a></p>'  # a longer line is no cut call
+    assert access_of(page(8, after=story))[0] == "free"
+
+
+def test_a_sentence_saying_the_rest_is_missing_is_a_cut() -> None:
+    rest = '<p class="note">Il vous reste 70 % de cet article à lire.</p>'
+    assert access_of(page(4, after=rest)) == ("teaser", "cut:il vous reste")
 
 
 def test_a_premium_wall_with_a_short_body_is_paywalled() -> None:

@@ -40,12 +40,14 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 _NEAR_TEXTS = 30  # text nodes read after the body for wall and cut phrases
 _CUT_MAX_CHARS = 80  # a "continue reading" call is a short line of its own
 _ZONE_MAX_CHARS = 400
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True, slots=True)
 class AccessRules:
     premium: re.Pattern[str]
     cut: re.Pattern[str]
+    rest: re.Pattern[str]
     wall_classes: re.Pattern[str]
     short_body_words: int
     jsonld_ratio: float
@@ -70,14 +72,17 @@ def load_rules() -> AccessRules:
     """Every language's ``[access]`` phrases (a wall may be in another language than the guess)."""
     premium: list[str] = []
     cut: list[str] = []
+    rest: list[str] = []
     for code in lang.available():
         table = lang.load(code).get("access", {})
         premium += table.get("premium", [])
         cut += table.get("cut", [])
+        rest += table.get("rest", [])
     markup = lang.load("access")
     return AccessRules(
         premium=_alternation(premium),
         cut=_alternation(cut),
+        rest=_alternation(rest),
         wall_classes=re.compile("|".join(re.escape(c) for c in markup["wall_classes"]), re.IGNORECASE),
         short_body_words=int(markup["short_body_words"]),
         jsonld_ratio=float(markup["jsonld_ratio"]),
@@ -141,6 +146,30 @@ def texts_after(body_node: Any, limit: int = _NEAR_TEXTS) -> list[str]:
     return out
 
 
+def _link_of(piece: Any) -> Any:
+    el = piece.getparent() if not piece.is_tail else None
+    for _ in range(3):
+        if el is None:
+            return None
+        if el.tag == "a":
+            return el
+        el = el.getparent()
+    return None
+
+
+def calls_after(body_node: Any, limit: int = 10) -> list[str]:
+    """The texts of links among the first ``limit`` text pieces after the body ("Baca selengkapnya"
+    leads elsewhere; a "Continue reading" *button* only unfolds text the page already holds)."""
+    if body_node is None:
+        return []
+    out = []
+    for piece in body_node.xpath("following::text()[normalize-space()]")[:limit]:
+        link = _link_of(piece)
+        if link is not None and (link.get("href") or "#").strip() not in ("", "#"):
+            out.append(normalize_text(str(piece)))
+    return out
+
+
 def wall_texts(tree: Any, rules: AccessRules) -> list[str]:
     """The text of every element whose class or id names a paywall or subscribe wall."""
     out = []
@@ -155,11 +184,13 @@ def wall_texts(tree: Any, rules: AccessRules) -> list[str]:
     return out
 
 
-def _first(pattern: re.Pattern[str], texts: Iterable[str], max_chars: int) -> str | None:
+def _first(pattern: re.Pattern[str], texts: Iterable[str], max_chars: int, *, whole: bool = False) -> str | None:
+    """The first phrase of ``pattern`` found in ``texts`` (``whole``: the phrase is all the text but
+    punctuation, as a "Continue reading" link is; "Continue reading the main story" is not one)."""
     for text in texts:
         if len(text) <= max_chars:
             found = pattern.search(text)
-            if found:
+            if found and (not whole or not _WORD.search(text[: found.start()] + text[found.end():])):
                 return found.group(0).lower()
     return None
 
@@ -192,7 +223,8 @@ def read_signals(
         visible_words=sum(len(b.text.split()) for b in blocks),
         jsonld_words=jsonld_body_words(documents),
         premium=_first(rules.premium, [*near, *walls], _ZONE_MAX_CHARS),
-        cut=_first(rules.cut, [*tail[-1:], *furniture, *near[len(tail):][:10], *walls], _CUT_MAX_CHARS),
+        cut=_first(rules.cut, [*tail[-1:], *calls_after(body_node)], _CUT_MAX_CHARS, whole=True)
+        or _first(rules.rest, [*tail, *furniture, *near[len(tail):], *walls], _ZONE_MAX_CHARS),
         body_from_jsonld=strategy == "jsonld",
     )
 
@@ -207,8 +239,13 @@ def decide(s: Signals, rules: AccessRules | None = None) -> AccessVerdict:
         said.append(f"marker:{s.premium}")
     cut: list[str] = []  # the visible body is a preview
     longer = max(s.visible_words * rules.jsonld_ratio, s.visible_words + rules.jsonld_extra_words)
-    if s.body_from_jsonld or (s.jsonld_words and s.jsonld_words >= longer):
+    if s.jsonld_words and s.jsonld_words >= longer:
         cut.append("jsonld:articleBody-longer-than-visible")
+    elif s.body_from_jsonld and said:
+        # the body stage took the JSON-LD text because the visible one was a fraction of it; alone
+        # that also happens where the page's markup defeats the body finder, so it counts only
+        # together with a subscriber statement
+        cut.append("jsonld:articleBody-replaces-visible")
     if s.cut:
         cut.append(f"cut:{s.cut}")
     if said and not cut and s.visible_words < rules.short_body_words:
