@@ -60,13 +60,16 @@ def test_a_jsonld_article_body_much_longer_than_the_visible_text_is_a_teaser() -
     assert access_of(page(8, ld={"articleBody": full}))[0] == "free"
 
 
-def test_a_body_taken_from_jsonld_counts_only_with_a_subscriber_statement() -> None:
+def test_a_body_taken_from_jsonld_is_compared_with_all_the_page_shows() -> None:
     # the visible text is a tenth of the JSON-LD text: the body stage takes the JSON-LD text
     full = " ".join(f"{PARAGRAPH} Bagian {i}." for i in range(20))
-    assert access_of(page(2, ld={"articleBody": full}))[0] == "free"  # a markup problem looks the same
+    assert access_of(page(2, ld={"articleBody": full})) == ("teaser", "jsonld:articleBody-longer-than-visible")
     access, evidence = access_of(page(2, ld={"articleBody": full, "isAccessibleForFree": False}))
     assert access == "paywalled"
-    assert evidence == "jsonld:isAccessibleForFree+jsonld:articleBody-replaces-visible"
+    assert evidence == "jsonld:isAccessibleForFree+jsonld:articleBody-longer-than-visible"
+    # the whole story is on the page, in markup the body finder does not take for an article body
+    odd = "".join(f"<span>{PARAGRAPH} Bagian {i}.</span><br>" for i in range(20))
+    assert access_of(page(0, ld={"articleBody": full}, after=f"<div>{odd}</div>"))[0] != "teaser"
 
 
 def test_a_continue_reading_call_where_the_text_stops_is_a_teaser() -> None:

@@ -146,6 +146,12 @@ def texts_after(body_node: Any, limit: int = _NEAR_TEXTS) -> list[str]:
     return out
 
 
+def page_words(tree: Any) -> int:
+    """Words of all the text the page shows (scripts and styles left out)."""
+    pieces = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
+    return sum(len(str(p).split()) for p in pieces)
+
+
 def _link_of(piece: Any) -> Any:
     el = piece.getparent() if not piece.is_tail else None
     for _ in range(3):
@@ -157,15 +163,18 @@ def _link_of(piece: Any) -> Any:
     return None
 
 
-def calls_after(body_node: Any, limit: int = 10) -> list[str]:
-    """The texts of links among the first ``limit`` text pieces after the body ("Baca selengkapnya"
-    leads elsewhere; a "Continue reading" *button* only unfolds text the page already holds)."""
+def calls_after(body_node: Any, limit: int = 2) -> list[str]:
+    """The texts of links among the first ``limit`` text pieces right after the body, outside lists
+    ("Baca selengkapnya" where the text stops leads elsewhere; a "Continue reading" *button* only
+    unfolds text the page already holds; a related-stories list repeats "Baca selengkapnya")."""
     if body_node is None:
         return []
     out = []
     for piece in body_node.xpath("following::text()[normalize-space()]")[:limit]:
         link = _link_of(piece)
-        if link is not None and (link.get("href") or "#").strip() not in ("", "#"):
+        if link is None or (link.get("href") or "#").strip() in ("", "#"):
+            continue
+        if not any(a.tag == "li" for _, a in zip(range(3), link.iterancestors(), strict=False)):
             out.append(normalize_text(str(piece)))
     return out
 
@@ -205,7 +214,7 @@ class Signals:
     jsonld_words: int
     premium: str | None
     cut: str | None
-    body_from_jsonld: bool = False  # the visible body missed most of the JSON-LD articleBody
+    page_words: int | None = None  # all the text the page shows, counted when the body came from JSON-LD
 
 
 def read_signals(
@@ -225,7 +234,7 @@ def read_signals(
         premium=_first(rules.premium, [*near, *walls], _ZONE_MAX_CHARS),
         cut=_first(rules.cut, [*tail[-1:], *calls_after(body_node)], _CUT_MAX_CHARS, whole=True)
         or _first(rules.rest, [*tail, *furniture, *near[len(tail):], *walls], _ZONE_MAX_CHARS),
-        body_from_jsonld=strategy == "jsonld",
+        page_words=page_words(tree) if strategy == "jsonld" else None,
     )
 
 
@@ -238,14 +247,12 @@ def decide(s: Signals, rules: AccessRules | None = None) -> AccessVerdict:
     if s.premium:
         said.append(f"marker:{s.premium}")
     cut: list[str] = []  # the visible body is a preview
-    longer = max(s.visible_words * rules.jsonld_ratio, s.visible_words + rules.jsonld_extra_words)
+    # a body taken from JSON-LD is compared with all the text the page shows: the body finder may
+    # have missed an article that is there (odd markup), which is no preview
+    shown = s.visible_words if s.page_words is None else s.page_words
+    longer = max(shown * rules.jsonld_ratio, shown + rules.jsonld_extra_words)
     if s.jsonld_words and s.jsonld_words >= longer:
         cut.append("jsonld:articleBody-longer-than-visible")
-    elif s.body_from_jsonld and said:
-        # the body stage took the JSON-LD text because the visible one was a fraction of it; alone
-        # that also happens where the page's markup defeats the body finder, so it counts only
-        # together with a subscriber statement
-        cut.append("jsonld:articleBody-replaces-visible")
     if s.cut:
         cut.append(f"cut:{s.cut}")
     if said and not cut and s.visible_words < rules.short_body_words:
