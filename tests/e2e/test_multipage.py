@@ -13,6 +13,7 @@ from conftest import run_warta
 from multipage_site import Story, site_pages, stories
 from sitefixture import FixtureSite, min_gap
 from warta.config import Settings
+from warta.pipeline.reextract import reextract
 from warta.pipeline.runner import Crawler, CrawlSpec
 from warta.store.sqlite import Store
 
@@ -69,6 +70,21 @@ def test_crawl_merges_multi_page_articles_politely(tmp_path: Path) -> None:
     # the following pages' raw captures are kept
     assert f"{site.url}{items[2].page_path(5)}" in captures
     assert report.stored == len(items)
+
+
+def test_reextraction_merges_the_stored_pages_again(tmp_path: Path) -> None:
+    items = stories()
+    with FixtureSite(site_pages(items)) as site:
+        with Store(tmp_path / "r.db") as store:
+            Crawler(store, Settings(delay=0.0, workers=1)).run(CrawlSpec((site.url + "/",)))
+            before = {sa.article.url: sa.article for sa in store.iter_articles()}
+            hits = len(site.log)
+            result = reextract(store, workers=1)
+            after = {sa.article.url: sa.article for sa in store.iter_articles()}
+        assert len(site.log) == hits  # re-extraction reads the stored captures, never the site
+    assert result.updated == len(items)
+    for url, article in before.items():
+        assert after[url].body == article.body and after[url].pages == article.pages, url
 
 
 def test_extract_url_merges_the_pages(tmp_path: Path) -> None:

@@ -43,7 +43,6 @@ from warta.pipeline.window import Window, local_day
 from warta.sites import load_recipes
 from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
 from warta.store.sqlite import Store, compress_body
-from warta.urls import url_key
 
 OnStored = Callable[[Store, int, Article], None]
 
@@ -341,11 +340,12 @@ class _Run:
         self._store(e, cap, result, capture_id, links)
 
     def _page_fetch(self, e: Entry) -> Fetch:
-        """Fetch a following page through the crawl's fetcher, keeping its capture under its own key."""
+        """Fetch a following page through the crawl's fetcher, keeping its capture under the page's URL
+        as linked (not its URL key: a single-page view's key is the article's own)."""
         async def fetch(url: str) -> Capture:
             cap = await self.fetcher.fetch(url)
             blob = await asyncio.to_thread(compress_body, cap.body)
-            self.store.add_capture(url_key(url), cap, blob)
+            self.store.add_capture(url, cap, blob)
             return cap
         return fetch
 

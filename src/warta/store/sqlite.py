@@ -205,6 +205,13 @@ class Store:
         row = self.conn.execute("SELECT * FROM captures WHERE id=?", (capture_id,)).fetchone()
         return _capture_from_row(row) if row else None
 
+    def latest_capture(self, key: str) -> Capture | None:
+        """The newest capture kept under ``key`` (a following page of a multi-page article, say)."""
+        row = self.conn.execute(
+            "SELECT * FROM captures WHERE url_key=? ORDER BY id DESC LIMIT 1", (key,)
+        ).fetchone()
+        return _capture_from_row(row) if row else None
+
     def iter_captures(self, *, latest_per_key: bool = True) -> Iterator[tuple[int, str, Capture]]:
         """Yield (capture id, url key, capture); by default only the newest capture of each key."""
         sql = "SELECT * FROM captures"
