@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import run_warta
 from multipage_site import Story, site_pages, stories
-from sitefixture import FixtureSite, min_gap
+from sitefixture import FixtureSite, Page, min_gap
 from warta.config import Settings
 from warta.pipeline.reextract import reextract
 from warta.pipeline.runner import Crawler, CrawlSpec
@@ -99,3 +99,16 @@ def test_extract_url_merges_the_pages(tmp_path: Path) -> None:
     page_hits = [h.path for h in log if h.path.startswith("/berita/")]
     assert sorted(page_hits) == sorted(story.page_path(n) for n in range(1, 6))
     assert min_gap([h for h in log if h.path.startswith("/berita/")]) >= DELAY * 0.95
+
+
+def test_a_later_page_found_on_its_own_leads_to_page_one(tmp_path: Path) -> None:
+    story = stories()[1]  # two pages, ?page=N; the front page links only to page 2
+    pages = site_pages([story])
+    pages["/"] = Page(f'<html><body><a href="{story.page_path(2)}">Proyek</a></body></html>'.encode())
+    with FixtureSite(pages) as site:
+        with Store(tmp_path / "l.db") as store:
+            report = Crawler(store, Settings(delay=0.0, workers=1)).run(CrawlSpec((site.url + "/",)))
+            stored = [sa.article for sa in store.iter_articles()]
+    assert [a.url for a in stored] == [site.url + story.path]
+    assert [b.text for b in stored[0].body] == story.truth()
+    assert {(o.kind, o.outcome): o.n for o in report.outcomes}[("article", "duplicate URL")] == 1

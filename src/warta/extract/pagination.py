@@ -115,6 +115,13 @@ def split_page(url: str) -> tuple[str, int | None]:
     return url_key(stem), number
 
 
+def first_page(pagination: Pagination, url: str) -> str | None:
+    """Page 1's URL when ``url`` is a later page of a multi-page article that links to page 1."""
+    if (split_page(url)[1] or 1) == 1:
+        return None
+    return next((p.url for p in pagination.next if p.number == 1 or split_page(p.url)[1] is None), None)
+
+
 def same_article(url: str, other: str) -> bool:
     """True when ``url`` is a page (or the single-page view) of the article at ``other``."""
     return split_page(url)[0] == split_page(other)[0]

@@ -31,7 +31,7 @@ from warta.errors import (
     TooManyRedirects,
     WartaError,
 )
-from warta.extract.pagination import Pagination, same_article
+from warta.extract.pagination import Pagination, first_page, same_article
 from warta.fetch import Fetcher, FetchPolicy, Validators
 from warta.model import Article, Capture, Skip, SkipReason
 from warta.pipeline import discovery as disc
@@ -333,6 +333,11 @@ class _Run:
         result, links, pages = await self.pool.extract_paged(cap.body, cap.final_url, links=self._following(e))
         if isinstance(result, Skip):
             self._finish(e, SKIP_OUTCOMES.get(result.reason, "error:extract"), result.detail)
+            return
+        first = first_page(pages, cap.final_url)
+        if first is not None:  # a later page found on its own: the article is stored from its page 1
+            child = self.scope.article(first, e.found_by, e.hint, cap.final_url, e.depth)
+            self._finish(e, Outcome.DUPLICATE.value, f"a later page of {first}", [child] if child else [])
             return
         if pages:  # a multi-page article: its other pages are fetched now, politely, and merged
             result = await whole_article(result, pages, cap.final_url, self._page_fetch(e), self._page_extract)
