@@ -28,7 +28,10 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
+
+from lxml import etree
 
 from warta import lang
 from warta.extract.meta_jsonld import flatten
@@ -83,7 +86,7 @@ def load_rules() -> AccessRules:
         premium=_alternation(premium),
         cut=_alternation(cut),
         rest=_alternation(rest),
-        wall_classes=re.compile("|".join(re.escape(c) for c in markup["wall_classes"]), re.IGNORECASE),
+        wall_classes=re.compile("|".join(re.escape(c.lower()) for c in markup["wall_classes"])),
         short_body_words=int(markup["short_body_words"]),
         jsonld_ratio=float(markup["jsonld_ratio"]),
         jsonld_extra_words=int(markup["jsonld_extra_words"]),
@@ -133,17 +136,42 @@ def _visible(node: Any) -> bool:
     return parent is None or node.is_tail or parent.tag not in _SKIP_TAGS
 
 
+def following_pieces(body_node: Any) -> Iterator[tuple[str, Any]]:
+    """The non-empty visible text pieces after the body container in document order, each with the
+    element holding it (a walk over the following siblings of the body and of its ancestors, so a
+    page costs only as much as is read)."""
+    current = body_node
+    while current is not None:
+        if current.tail and current.tail.strip():
+            yield current.tail, current.getparent()
+        for sibling in current.itersiblings():
+            for el in sibling.iter():
+                tag = el.tag if isinstance(el.tag, str) else ""
+                if tag and tag not in _SKIP_TAGS and el.text and el.text.strip() and not _hidden_in(el, sibling):
+                    yield el.text, el
+                if el is not sibling and el.tail and el.tail.strip() and not _hidden_in(el.getparent(), sibling):
+                    yield el.tail, el.getparent()
+            if sibling.tail and sibling.tail.strip():
+                yield sibling.tail, sibling.getparent()
+        current = current.getparent()
+
+
+def _hidden_in(el: Any, top: Any) -> bool:
+    """True when ``el`` sits inside a script or style below ``top``."""
+    while el is not None:
+        if isinstance(el.tag, str) and el.tag in _SKIP_TAGS:
+            return True
+        if el is top:
+            return False
+        el = el.getparent()
+    return False
+
+
 def texts_after(body_node: Any, limit: int = _NEAR_TEXTS) -> list[str]:
     """The first ``limit`` non-empty text pieces after the body container, in document order."""
     if body_node is None:
         return []
-    out: list[str] = []
-    for piece in body_node.xpath("following::text()[normalize-space()]"):
-        if _visible(piece):
-            out.append(normalize_text(str(piece)))
-            if len(out) >= limit:
-                break
-    return out
+    return [normalize_text(text) for text, _ in islice(following_pieces(body_node), limit)]
 
 
 def page_words(tree: Any) -> int:
@@ -152,8 +180,7 @@ def page_words(tree: Any) -> int:
     return sum(len(str(p).split()) for p in pieces)
 
 
-def _link_of(piece: Any) -> Any:
-    el = piece.getparent() if not piece.is_tail else None
+def _link_of(el: Any) -> Any:
     for _ in range(3):
         if el is None:
             return None
@@ -170,24 +197,24 @@ def calls_after(body_node: Any, limit: int = 2) -> list[str]:
     if body_node is None:
         return []
     out = []
-    for piece in body_node.xpath("following::text()[normalize-space()]")[:limit]:
-        link = _link_of(piece)
+    for text, holder in islice(following_pieces(body_node), limit):
+        link = _link_of(holder)
         if link is None or (link.get("href") or "#").strip() in ("", "#"):
             continue
         if not any(a.tag == "li" for _, a in zip(range(3), link.iterancestors(), strict=False)):
-            out.append(normalize_text(str(piece)))
+            out.append(normalize_text(text))
     return out
 
 
 def wall_texts(tree: Any, rules: AccessRules) -> list[str]:
     """The text of every element whose class or id names a paywall or subscribe wall."""
     out = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
-            continue
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if marks.strip() and rules.wall_classes.search(marks):
-            text = normalize_text(text_of(el))
+    search = rules.wall_classes.search
+    for el in tree.iter(etree.Element):
+        # lower-cased here: a case-blind regex is slower; no generator: this runs for every element
+        cls, ident = el.get("class"), el.get("id")
+        if (cls and search(cls.lower())) or (ident and search(ident.lower())):
+            text = normalize_text(text_of(el)) if el.tag not in _SKIP_TAGS else ""
             if text:
                 out.append(text[:2000])
     return out
@@ -224,12 +251,15 @@ def read_signals(
     rules = load_rules()
     tail = [b.text for b in blocks[-2:]]
     near = [*tail, *furniture, *texts_after(body_node)]
-    walls = wall_texts(tree, rules)
     state, source = declared(head, documents)
+    visible = sum(len(b.text.split()) for b in blocks)
+    # a wall far from the text matters where the page says it is not free or shows little; a long
+    # readable page is not scanned (the scan costs as much as the body stage)
+    walls = wall_texts(tree, rules) if state in ("locked", "metered") or visible < 2 * rules.short_body_words else []
     return Signals(
         declared=state,
         declared_by=source,
-        visible_words=sum(len(b.text.split()) for b in blocks),
+        visible_words=visible,
         jsonld_words=jsonld_body_words(documents),
         premium=_first(rules.premium, [*near, *walls], _ZONE_MAX_CHARS),
         cut=_first(rules.cut, [*tail[-1:], *calls_after(body_node)], _CUT_MAX_CHARS, whole=True)

@@ -122,6 +122,14 @@ def first_page(pagination: Pagination, url: str) -> str | None:
     return next((p.url for p in pagination.next if p.number == 1 or split_page(p.url)[1] is None), None)
 
 
+def _path_stem(url: str) -> str:
+    """The URL's path without a page marker or trailing slash, lower-cased (a cheap pre-test)."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    path = path.split("://", 1)[-1].partition("/")[2]
+    path = _PATH_PAGE.sub("", _PATH_ALL.sub("", "/" + path))
+    return path.rstrip("/").lower()
+
+
 def same_article(url: str, other: str) -> bool:
     """True when ``url`` is a page (or the single-page view) of the article at ``other``."""
     return split_page(url)[0] == split_page(other)[0]
@@ -173,13 +181,17 @@ def find_pagination(tree: Any, url: str | None) -> Pagination:
     own_key = url_key(url)
     found: dict[str, PageLink] = {}
     single: tuple[str, str] | None = None
+    prefix = _path_stem(url)
+    slug = prefix.rsplit("/", 1)[-1]
     for el in tree.iter("a", "link"):
         href = (el.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
+        if not href.startswith("?") and slug not in href.lower():
+            continue  # cheapest test: a page of this article is "?page=N" or names the article's slug
         link = urljoin(url, href)
-        if not link.startswith(("http://", "https://")):
-            continue
+        if not link.startswith(("http://", "https://")) or not _path_stem(link).startswith(prefix):
+            continue  # cheap test first: a page of this article shares its path
         stem, number = split_page(link)
         if stem != own_stem:
             continue
