@@ -112,3 +112,19 @@ def test_a_later_page_found_on_its_own_leads_to_page_one(tmp_path: Path) -> None
     assert [a.url for a in stored] == [site.url + story.path]
     assert [b.text for b in stored[0].body] == story.truth()
     assert {(o.kind, o.outcome): o.n for o in report.outcomes}[("article", "duplicate URL")] == 1
+
+
+def test_a_page_robots_txt_disallows_is_not_fetched_and_is_recorded(tmp_path: Path) -> None:
+    story = stories()[2]  # five pages linked by rel=next / "Selanjutnya" only
+    pages = site_pages([story])
+    robots = f"User-agent: *\nDisallow: {story.page_path(3)}\n".encode()
+    pages["/robots.txt"] = Page(robots, headers=(("Content-Type", "text/plain"),))
+    with FixtureSite(pages) as site:
+        proc = run_warta("extract", site.url + story.path, cwd=tmp_path, WARTA_DELAY="0")
+        requested = {h.path for h in site.log}
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert story.page_path(3) not in requested
+    assert data["pages"] == [site.url + story.page_path(n) for n in (1, 2)]  # the chain stops at the gap
+    assert [b["text"] for b in data["body"]] == story.truth(fetched=(1, 2))
+    assert "robots.txt disallows" in data["provenance"]["pages_missing"]

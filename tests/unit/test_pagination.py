@@ -91,3 +91,9 @@ def test_merge_keeps_page_one_metadata_order_and_drops_repeated_furniture() -> N
 def test_two_pages_keep_a_block_repeated_on_both_once() -> None:
     merged = merge_pages(Merge((Fetched("u1", art(["lead", "a"])), Fetched("u2", art(["lead", "b"])))))
     assert [b.text for b in merged.body] == ["lead", "a", "b"]
+
+
+def test_two_pages_ending_alike_lose_the_repeated_ending() -> None:
+    merged = merge_pages(Merge((Fetched("u1", art(["a", "b", "Kirim tulisan ke redaksi"])),
+                                Fetched("u2", art(["c", "Kirim tulisan ke redaksi"])))))
+    assert [b.text for b in merged.body] == ["a", "b", "c"]

@@ -248,8 +248,9 @@ def _key(text: str) -> str:
 
 def merge_pages(merge: Merge) -> Article:
     """One Article from its pages (pure): page 1's metadata, the bodies in page order without
-    furniture (a block found on every page of three or more, a block already seen on an earlier
-    page, a line that is only page navigation), the images of every page once each, ``pages``."""
+    furniture (blocks ending every page alike, a block found on every page of three or more, a block
+    already seen on an earlier page, a line that is only page navigation), the images of every page
+    once each, ``pages``."""
     if not merge.pages:
         raise ValueError("merge_pages needs at least the first page")
     first = merge.pages[0].article
@@ -258,6 +259,7 @@ def merge_pages(merge: Merge) -> Article:
     everywhere: set[str] = set()
     if len(bodies) >= 3:
         everywhere = set.intersection(*({_key(b.text) for b in body} for body in bodies))
+    everywhere |= _common_tail(bodies)
     seen: set[str] = set()
     blocks: list[Block] = []
     for number, body in enumerate(bodies):
@@ -274,6 +276,20 @@ def merge_pages(merge: Merge) -> Article:
     return first.replace(
         body=tuple(blocks), images=images, pages=tuple(p.url for p in merge.pages), provenance=provenance
     )
+
+
+def _common_tail(bodies: Sequence[Sequence[Block]]) -> set[str]:
+    """The blocks that end every page alike (a sign-off or promo line the template repeats); two
+    pages that merely repeat their standfirst share a head, not a tail."""
+    if len(bodies) < 2 or not all(bodies):
+        return set()
+    tail: set[str] = set()
+    for depth in range(1, min(len(b) for b in bodies)):  # never a page's whole body
+        keys = {_key(body[-depth].text) for body in bodies}
+        if len(keys) != 1:
+            break
+        tail |= keys
+    return tail
 
 
 def _images(groups: Iterable[Sequence[Image]]) -> tuple[Image, ...]:
