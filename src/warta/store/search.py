@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from warta.model import ACCESS_VALUES
 from warta.store.fts_query import QueryError, to_fts5
 from warta.store.snippets import HIGHLIGHT_END, HIGHLIGHT_START, highlight_pattern, make_snippet
 
@@ -94,6 +93,8 @@ class SearchFilters:
                     date.fromisoformat(value)
                 except ValueError as exc:
                     raise QueryError(f"{name} must be a date like 2024-01-31, not {value!r}") from exc
+        from warta.model import ACCESS_VALUES  # here, not at the top: keeps this edit to search.py local
+
         if self.access is not None and self.access not in ACCESS_VALUES:
             raise QueryError(f"access must be one of {', '.join(ACCESS_VALUES)}, not {self.access!r}")
 
