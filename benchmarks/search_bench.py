@@ -87,7 +87,7 @@ def generate_article(rng: random.Random, src: Source, i: int) -> Article:
         published=f"{day.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00+07:00",
         section=rng.choice(("nasional", "ekonomi", "dunia", "olahraga", "tekno", "politics", "business")),
         body=tuple(Block("paragraph", p) for _, p in picks),
-        paywalled=rng.random() < 0.05,
+        access="paywalled" if rng.random() < 0.05 else "free",
     )
 
 
@@ -108,13 +108,13 @@ def build_db(path: Path, src: Source, count: int, seed: int) -> float:
             a = generate_article(rng, src, i)
             batch.append((f"gen:{i}", a.url, a.domain, a.site_name, a.language, a.title, a.published,
                           a.published[:10] if a.published else None, a.section, "; ".join(a.authors),
-                          int(bool(a.paywalled)), a.text, json.dumps(a.to_dict(), ensure_ascii=False), now, now))
+                          int(bool(a.paywalled)), a.access, a.text, json.dumps(a.to_dict(), ensure_ascii=False), now, now))
             if len(batch) == 5000 or i == count - 1:
                 with conn:
                     conn.executemany(
                         "INSERT INTO articles(url_key, url, site, site_name, language, title, published,"
-                        " published_day, section, authors, paywalled, text, data, first_seen, updated_at)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
+                        " published_day, section, authors, paywalled, access, text, data, first_seen, updated_at)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
                 batch = []
                 print(f"\r  generated {i + 1}/{count}", end="", file=sys.stderr)
         print(file=sys.stderr)

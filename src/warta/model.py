@@ -16,6 +16,24 @@ from typing import Any, Literal
 BlockType = Literal["paragraph", "heading", "list_item", "quote"]
 BLOCK_TYPES: tuple[str, ...] = ("paragraph", "heading", "list_item", "quote")
 
+Access = Literal["free", "metered", "teaser", "paywalled"]
+ACCESS_VALUES: tuple[str, ...] = ("free", "metered", "teaser", "paywalled")
+"""How much of the story the page shows: ``free`` (all of it), ``metered`` (all of it, though the
+site counts free reads), ``teaser`` (a cut-off preview), ``paywalled`` (a preview, and the page says
+the story is for subscribers)."""
+CUT_OFF: frozenset[str] = frozenset({"teaser", "paywalled"})
+
+
+def read_access(access: object, paywalled: object = None) -> Access | None:
+    """``access`` as read from a stored record; a record written before ``access`` existed (only the
+    ``paywalled`` boolean) reads as ``paywalled`` or ``free``. An unknown value reads as None."""
+    for value in ("free", "metered", "teaser", "paywalled"):
+        if access == value:
+            return value
+    if access is None and paywalled is not None:
+        return "paywalled" if paywalled else "free"
+    return None
+
 
 @dataclass(frozen=True, slots=True)
 class Block:
@@ -59,13 +77,20 @@ class Article:
     tags: tuple[str, ...] = ()
     body: tuple[Block, ...] = ()
     images: tuple[Image, ...] = ()
-    paywalled: bool | None = None
+    access: Access | None = None  # one of ACCESS_VALUES, None when the page says nothing
+    pages: tuple[str, ...] = ()  # the page URLs merged into this article, in order (empty: one page)
     provenance: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
         """The body's blocks joined by blank lines."""
         return "\n\n".join(b.text for b in self.body)
+
+    @property
+    def paywalled(self) -> bool | None:
+        """Derived from ``access`` (kept for readers of the old boolean): True when the page shows
+        only part of the story (``teaser`` or ``paywalled``), False when it shows all of it."""
+        return None if self.access is None else self.access in CUT_OFF
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,13 +112,16 @@ class Article:
             "body": [b.to_dict() for b in self.body],
             "text": self.text,
             "images": [i.to_dict() for i in self.images],
+            "access": self.access,
             "paywalled": self.paywalled,
+            "pages": list(self.pages),
             "provenance": dict(self.provenance),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
-        """Inverse of :meth:`to_dict` (unknown keys are ignored, ``text`` is derived)."""
+        """Inverse of :meth:`to_dict` (unknown keys are ignored, ``text`` and ``paywalled`` are derived;
+        a record with only the old ``paywalled`` boolean reads as ``paywalled`` or ``free``)."""
         return cls(
             url=data.get("url"),
             canonical_url=data.get("canonical_url"),
@@ -114,7 +142,8 @@ class Article:
             images=tuple(
                 Image(i.get("url"), i.get("caption"), i.get("credit")) for i in data.get("images") or ()
             ),
-            paywalled=data.get("paywalled"),
+            access=read_access(data.get("access"), data.get("paywalled")),
+            pages=tuple(data.get("pages") or ()),
             provenance=dict(data.get("provenance") or {}),
         )
 

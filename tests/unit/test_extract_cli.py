@@ -66,7 +66,7 @@ def test_directory_in_batch_mode_with_jsonl(pages: Path) -> None:
 def test_stdin_markdown_and_explain(pages: Path) -> None:
     out = CliRunner().invoke(cli, ["extract", "-", "--format", "markdown", "--explain"], input=PAGE)
     assert out.exit_code == 0, out.output
-    assert out.output.startswith("# Taman baru") and "provenance: body=dom" in out.output
+    assert out.output.startswith("# Taman baru") and "provenance: access=no-wall-signals, body=dom" in out.output
 
 
 def test_text_format_reports_skips_on_stderr(pages: Path) -> None:

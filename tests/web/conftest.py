@@ -81,7 +81,7 @@ def generated_articles(image_base: str, count: int = 30) -> list[Article]:
                     Block("quote", "Kami siap menghadapi situasi ini."),
                 ),
                 images=(Image(f"{image_base}/img/photo{i % 3}.png", f"Foto {topic} {i}", "Dok. Redaksi"),),
-                paywalled=(i % 10 == 0),
+                access="paywalled" if i % 10 == 0 else "free",
             )
         )
     return out

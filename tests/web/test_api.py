@@ -107,6 +107,15 @@ def test_filters(client: httpx.Client) -> None:
     assert client.get("/api/search", params={"since": "March 5"}).status_code == 400
 
 
+def test_access_filter_and_facet(client: httpx.Client) -> None:
+    assert search(client, q="laporan", access="paywalled")["total"] == 3
+    assert search(client, q="laporan", access="free")["total"] == 27
+    assert search(client, q="laporan", access="teaser")["total"] == 0
+    facets = client.get("/api/facets", params={"q": "laporan"}).json()
+    assert {f["value"]: f["count"] for f in facets["access"]} == {"free": 27, "paywalled": 3}
+    assert client.get("/api/search", params={"access": "locked"}).status_code == 400
+
+
 def test_sort_and_pagination(client: httpx.Client) -> None:
     by_date = search(client, q="laporan", sort="date", per_page=100)["results"]
     dates = [r["published"] for r in by_date]

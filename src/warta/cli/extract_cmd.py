@@ -12,12 +12,14 @@ import click
 import httpx
 from tqdm import tqdm
 
-from warta.config import load_settings
+from warta.config import Settings, load_settings
 from warta.errors import FetchError, InputError, WartaError
 from warta.extract.batch import BatchExtractor
 from warta.extract.core import extract
 from warta.extract.eval import Score, evaluate
+from warta.fetch import FetchPolicy
 from warta.model import Article, Skip
+from warta.pipeline.pages import complete_article
 
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
 Doc = tuple[str, bytes, str | None]
@@ -79,6 +81,13 @@ def render(source: str, result: Article | Skip, fmt: str, explain: bool) -> str:
     return "\n\n".join(lines)
 
 
+def _whole(result: Article | Skip, doc: Doc, settings: Settings) -> Article | Skip:
+    source, data, url = doc
+    if isinstance(result, Skip) or url is None or source != url:
+        return result
+    return complete_article(result, data, url, FetchPolicy.from_settings(settings))
+
+
 def _results(
     docs: list[Doc], workers: int, timeout: float, max_bytes: int, quiet: bool
 ) -> Iterator[tuple[str, Article | Skip]]:
@@ -112,6 +121,10 @@ def extract_command(
         raise click.ClickException(str(exc)) from exc
     order = {source: i for i, (source, _, _) in enumerate(docs)}
     results.sort(key=lambda r: order[r[0]])
+    try:  # an article fetched by URL gets its other pages (multi-page articles), fetched politely
+        results = [(s, _whole(r, docs[order[s]], settings)) for s, r in results]
+    except WartaError as exc:
+        raise click.ClickException(str(exc)) from exc
     if fmt == "json" and len(results) > 1:
         items = [r.to_dict() if isinstance(r, Article) else {"source": s, **r.to_dict()} for s, r in results]
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from warta.extract.access import classify_access
 from warta.extract.body import extract_body
 from warta.extract.html import DEFAULT_MAX_BYTES, parse_html
 from warta.extract.meta_jsonld import parse_scripts
@@ -41,8 +42,9 @@ def extract_tree(tree: Any, url: str | None) -> Article | Skip:
     if not body.blocks and not (found.title and found.published):
         # a dated, titled page without prose (a photo gallery) is still an article; anything else is not
         return Skip(SkipReason.NOT_AN_ARTICLE, "no article body found", url=url)
+    access = classify_access(tree, body.node, body.blocks, body.furniture, head, jsonld, body.strategy)
     article = dataclasses.replace(
-        found, url=url, body=body.blocks, images=found.images + body.images,
-        provenance={**found.provenance, "body": body.strategy},
+        found, url=url, body=body.blocks, images=found.images + body.images, access=access.access,
+        provenance={**found.provenance, "body": body.strategy, "access": access.evidence},
     )
     return site_rules(tree, article, url)  # a recipe's field rules for this layout, where it has any

@@ -63,17 +63,6 @@ def _images(src: _Sources) -> tuple[tuple[Image, ...], str | None]:
     return (), None
 
 
-def _paywalled(src: _Sources) -> tuple[bool | None, str | None]:
-    if src.ld.free is not None:
-        return (not src.ld.free), "jsonld"
-    tier = (src.head.first("article:content_tier") or "").lower()
-    if tier in ("locked", "metered"):
-        return True, "meta"
-    if tier == "free":
-        return False, "meta"
-    return None, None
-
-
 def _canonical(src: _Sources) -> tuple[str | None, str | None]:
     found = src.head.canonical or src.head.first("og:url")
     if not found:
@@ -118,7 +107,6 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
         "canonical_url": _canonical(src),
         "language": _language(src),
         "images": _images(src),
-        "paywalled": _paywalled(src),
         "section": pick_section(head, src.ld),
         "tags": pick_tags(head, src.ld),
         "lead": pick_lead(head, src.ld, src.body),

@@ -31,6 +31,8 @@ CSV_COLUMNS = (
     "section",
     "tags",
     "paywalled",
+    "access",
+    "pages",
     "text",
     "first_seen",
     "updated_at",
@@ -120,7 +122,7 @@ def write_parquet(records: Iterator[dict[str, Any]], path: Path) -> int:
     return len(rows)
 
 
-_LIST_COLUMNS = ("authors", "editors", "source_agencies", "tags")
+_LIST_COLUMNS = ("authors", "editors", "source_agencies", "tags", "pages")
 
 
 def _parquet_row(rec: dict[str, Any]) -> dict[str, Any]:

@@ -27,10 +27,12 @@ from warta.discover.listing import extract_links, links_in
 from warta.extract import extract
 from warta.extract.core import extract_tree
 from warta.extract.html import parse_html
+from warta.extract.pagination import Pagination, paged_tree
 from warta.model import Article, Skip, SkipReason
 
 ExtractFn = Callable[[bytes, str], Article | Skip]
 Linked = tuple[Article | Skip, list[str]]  # the page's extraction and its same-site links
+Paged = tuple[Article | Skip, list[str], Pagination]  # ... and the article's other pages
 T = TypeVar("T")
 
 # Imported once by the fork server; every worker is forked from it. '__main__' (the default
@@ -49,6 +51,15 @@ def extract_linked(body: bytes, url: str) -> Linked:
     if isinstance(tree, Skip):
         return tree, []
     return extract_tree(tree, url), links_in(tree, url)
+
+
+def extract_paged(body: bytes, url: str, links: bool = False) -> Paged:
+    """The page's extraction, the article's other pages and (``links``) its links, from one parse."""
+    tree = parse_html(body, url)
+    if isinstance(tree, Skip):
+        return tree, [], Pagination()
+    result, pages = paged_tree(tree, url)
+    return result, (links_in(tree, url) if links else []), pages
 
 
 def _with_links(func: ExtractFn, body: bytes, url: str) -> Linked:
@@ -102,6 +113,17 @@ class ExtractPool:
         """:meth:`extract` plus the page's links, read in the worker from the same parse."""
         result = await self._call(self.linked, body, url)
         return (result, []) if isinstance(result, Skip) else result
+
+    async def extract_paged(self, body: bytes, url: str, *, links: bool = False) -> Paged:
+        """:meth:`extract` plus the article's other pages (and its links when ``links``), from one
+        parse in the worker. A custom ``func`` reports no other pages."""
+        if self.func is not extract_document:
+            if links:
+                result, found = await self.extract_linked(body, url)
+                return result, found, Pagination()
+            return await self.extract(body, url), [], Pagination()
+        paged = await self._call(functools.partial(extract_paged, links=links), body, url)
+        return (paged, [], Pagination()) if isinstance(paged, Skip) else paged
 
     async def _call(self, func: Callable[[bytes, str], T], body: bytes, url: str) -> T | Skip:
         if self._slots is None:

@@ -7,7 +7,7 @@ worker inherits it instead of building it again. Importing it elsewhere is harml
 
 from __future__ import annotations
 
-from warta.pipeline.extraction import extract_document
+from warta.pipeline.extraction import extract_paged
 
 WARM_PAGE = (
     b"<html lang='id'><head><meta charset='utf-8'><title>Harga emas naik - Warta</title>"
@@ -22,7 +22,8 @@ WARM_PAGE = (
 def warm_up() -> None:
     """Run the extractor once; a failure here must not stop the fork server."""
     try:
-        extract_document(WARM_PAGE, "http://warm-up.invalid/2024/03/05/harga-emas-naik")
+        # the crawl's worker function: extraction, access rules and pagination labels all built once
+        extract_paged(WARM_PAGE, "http://warm-up.invalid/2024/03/05/harga-emas-naik", links=True)
     except Exception:  # noqa: BLE001 - warming is best effort; real documents report their errors
         pass
 

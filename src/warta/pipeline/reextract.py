@@ -9,8 +9,11 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from warta.model import Skip
+from warta.errors import FetchError
+from warta.extract.pagination import Pagination
+from warta.model import Article, Capture, Skip
 from warta.pipeline.extraction import ExtractPool
+from warta.pipeline.pages import ExtractPaged, Fetch, whole_article
 from warta.store.sqlite import Store
 
 
@@ -59,12 +62,31 @@ async def _reextract(store: Store, workers: int, timeout: float, progress: bool)
 async def _run_batch(
     store: Store, pool: ExtractPool, batch: list[tuple[int, str, bytes, str]], skipped: Counter[str]
 ) -> int:
-    results = await asyncio.gather(*(pool.extract(body, url) for _, _, body, url in batch))
+    results = await asyncio.gather(*(pool.extract_paged(body, url) for _, _, body, url in batch))
     n = 0
-    for (capture_id, key, _, _), result in zip(batch, results, strict=True):
+    for (capture_id, key, _, url), (result, _, pages) in zip(batch, results, strict=True):
         if isinstance(result, Skip):
             skipped[result.reason.value] += 1
             continue
+        if pages:  # a multi-page article: merged again from its pages' stored captures (no fetch)
+            result = await whole_article(result, pages, url, _stored(store), _paged(pool))
         store.upsert_article(key, result, capture_id)
         n += 1
     return n
+
+
+def _stored(store: Store) -> Fetch:
+    """A page "fetch" that reads the capture the crawl kept (re-extraction never goes online)."""
+    async def fetch(url: str) -> Capture:
+        cap = store.latest_capture(url)  # the crawl keeps a page's capture under its URL as linked
+        if cap is None:
+            raise FetchError("no stored capture of this page", url=url)
+        return cap
+    return fetch
+
+
+def _paged(pool: ExtractPool) -> ExtractPaged:
+    async def extract(body: bytes, url: str) -> tuple[Article | Skip, Pagination]:
+        result, _, pages = await pool.extract_paged(body, url)
+        return result, pages
+    return extract

@@ -31,6 +31,7 @@ from warta.errors import (
     TooManyRedirects,
     WartaError,
 )
+from warta.extract.pagination import Pagination, first_page, same_article
 from warta.fetch import Fetcher, FetchPolicy, Validators
 from warta.health import challenge_marker, shell_page
 from warta.health.report import SourceAlert, run_alerts
@@ -39,6 +40,7 @@ from warta.pipeline import discovery as disc
 from warta.pipeline.batch import ArticleWrite, WriteBatch
 from warta.pipeline.extraction import ExtractPool
 from warta.pipeline.hooks import on_stored as default_on_stored
+from warta.pipeline.pages import Fetch, whole_article
 from warta.pipeline.window import Window, local_day
 from warta.sites import load_recipes
 from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
@@ -338,18 +340,37 @@ class _Run:
         if (wall := challenge_marker(cap.body)) is not None:  # a wall served in the article's place
             self._finish(e, Outcome.BLOCKED.value, f"challenge page ({wall})")
             return
-        links: list[str] = []
-        if self._following(e):  # one parse in the worker gives the article and its links
-            result, links = await self.pool.extract_linked(cap.body, cap.final_url)
-        else:
-            result = await self.pool.extract(cap.body, cap.final_url)
+        # one parse in the worker gives the article, its other pages and (link following) its links
+        result, links, pages = await self.pool.extract_paged(cap.body, cap.final_url, links=self._following(e))
         if (shell := shell_page(result, cap.body)) is not None:  # the article is only in its scripts
             self._finish(e, Outcome.SCRIPT_ONLY.value, shell)
             return
         if isinstance(result, Skip):
             self._finish(e, SKIP_OUTCOMES.get(result.reason, "error:extract"), result.detail)
             return
+        first = first_page(pages, cap.final_url)
+        if first is not None:  # a later page found on its own: the article is stored from its page 1
+            child = self.scope.article(first, e.found_by, e.hint, cap.final_url, e.depth)
+            self._finish(e, Outcome.DUPLICATE.value, f"a later page of {first}", [child] if child else [])
+            return
+        if pages:  # a multi-page article: its other pages are fetched now, politely, and merged
+            result = await whole_article(result, pages, cap.final_url, self._page_fetch(e), self._page_extract)
+            links = [link for link in links if not same_article(link, cap.final_url)]
         self._store(e, cap, result, capture_id, links)
+
+    def _page_fetch(self, e: Entry) -> Fetch:
+        """Fetch a following page through the crawl's fetcher, keeping its capture under the page's URL
+        as linked (not its URL key: a single-page view's key is the article's own)."""
+        async def fetch(url: str) -> Capture:
+            cap = await self.fetcher.fetch(url)
+            blob = await asyncio.to_thread(compress_body, cap.body)
+            self.store.add_capture(url, cap, blob)
+            return cap
+        return fetch
+
+    async def _page_extract(self, body: bytes, url: str) -> tuple[Article | Skip, Pagination]:
+        result, _, pages = await self.pool.extract_paged(body, url)
+        return result, pages
 
     def _store(self, e: Entry, cap: Capture, article: Article, capture_id: int | None, links: list[str]) -> None:
         tz = self.scope.tz(cap.final_url)

@@ -53,7 +53,7 @@ BM25 = "bm25(articles_fts, 8.0, 3.0, 1.0, 2.0)"
 _RELEVANCE_ORDER = f"{BM25}, articles_fts.rowid DESC"  # ties: newest stored first
 DEFAULT_CAP = 10_000
 Sort = Literal["relevance", "date"]
-FACET_FIELDS = ("site", "language", "section", "author")
+FACET_FIELDS = ("site", "language", "section", "author", "access")
 
 __all__ = [
     "SCHEMA",
@@ -85,6 +85,7 @@ class SearchFilters:
     language: str | None = None
     section: str | None = None
     paywalled: bool | None = None
+    access: str | None = None  # free | metered | teaser | paywalled
 
     def __post_init__(self) -> None:
         for name in ("since", "until"):
@@ -94,6 +95,10 @@ class SearchFilters:
                     date.fromisoformat(value)
                 except ValueError as exc:
                     raise QueryError(f"{name} must be a date like 2024-01-31, not {value!r}") from exc
+        from warta.model import ACCESS_VALUES  # here, not at the top: keeps this edit to search.py local
+
+        if self.access is not None and self.access not in ACCESS_VALUES:
+            raise QueryError(f"access must be one of {', '.join(ACCESS_VALUES)}, not {self.access!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +190,7 @@ class _Query:
 def _build(q: str, filters: SearchFilters) -> _Query:
     clauses: list[str] = []
     params: list[Any] = []
-    simple = {"site": "a.site", "language": "a.language", "section": "a.section"}
+    simple = {"site": "a.site", "language": "a.language", "section": "a.section", "access": "a.access"}
     for name, column in simple.items():
         value = getattr(filters, name)
         if value is not None:
@@ -394,7 +399,7 @@ def iter_matching_ids(
 def facet_counts(
     conn: sqlite3.Connection, q: str, filters: SearchFilters, name: str, *, limit: int = 12
 ) -> list[tuple[str, int]]:
-    """The most frequent values of one facet (site, language, section, author) among matches."""
+    """The most frequent values of one facet (site, language, section, author, access) among matches."""
     if name not in FACET_FIELDS:
         raise QueryError(f"unknown facet {name!r}")
     query = _build(q, filters)
@@ -426,16 +431,17 @@ class Facets:
 
 def facets(conn: sqlite3.Connection, q: str, filters: SearchFilters, *, limit: int = 12,
            sample: int = FACET_SAMPLE) -> Facets:
-    """Count site, language, section, author and day over the matches (the newest ``sample`` when more)."""
+    """Count site, language, section, author, access and day over the matches (the newest ``sample`` when more)."""
     query = _build(q, filters)
-    cols = "a.site, a.language, a.section, a.authors, a.published_day"
+    cols = "a.site, a.language, a.section, a.authors, a.published_day, a.access"
     newest = "articles_fts.rowid DESC" if query.match is not None else "a.id DESC"  # no sort needed
     sql = f"SELECT {cols} FROM {query.sql} ORDER BY {newest} LIMIT ?"
     rows = _run(conn, sql, (*query.all_params, sample + 1))
     sampled = len(rows) > sample
     counters: dict[str, Counter[str]] = {name: Counter() for name in (*FACET_FIELDS, "day")}
-    for site, language, section, authors, day in rows[:sample]:
-        for name, value in (("site", site), ("language", language), ("section", section), ("day", day)):
+    for site, language, section, authors, day, access in rows[:sample]:
+        for name, value in (("site", site), ("language", language), ("section", section), ("day", day),
+                            ("access", access)):
             if value:
                 counters[name][str(value)] += 1
         counters["author"].update(n for n in str(authors or "").split("; ") if n)

@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS articles (
     published_day TEXT,                 -- YYYY-MM-DD, the publisher's local day
     section       TEXT,
     authors       TEXT,                 -- names joined by '; ' (for filters)
-    paywalled     INTEGER,
+    paywalled     INTEGER,              -- derived from access (1: teaser or paywalled), kept for old readers
+    access        TEXT,                 -- free | metered | teaser | paywalled (Article.access)
     text          TEXT NOT NULL DEFAULT '',
     data          TEXT NOT NULL,        -- Article.to_dict() as JSON
     capture_id    INTEGER REFERENCES captures(id),
@@ -85,6 +86,21 @@ class StoredArticle:
     capture_id: int | None
 
 
+def migrate_access(conn: sqlite3.Connection) -> bool:
+    """Give a store made before ``access`` existed its column, mapping the old ``paywalled`` flag
+    (1 -> ``paywalled``, 0 -> ``free``; the JSON in ``data`` is read the same way by
+    :meth:`Article.from_dict`). Returns True when it migrated."""
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(articles)")}
+    if "access" in columns:
+        return False
+    conn.execute("ALTER TABLE articles ADD COLUMN access TEXT")
+    conn.execute(
+        "UPDATE articles SET access = CASE paywalled WHEN 1 THEN 'paywalled' ELSE 'free' END"
+        " WHERE paywalled IS NOT NULL"
+    )
+    return True
+
+
 def _module_schemas() -> list[str]:
     # Imported lazily: those modules import this one for Store.
     from warta.store import clusters, frontier, search
@@ -116,6 +132,7 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")
                 self.conn.executescript(CORE_SCHEMA)
+                migrate_access(self.conn)
                 for schema in _module_schemas():
                     if schema:
                         self.conn.executescript(schema)
@@ -196,6 +213,13 @@ class Store:
         row = self.conn.execute("SELECT * FROM captures WHERE id=?", (capture_id,)).fetchone()
         return _capture_from_row(row) if row else None
 
+    def latest_capture(self, key: str) -> Capture | None:
+        """The newest capture kept under ``key`` (a following page of a multi-page article, say)."""
+        row = self.conn.execute(
+            "SELECT * FROM captures WHERE url_key=? ORDER BY id DESC LIMIT 1", (key,)
+        ).fetchone()
+        return _capture_from_row(row) if row else None
+
     def iter_captures(self, *, latest_per_key: bool = True) -> Iterator[tuple[int, str, Capture]]:
         """Yield (capture id, url key, capture); by default only the newest capture of each key."""
         sql = "SELECT * FROM captures"
@@ -214,8 +238,8 @@ class Store:
             if existing is None:
                 cur = conn.execute(
                     "INSERT INTO articles(url_key, url, site, site_name, language, title, published,"
-                    " published_day, section, authors, paywalled, text, data, capture_id, first_seen,"
-                    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " published_day, section, authors, paywalled, access, text, data, capture_id, first_seen,"
+                    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (key, *row, capture_id, now, now),
                 )
                 return int(cur.lastrowid or 0), True
@@ -223,7 +247,7 @@ class Store:
                 _keep_first_version(self, key)  # the content being replaced stays in the history
             conn.execute(
                 "UPDATE articles SET url=?, site=?, site_name=?, language=?, title=?, published=?,"
-                " published_day=?, section=?, authors=?, paywalled=?, text=?, data=?,"
+                " published_day=?, section=?, authors=?, paywalled=?, access=?, text=?, data=?,"
                 " capture_id=COALESCE(?, capture_id), updated_at=? WHERE id=?",
                 (*row, capture_id, now, int(existing["id"])),
             )
@@ -269,6 +293,7 @@ def _article_row(a: Article) -> tuple[Any, ...]:
         a.section,
         "; ".join(a.authors),
         None if a.paywalled is None else int(a.paywalled),
+        a.access,
         a.text,
         json.dumps(a.to_dict(), ensure_ascii=False),
     )

@@ -31,7 +31,7 @@ MAX_PER_PAGE = 100
 EXPORT_BATCH = 200
 CSV_COLUMNS = (
     "id", "url", "title", "site", "site_name", "language", "published", "section", "authors",
-    "paywalled", "text",
+    "paywalled", "access", "text",
 )
 
 
@@ -43,6 +43,7 @@ async def filters_from(  # async: pure parsing, no worker-thread hop
     language: Annotated[str | None, Query(description="ISO 639-1 code")] = None,
     section: Annotated[str | None, Query()] = None,
     paywalled: Annotated[bool | None, Query()] = None,
+    access: Annotated[str | None, Query(description="free, metered, teaser or paywalled")] = None,
 ) -> fts.SearchFilters:
     def clean(value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
@@ -50,6 +51,7 @@ async def filters_from(  # async: pure parsing, no worker-thread hop
     return fts.SearchFilters(
         site=clean(site), since=clean(since), until=clean(until), author=clean(author),
         language=clean(language), section=clean(section), paywalled=paywalled,
+        access=clean(access),
     )
 
 
@@ -131,7 +133,7 @@ def api_stats_days(conn: Conn, filters: Filters, q: QueryText = "") -> dict[str,
 
 @router.get("/facets")
 def api_facets(conn: Conn, filters: Filters, q: QueryText = "") -> dict[str, Any]:
-    """The most frequent sites, languages, sections and authors among matches.
+    """The most frequent sites, languages, sections, authors and access states among matches.
 
     Counted over the 10000 most recently stored matches when more match (``sampled`` says so).
     """
