@@ -29,6 +29,7 @@ class Page:
     headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),)
     delay: float = 0.0  # seconds to wait before answering (slow responses)
     etag: str | None = None  # answer If-None-Match with 304
+    drip: float = 0.0  # send the whole response, headers included, one byte every ``drip`` seconds
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,9 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
             page = site.respond(self.path, tuple(self.headers.items()))
             if page.delay:
                 time.sleep(page.delay)
+            if page.drip:
+                self._drip(page)
+                return
             self.send_response(page.status)
             for name, value in page.headers:
                 self.send_header(name, value)
@@ -127,6 +131,20 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
             try:
                 self.wfile.write(page.body)
             except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def _drip(self, page: Page) -> None:
+            """A hostile server: every read gets a byte, so only a total deadline stops it."""
+            head = f"HTTP/1.1 {page.status} OK\r\nContent-Length: {len(page.body)}\r\n"
+            head += "".join(f"{k}: {v}\r\n" for k, v in page.headers) + "\r\n"
+            self.close_connection = True
+            try:
+                for i, byte in enumerate(head.encode("latin-1") + page.body):
+                    if i:
+                        time.sleep(page.drip)
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+            except OSError:
                 pass
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002

@@ -26,6 +26,7 @@ from warta.errors import (
     ConfigError,
     DiscoverError,
     FetchError,
+    RedirectOutOfScope,
     RobotsDisallowed,
     StoreError,
     TooManyRedirects,
@@ -41,6 +42,7 @@ from warta.pipeline.window import Window, local_day
 from warta.sites import load_recipes
 from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
 from warta.store.sqlite import Store, compress_body
+from warta.urls import normalize_url
 
 OnStored = Callable[[Store, int, Article], None]
 
@@ -95,6 +97,8 @@ def outcome_for(exc: FetchError) -> str:
         return "error:too-large"
     if isinstance(exc, TooManyRedirects):
         return "error:redirects"
+    if isinstance(exc, RedirectOutOfScope):
+        return "redirect-out-of-scope"
     return f"error:{getattr(exc, 'kind', None) or 'fetch'}"
 
 
@@ -135,6 +139,7 @@ class Crawler:
         return asyncio.run(self.arun(spec, command))
 
     async def arun(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
+        check_sites(spec.sites)
         window = Window.parse(spec.since, spec.until)
         extra = [Path(p) for p in self.settings.recipe_dirs.split(os.pathsep) if p]
         scope = disc.Scope(spec.sites, window, load_recipes(extra))
@@ -169,6 +174,16 @@ class Crawler:
         return CrawlReport(
             job.id, run_id, existed, work.requests, work.stored, time.monotonic() - started, outcomes
         )
+
+
+def check_sites(sites: tuple[str, ...]) -> None:
+    """Every seed must be an http(s) URL with a host (``not-a-url`` is an error, not 0 articles)."""
+    if not sites:
+        raise ConfigError("no site to crawl", field="sites")
+    for site in sites:
+        if normalize_url(site) is None:
+            hint = f"https://{site}/" if "." in site and "://" not in site else "https://example.com/"
+            raise ConfigError(f"not a site URL: {site!r} (give an http(s) address such as {hint})", field="sites")
 
 
 @contextmanager
@@ -288,10 +303,13 @@ class _Run:
     async def _discovery(self, e: Entry) -> None:
         if e.kind == "robots":
             rules = await self.fetcher.robots(e.url)
-            self._finish(e, Outcome.PARSED.value, rules.mode, disc.from_robots(self.scope, rules, e.url))
+            if rules.failure is not None:  # robots.txt itself could not be fetched: say why
+                self._finish(e, f"error:{rules.failure}", rules.reason)
+                return
+            self._finish(e, Outcome.PARSED.value, rules.state, disc.from_robots(self.scope, rules, e.url))
             return
         etag, modified = self.f.validators(self.job.id, e.key)
-        cap = await self.fetcher.fetch(e.url, Validators(etag, modified))
+        cap = await self.fetcher.fetch(e.url, Validators(etag, modified), self.scope.in_scope)
         if cap.status == 304:
             self._finish(e, Outcome.NOT_MODIFIED.value)
             return
@@ -322,7 +340,7 @@ class _Run:
         capture_id = e.capture_id
         cap = self.store.get_capture(capture_id) if capture_id else None
         if cap is None:
-            cap = await self.fetcher.fetch(e.url)
+            cap = await self.fetcher.fetch(e.url, in_scope=self.scope.in_scope)
             blob = await asyncio.to_thread(compress_body, cap.body)  # off the event loop's thread
             with self.store.transaction():  # the capture and the URL's pointer to it: one commit
                 capture_id = self.store.add_capture(e.key, cap, blob)
