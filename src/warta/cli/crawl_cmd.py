@@ -108,6 +108,8 @@ def crawl(sites: tuple[str, ...], since: str | None, until: str | None, **opts: 
     except WartaError as exc:
         raise _fail(exc) from exc
     _render(report, opts["as_json"], opts["quiet"])
+    if report.problem:  # no server answered: not a success, whatever the table says
+        raise click.ClickException(report.problem)
 
 
 def parse_every(text: str) -> float:

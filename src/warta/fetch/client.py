@@ -11,6 +11,7 @@ body together (a server dripping one byte a second cannot hold a fetch, or its h
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -305,8 +306,21 @@ class Fetcher:
                 return _Response(url, resp.status_code, tuple(resp.headers.multi_items()), body)
         except httpx.TimeoutException as exc:
             raise FetchError("timed out", url=url, kind="timeout") from exc
+        except httpx.ConnectError as exc:
+            raise FetchError(f"cannot connect: {_os_reason(exc)}", url=url, kind="network") from exc
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise FetchError(f"network error: {exc.__class__.__name__}", url=url, kind="network") from exc
+
+
+def _os_reason(exc: BaseException) -> str:
+    """The operating system's words for a failed connect ("Connection refused"), found down the
+    exception chain (anyio reports only "All connection attempts failed" at the top)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno is not None:
+            return os.strerror(seen.errno)
+        seen = seen.__cause__ or seen.__context__
+    return str(exc) or type(exc).__name__
 
 
 def guarded_client(policy: FetchPolicy, backend: GuardedBackend | None = None) -> httpx.AsyncClient:

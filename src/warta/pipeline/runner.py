@@ -74,6 +74,8 @@ class CrawlReport:
     stored: int
     seconds: float
     outcomes: tuple[OutcomeCount, ...]  # the whole job's outcomes so far
+    responses: int = 0  # HTTP responses received (any status)
+    problem: str | None = None  # set when requests were made and not one was answered
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -81,9 +83,11 @@ class CrawlReport:
             "run_id": self.run_id,
             "resumed": self.resumed,
             "requests": self.requests,
+            "responses": self.responses,
             "stored": self.stored,
             "seconds": round(self.seconds, 3),
             "outcomes": [o.to_dict() for o in self.outcomes],
+            "problem": self.problem,
         }
 
 
@@ -171,9 +175,28 @@ class Crawler:
             self.frontier.finish_run(run_id, status, work.requests, work.stored)
         self.frontier.set_job_status(job.id, "finished")
         outcomes = tuple(self.frontier.outcome_counts(job_id=job.id))
+        problem = self._nothing_fetched(run_id) if work.requests and not work.responses else None
         return CrawlReport(
-            job.id, run_id, existed, work.requests, work.stored, time.monotonic() - started, outcomes
+            job.id,
+            run_id,
+            existed,
+            work.requests,
+            work.stored,
+            time.monotonic() - started,
+            outcomes,
+            work.responses,
+            problem,
         )
+
+    def _nothing_fetched(self, run_id: int) -> str:
+        """Why a run that made requests got no answer at all (its first error, in words)."""
+        row = self.store.conn.execute(
+            "SELECT url, outcome, detail FROM frontier WHERE run_id=? AND outcome LIKE 'error:%'"
+            " ORDER BY prio, id LIMIT 1",
+            (run_id,),
+        ).fetchone()
+        why = f": {row['url']}: {row['detail'] or row['outcome']}" if row else ""
+        return f"nothing could be fetched{why}"
 
 
 def check_sites(sites: tuple[str, ...]) -> None:
@@ -216,6 +239,7 @@ class _Run:
         self.scope = scope
         self.stored = 0
         self.requests = 0
+        self.responses = 0
         s = crawler.settings
         self.policy = FetchPolicy.from_settings(s)
         self.pool = ExtractPool(s.workers, s.doc_timeout)
@@ -250,6 +274,7 @@ class _Run:
             self.flush()
         finally:
             self.requests = self.fetcher.requests if hasattr(self, "fetcher") else 0
+            self.responses = self.fetcher.responses if hasattr(self, "fetcher") else 0
             for t in tasks:
                 t.cancel()
             with suppress(StoreError):  # interrupted: keep what was extracted (a dead store keeps its place)
