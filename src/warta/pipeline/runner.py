@@ -168,6 +168,9 @@ class Crawler:
         try:
             await work.drain()
             status = "finished"
+            # the run's count is its table's: URLs this run finished as stored (one recovered
+            # from a killed run included, an article another job stored first excluded)
+            work.stored = self.frontier.run_outcome(run_id, Outcome.STORED.value)
         except (KeyboardInterrupt, asyncio.CancelledError):
             status = "interrupted"
             raise
@@ -261,7 +264,10 @@ class _Run:
                     tasks.update(asyncio.create_task(self._process(e)) for e in claimed)
                     if not tasks:
                         if not self.batch:
-                            break
+                            if not self.f.queued(self.job.id):
+                                break
+                            await asyncio.sleep(0.25)  # what is left is in flight in another job
+                            continue
                         self.flush()  # the batch's articles may link to new work (link following)
                         continue
                     done, tasks = await asyncio.wait(
@@ -363,6 +369,10 @@ class _Run:
             self._finish(e, Outcome.OUT_OF_RANGE.value, f"{e.found_by} date {e.hint}")
             return
         capture_id = e.capture_id
+        if capture_id is None:  # fetched lately by another job of this database: not fetched again
+            capture_id = self.f.recent_capture(e.key)
+            if capture_id is not None:
+                self.f.mark_fetched(e.id, capture_id)
         cap = self.store.get_capture(capture_id) if capture_id else None
         if cap is None:
             cap = await self.fetcher.fetch(e.url, in_scope=self.scope.in_scope)
@@ -412,7 +422,10 @@ class _Run:
         try:
             with self.store.savepoint():
                 article_id, inserted = self.store.upsert_article(w.entry.key, w.article, w.capture_id)
-                self._finish(w.entry, w.outcome, "", list(w.links), article_id)
+                outcome = w.outcome
+                if not inserted and outcome == Outcome.STORED.value:  # another job stored it first
+                    outcome = Outcome.ALREADY_STORED.value
+                self._finish(w.entry, outcome, "", list(w.links), article_id)
                 if inserted:
                     self.c.on_stored(self.store, article_id, w.article)
         except StoreError:
@@ -420,7 +433,7 @@ class _Run:
         except INPUT_ERRORS as exc:  # a hook tripped on this article: its URL records why
             self._finish(w.entry, f"error:{type(exc).__name__}", str(exc))
             return 0
-        return int(inserted)
+        return int(inserted and outcome == Outcome.STORED.value)
 
     def _following(self, e: Entry) -> bool:
         """Link following from article pages, for sites whose sitemaps and feeds list no articles
