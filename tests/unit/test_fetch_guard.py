@@ -233,3 +233,34 @@ def test_first_request_after_robots_keeps_the_crawl_delay() -> None:
         assert not isinstance(result, FetchError)
         assert [h.path for h in site.log] == ["/robots.txt", "/a"]
         assert min_gap(site.log) >= 0.6
+
+
+def test_live_site_probe_shares_the_guard() -> None:
+    """``warta sites check --live`` (a synchronous client) refuses the same targets."""
+    from warta.sites.live import Prober
+
+    with FixtureSite({"/robots.txt": ROBOTS, "/a": OK}) as site:
+        port = site.url.rsplit(":", 1)[1]
+        site.mount(
+            {
+                "/out": redirect(f"http://localhost:{port}/a"),
+                "/meta": redirect("http://169.254.169.254/latest/meta-data/"),
+                "/drip": Page(b"x" * 200, drip=0.2),
+            }
+        )
+        prober = Prober(UA, delay=0.0, timeout=5.0)
+        with pytest.raises(UnsafeAddress):
+            prober.get(site.url + "/a")
+        assert site.log == []
+        prober.close()
+        prober = Prober(UA, delay=0.0, timeout=5.0, allow_private=True, deadline=1.0)
+        try:
+            assert prober.get(site.url + "/a") == (200, OK.body)
+            for path in ("/out", "/meta"):
+                with pytest.raises(RedirectOutOfScope):
+                    prober.get(site.url + path)
+            assert [h.path for h in site.log] == ["/a", "/out", "/meta"]
+            with pytest.raises(DeadlineExceeded):
+                prober.get(site.url + "/drip")
+        finally:
+            prober.close()

@@ -312,6 +312,12 @@ class Fetcher:
             raise FetchError(f"network error: {exc.__class__.__name__}", url=url, kind="network") from exc
 
 
+async def fetch_one(url: str, policy: FetchPolicy) -> Capture:
+    """One polite, guarded fetch (robots.txt, caps, deadline, address checks on every hop)."""
+    async with Fetcher(policy) as fetcher:
+        return await fetcher.fetch(url)
+
+
 def _os_reason(exc: BaseException) -> str:
     """The operating system's words for a failed connect ("Connection refused"), found down the
     exception chain (anyio reports only "All connection attempts failed" at the top)."""
