@@ -13,6 +13,7 @@ which is how faults are written: ``[Page(b"", 429, (("Retry-After", "2"),)), art
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -54,7 +55,7 @@ class FixtureSite:
         self._served: dict[str, int] = {}
         self._lock = threading.Lock()
         self.log: list[Hit] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self._server = _Server(("127.0.0.1", port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -105,6 +106,13 @@ class FixtureSite:
     def hits(self, path_prefix: str = "") -> list[Hit]:
         with self._lock:
             return [h for h in self.log if h.path.startswith(path_prefix)]
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up early (a crawler cutting a body at its cap) is not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
