@@ -125,7 +125,7 @@ def test_guarded_backend_never_dials_a_refused_address() -> None:
     for host in ("169.254.169.254", "10.0.0.1", "::ffff:127.0.0.1", "localhost"):
         with pytest.raises(UnsafeAddress):
             asyncio.run(backend.connect_tcp(host, 80))
-    assert backend.connects == []
+    assert not backend.connects
 
 
 # -- the fetcher ------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_loopback_target_refused_unless_allowed() -> None:
         result, f = run_fetch(site.url + "/a", policy())
         assert isinstance(result, FetchError) and result.kind == "private-address"
         assert "127.0.0.1" in str(result)
-        assert site.log == [] and f.backend.connects == []  # not even robots.txt was asked for
+        assert site.log == [] and not f.backend.connects  # not even robots.txt was asked for
         result, _ = run_fetch(site.url + "/a", policy(allow_private=True))
         assert not isinstance(result, FetchError)
 
@@ -264,3 +264,18 @@ def test_live_site_probe_shares_the_guard() -> None:
                 prober.get(site.url + "/drip")
         finally:
             prober.close()
+
+
+def test_allow_private_is_a_layered_setting(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from warta.config import load_settings
+
+    assert load_settings(environ={}).allow_private is False  # refused by default
+    assert load_settings(environ={"WARTA_ALLOW_PRIVATE": "1"}).allow_private is True
+    cfg = Path(str(tmp_path)) / "warta.toml"
+    cfg.write_text("[warta]\nallow_private = true\ndeadline = 30\n", "utf8")
+    s = load_settings(config_path=cfg, environ={})
+    assert s.allow_private is True and s.deadline == 30.0
+    assert load_settings({"allow_private": None}, config_path=cfg, environ={}).allow_private is True
+    assert FetchPolicy.from_settings(s).allow_private is True and FetchPolicy.from_settings(s).deadline == 30.0

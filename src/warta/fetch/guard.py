@@ -17,6 +17,7 @@ import ipaddress
 import socket
 import ssl
 import time
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
@@ -183,7 +184,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, allow_private: bool = False, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
         self.allow_private = allow_private
         self.inner = inner if inner is not None else httpcore.AnyIOBackend()
-        self.connects: list[tuple[str, str, int]] = []  # (host, address, port) actually dialled
+        # the last connections dialled, (host, address, port): what a test or benchmark can check
+        self.connects: deque[tuple[str, str, int]] = deque(maxlen=1000)
 
     async def connect_tcp(
         self,
