@@ -20,6 +20,7 @@ from sitefixture import FixtureSite, Page, min_gap, redirect
 from warta.errors import DeadlineExceeded, FetchError, HostNotFound, RedirectOutOfScope, UnsafeAddress
 from warta.fetch import Fetcher, FetchPolicy
 from warta.fetch.guard import GuardedBackend, embedded_ipv4, is_public, resolve
+from warta.pipeline.runner import outcome_for
 from warta.urls import host_of
 
 UA = "warta-test/1.0"
@@ -185,6 +186,7 @@ def test_deadline_stops_a_dripping_server() -> None:
         result, _ = run_fetch(site.url + "/drip", policy(allow_private=True, timeout=5.0, deadline=1.0))
         took = time.monotonic() - started
         assert isinstance(result, DeadlineExceeded) and result.kind == "timeout"
+        assert outcome_for(result) == "error:timeout"  # the outcome a crawl records
         assert "1s deadline" in str(result)
         assert took < 3.0
         assert len(site.hits("/drip")) == 1  # a missed deadline is not retried

@@ -287,7 +287,9 @@ class Fetcher:
                 return await self._get(url, headers, prefix)
         except TimeoutError as exc:
             raise DeadlineExceeded(
-                f"timed out: no complete response within the {deadline:g}s deadline", url=url, kind="timeout"
+                f"timed out: no complete response within the {deadline:g}s deadline (not retried)",
+                url=url,
+                kind="timeout",
             ) from exc
 
     async def _get(self, url: str, headers: dict[str, str], prefix: int) -> _Response:

@@ -28,6 +28,7 @@ from warta.errors import HostNotFound, UnsafeAddress
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+FALLBACK_AFTER = 5.0  # seconds a connect to one of several addresses may take before the next
 
 
 def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -197,10 +198,13 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         addresses = await resolve(host, port, self.allow_private)
         error: Exception | None = None
-        for addr in addresses:
+        for i, addr in enumerate(addresses):
             self.connects.append((host, addr, port))
+            # one address after another (not anyio's parallel attempts, which would resolve the
+            # name again); an address that is not the last gets a short try, as happy eyeballs would
+            wait = timeout if i == len(addresses) - 1 else min(timeout or FALLBACK_AFTER, FALLBACK_AFTER)
             try:
-                return await self.inner.connect_tcp(addr, port, timeout, local_address, socket_options)
+                return await self.inner.connect_tcp(addr, port, wait, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         raise error or HostNotFound(f"no address to connect to for {host}", url=host, kind="dns")
