@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     items = stories()
     with tempfile.TemporaryDirectory() as tmp, FixtureSite(site_pages(items)) as site:
         with Store(Path(tmp) / "m.db") as store:
-            Crawler(store, Settings(delay=args.delay, workers=1)).run(CrawlSpec((site.url + "/",)))
+            Crawler(store, Settings(delay=args.delay, workers=1, allow_private=True)).run(CrawlSpec((site.url + "/",)))
             stored = {sa.article.url: sa.article for sa in store.iter_articles()}
         log = list(site.log)
     rows = []

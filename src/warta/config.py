@@ -38,6 +38,8 @@ class Settings:
     max_bytes: int = 10_000_000  # body cap, before and after decompression
     max_retries: int = 3
     robots_ttl: float = 3600.0  # seconds a robots.txt stays cached
+    deadline: float = 120.0  # wall-clock seconds per request, headers and body together
+    allow_private: bool = False  # fetch loopback / private / link-local addresses (tests, intranets)
     recipe_dirs: str = ""  # extra site-recipe directories, separated by os.pathsep
     # extraction
     doc_timeout: float = 10.0  # seconds per document in batch mode

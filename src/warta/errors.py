@@ -6,7 +6,11 @@
     │   ├── RobotsDisallowed
     │   ├── BlockedError       403 / persistent 429 / JavaScript-only shell
     │   ├── BodyTooLarge       size cap hit before or after decompression
-    │   └── TooManyRedirects
+    │   ├── TooManyRedirects
+    │   ├── RedirectOutOfScope a redirect leaves the crawl's sites (not followed)
+    │   ├── UnsafeAddress      the host resolves to a non-public address (SSRF guard)
+    │   ├── HostNotFound       DNS lookup failed
+    │   └── DeadlineExceeded   no complete response within the per-request deadline
     ├── DiscoverError          (url) unparseable sitemap / feed / listing
     ├── ExtractError           (url, field) a crash inside extraction (expected negatives are Skip values)
     ├── StoreError             (path) database problems
@@ -58,6 +62,22 @@ class TooManyRedirects(FetchError):
     """Redirect loop or chain too long."""
 
 
+class RedirectOutOfScope(FetchError):
+    """A redirect points outside the crawl's sites; it is recorded, not followed."""
+
+
+class UnsafeAddress(FetchError):
+    """The host resolves to a non-public address and private targets are not allowed."""
+
+
+class HostNotFound(FetchError):
+    """The host name does not resolve (DNS failure)."""
+
+
+class DeadlineExceeded(FetchError):
+    """Headers and body did not arrive within the per-request wall-clock deadline."""
+
+
 class DiscoverError(WartaError):
     """A sitemap, feed or listing page could not be parsed."""
 
@@ -82,6 +102,10 @@ __all__ = [
     "BlockedError",
     "BodyTooLarge",
     "TooManyRedirects",
+    "RedirectOutOfScope",
+    "UnsafeAddress",
+    "HostNotFound",
+    "DeadlineExceeded",
     "DiscoverError",
     "ExtractError",
     "StoreError",

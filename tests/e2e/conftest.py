@@ -21,6 +21,7 @@ def warta_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WARTA_")}
     env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
     env["WARTA_CONFIG"] = os.devnull + ".absent"  # no warta.toml from the developer's cwd
+    env["WARTA_ALLOW_PRIVATE"] = "1"  # the fixture sites are on 127.0.0.1: allowed explicitly
     env.update(extra)
     return env
 

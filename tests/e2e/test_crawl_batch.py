@@ -25,7 +25,7 @@ def test_a_failing_article_fails_alone_in_its_batch(tmp_path: Path) -> None:
     with FixtureSite() as site:
         site.mount(news_site_pages(site.url, arts))
         with Store(tmp_path / "b.db") as store:
-            report = Crawler(store, Settings(delay=0.0, workers=1), on_stored=hook).run(
+            report = Crawler(store, Settings(delay=0.0, workers=1, allow_private=True), on_stored=hook).run(
                 CrawlSpec((site.url + "/",))
             )
             stored = {s.article.url for s in store.iter_articles()}

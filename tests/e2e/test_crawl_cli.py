@@ -145,6 +145,7 @@ def test_stats_and_exports_after_crawl(workdir: Path) -> None:
             "0",
             "--workers",
             "1",
+            "--allow-private",
         ]
         assert json.loads(_cli(*crawl, "--json"))["stored"] == 6
         assert json.loads(_cli(*crawl, "--json"))["stored"] == 0  # a finished job re-run stores nothing twice

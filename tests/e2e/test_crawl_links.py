@@ -27,7 +27,7 @@ def test_links_are_followed_from_article_pages_up_to_the_depth(tmp_path: Path) -
     }
     with FixtureSite(pages) as site:
         with Store(tmp_path / "l.db") as store:
-            report = Crawler(store, Settings(delay=0.0, workers=1)).run(CrawlSpec((site.url + "/",)))
+            report = Crawler(store, Settings(delay=0.0, workers=1, allow_private=True)).run(CrawlSpec((site.url + "/",)))
             stored = {sa.article.url for sa in store.iter_articles()}
             found_by = dict(store.conn.execute("SELECT url, found_by FROM frontier WHERE kind='article'").fetchall())
         fetched = [h.path for h in site.log]

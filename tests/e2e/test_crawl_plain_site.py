@@ -37,7 +37,7 @@ def test_plain_site_through_front_page_and_dated_indexes(tmp_path: Path) -> None
     )
     with FixtureSite({"/": Page(home.encode()), **index, **{a.path: Page(a.html) for a in arts}}) as site:
         with Store(tmp_path / "p.db") as store:
-            report = Crawler(store, Settings(delay=0.0, workers=1)).run(
+            report = Crawler(store, Settings(delay=0.0, workers=1, allow_private=True)).run(
                 CrawlSpec((site.url + "/",), SINCE, UNTIL)
             )
             stored = {sa.article.url for sa in store.iter_articles()}

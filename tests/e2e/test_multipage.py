@@ -42,7 +42,7 @@ def test_crawl_merges_multi_page_articles_politely(tmp_path: Path) -> None:
     items = stories()
     with FixtureSite(site_pages(items)) as site:
         with Store(tmp_path / "m.db") as store:
-            report = Crawler(store, Settings(delay=DELAY, workers=1)).run(CrawlSpec((site.url + "/",)))
+            report = Crawler(store, Settings(delay=DELAY, workers=1, allow_private=True)).run(CrawlSpec((site.url + "/",)))
             stored = {sa.article.url: sa.article for sa in store.iter_articles()}
             captures = {cap.url for _, _, cap in store.iter_captures(latest_per_key=False)}
         log = list(site.log)
@@ -76,7 +76,7 @@ def test_reextraction_merges_the_stored_pages_again(tmp_path: Path) -> None:
     items = stories()
     with FixtureSite(site_pages(items)) as site:
         with Store(tmp_path / "r.db") as store:
-            Crawler(store, Settings(delay=0.0, workers=1)).run(CrawlSpec((site.url + "/",)))
+            Crawler(store, Settings(delay=0.0, workers=1, allow_private=True)).run(CrawlSpec((site.url + "/",)))
             before = {sa.article.url: sa.article for sa in store.iter_articles()}
             hits = len(site.log)
             result = reextract(store, workers=1)
@@ -107,7 +107,7 @@ def test_a_later_page_found_on_its_own_leads_to_page_one(tmp_path: Path) -> None
     pages["/"] = Page(f'<html><body><a href="{story.page_path(2)}">Proyek</a></body></html>'.encode())
     with FixtureSite(pages) as site:
         with Store(tmp_path / "l.db") as store:
-            report = Crawler(store, Settings(delay=0.0, workers=1)).run(CrawlSpec((site.url + "/",)))
+            report = Crawler(store, Settings(delay=0.0, workers=1, allow_private=True)).run(CrawlSpec((site.url + "/",)))
             stored = [sa.article for sa in store.iter_articles()]
     assert [a.url for a in stored] == [site.url + story.path]
     assert [b.text for b in stored[0].body] == story.truth()

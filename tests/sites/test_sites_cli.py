@@ -48,7 +48,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server() -> Iterator[ThreadingHTTPServer]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ThreadingHTTPServer]:
+    monkeypatch.setenv("WARTA_ALLOW_PRIVATE", "1")  # the server is on 127.0.0.1: allowed explicitly
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.log = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

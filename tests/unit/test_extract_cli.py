@@ -27,10 +27,17 @@ def pages(tmp_path: Path) -> Path:
     return tmp_path
 
 
+hits: list[str] = []
+
+
 @pytest.fixture
-def server() -> Iterator[str]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("WARTA_ALLOW_PRIVATE", "1")  # the test server is on 127.0.0.1: allowed explicitly
+    hits.clear()
+
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
+            hits.append(self.path)
             body = PAGE.encode()
             self.send_response(200 if self.path == "/ok" else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -78,6 +85,22 @@ def test_url_is_fetched(server: str) -> None:
     out = CliRunner().invoke(cli, ["extract", f"{server}/ok", "--format", "text"])
     assert out.exit_code == 0, out.output
     assert out.output.startswith("Taman baru") and PARA.strip() in out.output
+
+
+def test_url_fetch_is_guarded_polite_and_capped(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``warta extract URL`` fetches as the crawler does: robots.txt first, and no private address
+    unless allowed (the fixture allows it; without that the server sees no request at all)."""
+    out = CliRunner().invoke(cli, ["extract", f"{server}/ok", "--format", "text"])
+    assert out.exit_code == 0 and hits == ["/robots.txt", "/ok"]
+    hits.clear()
+    monkeypatch.delenv("WARTA_ALLOW_PRIVATE")
+    out = CliRunner().invoke(cli, ["extract", f"{server}/ok"])
+    assert out.exit_code != 0 and "non-public address 127.0.0.1" in out.output
+    assert hits == []
+    monkeypatch.setenv("WARTA_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("WARTA_MAX_BYTES", "100")
+    out = CliRunner().invoke(cli, ["extract", f"{server}/ok"])
+    assert out.exit_code != 0 and "too large" in out.output
 
 
 def test_fetch_error_and_missing_file_are_clear(server: str, tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ def policy(**kw: object) -> FetchPolicy:
         "timeout": 5.0,
         "backoff": 0.05,
         "max_bytes": 1_000_000,
+        "allow_private": True,  # the fixture servers are on 127.0.0.1
     }
     base.update(kw)
     return FetchPolicy(**base)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ def test_crawl_then_search_read_and_status(serve: Callable[..., LiveServer], tmp
     with FixtureSite() as site:
         site.mount(news_site_pages(site.url, articles))
         result = CliRunner().invoke(
-            cli, ["crawl", site.url + "/", "--db", str(db), "--delay", "0.05", "--json"], catch_exceptions=False
+            cli, ["crawl", site.url + "/", "--db", str(db), "--delay", "0.05", "--json", "--allow-private"], catch_exceptions=False
         )
         assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)

@@ -5,5 +5,8 @@ so every forked worker inherits it instead of loading it again. Importing it els
 from __future__ import annotations
 
 from warta.clean.vocab import vocabulary
+from warta.lifeline import guard_fork_server
+
+guard_fork_server()  # the fork server ends with the process that started it (kill -9 included)
 
 vocabulary()

@@ -20,6 +20,7 @@ from warta.clean.article import Cleaner
 from warta.clean.corpus import LineStats, site_key
 from warta.clean.io import Document
 from warta.errors import ExtractError
+from warta.lifeline import die_with
 from warta.model import Article, Skip, SkipReason
 
 BATCH = 32  # documents sent to a worker at a time
@@ -104,7 +105,10 @@ def _cleaner(stats: LineStats | None) -> Cleaner:
 _worker: list[Cleaner] = []
 
 
-def _start_worker(stats: LineStats | None) -> None:
+def _start_worker(stats: LineStats | None, owner: int) -> None:
+    # dies with the process that runs the pool, even by kill -9 (a fork server's worker also by
+    # the parent-death signal: its parent is the fork server)
+    die_with(owner, parent_signal=os.getppid() != owner)
     _worker[:] = [_cleaner(stats)]
 
 
@@ -124,7 +128,10 @@ def _clean_in_workers(
         server.set_forkserver_preload(["__main__", "warta.clean.preload"])
         context = server
     source = iter(docs)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(stats,)) as pool:
+    owner = os.getpid()
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(stats, owner)
+    ) as pool:
         pending: deque[tuple[list[Document], Future[list[Article | Skip]]]] = deque()
         while batch := list(islice(source, BATCH)):
             tasks = [(doc.text, doc.url, site_key(doc.url, doc.id)) for doc in batch]

@@ -33,7 +33,11 @@ def _settings(**flags: Any) -> Settings:
 def _crawl_settings(opts: dict[str, Any]) -> Settings:
     """Settings from the options every crawl_options command takes."""
     return _settings(
-        db=opts["db"], delay=opts["delay"], concurrency=opts["concurrency"], workers=opts["workers"]
+        db=opts["db"],
+        delay=opts["delay"],
+        concurrency=opts["concurrency"],
+        workers=opts["workers"],
+        allow_private=opts["allow_private"] or None,  # unset: warta.toml / WARTA_ALLOW_PRIVATE decide
     )
 
 
@@ -56,6 +60,11 @@ def crawl_options(f: F) -> F:
                 "--concurrency", type=int, default=None, help="Requests in flight across hosts (16)."
             ),
             click.option("--workers", type=int, default=None, help="Extraction processes (0 = one per CPU)."),
+            click.option(
+                "--allow-private",
+                is_flag=True,
+                help="Also fetch loopback, private and link-local addresses (refused by default: SSRF).",
+            ),
             click.option("--json", "as_json", is_flag=True, help="Print the report as JSON."),
             click.option("--quiet", "-q", is_flag=True, help="No progress bar, no table."),
         ]
@@ -101,6 +110,8 @@ def crawl(sites: tuple[str, ...], since: str | None, until: str | None, **opts: 
     except WartaError as exc:
         raise _fail(exc) from exc
     _render(report, opts["as_json"], opts["quiet"])
+    if report.problem:  # no server answered: not a success, whatever the table says
+        raise click.ClickException(report.problem)
 
 
 def parse_every(text: str) -> float:

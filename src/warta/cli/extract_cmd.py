@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import sys
@@ -9,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
-import httpx
 from tqdm import tqdm
 
 from warta.config import Settings, load_settings
@@ -17,7 +17,7 @@ from warta.errors import FetchError, InputError, WartaError
 from warta.extract.batch import BatchExtractor
 from warta.extract.core import extract
 from warta.extract.eval import Score, evaluate
-from warta.fetch import FetchPolicy
+from warta.fetch import FetchPolicy, fetch_one
 from warta.model import Article, Skip
 from warta.pipeline.pages import complete_article
 
@@ -33,22 +33,22 @@ def _read_file(path: Path) -> bytes:
         raise InputError(f"cannot read {path}: {exc}", path=str(path)) from exc
 
 
-def _fetch(url: str, user_agent: str, timeout: float) -> bytes:
+def _fetch(url: str, settings: Settings) -> bytes:
+    """The crawler's fetch: robots.txt, size caps, deadline, no private addresses unless allowed."""
     try:
-        resp = httpx.get(url, headers={"User-Agent": user_agent}, timeout=timeout, follow_redirects=True)
-        resp.raise_for_status()
-    except httpx.HTTPError as exc:
-        raise FetchError(f"cannot fetch {url}: {exc}", url=url) from exc
-    return resp.content
+        capture = asyncio.run(fetch_one(url, FetchPolicy.from_settings(settings.replace(delay=0.0))))
+    except FetchError as exc:
+        raise FetchError(f"cannot fetch {url}: {exc.args[0] if exc.args else exc}", url=url) from exc
+    return capture.body
 
 
-def iter_inputs(inputs: tuple[str, ...], user_agent: str, timeout: float) -> Iterator[Doc]:
+def iter_inputs(inputs: tuple[str, ...], settings: Settings) -> Iterator[Doc]:
     """(source, bytes, url) for every file, file under a directory, URL, or ``-`` (stdin)."""
     for item in inputs:
         if item == "-":
             yield "-", sys.stdin.buffer.read(), None
         elif item.startswith(("http://", "https://")):
-            yield item, _fetch(item, user_agent, timeout), item
+            yield item, _fetch(item, settings), item
         elif Path(item).is_dir():
             for path in sorted(Path(item).rglob("*")):
                 if path.is_file() and path.name.lower().endswith(PAGE_SUFFIXES):
@@ -115,7 +115,7 @@ def extract_command(
     """Extract articles from HTML files, directories, URLs, or - (stdin)."""
     try:
         settings = load_settings({"workers": workers, "doc_timeout": timeout})
-        docs = list(iter_inputs(inputs, settings.user_agent, settings.timeout))
+        docs = list(iter_inputs(inputs, settings))
         results = list(_results(docs, settings.workers, settings.doc_timeout, settings.max_bytes, quiet))
     except WartaError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -117,7 +117,14 @@ def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: Path) -> l
 
 def _live(chosen: list[Recipe], delay: float | None, quiet: bool) -> list[LiveReport]:
     settings = load_settings({"delay": delay})
-    prober = Prober(settings.user_agent, settings.delay, settings.timeout, settings.max_bytes)
+    prober = Prober(
+        settings.user_agent,
+        settings.delay,
+        settings.timeout,
+        settings.max_bytes,
+        allow_private=settings.allow_private,
+        deadline=settings.deadline,
+    )
     try:
         bar = tqdm(chosen, desc="sites", unit="site", file=sys.stderr, disable=quiet or not sys.stderr.isatty())
         return [check_live(r, prober) for r in bar]

@@ -17,6 +17,7 @@ from warta.store.sqlite import Store
 def run_demo(settings: Settings, *, as_json: bool = False, echo: Callable[[str], None] = print) -> int:
     """Crawl the sample site for the demo window into ``settings.db``; returns articles stored."""
     articles = sample_articles()
+    settings = settings.replace(allow_private=True)  # the sample site is served on 127.0.0.1
     with FixtureSite() as site, Store(settings.db) as store:
         site.mount(news_site_pages(site.url, articles))
         if not as_json:

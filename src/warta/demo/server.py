@@ -13,6 +13,7 @@ which is how faults are written: ``[Page(b"", 429, (("Retry-After", "2"),)), art
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,7 @@ class Page:
     headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/html; charset=utf-8"),)
     delay: float = 0.0  # seconds to wait before answering (slow responses)
     etag: str | None = None  # answer If-None-Match with 304
+    drip: float = 0.0  # send the whole response, headers included, one byte every ``drip`` seconds
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class FixtureSite:
         self._served: dict[str, int] = {}
         self._lock = threading.Lock()
         self.log: list[Hit] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
+        self._server = _Server(("127.0.0.1", port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -106,6 +108,13 @@ class FixtureSite:
             return [h for h in self.log if h.path.startswith(path_prefix)]
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up early (a crawler cutting a body at its cap) is not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -117,6 +126,9 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
             page = site.respond(self.path, tuple(self.headers.items()))
             if page.delay:
                 time.sleep(page.delay)
+            if page.drip:
+                self._drip(page)
+                return
             self.send_response(page.status)
             for name, value in page.headers:
                 self.send_header(name, value)
@@ -127,6 +139,20 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
             try:
                 self.wfile.write(page.body)
             except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def _drip(self, page: Page) -> None:
+            """A hostile server: every read gets a byte, so only a total deadline stops it."""
+            head = f"HTTP/1.1 {page.status} OK\r\nContent-Length: {len(page.body)}\r\n"
+            head += "".join(f"{k}: {v}\r\n" for k, v in page.headers) + "\r\n"
+            self.close_connection = True
+            try:
+                for i, byte in enumerate(head.encode("latin-1") + page.body):
+                    if i:
+                        time.sleep(page.drip)
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+            except OSError:
                 pass
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002

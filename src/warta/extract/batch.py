@@ -22,14 +22,16 @@ from typing import Any, TypeVar
 
 from warta.extract.core import extract
 from warta.extract.html import DEFAULT_MAX_BYTES
+from warta.lifeline import die_with
 from warta.model import Article, Skip, SkipReason
 
 K = TypeVar("K", bound=Hashable)
 Result = Article | Skip
 
 
-def _serve(conn: Connection, max_bytes: int) -> None:
+def _serve(conn: Connection, max_bytes: int, owner: int) -> None:
     """Worker loop: receive (html, url), send back an Article or Skip; ``None`` ends it."""
+    die_with(owner)  # a worker busy in a page when its owner is killed (-9) ends too
     conn.send("ready")  # imports are done: the parent's clock starts per document from here
     while True:
         try:
@@ -49,7 +51,7 @@ def _serve(conn: Connection, max_bytes: int) -> None:
 class _Worker:
     def __init__(self, ctx: Any, max_bytes: int) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, max_bytes), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(child, max_bytes, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
         self.key: Any = None

@@ -4,8 +4,10 @@ Decoding: a byte-order mark wins; otherwise the declared charset (HTTP header or
 tried strictly, and a declaration that does not fit the bytes (a lying ``<meta charset>``) loses to
 strict UTF-8 and then to charset-normalizer's guess. Bytes that look like binary data give
 ``Skip(UNREADABLE)``; documents above the size cap give ``Skip(TOO_LARGE)`` before any parsing.
-Parsing uses lxml's HTML parser without comments or processing instructions; libxml2 bounds the
-nesting depth itself, so a 10,000-deep document parses into a shallower tree instead of recursing.
+Parsing uses lxml's HTML parser without comments or processing instructions. libxml2 stops at
+nesting depth 256 and drops everything after that point, even paragraphs back at shallow depth; a
+document that hits the limit is parsed again with the tags nested deeper than ``FLAT_DEPTH``
+removed (their text stays, in order), in one linear scan with a bounded stack.
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ LONG_TAG_CHARS = 20000
 _LONG_TAG = re.compile(rf"(<[A-Za-z][\w:-]*)[^<>]{{{LONG_TAG_CHARS},}}>")
 MAX_ATTRIBUTES = 1000  # libxml2 checks duplicate attributes in quadratic time
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+FLAT_DEPTH = 200  # tags nested deeper than this are dropped when libxml2's depth limit was hit
+_TOKEN = re.compile(
+    r"<(script|style|textarea|title)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<(/?)([A-Za-z][\w:-]*)[^>]*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen".split()
+)
 
 
 def declared_charset(data: bytes, content_type: str | None = None) -> str | None:
@@ -109,6 +119,47 @@ def _shorten_tag(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+def flatten_deep(text: str, limit: int = FLAT_DEPTH) -> str:
+    """``text`` without the start and end tags nested deeper than ``limit`` (text kept in order).
+
+    Linear: one regex scan; the open-element stack never exceeds ``limit`` and the dropped tags
+    are counted per name (an end tag whose start was dropped is dropped too)."""
+    out: list[str] = []
+    stack: list[str] = []
+    dropped: dict[str, int] = {}
+    last = 0
+    for m in _TOKEN.finditer(text):
+        name = (m.group(3) or "").lower()
+        if not name or name in _VOID or m.group(0).endswith("/>"):
+            continue  # raw text blocks, comments and void elements do not nest
+        keep = True
+        if not m.group(2):  # start tag
+            if len(stack) >= limit:
+                dropped[name] = dropped.get(name, 0) + 1
+                keep = False
+            else:
+                stack.append(name)
+        elif dropped.get(name):
+            dropped[name] -= 1
+            keep = False
+        elif name in stack:  # close it and whatever it implicitly closes
+            del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        if not keep:
+            out.append(text[last : m.start()])
+            out.append(" ")
+            last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _parser() -> Any:
+    return etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+
+
+def _too_deep(parser: Any) -> bool:
+    return any(e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message for e in parser.error_log)
+
+
 def parse_html(
     html: str | bytes,
     url: str | None = None,
@@ -131,9 +182,11 @@ def parse_html(
         text = _LONG_TAG.sub(_shorten_tag, text)
     # lxml.etree's parser, not lxml.html's: its elements are plain C proxies, where lxml.html looks up a
     # Python element class for every element touched (about 5% of extraction time).
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
     try:
+        parser = _parser()
         root = etree.fromstring(text, parser)
+        if _too_deep(parser):  # libxml2 dropped the rest of the document: parse it flattened
+            root = etree.fromstring(flatten_deep(text), _parser())
     except (etree.ParserError, ValueError) as exc:
         return Skip(SkipReason.UNREADABLE, str(exc)[:200], url=url)
     if root is None:

@@ -11,7 +11,7 @@ Only this package and ``warta.store`` do I/O.
 from __future__ import annotations
 
 from warta.fetch.body import read_capped
-from warta.fetch.client import Fetcher, FetchPolicy, Validators
+from warta.fetch.client import Fetcher, FetchPolicy, Validators, fetch_one, guarded_client
 from warta.fetch.robots import RobotsRules
 
-__all__ = ["Fetcher", "FetchPolicy", "RobotsRules", "Validators", "read_capped"]
+__all__ = ["Fetcher", "FetchPolicy", "RobotsRules", "Validators", "fetch_one", "guarded_client", "read_capped"]

@@ -33,6 +33,28 @@ class _Decoder:
             raise FetchError(f"bad compressed body: {exc}", url=self.url) from exc
         return self._count(out)
 
+    def take(self, chunk: bytes) -> bytes:
+        """Decode at most one byte past the cap, never raising for size (the caller cuts)."""
+        if self.obj is None:
+            out = chunk
+        else:
+            try:
+                out = self.obj.decompress(chunk, self.limit - self.size + 1)  # always >= 1
+            except zlib.error as exc:
+                raise FetchError(f"bad compressed body: {exc}", url=self.url) from exc
+        self.size += len(out)
+        return out
+
+    def flush_prefix(self) -> bytes:
+        if self.obj is None:
+            return b""
+        try:
+            out = self.obj.flush()
+        except zlib.error as exc:
+            raise FetchError(f"bad compressed body: {exc}", url=self.url) from exc
+        self.size += len(out)
+        return out
+
     def flush(self) -> bytes:
         return self._count(self.obj.flush()) if self.obj is not None else b""
 
@@ -55,3 +77,21 @@ async def read_capped(raw: AsyncIterator[bytes], encoding: str, limit: int, url:
         parts.append(decoder.feed(chunk))
     parts.append(decoder.flush())
     return b"".join(parts)
+
+
+
+async def read_prefix(raw: AsyncIterator[bytes], encoding: str, limit: int, url: str) -> tuple[bytes, bool]:
+    """The first ``limit`` decoded bytes of a body and whether it was cut there (robots.txt: RFC
+    9309 asks for at least 500 KiB to be parsed, not for the file to be refused). Reading stops
+    at the cut; the wire is capped at ``4 * limit`` bytes too (a body that barely inflates)."""
+    decoder = _Decoder(encoding, limit, url)
+    parts: list[bytes] = []
+    wire = 0
+    async for chunk in raw:
+        wire += len(chunk)
+        parts.append(decoder.take(chunk))
+        if decoder.size > limit or wire > 4 * limit:
+            return b"".join(parts)[:limit], True
+    parts.append(decoder.flush_prefix())
+    body = b"".join(parts)
+    return body[:limit], len(body) > limit

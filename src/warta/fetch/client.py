@@ -1,10 +1,19 @@
 """The polite async HTTP client: one connection and a minimum delay per host, robots.txt,
-Retry-After and backoff, a global concurrency limit, timeouts, body caps and a redirect limit."""
+Retry-After and backoff, a global concurrency limit, timeouts, body caps and a redirect limit.
+
+Defences against hostile servers: redirects are followed here, hop by hop, each hop checked
+against the caller's scope (``in_scope``) and robots.txt; every connection goes through
+:class:`~warta.fetch.guard.GuardedBackend` (no private, loopback, link-local or metadata
+addresses unless ``allow_private``); a wall-clock ``deadline`` bounds each request, headers and
+body together (a server dripping one byte a second cannot hold a fetch, or its host, for days).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -14,12 +23,22 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from warta.config import Settings
-from warta.errors import BlockedError, BodyTooLarge, FetchError, RobotsDisallowed, TooManyRedirects
-from warta.fetch.body import read_capped
+from warta.errors import (
+    BlockedError,
+    BodyTooLarge,
+    DeadlineExceeded,
+    FetchError,
+    RedirectOutOfScope,
+    RobotsDisallowed,
+    TooManyRedirects,
+)
+from warta.fetch.body import read_capped, read_prefix
+from warta.fetch.guard import GuardedBackend
 from warta.fetch.robots import RobotsRules
 from warta.model import Capture
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 section 2.5: parse at least the first 500 KiB
 
 
 @dataclass(frozen=True)
@@ -36,10 +55,22 @@ class FetchPolicy:
     max_redirects: int = 10
     backoff: float = 1.0  # first retry wait when the server gives no Retry-After
     max_retry_after: float = 300.0  # a longer Retry-After gives up on the URL
+    deadline: float = 120.0  # wall-clock seconds per request, headers and body (not retried)
+    allow_private: bool = False  # connect to loopback / private / link-local addresses too
 
     @classmethod
     def from_settings(cls, s: Settings) -> FetchPolicy:
-        return cls(s.user_agent, s.delay, s.concurrency, s.timeout, s.max_bytes, s.max_retries, s.robots_ttl)
+        return cls(
+            s.user_agent,
+            s.delay,
+            s.concurrency,
+            s.timeout,
+            s.max_bytes,
+            s.max_retries,
+            s.robots_ttl,
+            deadline=s.deadline,
+            allow_private=s.allow_private,
+        )
 
 
 @dataclass(frozen=True)
@@ -64,6 +95,7 @@ class _Response:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    truncated: bool = False
 
     def header(self, name: str) -> str | None:
         low = name.lower()
@@ -77,6 +109,7 @@ class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_at: float = 0.0
+    last_end: float = 0.0  # when the host's last request ended
     crawl_delay: float = 0.0
     robots: RobotsRules | None = None
 
@@ -110,19 +143,13 @@ class Fetcher:
         self._hosts: dict[str, _Host] = {}
         self._sem = asyncio.Semaphore(max(1, policy.concurrency))
         self._client: httpx.AsyncClient | None = None
-        self.requests = 0
+        self.backend = GuardedBackend(policy.allow_private)
+        self.requests = 0  # requests attempted
+        self.responses = 0  # HTTP responses received (any status)
 
     async def __aenter__(self) -> Fetcher:
         p = self.policy
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": p.user_agent, "Accept-Encoding": "gzip, deflate"},
-            timeout=httpx.Timeout(p.timeout),
-            limits=httpx.Limits(
-                max_connections=max(1, p.concurrency), max_keepalive_connections=p.concurrency
-            ),
-            follow_redirects=False,
-            trust_env=False,
-        )
+        self._client = guarded_client(p, self.backend)
         return self
 
     async def __aexit__(
@@ -141,6 +168,8 @@ class Fetcher:
             if host.robots is None or time.monotonic() - host.robots.fetched_at > self.policy.robots_ttl:
                 host.robots = await self._load_robots(origin(url) + "/robots.txt")
                 host.crawl_delay = host.robots.crawl_delay or 0.0
+                # the request right after robots.txt keeps the Crawl-delay it just learned
+                host.next_at = max(host.next_at, host.last_end + host.crawl_delay)
             return host.robots
 
     async def allowed(self, url: str) -> bool:
@@ -150,28 +179,44 @@ class Fetcher:
         ua, now = self.policy.user_agent, time.monotonic()
         try:
             for _ in range(5):  # RFC 9309: follow at least five redirects
-                resp = await self._request_once(url, {})
+                resp = await self._request_once(url, {}, prefix=ROBOTS_MAX_BYTES)
                 location = resp.header("location")
                 if resp.status not in REDIRECTS or not location:
                     break
                 url = urljoin(url, location)
-        except FetchError:
-            return RobotsRules("disallow-all", ua, fetched_at=now)
+        except FetchError as exc:
+            kind = str(getattr(exc, "kind", None) or "fetch")
+            reason = f"robots.txt could not be fetched: {exc.args[0] if exc.args else kind}"
+            return RobotsRules("disallow-all", ua, fetched_at=now, reason=reason, failure=kind)
         if 200 <= resp.status < 300:
-            return RobotsRules.parse(resp.body.decode("utf-8", "replace"), ua, now)
+            return RobotsRules.parse(resp.body.decode("utf-8", "replace"), ua, now, resp.truncated)
         if 400 <= resp.status < 500 and resp.status != 429:
-            return RobotsRules("allow-all", ua, fetched_at=now)
-        return RobotsRules("disallow-all", ua, fetched_at=now)
+            return RobotsRules("allow-all", ua, fetched_at=now, reason=f"robots.txt answered HTTP {resp.status}")
+        reason = f"robots.txt answered HTTP {resp.status}"
+        return RobotsRules("disallow-all", ua, fetched_at=now, reason=reason)
+
+    async def _check_robots(self, url: str) -> None:
+        rules = await self.robots(url)
+        if rules.allowed(url):
+            return
+        if rules.failure is not None:  # the cause is the host, not a robots rule
+            raise FetchError(f"{rules.reason} (RFC 9309: nothing is fetched)", url=url, kind=rules.failure)
+        why = "robots.txt disallows this URL"
+        raise RobotsDisallowed(f"{why}: {rules.reason}" if rules.mode == "disallow-all" else why, url=url)
 
     # -- fetching -----------------------------------------------------------------------------
-    async def fetch(self, url: str, validators: Validators | None = None) -> Capture:
-        """Fetch ``url`` politely. Returns a Capture for 2xx and 304; raises FetchError otherwise."""
+    async def fetch(
+        self, url: str, validators: Validators | None = None, in_scope: Callable[[str], bool] | None = None
+    ) -> Capture:
+        """Fetch ``url`` politely. Returns a Capture for 2xx and 304; raises FetchError otherwise.
+
+        Redirects are followed hop by hop; a hop for which ``in_scope`` is false raises
+        :class:`RedirectOutOfScope` without any request to it (not even its robots.txt)."""
         seen: set[str] = set()
         current = url
         headers = validators.headers() if validators else {}
         for _ in range(self.policy.max_redirects + 1):
-            if not await self.allowed(current):
-                raise RobotsDisallowed("robots.txt disallows this URL", url=current)
+            await self._check_robots(current)
             seen.add(current)
             resp = await self._request_retrying(current, headers)
             location = resp.header("location")
@@ -179,6 +224,10 @@ class Fetcher:
                 current = urljoin(current, location)
                 if current in seen:
                     raise TooManyRedirects("redirect loop", url=url, status=resp.status)
+                if urlsplit(current).scheme not in ("http", "https"):
+                    raise RedirectOutOfScope(f"redirect to a non-HTTP URL {current[:200]}", url=url)
+                if in_scope is not None and not in_scope(current):
+                    raise RedirectOutOfScope(f"redirect leaves the crawl's sites: {current[:200]}", url=url)
                 continue
             return Capture(url, current, resp.status, resp.headers, resp.body, _now_iso())
         raise TooManyRedirects(f"more than {self.policy.max_redirects} redirects", url=url)
@@ -191,7 +240,9 @@ class Fetcher:
                 resp = await self._request_once(url, headers)
             except FetchError as exc:
                 # a server that times out or drops connections is struggling: one more try only
-                if last or attempt >= 1 or getattr(exc, "kind", "") not in ("timeout", "network"):
+                # (a missed deadline is not retried: a dripping server would only hold us again)
+                retry = getattr(exc, "kind", "") in ("timeout", "network") and not isinstance(exc, DeadlineExceeded)
+                if last or attempt >= 1 or not retry:
                     raise
                 await asyncio.sleep(p.backoff * 2**attempt)
                 continue
@@ -213,7 +264,7 @@ class Fetcher:
             raise BlockedError("persistent 429 Too Many Requests", url=url, status=429)
         raise FetchError(f"HTTP {resp.status}", url=url, status=resp.status, kind=f"http-{resp.status}")
 
-    async def _request_once(self, url: str, headers: dict[str, str]) -> _Response:
+    async def _request_once(self, url: str, headers: dict[str, str], prefix: int = 0) -> _Response:
         host = self._host(url)
         async with host.lock:
             pause = host.next_at - time.monotonic()
@@ -221,26 +272,83 @@ class Fetcher:
                 await asyncio.sleep(pause)
             try:
                 async with self._sem:
-                    return await self._send(url, headers)
+                    return await self._send(url, headers, prefix)
             finally:
+                host.last_end = time.monotonic()
                 delay = max(self.policy.delay, host.crawl_delay)
-                host.next_at = max(host.next_at, time.monotonic() + delay)
+                host.next_at = max(host.next_at, host.last_end + delay)
 
-    async def _send(self, url: str, headers: dict[str, str]) -> _Response:
-        assert self._client is not None, "use Fetcher as an async context manager"
+    async def _send(self, url: str, headers: dict[str, str], prefix: int = 0) -> _Response:
+        """One GET within the deadline; ``prefix`` > 0 keeps that many bytes of a longer body."""
         self.requests += 1
+        deadline = self.policy.deadline
+        try:
+            async with asyncio.timeout(deadline if deadline > 0 else None):
+                return await self._get(url, headers, prefix)
+        except TimeoutError as exc:
+            raise DeadlineExceeded(
+                f"timed out: no complete response within the {deadline:g}s deadline (not retried)",
+                url=url,
+                kind="timeout",
+            ) from exc
+
+    async def _get(self, url: str, headers: dict[str, str], prefix: int) -> _Response:
+        assert self._client is not None, "use Fetcher as an async context manager"
         try:
             async with self._client.stream("GET", url, headers=headers) as resp:
+                self.responses += 1
+                encoding = resp.headers.get("content-encoding", "")
+                if prefix:
+                    body, cut = await read_prefix(resp.aiter_raw(), encoding, prefix, url)
+                    return _Response(url, resp.status_code, tuple(resp.headers.multi_items()), body, cut)
                 length = resp.headers.get("content-length", "")
                 if length.isdigit() and int(length) > self.policy.max_bytes:
                     raise BodyTooLarge("declared body too large", url=url, limit=self.policy.max_bytes)
-                encoding = resp.headers.get("content-encoding", "")
                 body = await read_capped(resp.aiter_raw(), encoding, self.policy.max_bytes, url)
                 return _Response(url, resp.status_code, tuple(resp.headers.multi_items()), body)
         except httpx.TimeoutException as exc:
             raise FetchError("timed out", url=url, kind="timeout") from exc
+        except httpx.ConnectError as exc:
+            raise FetchError(f"cannot connect: {_os_reason(exc)}", url=url, kind="network") from exc
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise FetchError(f"network error: {exc.__class__.__name__}", url=url, kind="network") from exc
+
+
+async def fetch_one(url: str, policy: FetchPolicy) -> Capture:
+    """One polite, guarded fetch (robots.txt, caps, deadline, address checks on every hop)."""
+    async with Fetcher(policy) as fetcher:
+        return await fetcher.fetch(url)
+
+
+def _os_reason(exc: BaseException) -> str:
+    """The operating system's words for a failed connect ("Connection refused"), found down the
+    exception chain (anyio reports only "All connection attempts failed" at the top)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno is not None:
+            return os.strerror(seen.errno)
+        seen = seen.__cause__ or seen.__context__
+    return str(exc) or type(exc).__name__
+
+
+def guarded_client(policy: FetchPolicy, backend: GuardedBackend | None = None) -> httpx.AsyncClient:
+    """An httpx client whose every connection goes through the address guard (no redirects
+    followed, no proxies from the environment)."""
+    transport = httpx.AsyncHTTPTransport(
+        limits=httpx.Limits(
+            max_connections=max(1, policy.concurrency), max_keepalive_connections=policy.concurrency
+        ),
+        trust_env=False,
+    )
+    # httpx has no public hook for the network backend; its pool keeps the backend here
+    transport._pool._network_backend = backend or GuardedBackend(policy.allow_private)  # noqa: SLF001
+    return httpx.AsyncClient(
+        transport=transport,
+        headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
+        timeout=httpx.Timeout(policy.timeout),
+        follow_redirects=False,
+        trust_env=False,
+    )
 
 
 def _now_iso() -> str:

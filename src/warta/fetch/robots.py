@@ -13,17 +13,33 @@ class RobotsRules:
     """The parsed robots.txt of one host.
 
     ``mode`` is ``"rules"`` (a robots.txt was read), ``"allow-all"`` (4xx: no rules) or
-    ``"disallow-all"`` (5xx or unreachable: RFC 9309 section 2.3.1.4).
+    ``"disallow-all"`` (5xx or unreachable: RFC 9309 section 2.3.1.4). ``reason`` says why in
+    words; ``failure`` is the error kind when robots.txt could not be fetched at all (``dns``,
+    ``network``, ``timeout``, ``private-address``...), so pages report that cause rather than a
+    robots rule; ``truncated`` means the file was longer than the parsed prefix (500 KiB).
     """
 
     mode: str
     user_agent: str
     parser: Any = None
     fetched_at: float = 0.0
+    reason: str = ""
+    failure: str | None = None
+    truncated: bool = False
 
     @classmethod
-    def parse(cls, text: str, user_agent: str, fetched_at: float) -> RobotsRules:
-        return cls("rules", user_agent, Protego.parse(text), fetched_at)
+    def parse(cls, text: str, user_agent: str, fetched_at: float, truncated: bool = False) -> RobotsRules:
+        if truncated:  # a line cut in the middle is dropped, not misread
+            text = text[: text.rfind("\n") + 1]
+        reason = "parsed the first 500 KiB (robots.txt is longer)" if truncated else "parsed"
+        return cls("rules", user_agent, Protego.parse(text), fetched_at, reason, None, truncated)
+
+    @property
+    def state(self) -> str:
+        """The robots outcome detail: ``rules``, ``rules, truncated``, ``allow-all (...)``..."""
+        if self.mode == "rules":
+            return "rules, truncated at 500 KiB" if self.truncated else "rules"
+        return f"{self.mode} ({self.reason})" if self.reason else self.mode
 
     def allowed(self, url: str) -> bool:
         if self.mode == "allow-all":

@@ -28,6 +28,7 @@ from warta.extract import extract
 from warta.extract.core import extract_tree
 from warta.extract.html import parse_html
 from warta.extract.pagination import Pagination, paged_tree
+from warta.lifeline import die_with
 from warta.model import Article, Skip, SkipReason
 
 ExtractFn = Callable[[bytes, str], Article | Skip]
@@ -96,7 +97,10 @@ class ExtractPool:
             if self._pool is None:
                 ctx = multiprocessing.get_context("forkserver")
                 ctx.set_forkserver_preload(PRELOAD)  # no effect once the server runs
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+                # each worker dies with this process, even by kill -9 (so does the fork server)
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=ctx, initializer=die_with, initargs=(os.getpid(), True)
+                )
             return self._pool
 
     def start(self) -> None:

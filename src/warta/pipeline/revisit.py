@@ -67,7 +67,8 @@ async def _revisit_one(
     url = stored.article.url or stored.url_key
     report.checked += 1
     try:
-        capture = await fetcher.fetch(url, _validators(store, stored))
+        site = registered_domain(url)  # a redirect off the article's site is not followed
+        capture = await fetcher.fetch(url, _validators(store, stored), lambda u: registered_domain(u) == site)
     except FetchError as exc:
         report.errors[url] = str(exc)
         return

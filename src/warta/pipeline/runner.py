@@ -26,6 +26,7 @@ from warta.errors import (
     ConfigError,
     DiscoverError,
     FetchError,
+    RedirectOutOfScope,
     RobotsDisallowed,
     StoreError,
     TooManyRedirects,
@@ -45,6 +46,7 @@ from warta.pipeline.window import Window, local_day
 from warta.sites import load_recipes
 from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
 from warta.store.sqlite import Store, compress_body
+from warta.urls import normalize_url
 
 OnStored = Callable[[Store, int, Article], None]
 
@@ -77,6 +79,8 @@ class CrawlReport:
     seconds: float
     outcomes: tuple[OutcomeCount, ...]  # the whole job's outcomes so far
     alerts: tuple[SourceAlert, ...] = ()  # blocked, script-only or broken sources this run fetched from
+    responses: int = 0  # HTTP responses received (any status)
+    problem: str | None = None  # set when requests were made and not one was answered
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -85,9 +89,11 @@ class CrawlReport:
             "run_id": self.run_id,
             "resumed": self.resumed,
             "requests": self.requests,
+            "responses": self.responses,
             "stored": self.stored,
             "seconds": round(self.seconds, 3),
             "outcomes": [o.to_dict() for o in self.outcomes],
+            "problem": self.problem,
         }
 
 
@@ -101,6 +107,8 @@ def outcome_for(exc: FetchError) -> str:
         return "error:too-large"
     if isinstance(exc, TooManyRedirects):
         return "error:redirects"
+    if isinstance(exc, RedirectOutOfScope):
+        return "redirect-out-of-scope"
     return f"error:{getattr(exc, 'kind', None) or 'fetch'}"
 
 
@@ -141,6 +149,7 @@ class Crawler:
         return asyncio.run(self.arun(spec, command))
 
     async def arun(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
+        check_sites(spec.sites)
         window = Window.parse(spec.since, spec.until)
         extra = [Path(p) for p in self.settings.recipe_dirs.split(os.pathsep) if p]
         scope = disc.Scope(spec.sites, window, load_recipes(extra))
@@ -165,6 +174,9 @@ class Crawler:
         try:
             await work.drain()
             status = "finished"
+            # the run's count is its table's: URLs this run finished as stored (one recovered
+            # from a killed run included, an article another job stored first excluded)
+            work.stored = self.frontier.run_outcome(run_id, Outcome.STORED.value)
         except (KeyboardInterrupt, asyncio.CancelledError):
             status = "interrupted"
             raise
@@ -173,9 +185,39 @@ class Crawler:
         self.frontier.set_job_status(job.id, "finished")
         outcomes = tuple(self.frontier.outcome_counts(job_id=job.id))
         alerts = run_alerts(self.store.conn, run_id)
+        problem = self._nothing_fetched(run_id) if work.requests and not work.responses else None
         return CrawlReport(
-            job.id, run_id, existed, work.requests, work.stored, time.monotonic() - started, outcomes, alerts
+            job.id,
+            run_id,
+            existed,
+            work.requests,
+            work.stored,
+            time.monotonic() - started,
+            outcomes,
+            alerts=alerts,
+            responses=work.responses,
+            problem=problem,
         )
+
+    def _nothing_fetched(self, run_id: int) -> str:
+        """Why a run that made requests got no answer at all (its first error, in words)."""
+        row = self.store.conn.execute(
+            "SELECT url, outcome, detail FROM frontier WHERE run_id=? AND outcome LIKE 'error:%'"
+            " ORDER BY prio, id LIMIT 1",
+            (run_id,),
+        ).fetchone()
+        why = f": {row['url']}: {row['detail'] or row['outcome']}" if row else ""
+        return f"nothing could be fetched{why}"
+
+
+def check_sites(sites: tuple[str, ...]) -> None:
+    """Every seed must be an http(s) URL with a host (``not-a-url`` is an error, not 0 articles)."""
+    if not sites:
+        raise ConfigError("no site to crawl", field="sites")
+    for site in sites:
+        if normalize_url(site) is None:
+            hint = f"https://{site}/" if "." in site and "://" not in site else "https://example.com/"
+            raise ConfigError(f"not a site URL: {site!r} (give an http(s) address such as {hint})", field="sites")
 
 
 @contextmanager
@@ -208,6 +250,7 @@ class _Run:
         self.scope = scope
         self.stored = 0
         self.requests = 0
+        self.responses = 0
         s = crawler.settings
         self.policy = FetchPolicy.from_settings(s)
         self.pool = ExtractPool(s.workers, s.doc_timeout)
@@ -229,7 +272,10 @@ class _Run:
                     tasks.update(asyncio.create_task(self._process(e)) for e in claimed)
                     if not tasks:
                         if not self.batch:
-                            break
+                            if not self.f.queued(self.job.id):
+                                break
+                            await asyncio.sleep(0.25)  # what is left is in flight in another job
+                            continue
                         self.flush()  # the batch's articles may link to new work (link following)
                         continue
                     done, tasks = await asyncio.wait(
@@ -242,6 +288,7 @@ class _Run:
             self.flush()
         finally:
             self.requests = self.fetcher.requests if hasattr(self, "fetcher") else 0
+            self.responses = self.fetcher.responses if hasattr(self, "fetcher") else 0
             for t in tasks:
                 t.cancel()
             with suppress(StoreError):  # interrupted: keep what was extracted (a dead store keeps its place)
@@ -295,10 +342,13 @@ class _Run:
     async def _discovery(self, e: Entry) -> None:
         if e.kind == "robots":
             rules = await self.fetcher.robots(e.url)
-            self._finish(e, Outcome.PARSED.value, rules.mode, disc.from_robots(self.scope, rules, e.url))
+            if rules.failure is not None:  # robots.txt itself could not be fetched: say why
+                self._finish(e, f"error:{rules.failure}", rules.reason)
+                return
+            self._finish(e, Outcome.PARSED.value, rules.state, disc.from_robots(self.scope, rules, e.url))
             return
         etag, modified = self.f.validators(self.job.id, e.key)
-        cap = await self.fetcher.fetch(e.url, Validators(etag, modified))
+        cap = await self.fetcher.fetch(e.url, Validators(etag, modified), self.scope.in_scope)
         if cap.status == 304:
             self._finish(e, Outcome.NOT_MODIFIED.value)
             return
@@ -330,9 +380,13 @@ class _Run:
             self._finish(e, Outcome.OUT_OF_RANGE.value, f"{e.found_by} date {e.hint}")
             return
         capture_id = e.capture_id
+        if capture_id is None:  # fetched lately by another job of this database: not fetched again
+            capture_id = self.f.recent_capture(e.key)
+            if capture_id is not None:
+                self.f.mark_fetched(e.id, capture_id)
         cap = self.store.get_capture(capture_id) if capture_id else None
         if cap is None:
-            cap = await self.fetcher.fetch(e.url)
+            cap = await self.fetcher.fetch(e.url, in_scope=self.scope.in_scope)
             blob = await asyncio.to_thread(compress_body, cap.body)  # off the event loop's thread
             with self.store.transaction():  # the capture and the URL's pointer to it: one commit
                 capture_id = self.store.add_capture(e.key, cap, blob)
@@ -404,7 +458,10 @@ class _Run:
         try:
             with self.store.savepoint():
                 article_id, inserted = self.store.upsert_article(w.entry.key, w.article, w.capture_id)
-                self._finish(w.entry, w.outcome, "", list(w.links), article_id)
+                outcome = w.outcome
+                if not inserted and outcome == Outcome.STORED.value:  # another job stored it first
+                    outcome = Outcome.ALREADY_STORED.value
+                self._finish(w.entry, outcome, "", list(w.links), article_id)
                 if inserted:
                     self.c.on_stored(self.store, article_id, w.article)
         except StoreError:
@@ -412,7 +469,7 @@ class _Run:
         except INPUT_ERRORS as exc:  # a hook tripped on this article: its URL records why
             self._finish(w.entry, f"error:{type(exc).__name__}", str(exc))
             return 0
-        return int(inserted)
+        return int(inserted and outcome == Outcome.STORED.value)
 
     def _following(self, e: Entry) -> bool:
         """Link following from article pages, for sites whose sitemaps and feeds list no articles

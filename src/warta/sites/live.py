@@ -1,7 +1,9 @@
 """``warta sites check --live``: does each recipe still lead to article links today?
 
 A small, polite, synchronous probe (the crawler's own fetcher is asynchronous and lives in
-:mod:`warta.fetch`): one request at a time, an identifying User-Agent, robots.txt obeyed through
+:mod:`warta.fetch`; this one shares its address guard: no private, loopback or link-local
+address unless allowed, redirects followed by hand and only within the probed site, a
+wall-clock deadline per body): one request at a time, an identifying User-Agent, robots.txt obeyed through
 Protego (4xx = allow, unreachable or 5xx = disallow), a minimum delay between two requests to one
 host (raised to the host's ``Crawl-delay``), a size cap on every body. For each entry point of a recipe (feeds, sitemaps, today's listing
 page, index pages) it reports the HTTP status and how many article links the body yields.
@@ -13,7 +15,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
@@ -21,9 +23,13 @@ from protego import Protego
 from warta.discover.feeds import parse_feed
 from warta.discover.listing import looks_like_article_url, parse_listing
 from warta.discover.sitemaps import parse_sitemap
-from warta.errors import DiscoverError
+from warta.errors import DeadlineExceeded, DiscoverError, FetchError, RedirectOutOfScope, RobotsDisallowed
+from warta.fetch.guard import SyncGuardedBackend
 from warta.sites import Recipe
 from warta.sites.check import recipe_urls
+from warta.urls import registered_domain
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 __all__ = ["ProbeResult", "LiveReport", "Prober", "check_live"]
 
@@ -67,13 +73,19 @@ class Prober:
     delay: float = 1.0
     timeout: float = 20.0
     max_bytes: int = 10_000_000
+    allow_private: bool = False
+    deadline: float = 120.0  # wall-clock seconds per response
     clock: Callable[[], float] = time.monotonic
     _robots: dict[str, Protego | None] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        transport = httpx.HTTPTransport(trust_env=False)
+        # as in warta.fetch.client: httpx has no public hook for the network backend
+        self._backend = SyncGuardedBackend(self.allow_private)
+        transport._pool._network_backend = self._backend  # noqa: SLF001
         self._client = httpx.Client(
-            headers={"User-Agent": self.user_agent}, timeout=self.timeout, follow_redirects=True, max_redirects=5
+            transport=transport, headers={"User-Agent": self.user_agent}, timeout=self.timeout, trust_env=False
         )
 
     def close(self) -> None:
@@ -90,7 +102,7 @@ class Prober:
     def _load_robots(self, origin: str) -> Protego | None:
         try:
             status, body = self.get(origin + "/robots.txt")
-        except httpx.HTTPError:
+        except (httpx.HTTPError, FetchError):
             return None  # unreachable: disallow (RFC 9309)
         if status >= 500:
             return None
@@ -106,11 +118,27 @@ class Prober:
         return max(self.delay, float(crawl_delay or 0.0))
 
     def get(self, url: str) -> tuple[int, bytes]:
-        """GET with the per-host delay and the size cap (raises httpx.HTTPError on failure)."""
+        """GET with the per-host delay, the size cap and the deadline, following up to five
+        redirects within the URL's site (raises httpx.HTTPError or FetchError on failure)."""
+        site = registered_domain(url)
+        for _ in range(5):
+            status, body, location = self._get_once(url)
+            if status not in REDIRECTS or not location:
+                return status, body
+            target = urljoin(url, location)
+            if registered_domain(target) != site or urlsplit(target).scheme not in ("http", "https"):
+                raise RedirectOutOfScope(f"redirect leaves the site: {target[:200]}", url=url)
+            if not target.endswith("/robots.txt") and not self.allowed(target):
+                raise RobotsDisallowed("robots.txt disallows the redirect target", url=target)
+            url = target
+        raise httpx.TooManyRedirects("more than 5 redirects")
+
+    def _get_once(self, url: str) -> tuple[int, bytes, str | None]:
         host = urlsplit(url).netloc
         wait = self._last.get(host, -1e9) + self._host_delay(url) - self.clock()
         if wait > 0:
             time.sleep(wait)
+        self._backend.deadline_at = time.monotonic() + self.deadline  # headers and body, in total
         try:
             with self._client.stream("GET", url) as response:
                 chunks: list[bytes] = []
@@ -120,8 +148,13 @@ class Prober:
                     if size > self.max_bytes:
                         raise httpx.DecodingError(f"body larger than {self.max_bytes} bytes")
                     chunks.append(chunk)
-                return response.status_code, b"".join(chunks)
+                return response.status_code, b"".join(chunks), response.headers.get("location")
+        except httpx.TimeoutException as exc:
+            if time.monotonic() >= (self._backend.deadline_at or 0):
+                raise DeadlineExceeded(f"no complete response within {self.deadline:g}s", url=url) from exc
+            raise
         finally:
+            self._backend.deadline_at = None
             self._last[host] = self.clock()
 
 
@@ -137,7 +170,7 @@ def check_live(recipe: Recipe, prober: Prober, day: dt.date | None = None) -> Li
 def _probe(recipe: Recipe, prober: Prober, kind: str, url: str) -> ProbeResult:
     try:
         return _probe_unsafe(recipe, prober, kind, url)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, FetchError) as exc:
         return ProbeResult(kind, url, "error", detail=f"{type(exc).__name__}: {exc}")
 
 

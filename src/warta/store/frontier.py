@@ -24,6 +24,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from warta.model import Candidate
 from warta.store import health
@@ -72,6 +73,7 @@ CREATE TABLE IF NOT EXISTS frontier (
     UNIQUE (job_id, url_key)
 );
 CREATE INDEX IF NOT EXISTS frontier_queue ON frontier(job_id, state, prio, id);
+CREATE INDEX IF NOT EXISTS frontier_key ON frontier(url_key, state);
 CREATE TABLE IF NOT EXISTS frontier_aliases (
     job_id      INTEGER NOT NULL,
     url         TEXT NOT NULL,
@@ -99,6 +101,11 @@ CREATE VIEW IF NOT EXISTS outcomes AS
 PUBLICATION_SOURCES = frozenset({"news-sitemap", "feed", "listing"})
 
 PRIORITY = {"robots": 0, "sitemap": 1, "feed": 1, "listing": 2, "article": 3}
+
+# An article URL in flight in another job is left alone this long (then that job is presumed dead).
+IN_FLIGHT_SECONDS = 300
+# A capture of an article URL fetched by any job this recently is extracted again, not re-fetched.
+CAPTURE_REUSE_SECONDS = 86400
 
 
 class Outcome(enum.StrEnum):
@@ -326,18 +333,29 @@ class Frontier:
         """Take up to ``limit`` rows to work on (fetched-but-not-extracted first, then queued)."""
         if limit <= 0:
             return []
-        sql = "SELECT id, url, url_key, kind, found_by, hint, depth, capture_id FROM frontier WHERE job_id=?"
+        sql = "SELECT id, url, url_key, kind, found_by, hint, depth, capture_id FROM frontier f WHERE job_id=?"
         params: list[object] = [job_id]
         if kinds is not None:
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
             params += list(kinds)
+        # an article another job is fetching right now waits: that job's capture or article is
+        # reused when it is done, so two jobs on one database never fetch one page twice
+        busy = (
+            " AND NOT (kind='article' AND EXISTS (SELECT 1 FROM frontier o WHERE o.url_key=f.url_key"
+            " AND o.state='fetching' AND o.job_id!=f.job_id AND o.capture_id IS NULL AND o.updated_at>?))"
+        )
+        now = utcnow()
         with self.store.transaction() as conn:
+            if not conn.in_transaction:  # read and mark as one: another job cannot claim in between
+                conn.execute("BEGIN IMMEDIATE")
             rows = conn.execute(sql + " AND state='fetched' ORDER BY id LIMIT ?", (*params, limit)).fetchall()
             rows += conn.execute(
-                sql + " AND state='queued' ORDER BY prio, id LIMIT ?", (*params, limit - len(rows))
+                sql + " AND state='queued'" + busy + " ORDER BY prio, id LIMIT ?",
+                (*params, _ago(IN_FLIGHT_SECONDS), limit - len(rows)),
             ).fetchall()
             conn.executemany(
-                "UPDATE frontier SET state='fetching', run_id=? WHERE id=?", [(run_id, r["id"]) for r in rows]
+                "UPDATE frontier SET state='fetching', run_id=?, updated_at=? WHERE id=?",
+                [(run_id, now, r["id"]) for r in rows],
             )
         return [
             Entry(
@@ -417,6 +435,24 @@ class Frontier:
         row = self.conn.execute("SELECT id, capture_id FROM articles WHERE url_key=?", (key,)).fetchone()
         return (int(row["id"]), row["capture_id"]) if row else None
 
+    def recent_capture(self, key: str, max_age: float = CAPTURE_REUSE_SECONDS) -> int | None:
+        """The newest capture of ``key`` fetched within ``max_age`` seconds (by any job), if any."""
+        row = self.conn.execute(
+            "SELECT id FROM captures WHERE url_key=? AND fetched_at>=? ORDER BY id DESC LIMIT 1",
+            (key, _ago(max_age)),
+        ).fetchone()
+        return int(row["id"]) if row else None
+
+    def queued(self, job_id: int) -> int:
+        """URLs of the job still waiting (some may wait for another job's fetch of the same page)."""
+        row = self.conn.execute("SELECT COUNT(*) FROM frontier WHERE job_id=? AND state='queued'", (job_id,))
+        return int(row.fetchone()[0])
+
+    def run_outcome(self, run_id: int, outcome: str) -> int:
+        """How many URLs the run finished with ``outcome``."""
+        row = self.conn.execute("SELECT COUNT(*) FROM frontier WHERE run_id=? AND outcome=?", (run_id, outcome))
+        return int(row.fetchone()[0])
+
     def has_listed_articles(self, job_id: int) -> bool:
         """True when sitemaps or feeds of the job named any article."""
         row = self.conn.execute(
@@ -452,6 +488,11 @@ class Frontier:
     def runs(self, limit: int = 20) -> list[dict[str, object]]:
         rows = self.conn.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
+
+
+def _ago(seconds: float) -> str:
+    """The UTC time ``seconds`` ago, in the ISO form the tables store."""
+    return (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
 def _job(row: sqlite3.Row) -> Job:

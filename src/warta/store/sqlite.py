@@ -179,7 +179,9 @@ class Store:
         """A part of the open transaction that fails alone: an error undoes only its writes."""
         with self.transaction() as conn:
             if not conn.in_transaction:
-                conn.execute("BEGIN")  # else the savepoint would commit on release
+                # else the savepoint would commit on release; IMMEDIATE: a deferred transaction that
+                # reads first cannot wait for another process's write lock ("database is locked")
+                conn.execute("BEGIN IMMEDIATE")
             conn.execute("SAVEPOINT warta_part")
             try:
                 yield conn
