@@ -36,7 +36,7 @@ lint: $(TESTSTAMP)
 check: test lint
 
 bench: $(TESTSTAMP)
-	$(BIN)/warta eval ../shared/bench/scrapinghub ../shared/bench/fundus ../shared/bench/indonesian --compare trafilatura,readability --runs 3
+	$(BIN)/warta eval ../shared/bench --compare trafilatura,readability
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
