@@ -22,7 +22,7 @@ from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
 from warta.extract.jsonld import article_body
 from warta.extract.meta_jsonld import parse_scripts
-from warta.extract.meta_tags import jsonld_scripts
+from warta.extract.meta_tags import jsonld_scripts, read_head
 from warta.extract.select import choose_container, keep_blocks
 from warta.extract.text import normalize_text, text_of
 from warta.model import Block, Image
@@ -56,7 +56,13 @@ def _root(tree: Any) -> Any:
     return body if body is not None else tree
 
 
-def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
+def _dom_body(
+    tree: Any, furniture: Furniture, use_hints: bool, sheltered: list[Any] | None = None,
+    shelter: frozenset[int] = frozenset(),
+) -> BodyResult:
+    """One reading of the DOM. With hints, furniture-named subtrees are skipped; one that holds a
+    content-named element with most of its text is appended to ``sheltered`` (the caller may read the
+    page again with their ids in ``shelter``, walking them)."""
     root = _root(tree)
 
     total = len(text_of(root)) if use_hints else 0
@@ -78,12 +84,21 @@ def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
         size = len(text_of(el))
         if hint == "mixed":  # e.g. "newsletter-content": furniture when small
             return size < MIXED_MAX_CHARS
-        return size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total
+        if id(el) in shelter:
+            return False
+        drop = size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total
+        if drop and sheltered is not None and size >= SHELTER_MIN_CHARS and _holds_content(el, furniture, size):
+            sheltered.append(el)  # perhaps a misleading wrapper name around the article container
+        return drop
 
     found: Walk = walk(root, skip)
+    return _finish(found, root, furniture, "dom" if use_hints else "dom-nohints")
+
+
+def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str) -> BodyResult:
     box = choose_container(found.blocks, root)
     if box is None:
-        return BodyResult(blocks=())
+        return BodyResult(blocks=(), strategy=strategy)
     container = box.element
     kept, lines = keep_blocks(found.blocks, box, furniture)
     inside = {id(b.element) for b in kept} | {id(container)}
@@ -94,8 +109,74 @@ def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
         images=images,
         furniture=tuple(lines) + extra,
         node=container,
-        strategy="dom" if use_hints else "dom-nohints",
+        strategy=strategy,
     )
+
+
+SOFT_FACTOR = 0.25  # prose under a furniture-hinted class counts this much per hinted ancestor
+
+
+def _soft_body(tree: Any, furniture: Furniture) -> BodyResult:
+    """A second reading of the DOM that trusts class/id hints less: hinted subtrees are walked, their
+    prose only down-weighted (per hinted ancestor), so an article inside a wrapper named ``share`` or
+    ``summary`` can still win against a small unhinted box, while nested comment threads stay low."""
+    root = _root(tree)
+    factors: dict[int, float] = {}
+    keep: list[Any] = []  # the elements whose ids key ``factors`` stay alive
+
+    def skip(el: Any) -> bool:
+        if el.tag in ("article", "main"):
+            return False
+        hint = _hint(furniture, el.get("class") or "", el.get("id") or "")
+        if hint == "hidden":
+            return True
+        if hint == "negative":
+            factors[id(el)] = SOFT_FACTOR
+            keep.append(el)
+        return False
+
+    found = walk(root, skip)
+    memo: dict[int, float] = {}
+    for block in found.blocks:
+        block.weight = _weight(block.element, root, factors, memo)
+    return _finish(found, root, furniture, "dom-soft")
+
+
+def _weight(el: Any, root: Any, factors: dict[int, float], memo: dict[int, float]) -> float:
+    path: list[int] = []
+    weight = 1.0
+    while el is not None:
+        key = id(el)
+        if key in memo:
+            weight = memo[key]
+            break
+        path.append(key)
+        if el is root:
+            break
+        el = el.getparent()
+    for key in reversed(path):
+        weight *= factors.get(key, 1.0)
+        memo[key] = weight
+    return weight
+
+
+SHELTER_MIN_CHARS = 1000  # a content-named element of this much text inside a hinted wrapper shelters it
+SHELTER_SHARE = 0.5  # ... if it holds this share of the wrapper's text
+
+
+def _holds_content(el: Any, furniture: Furniture, size: int) -> bool:
+    """True if a descendant named as article content (``post-body``, ``entry-content``; no furniture
+    word) holds most of the hinted element's text: the hint is on a wrapper, not on furniture."""
+    for sub in el.iterdescendants():
+        if not isinstance(sub.tag, str) or sub.tag in ("script", "style"):
+            continue
+        attr = f"{sub.get('class') or ''} {sub.get('id') or ''}".strip()
+        if not attr or furniture.hint(attr) is not None or not (furniture.words(attr) & furniture.positive):
+            continue
+        inner = len(text_of(sub))
+        if inner >= SHELTER_MIN_CHARS and inner >= SHELTER_SHARE * size:
+            return True
+    return False
 
 
 def _hint(furniture: Furniture, cls: str, ident: str) -> str | None:
@@ -124,7 +205,10 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if jsonld is None:
         jsonld = parse_scripts(jsonld_scripts(tree))
     reference = article_body(jsonld)
-    result = _dom_body(tree, furniture, use_hints=True)
+    sheltered: list[Any] = []
+    result = _dom_body(tree, furniture, use_hints=True, sheltered=sheltered)
+    if sheltered:
+        result = _second_reading(tree, furniture, result, sheltered)
     if _chars(result) < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * _chars(result):
@@ -132,6 +216,58 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if reference:
         result = reconcile(result, reference)
     return result
+
+
+SECOND_READING_GAIN = 2.0  # the second reading must find this many times the text of the first
+
+
+def _second_reading(tree: Any, furniture: Furniture, first: BodyResult, sheltered: list[Any]) -> BodyResult:
+    """Read the page again walking the furniture-named wrappers that hold a content-named element, and
+    take that reading only if it found a different region, much more text, and agrees at least as well
+    with what the page says about itself (its description, else its title and headline)."""
+    single = [el for el in sheltered if not _repeated(el)]
+    if not single:
+        return first
+    second = _dom_body(tree, furniture, use_hints=True, shelter=frozenset(id(el) for el in single))
+    if second.node is None or _chars(second) < SECOND_READING_GAIN * _chars(first):
+        return first
+    if first.node is not None and (_within(first.node, second.node) or _within(second.node, first.node)):
+        return first  # the same region, only more or less of it: the first reading stands
+    ref = self_description(tree)
+    if ref and agreement(ref, _text(second)) <= agreement(ref, _text(first)):
+        return first
+    return replace(second, strategy="dom-shelter")
+
+
+def _repeated(el: Any) -> bool:
+    """True if a sibling has the same tag and class: one item of a list (comments, teasers), not a wrapper."""
+    parent = el.getparent()
+    if parent is None:
+        return False
+    key = (el.tag, el.get("class"))
+    return any(sib is not el and (sib.tag, sib.get("class")) == key for sib in parent)
+
+
+def _text(result: BodyResult) -> str:
+    return "\n".join(b.text for b in result.blocks)
+
+
+def self_description(tree: Any) -> str:
+    """What the page says it is about: its meta description, else its title(s) and h1."""
+    head = read_head(tree)
+    desc = head.first("description", "og:description", "twitter:description")
+    if desc:
+        return desc
+    h1 = " ".join(text_of(h) for h in tree.iter("h1"))
+    return " ".join(filter(None, (head.first("og:title", "twitter:title"), head.title, h1)))
+
+
+def agreement(reference: str, text: str) -> float:
+    """The share of the reference's content words (over three letters, case-folded) found in ``text``."""
+    ref = {t.casefold() for t in TOKEN.findall(reference) if len(t) > 3}
+    if not ref:
+        return 0.0
+    return len(ref & {t.casefold() for t in TOKEN.findall(text)}) / len(ref)
 
 
 def _tokens(text: str) -> Counter[str]:

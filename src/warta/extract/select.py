@@ -62,6 +62,7 @@ def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
     elements: dict[int, Any] = {}
     for block in blocks:
         value = block_value(block)
+        value = value * block.weight if value > 0 else value
         el = block.element
         while el is not None:
             key = id(el)
@@ -103,7 +104,7 @@ def _first_article(container: Any, totals: dict[int, float]) -> Any:
     if len(found) < 2:
         return container
     best = max(totals.get(id(el), 0.0) for el in found)
-    return next(el for el in found if totals.get(id(el), 0.0) >= 0.5 * best)
+    return next((el for el in found if totals.get(id(el), 0.0) >= 0.5 * best), container)
 
 
 def _contains(outer: Any, inner: Any) -> bool:
