@@ -20,6 +20,7 @@ from typing import Any
 
 from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
+from warta.extract.embedded import embedded_article
 from warta.extract.jsonld import article_body
 from warta.extract.meta_jsonld import parse_scripts
 from warta.extract.meta_tags import jsonld_scripts, read_head
@@ -213,6 +214,8 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * _chars(result):
             result = retry
+    if _chars(result) < EMBEDDED_BELOW_CHARS:
+        result = _embedded(tree, result)
     if reference:
         result = reconcile(result, reference)
     return result
@@ -237,6 +240,22 @@ def _second_reading(tree: Any, furniture: Furniture, first: BodyResult, sheltere
     if ref and agreement(ref, _text(second)) <= agreement(ref, _text(first)):
         return first
     return replace(second, strategy="dom-shelter")
+
+
+EMBEDDED_BELOW_CHARS = 500  # a DOM body shorter than this is checked against the embedded script data
+
+
+def _embedded(tree: Any, dom: BodyResult) -> BodyResult:
+    """A short DOM body on a page whose script data holds a much longer article (script-rendered
+    pages): the embedded text wins if it also agrees at least as well with the page's description."""
+    text = embedded_article(tree)
+    if not text or len(text) < max(MIN_GOOD_CHARS, 2 * _chars(dom)):
+        return dom
+    ref = self_description(tree)
+    if ref and dom.blocks and agreement(ref, text) < agreement(ref, _text(dom)):
+        return dom
+    blocks = tuple(Block("paragraph", t) for t in map(normalize_text, text.split("\n\n")) if t)
+    return replace(dom, blocks=blocks, strategy="embedded")
 
 
 def _repeated(el: Any) -> bool:
