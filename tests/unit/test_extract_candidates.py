@@ -63,3 +63,26 @@ def test_agreement_counts_content_words() -> None:
     assert agreement("The ferry terminal opens", "a new ferry terminal opens") == 1.0
     assert agreement("ferry terminal opens", "nothing here") == 0.0
     assert agreement("a to", "a to") == 0.0  # no content words: no evidence
+
+
+def continued_page(hidden_class: str, items: int = 1) -> str:
+    lead = "".join(f"<p>{p}</p>" for p in STORY[:3])
+    rest = "".join(f"<p>{p} {p}</p>" for p in STORY[3:])
+    hidden = "".join(f"<div class='{hidden_class} n{i}'>{rest}</div>" for i in range(items))
+    links = "".join(f"<li><a href='/t{i}'>Tides and ferries timetable page number {i}</a></li>" for i in range(40))
+    return f"""<html><head><title>New ferry terminal opens</title></head><body>
+    <div class="story"><h1>New ferry terminal opens</h1>{lead}{hidden}</div>
+    <div class="footer-links"><ul>{links}</ul></div><div class="footer-more"><ul>{links}</ul></div>
+    </body></html>"""
+
+
+def test_a_collapsed_read_more_part_inside_the_article_is_kept() -> None:
+    art = extract(continued_page("hideOnInit toggle"), url="https://x.test/a")
+    assert isinstance(art, Article)
+    assert "withstand storms" in art.text and art.provenance["body"] == "dom-continued"
+
+
+def test_repeated_furniture_items_inside_the_article_stay_out() -> None:
+    art = extract(continued_page("comment", items=2), url="https://x.test/a")
+    assert isinstance(art, Article)
+    assert "withstand storms" not in art.text and art.provenance["body"] == "dom"

@@ -58,12 +58,12 @@ def _root(tree: Any) -> Any:
 
 
 def _dom_body(
-    tree: Any, furniture: Furniture, use_hints: bool, sheltered: list[Any] | None = None,
-    shelter: frozenset[int] = frozenset(),
+    tree: Any, furniture: Furniture, use_hints: bool, dropped: list[tuple[Any, int]] | None = None,
+    shelter: frozenset[int] = frozenset(), force: Any = None,
 ) -> BodyResult:
     """One reading of the DOM. With hints, furniture-named subtrees are skipped; one that holds a
-    content-named element with most of its text is appended to ``sheltered`` (the caller may read the
-    page again with their ids in ``shelter``, walking them)."""
+    lot of text is appended to ``dropped`` with its size (the caller may check it and read the page
+    again with the ids of some of them in ``shelter``, walking them)."""
     root = _root(tree)
 
     total = len(text_of(root)) if use_hints else 0
@@ -88,16 +88,16 @@ def _dom_body(
         if id(el) in shelter:
             return False
         drop = size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total
-        if drop and sheltered is not None and size >= SHELTER_MIN_CHARS and _holds_content(el, furniture, size):
-            sheltered.append(el)  # perhaps a misleading wrapper name around the article container
+        if drop and dropped is not None and size >= SHELTER_MIN_CHARS:
+            dropped.append((el, size))
         return drop
 
     found: Walk = walk(root, skip)
-    return _finish(found, root, furniture, "dom" if use_hints else "dom-nohints")
+    return _finish(found, root, furniture, "dom" if use_hints else "dom-nohints", force)
 
 
-def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str) -> BodyResult:
-    box = choose_container(found.blocks, root)
+def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str, force: Any = None) -> BodyResult:
+    box = choose_container(found.blocks, root, force)
     if box is None:
         return BodyResult(blocks=(), strategy=strategy)
     container = box.element
@@ -206,10 +206,13 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if jsonld is None:
         jsonld = parse_scripts(jsonld_scripts(tree))
     reference = article_body(jsonld)
-    sheltered: list[Any] = []
-    result = _dom_body(tree, furniture, use_hints=True, sheltered=sheltered)
+    dropped: list[tuple[Any, int]] = []
+    result = _dom_body(tree, furniture, use_hints=True, dropped=dropped)
+    sheltered = [el for el, size in dropped if _holds_content(el, furniture, size)]
     if sheltered:
         result = _second_reading(tree, furniture, result, sheltered)
+    if dropped and result.strategy == "dom":
+        result = _continuation(tree, furniture, result, dropped)
     if _chars(result) < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * _chars(result):
@@ -258,13 +261,66 @@ def _embedded(tree: Any, dom: BodyResult) -> BodyResult:
     return replace(dom, blocks=blocks, strategy="embedded")
 
 
-def _repeated(el: Any) -> bool:
-    """True if a sibling has the same tag and class: one item of a list (comments, teasers), not a wrapper."""
-    parent = el.getparent()
-    if parent is None:
-        return False
-    key = (el.tag, el.get("class"))
-    return any(sib is not el and (sib.tag, sib.get("class")) == key for sib in parent)
+def _continuation(
+    tree: Any, furniture: Furniture, first: BodyResult, dropped: list[tuple[Any, int]]
+) -> BodyResult:
+    """A furniture-named block inside the chosen container that holds more prose than the body kept
+    (a collapsed "read more" part of the article): read the same container again walking it, and take
+    that reading if it finds at least twice the text."""
+    node = first.node
+    if node is None:
+        return first
+    kept = _chars(first)
+    inside = [
+        el for el, size in dropped
+        if size > kept and _within(el, node) and not _repeated(el, REPEATED_LEVELS, loose=True)
+        and _is_prose(el, size)
+    ]
+    if not inside:
+        return first
+    second = _dom_body(tree, furniture, use_hints=True, shelter=frozenset(id(el) for el in inside), force=node)
+    if second.node is not node or _chars(second) < SECOND_READING_GAIN * kept:
+        return first
+    return replace(second, strategy="dom-continued")
+
+
+PROSE_PARA_CHARS = 100  # a paragraph of at least this many characters reads as prose
+PROSE_SHARE = 0.6  # ... and such paragraphs hold this share of an element's text
+
+
+def _is_prose(el: Any, size: int) -> bool:
+    """Article-like: at least three paragraphs of a sentence or more hold most of the text, few links."""
+    long = [n for n in (len(text_of(p)) for p in el.iter("p")) if n >= PROSE_PARA_CHARS]
+    links = sum(len(text_of(a)) for a in el.iter("a"))
+    return len(long) >= 3 and sum(long) >= PROSE_SHARE * size and links < 0.2 * size
+
+
+REPEATED_LEVELS = 3  # an element, its parent or grandparent repeated among siblings is a list item
+ITEM_TAGS = frozenset(("li", "dd", "article"))
+
+
+def _repeated(el: Any, levels: int = 1, loose: bool = False) -> bool:
+    """True if the element (or, with ``levels`` > 1, an ancestor) has a sibling of the same tag and class
+    (``loose``: the same first class name): one item of a list (comments, teasers), not a wrapper."""
+    node = el
+    for _ in range(levels):
+        parent = node.getparent()
+        if parent is None:
+            return False
+        key = _item_key(node, loose)
+        if key is not None and any(sib is not node and _item_key(sib, loose) == key for sib in parent):
+            return True
+        node = parent
+    return False
+
+
+def _item_key(el: Any, loose: bool) -> tuple[str, str] | None:
+    if not isinstance(el.tag, str):
+        return None
+    names = (el.get("class") or "").split()
+    if names:
+        return el.tag, names[0] if loose else " ".join(names)
+    return (el.tag, "") if el.tag in ITEM_TAGS or not loose else None
 
 
 def _text(result: BodyResult) -> str:

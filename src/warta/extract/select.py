@@ -56,8 +56,9 @@ class Container:
     outer: Any = None  # the container before stepping into its main child (holds the standfirst)
 
 
-def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
-    """The element whose descendant blocks add up to the most value (None if nothing positive)."""
+def choose_container(blocks: Sequence[RawBlock], root: Any, force: Any = None) -> Container | None:
+    """The element whose descendant blocks add up to the most value (None if nothing positive);
+    ``force``: an element already chosen (a second reading of the same container)."""
     totals: dict[int, float] = {}
     elements: dict[int, Any] = {}
     for block in blocks:
@@ -71,6 +72,8 @@ def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
             if el is root:
                 break
             el = el.getparent()
+    if force is not None and id(force) in totals:
+        return Container(force, totals, elements, force)
     if not totals:
         return None
     best = max(totals, key=lambda k: totals[k])
