@@ -24,7 +24,7 @@ from warta.extract.embedded import embedded_article
 from warta.extract.jsonld import article_body
 from warta.extract.meta_jsonld import parse_scripts
 from warta.extract.meta_tags import jsonld_scripts, read_head
-from warta.extract.select import choose_container, keep_blocks
+from warta.extract.select import Container, blocks_inside, choose_container, keep_blocks, teaser_runs
 from warta.extract.text import normalize_text, text_of
 from warta.model import Block, Image
 
@@ -98,6 +98,10 @@ def _dom_body(
 
 def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str, force: Any = None) -> BodyResult:
     box = choose_container(found.blocks, root, force)
+    if box is not None and force is None and _teaser_list(found.blocks, box):
+        second = choose_container(found.blocks, root)  # the list's summaries now count for nothing
+        box = None if second is None or second.element is box.element else second
+        strategy = f"{strategy}-not-list" if box is not None else "teaser-list"
     if box is None:
         return BodyResult(blocks=(), strategy=strategy)
     container = box.element
@@ -114,51 +118,20 @@ def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str, force: 
     )
 
 
-SOFT_FACTOR = 0.25  # prose under a furniture-hinted class counts this much per hinted ancestor
+LIST_SHARE = 0.6  # a container whose text is mostly teasers (linked headline + summary) is a list
 
 
-def _soft_body(tree: Any, furniture: Furniture) -> BodyResult:
-    """A second reading of the DOM that trusts class/id hints less: hinted subtrees are walked, their
-    prose only down-weighted (per hinted ancestor), so an article inside a wrapper named ``share`` or
-    ``summary`` can still win against a small unhinted box, while nested comment threads stay low."""
-    root = _root(tree)
-    factors: dict[int, float] = {}
-    keep: list[Any] = []  # the elements whose ids key ``factors`` stay alive
-
-    def skip(el: Any) -> bool:
-        if el.tag in ("article", "main"):
-            return False
-        hint = _hint(furniture, el.get("class") or "", el.get("id") or "")
-        if hint == "hidden":
-            return True
-        if hint == "negative":
-            factors[id(el)] = SOFT_FACTOR
-            keep.append(el)
+def _teaser_list(blocks: list[RawBlock], box: Container) -> bool:
+    """True if the chosen container is mostly a related-stories list; its summaries are then given no
+    value (``weight`` 0) so that the caller can choose again."""
+    inside = blocks_inside(blocks, box)
+    total = sum(len(b.text) for b in inside)
+    listed = [b for start, end in teaser_runs(inside) for b in inside[start:end]]
+    if not total or sum(len(b.text) for b in listed) < LIST_SHARE * total:
         return False
-
-    found = walk(root, skip)
-    memo: dict[int, float] = {}
-    for block in found.blocks:
-        block.weight = _weight(block.element, root, factors, memo)
-    return _finish(found, root, furniture, "dom-soft")
-
-
-def _weight(el: Any, root: Any, factors: dict[int, float], memo: dict[int, float]) -> float:
-    path: list[int] = []
-    weight = 1.0
-    while el is not None:
-        key = id(el)
-        if key in memo:
-            weight = memo[key]
-            break
-        path.append(key)
-        if el is root:
-            break
-        el = el.getparent()
-    for key in reversed(path):
-        weight *= factors.get(key, 1.0)
-        memo[key] = weight
-    return weight
+    for block in listed:
+        block.weight = 0.0
+    return True
 
 
 SHELTER_MIN_CHARS = 1000  # a content-named element of this much text inside a hinted wrapper shelters it
