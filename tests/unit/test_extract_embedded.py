@@ -80,3 +80,30 @@ def test_embedded_text_that_disagrees_with_the_description_is_not_taken() -> Non
     )
     art = extract(html, url="https://x.test/story")
     assert isinstance(art, Article) and art.provenance["body"] != "embedded"
+
+
+LONG = [f"{p} Part {i} of the report." for i in range(3) for p in PARAS]
+OTHER = (
+    "Our newsroom follows strict editorial guidelines, and every reader can write to the ombudsman. "
+    "We correct mistakes openly and publish each correction below the story it concerns, with a date."
+)
+
+
+def test_a_dom_body_that_is_another_text_yields_to_embedded_data_agreeing_with_the_description() -> None:
+    dom = f"<div class='box'><p>{OTHER}</p><p>{OTHER}</p></div>"  # longer than 500 chars, not the article
+    props = {"props": {"pageProps": {"article": {"body": [{"type": "paragraph", "text": p} for p in LONG]}}}}
+    script = f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(props)}</script>'
+    html = shell(script, description="City council approved cycling lanes delivery zones").replace(
+        '<div id="root"></div>', dom
+    )
+    art = extract(html, url="https://x.test/story")
+    assert isinstance(art, Article) and art.provenance["body"] == "embedded" and "ombudsman" not in art.text
+
+
+def test_a_dom_body_that_agrees_with_the_description_is_kept_beside_other_embedded_text() -> None:
+    dom = f"<div class='box'><p>{OTHER}</p><p>{OTHER}</p></div>"
+    props = {"props": {"pageProps": {"article": {"body": [{"type": "paragraph", "text": p} for p in LONG]}}}}
+    script = f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(props)}</script>'
+    html = shell(script, description="Newsroom editorial guidelines ombudsman").replace('<div id="root"></div>', dom)
+    art = extract(html, url="https://x.test/story")
+    assert isinstance(art, Article) and art.provenance["body"] != "embedded" and "ombudsman" in art.text

@@ -20,7 +20,7 @@ from typing import Any
 
 from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
-from warta.extract.embedded import embedded_article
+from warta.extract.embedded import embedded_article, has_embedded_data
 from warta.extract.jsonld import article_body
 from warta.extract.meta_jsonld import parse_scripts
 from warta.extract.meta_tags import jsonld_scripts, read_head
@@ -190,7 +190,7 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * _chars(result):
             result = retry
-    if _chars(result) < EMBEDDED_BELOW_CHARS:
+    if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
         result = reconcile(result, reference)
@@ -222,16 +222,38 @@ EMBEDDED_BELOW_CHARS = 500  # a DOM body shorter than this is checked against th
 
 
 def _embedded(tree: Any, dom: BodyResult) -> BodyResult:
-    """A short DOM body on a page whose script data holds a much longer article (script-rendered
-    pages): the embedded text wins if it also agrees at least as well with the page's description."""
+    """Check the DOM body against the article text in the page's embedded script data. The embedded
+    text wins when the DOM body is short and the embedded text at least twice as long (script-rendered
+    pages), or when the DOM body is a different text altogether (it holds under a third of the embedded
+    words) and the embedded text is longer and clearly agrees better with the page's description."""
     text = embedded_article(tree)
-    if not text or len(text) < max(MIN_GOOD_CHARS, 2 * _chars(dom)):
+    if not text or len(text) < MIN_GOOD_CHARS:
         return dom
     ref = self_description(tree)
-    if ref and dom.blocks and agreement(ref, text) < agreement(ref, _text(dom)):
+    mine = _text(dom)
+    if _chars(dom) < EMBEDDED_BELOW_CHARS:
+        if len(text) < 2 * _chars(dom) or (ref and dom.blocks and agreement(ref, text) < agreement(ref, mine)):
+            return dom
+    elif not (
+        len(text) >= EMBEDDED_LONGER * _chars(dom) and ref
+        and _covered(text, mine) < EMBEDDED_DISJOINT
+        and agreement(ref, text) >= agreement(ref, mine) + EMBEDDED_AGREEMENT_MARGIN
+    ):
         return dom
     blocks = tuple(Block("paragraph", t) for t in map(normalize_text, text.split("\n\n")) if t)
     return replace(dom, blocks=blocks, strategy="embedded")
+
+
+EMBEDDED_LONGER = 1.5
+EMBEDDED_DISJOINT = 0.3
+EMBEDDED_AGREEMENT_MARGIN = 0.2
+
+
+def _covered(reference: str, text: str) -> float:
+    """The share of the reference's words (with multiplicity) that ``text`` also has."""
+    ref, got = _tokens(reference), _tokens(text)
+    total = sum(ref.values())
+    return sum((ref & got).values()) / total if total else 0.0
 
 
 def _continuation(

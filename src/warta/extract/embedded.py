@@ -41,6 +41,17 @@ class _Piece:
     text: str
 
 
+def has_embedded_data(tree: Any) -> bool:
+    """True if the page has a script of one of the known client-side frameworks' data kinds."""
+    for script in tree.iter("script"):
+        if script.get("id") in ("__NEXT_DATA__", "__NUXT_DATA__"):
+            return True
+        text = script.text or ""
+        if "__" in text and any(m in text for m in MARKERS):
+            return True
+    return False
+
+
 def embedded_article(tree: Any) -> str | None:
     """The article text found in the page's embedded script data, or None."""
     pieces: list[_Piece] = []
@@ -119,4 +130,4 @@ def _runs(pieces: list[_Piece]) -> list[list[_Piece]]:
     return runs
 
 
-__all__ = ["embedded_article"]
+__all__ = ["embedded_article", "has_embedded_data"]
