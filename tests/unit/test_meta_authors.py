@@ -51,8 +51,6 @@ def test_portal_credit_shapes() -> None:
 
 
 def test_job_titles_are_not_names_in_any_language() -> None:
-    from warta.extract.meta_authors import split_names
-
     assert split_names("Max Mustermann, Redakteur") == ["Max Mustermann"]  # German, after a comma
     assert split_names("Redakteurin Anna Berg") == ["Anna Berg"]  # a leading job title
     assert split_names("Jane Doe, Senior Reporter") == ["Jane Doe"]
