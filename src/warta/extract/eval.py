@@ -319,20 +319,22 @@ def _pooled(engine: str, runs: Sequence[tuple[str, list[_Run]]]) -> Score:
 def evaluate_sets(
     set_dirs: Sequence[str | Path], engines: Sequence[str], runs: int = 1
 ) -> tuple[list[list[Score]], list[Score]]:
-    """Score every engine on every set in one process: per-set tables and one overall row per engine."""
+    """Score every engine on every set in one process: per-set tables and one overall row per engine.
+    Engines take turns set by set, so that a change in machine load hits them alike."""
     dirs = find_sets(set_dirs)
-    loaded = [(d.name, load_set(d)) for d in dirs]
-    tables: list[list[Score]] = [[] for _ in loaded]
-    overall = []
-    for engine_name in engines:
-        engine = make_engine(engine_name)
-        per_set: list[tuple[str, list[_Run]]] = []
-        for i, (name, pages) in enumerate(loaded):
-            trials = [_Run(pages, list(predict(engine, pages))) for _ in range(max(runs, 1))]
+    built = {name: make_engine(name) for name in engines}
+    tables: list[list[Score]] = []
+    per_engine: dict[str, list[tuple[str, list[_Run]]]] = {name: [] for name in engines}
+    for set_dir in dirs:
+        name, pages = set_dir.name, load_set(set_dir)
+        row = []
+        for engine_name in engines:
+            trials = [_Run(pages, list(predict(built[engine_name], pages))) for _ in range(max(runs, 1))]
             scores = [score(name, engine_name, t.pages, t.preds) for t in trials]
-            tables[i].append(_median_speed(scores[0], scores))
-            per_set.append((name, trials))
-        overall.append(_pooled(engine_name, per_set))
+            row.append(_median_speed(scores[0], scores))
+            per_engine[engine_name].append((name, trials))
+        tables.append(row)
+    overall = [_pooled(name, per_engine[name]) for name in engines]
     return tables, overall
 
 
