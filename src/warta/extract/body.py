@@ -145,7 +145,7 @@ def _holds_content(el: Any, furniture: Furniture, size: int) -> bool:
         if not isinstance(sub.tag, str) or sub.tag in ("script", "style"):
             continue
         attr = f"{sub.get('class') or ''} {sub.get('id') or ''}".strip()
-        if not attr or furniture.hint(attr) is not None or not (furniture.words(attr) & furniture.positive):
+        if not attr or not (furniture.words(attr) & furniture.positive) or furniture.hint(attr) is not None:
             continue
         inner = len(text_of(sub))
         if inner >= SHELTER_MIN_CHARS and inner >= SHELTER_SHARE * size:
@@ -181,7 +181,8 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     reference = article_body(jsonld)
     dropped: list[tuple[Any, int]] = []
     result = _dom_body(tree, furniture, use_hints=True, dropped=dropped)
-    sheltered = [el for el, size in dropped if _holds_content(el, furniture, size)]
+    kept = _chars(result)  # a wrapper smaller than the body found cannot hold a much better one
+    sheltered = [el for el, size in dropped if size > kept and _holds_content(el, furniture, size)]
     if sheltered:
         result = _second_reading(tree, furniture, result, sheltered)
     if dropped and result.strategy == "dom":
@@ -226,12 +227,15 @@ def _embedded(tree: Any, dom: BodyResult) -> BodyResult:
     text wins when the DOM body is short and the embedded text at least twice as long (script-rendered
     pages), or when the DOM body is a different text altogether (it holds under a third of the embedded
     words) and the embedded text is longer and clearly agrees better with the page's description."""
+    ref = self_description(tree)
+    mine = _text(dom)
+    short = _chars(dom) < EMBEDDED_BELOW_CHARS
+    if not short and (not ref or agreement(ref, mine) + EMBEDDED_AGREEMENT_MARGIN > 1.0):
+        return dom  # the embedded text could not agree clearly better: no need to read it
     text = embedded_article(tree)
     if not text or len(text) < MIN_GOOD_CHARS:
         return dom
-    ref = self_description(tree)
-    mine = _text(dom)
-    if _chars(dom) < EMBEDDED_BELOW_CHARS:
+    if short:
         if len(text) < 2 * _chars(dom) or (ref and dom.blocks and agreement(ref, text) < agreement(ref, mine)):
             return dom
     elif not (

@@ -27,6 +27,8 @@ TAG_BREAK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|blockquote|br|section|figur
 FIGURE = re.compile(r"<(figure|figcaption|script|style)\b.*?</\1>", re.I | re.S)
 TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"[.!?。！？]")
+NOT_LETTER = re.compile(r"[^\w\s]|[\d_]")
 NESTED_JSON = re.compile(r'"\s*:\s*["\[{]')
 MIN_PROSE_WORDS = 8
 MAX_GAP = 400  # characters of data between two prose strings of one run
@@ -104,13 +106,12 @@ def _as_prose(value: str) -> str | None:
     text = html.unescape(text)
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]
     text = "\n\n".join(p for p in paragraphs if p)
+    if not SENTENCE_END.search(text) or any(sign in text for sign in ("function(", "=>", "{\"", "};")):
+        return None
     words = WORD.findall(text)
     if len(words) < MIN_PROSE_WORDS and not (len(text) >= 40 and _cjk(text)):
         return None
-    letters = sum(1 for ch in text if ch.isalpha() or ch.isspace())
-    if letters < 0.75 * len(text) or any(sign in text for sign in ("function(", "=>", "{\"", "};")):
-        return None
-    if not re.search(r"[.!?。！？]", text):
+    if len(NOT_LETTER.findall(text)) > 0.25 * len(text):  # code, ids, URLs: mostly signs and digits
         return None
     return text
 
