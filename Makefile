@@ -40,7 +40,7 @@ docs: $(TESTSTAMP)
 check: test lint docs
 
 bench: $(TESTSTAMP)
-	$(BIN)/warta eval ../shared/bench/scrapinghub ../shared/bench/fundus ../shared/bench/indonesian --compare trafilatura,readability --runs 3
+	$(BIN)/warta eval ../shared/bench --compare trafilatura,readability
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site

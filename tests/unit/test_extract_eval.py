@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from warta.cli.main import cli
-from warta.extract.eval import Prediction, author_f1, load_set, page_prf, prf, score
+from warta.extract.eval import Prediction, author_f1, evaluate_sets, find_sets, load_set, page_prf, prf, score
 
 BODY = "Warga menyambut baik jembatan baru itu, kata kepala desa setempat kepada wartawan. " * 5
 
@@ -61,14 +61,43 @@ def test_score_matches_hand_computed_figures(tmp_path: Path) -> None:
 def test_eval_command_prints_table_and_json(tmp_path: Path) -> None:
     set_dir = make_set(tmp_path)
     runner = CliRunner()
-    out = runner.invoke(cli, ["eval", str(set_dir)])
+    out = runner.invoke(cli, ["eval", str(set_dir), "--compare", "none"])
     assert out.exit_code == 0, out.output
     assert "### tiny (2 pages)" in out.output and "| warta |" in out.output
-    out = runner.invoke(cli, ["eval", str(set_dir), "--json", "--runs", "2"])
-    data = json.loads(out.output)
+    out = runner.invoke(cli, ["eval", str(set_dir), "--json", "--runs", "2", "--compare", "none"])
+    data = json.loads(out.output)["sets"]["tiny"]  # JSON is now {"sets": {name: rows}, "overall": rows}
     assert data[0]["engine"] == "warta" and data[0]["f1"] > 0.9 and data[0]["crashes"] == 0
 
 
 def test_unknown_peer_is_a_clear_error(tmp_path: Path) -> None:
     out = CliRunner().invoke(cli, ["eval", str(make_set(tmp_path)), "--compare", "nosuch"])
     assert out.exit_code != 0 and "unknown engine" in out.output
+
+
+def test_failure_rate_counts_pages_under_half_f1_as_failrate_py(tmp_path: Path) -> None:
+    pages = load_set(make_set(tmp_path))
+    half = " ".join(BODY.split()[: len(BODY.split()) // 4])  # recall 0.25, precision 1: F1 0.4
+    preds = [Prediction("p0", None, None, None, BODY, 0.1), Prediction("p1", None, None, None, half, 0.1)]
+    s = score("tiny", "x", pages, preds)
+    assert (s.failed, s.fail_rate) == (1, 0.5)
+
+
+def test_a_bench_directory_runs_every_html_set_and_an_overall_row(tmp_path: Path) -> None:
+    make_set(tmp_path)
+    second = make_set(tmp_path / "b")
+    second.rename(tmp_path / "other")
+    text_set = tmp_path / "textdump"
+    text_set.mkdir()
+    (text_set / "truth.jsonl").write_text(json.dumps({"id": "t", "page": "pages/t.txt", "body": "x"}) + "\n")
+    assert [d.name for d in find_sets([tmp_path])] == ["other", "tiny"]  # the text-dump set is not an HTML set
+    tables, overall = evaluate_sets([tmp_path], ["warta"])
+    assert [t[0].set for t in tables] == ["other", "tiny"]
+    assert overall[0].set == "overall" and overall[0].pages == 4 and overall[0].fail_rate == 0.0
+    out = CliRunner().invoke(cli, ["eval", str(tmp_path), "--compare", "none"])
+    assert "### overall (2 sets, 4 pages)" in out.output and "### summary" in out.output
+    assert "| tiny | 2 | " in out.output and "fail" in out.output
+
+
+def test_a_directory_without_sets_is_a_clear_error(tmp_path: Path) -> None:
+    out = CliRunner().invoke(cli, ["eval", str(tmp_path), "--compare", "none"])
+    assert out.exit_code != 0 and "neither a benchmark set" in out.output

@@ -48,3 +48,11 @@ def test_portal_credit_shapes() -> None:
     assert found == {"author": ["Firzie A. Idris", "Ana Lima"], "editor": ["Firzie A. Idris", "Budi Santoso", "Yudha Manggala P Putra"]}
     assert split_names("Laporan Wartawan Tribunnews.com, Ashri Fadilla") == ["Ashri Fadilla"]
     assert clean_name("mediaindonesia.com developer") is None
+
+
+def test_job_titles_are_not_names_in_any_language() -> None:
+    assert split_names("Max Mustermann, Redakteur") == ["Max Mustermann"]  # German, after a comma
+    assert split_names("Redakteurin Anna Berg") == ["Anna Berg"]  # a leading job title
+    assert split_names("Jane Doe, Senior Reporter") == ["Jane Doe"]
+    assert split_names("신현주 기자") == ["신현주"]  # Korean: the title follows the name without a comma
+    assert split_names("Sky News") == ["Sky News"]  # a capitalised trailing word may belong to the name

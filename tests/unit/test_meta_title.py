@@ -81,8 +81,17 @@ def test_og_title_unknown_site_suffix_dropped_when_h1_shows_headline() -> None:
 def test_og_title_without_jsonld_kicker_wins() -> None:
     ld = "Neue Leipziger Schule: Judy Lybke, ganz und gar nicht eigenartig"
     og = "Judy Lybke, ganz und gar nicht eigenartig"
-    choice = choose_title(ld, og, ld, f"{ld} - n-tv.de", [ld], ["n-tv.de"])
+    choice = choose_title(ld, og, ld, f"{ld} - n-tv.de", ["Judy Lybke"], ["n-tv.de"])
     assert (choice.title, choice.source) == (og, "meta")
+
+
+def test_jsonld_kicker_kept_when_the_h1_shows_it() -> None:
+    # issue 11: a label prefix the visible headline shows is part of the headline (this test replaces the
+    # former expectation that og:title without the kicker wins even when the <h1> displays the kicker)
+    ld = "Bei Protesten 2022: Bericht: Aktivistin getötet"
+    og = "Bericht: Aktivistin getötet"
+    choice = choose_title(ld, og, None, None, [ld], ["mz.de"])
+    assert choice.title == ld
 
 
 def test_quoted_kicker_is_a_kicker() -> None:

@@ -16,7 +16,7 @@ from warta.config import Settings, load_settings
 from warta.errors import FetchError, InputError, WartaError
 from warta.extract.batch import BatchExtractor
 from warta.extract.core import extract
-from warta.extract.eval import Score, evaluate
+from warta.extract.eval import Score, evaluate_sets
 from warta.fetch import FetchPolicy, fetch_one
 from warta.model import Article, Skip
 from warta.pipeline.pages import complete_article
@@ -142,37 +142,68 @@ COLUMNS = (
     ("engine", "engine", "{}"), ("P", "precision", "{:.3f}"), ("R", "recall", "{:.3f}"), ("F1", "f1", "{:.3f}"),
     ("page F1", "page_f1", "{:.3f}"), ("title", "title_exact", "{:.2f}"), ("date", "date_day", "{:.2f}"),
     ("author F1", "author_f1", "{:.2f}"), ("pages/s", "pages_per_s", "{:.1f}"), ("p99 s", "p99_s", "{:.3f}"),
-    ("empty", "empty", "{}"), ("crashes", "crashes", "{}"),
+    ("fail", "fail_rate", "{:.1%}"), ("empty", "empty", "{}"), ("crashes", "crashes", "{}"),
 )
 
 
-def score_table(scores: list[Score]) -> str:
-    """A markdown table of one set's scores."""
+def score_table(scores: list[Score], heading: str | None = None) -> str:
+    """A markdown table of one set's scores (fail = share of pages with body F1 under 0.5)."""
     head = "| " + " | ".join(c[0] for c in COLUMNS) + " |"
     rule = "|" + "|".join("---" for _ in COLUMNS) + "|"
     rows = []
     for s in scores:
         d = s.to_dict()
         rows.append("| " + " | ".join("-" if d[k] is None else f.format(d[k]) for _, k, f in COLUMNS) + " |")
-    return "\n".join([f"### {scores[0].set} ({scores[0].pages} pages)", "", head, rule, *rows])
+    title = heading or f"{scores[0].set} ({scores[0].pages} pages)"
+    return "\n".join([f"### {title}", "", head, rule, *rows])
+
+
+def summary_table(tables: list[list[Score]], overall: list[Score]) -> str:
+    """Body F1 / failure rate of every engine on every set, one row per set, then the overall row."""
+    engines = [s.engine for s in overall]
+    head = "| set | pages | " + " | ".join(f"{e} F1 / fail" for e in engines) + " |"
+    rule = "|---|---|" + "|".join("---" for _ in engines) + "|"
+    rows = [
+        f"| {t[0].set} | {t[0].pages} | "
+        + " | ".join(f"{s.f1:.3f} / {s.fail_rate or 0:.1%}" for s in t) + " |"
+        for t in [*tables, overall]
+    ]
+    return "\n".join(["### summary", "", head, rule, *rows])
+
+
+DEFAULT_BENCH = "../shared/bench"
 
 
 @click.command("eval")
-@click.argument("set_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--compare", default="", help="Peers to run in the same process: trafilatura,readability.")
+@click.argument("set_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--compare", default="trafilatura,readability", show_default=True,
+    help="Peers to run in the same process (comma-separated; 'none' for warta alone).",
+)
 @click.option("--runs", type=int, default=1, help="Runs per engine; speed figures are the median.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def eval_command(set_dirs: tuple[str, ...], compare: str, runs: int, as_json: bool) -> None:
-    """Score warta (and peers) on benchmark sets with the rules of bench/tools/score.py."""
-    engines = ["warta", *[e.strip() for e in compare.split(",") if e.strip()]]
+    """Score warta and peers on benchmark sets with the rules of bench/tools/score.py.
+
+    SET_DIRS are set directories (with truth.jsonl) or directories of sets; default ../shared/bench
+    (every HTML set under it). Prints a table per set, an overall table and a summary.
+    """
+    peers = [e.strip() for e in compare.split(",") if e.strip() and e.strip() != "none"]
+    engines = ["warta", *peers]
     try:
-        tables = [evaluate(d, engines, runs=runs) for d in set_dirs]
+        tables, overall = evaluate_sets(set_dirs or (DEFAULT_BENCH,), engines, runs=runs)
     except WartaError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps([s.to_dict() for t in tables for s in t], indent=2))
-    else:
-        click.echo("\n\n".join(score_table(t) for t in tables))
+        data = {"sets": {t[0].set: [s.to_dict() for s in t] for t in tables},
+                "overall": [s.to_dict() for s in overall]}
+        click.echo(json.dumps(data, indent=2))
+        return
+    pages = sum(t[0].pages for t in tables)
+    parts = [score_table(t) for t in tables]
+    parts.append(score_table(overall, f"overall ({len(tables)} sets, {pages} pages)"))
+    parts.append(summary_table(tables, overall))
+    click.echo("\n\n".join(parts))
 
 
 def register(group: click.Group) -> None:

@@ -43,6 +43,7 @@ class RawBlock:
     bold: bool = False  # the whole block is bold/strong text
     in_table: bool = False  # a table row (cells joined by spaces)
     lead_link: int = 0  # characters of link text the block starts with (teasers start with a headline link)
+    weight: float = 1.0  # < 1 inside subtrees whose class/id hints furniture (the soft-hint walk)
 
     @property
     def link_density(self) -> float:

@@ -20,10 +20,11 @@ from typing import Any
 
 from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
+from warta.extract.embedded import embedded_article, has_embedded_data
 from warta.extract.jsonld import article_body
 from warta.extract.meta_jsonld import parse_scripts
-from warta.extract.meta_tags import jsonld_scripts
-from warta.extract.select import choose_container, keep_blocks
+from warta.extract.meta_tags import jsonld_scripts, read_head
+from warta.extract.select import Container, blocks_inside, choose_container, keep_blocks, teaser_runs
 from warta.extract.text import normalize_text, text_of
 from warta.model import Block, Image
 
@@ -56,7 +57,13 @@ def _root(tree: Any) -> Any:
     return body if body is not None else tree
 
 
-def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
+def _dom_body(
+    tree: Any, furniture: Furniture, use_hints: bool, dropped: list[tuple[Any, int]] | None = None,
+    shelter: frozenset[int] = frozenset(), force: Any = None,
+) -> BodyResult:
+    """One reading of the DOM. With hints, furniture-named subtrees are skipped; one that holds a
+    lot of text is appended to ``dropped`` with its size (the caller may check it and read the page
+    again with the ids of some of them in ``shelter``, walking them)."""
     root = _root(tree)
 
     total = len(text_of(root)) if use_hints else 0
@@ -78,12 +85,25 @@ def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
         size = len(text_of(el))
         if hint == "mixed":  # e.g. "newsletter-content": furniture when small
             return size < MIXED_MAX_CHARS
-        return size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total
+        if id(el) in shelter:
+            return False
+        drop = size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total
+        if drop and dropped is not None and size >= SHELTER_MIN_CHARS:
+            dropped.append((el, size))
+        return drop
 
     found: Walk = walk(root, skip)
-    box = choose_container(found.blocks, root)
+    return _finish(found, root, furniture, "dom" if use_hints else "dom-nohints", force)
+
+
+def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str, force: Any = None) -> BodyResult:
+    box = choose_container(found.blocks, root, force)
+    if box is not None and force is None and _teaser_list(found.blocks, box):
+        second = choose_container(found.blocks, root)  # the list's summaries now count for nothing
+        box = None if second is None or second.element is box.element else second
+        strategy = f"{strategy}-not-list" if box is not None else "teaser-list"
     if box is None:
-        return BodyResult(blocks=())
+        return BodyResult(blocks=(), strategy=strategy)
     container = box.element
     kept, lines = keep_blocks(found.blocks, box, furniture)
     inside = {id(b.element) for b in kept} | {id(container)}
@@ -94,8 +114,43 @@ def _dom_body(tree: Any, furniture: Furniture, use_hints: bool) -> BodyResult:
         images=images,
         furniture=tuple(lines) + extra,
         node=container,
-        strategy="dom" if use_hints else "dom-nohints",
+        strategy=strategy,
     )
+
+
+LIST_SHARE = 0.6  # a container whose text is mostly teasers (linked headline + summary) is a list
+
+
+def _teaser_list(blocks: list[RawBlock], box: Container) -> bool:
+    """True if the chosen container is mostly a related-stories list; its summaries are then given no
+    value (``weight`` 0) so that the caller can choose again."""
+    inside = blocks_inside(blocks, box)
+    total = sum(len(b.text) for b in inside)
+    listed = [b for start, end in teaser_runs(inside) for b in inside[start:end]]
+    if not total or sum(len(b.text) for b in listed) < LIST_SHARE * total:
+        return False
+    for block in listed:
+        block.weight = 0.0
+    return True
+
+
+SHELTER_MIN_CHARS = 1000  # a content-named element of this much text inside a hinted wrapper shelters it
+SHELTER_SHARE = 0.5  # ... if it holds this share of the wrapper's text
+
+
+def _holds_content(el: Any, furniture: Furniture, size: int) -> bool:
+    """True if a descendant named as article content (``post-body``, ``entry-content``; no furniture
+    word) holds most of the hinted element's text: the hint is on a wrapper, not on furniture."""
+    for sub in el.iterdescendants():
+        if not isinstance(sub.tag, str) or sub.tag in ("script", "style"):
+            continue
+        attr = f"{sub.get('class') or ''} {sub.get('id') or ''}".strip()
+        if not attr or not (furniture.words(attr) & furniture.positive) or furniture.hint(attr) is not None:
+            continue
+        inner = len(text_of(sub))
+        if inner >= SHELTER_MIN_CHARS and inner >= SHELTER_SHARE * size:
+            return True
+    return False
 
 
 def _hint(furniture: Furniture, cls: str, ident: str) -> str | None:
@@ -124,14 +179,169 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if jsonld is None:
         jsonld = parse_scripts(jsonld_scripts(tree))
     reference = article_body(jsonld)
-    result = _dom_body(tree, furniture, use_hints=True)
+    dropped: list[tuple[Any, int]] = []
+    result = _dom_body(tree, furniture, use_hints=True, dropped=dropped)
+    kept = _chars(result)  # a wrapper smaller than the body found cannot hold a much better one
+    sheltered = [el for el, size in dropped if size > kept and _holds_content(el, furniture, size)]
+    if sheltered:
+        result = _second_reading(tree, furniture, result, sheltered)
+    if dropped and result.strategy == "dom":
+        result = _continuation(tree, furniture, result, dropped)
     if _chars(result) < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * _chars(result):
             result = retry
+    if has_embedded_data(tree):
+        result = _embedded(tree, result)
     if reference:
         result = reconcile(result, reference)
     return result
+
+
+SECOND_READING_GAIN = 2.0  # the second reading must find this many times the text of the first
+
+
+def _second_reading(tree: Any, furniture: Furniture, first: BodyResult, sheltered: list[Any]) -> BodyResult:
+    """Read the page again walking the furniture-named wrappers that hold a content-named element, and
+    take that reading only if it found a different region, much more text, and agrees at least as well
+    with what the page says about itself (its description, else its title and headline)."""
+    single = [el for el in sheltered if not _repeated(el)]
+    if not single:
+        return first
+    second = _dom_body(tree, furniture, use_hints=True, shelter=frozenset(id(el) for el in single))
+    if second.node is None or _chars(second) < SECOND_READING_GAIN * _chars(first):
+        return first
+    if first.node is not None and (_within(first.node, second.node) or _within(second.node, first.node)):
+        return first  # the same region, only more or less of it: the first reading stands
+    ref = self_description(tree)
+    if ref and agreement(ref, _text(second)) <= agreement(ref, _text(first)):
+        return first
+    return replace(second, strategy="dom-shelter")
+
+
+EMBEDDED_BELOW_CHARS = 500  # a DOM body shorter than this is checked against the embedded script data
+
+
+def _embedded(tree: Any, dom: BodyResult) -> BodyResult:
+    """Check the DOM body against the article text in the page's embedded script data. The embedded
+    text wins when the DOM body is short and the embedded text at least twice as long (script-rendered
+    pages), or when the DOM body is a different text altogether (it holds under a third of the embedded
+    words) and the embedded text is longer and clearly agrees better with the page's description."""
+    ref = self_description(tree)
+    mine = _text(dom)
+    short = _chars(dom) < EMBEDDED_BELOW_CHARS
+    if not short and (not ref or agreement(ref, mine) + EMBEDDED_AGREEMENT_MARGIN > 1.0):
+        return dom  # the embedded text could not agree clearly better: no need to read it
+    text = embedded_article(tree)
+    if not text or len(text) < MIN_GOOD_CHARS:
+        return dom
+    if short:
+        if len(text) < 2 * _chars(dom) or (ref and dom.blocks and agreement(ref, text) < agreement(ref, mine)):
+            return dom
+    elif not (
+        len(text) >= EMBEDDED_LONGER * _chars(dom) and ref
+        and _covered(text, mine) < EMBEDDED_DISJOINT
+        and agreement(ref, text) >= agreement(ref, mine) + EMBEDDED_AGREEMENT_MARGIN
+    ):
+        return dom
+    blocks = tuple(Block("paragraph", t) for t in map(normalize_text, text.split("\n\n")) if t)
+    return replace(dom, blocks=blocks, strategy="embedded")
+
+
+EMBEDDED_LONGER = 1.5
+EMBEDDED_DISJOINT = 0.3
+EMBEDDED_AGREEMENT_MARGIN = 0.2
+
+
+def _covered(reference: str, text: str) -> float:
+    """The share of the reference's words (with multiplicity) that ``text`` also has."""
+    ref, got = _tokens(reference), _tokens(text)
+    total = sum(ref.values())
+    return sum((ref & got).values()) / total if total else 0.0
+
+
+def _continuation(
+    tree: Any, furniture: Furniture, first: BodyResult, dropped: list[tuple[Any, int]]
+) -> BodyResult:
+    """A furniture-named block inside the chosen container that holds more prose than the body kept
+    (a collapsed "read more" part of the article): read the same container again walking it, and take
+    that reading if it finds at least twice the text."""
+    node = first.node
+    if node is None:
+        return first
+    kept = _chars(first)
+    inside = [
+        el for el, size in dropped
+        if size > kept and _within(el, node) and not _repeated(el, REPEATED_LEVELS, loose=True)
+        and _is_prose(el, size)
+    ]
+    if not inside:
+        return first
+    second = _dom_body(tree, furniture, use_hints=True, shelter=frozenset(id(el) for el in inside), force=node)
+    if second.node is not node or _chars(second) < SECOND_READING_GAIN * kept:
+        return first
+    return replace(second, strategy="dom-continued")
+
+
+PROSE_PARA_CHARS = 100  # a paragraph of at least this many characters reads as prose
+PROSE_SHARE = 0.6  # ... and such paragraphs hold this share of an element's text
+
+
+def _is_prose(el: Any, size: int) -> bool:
+    """Article-like: at least three paragraphs of a sentence or more hold most of the text, few links."""
+    long = [n for n in (len(text_of(p)) for p in el.iter("p")) if n >= PROSE_PARA_CHARS]
+    links = sum(len(text_of(a)) for a in el.iter("a"))
+    return len(long) >= 3 and sum(long) >= PROSE_SHARE * size and links < 0.2 * size
+
+
+REPEATED_LEVELS = 3  # an element, its parent or grandparent repeated among siblings is a list item
+ITEM_TAGS = frozenset(("li", "dd", "article"))
+
+
+def _repeated(el: Any, levels: int = 1, loose: bool = False) -> bool:
+    """True if the element (or, with ``levels`` > 1, an ancestor) has a sibling of the same tag and class
+    (``loose``: the same first class name): one item of a list (comments, teasers), not a wrapper."""
+    node = el
+    for _ in range(levels):
+        parent = node.getparent()
+        if parent is None:
+            return False
+        key = _item_key(node, loose)
+        if key is not None and any(sib is not node and _item_key(sib, loose) == key for sib in parent):
+            return True
+        node = parent
+    return False
+
+
+def _item_key(el: Any, loose: bool) -> tuple[str, str] | None:
+    if not isinstance(el.tag, str):
+        return None
+    names = (el.get("class") or "").split()
+    if names:
+        return el.tag, names[0] if loose else " ".join(names)
+    return (el.tag, "") if el.tag in ITEM_TAGS or not loose else None
+
+
+def _text(result: BodyResult) -> str:
+    return "\n".join(b.text for b in result.blocks)
+
+
+def self_description(tree: Any) -> str:
+    """What the page says it is about: its meta description, else its title(s) and h1."""
+    head = read_head(tree)
+    desc = head.first("description", "og:description", "twitter:description")
+    if desc:
+        return desc
+    h1 = " ".join(text_of(h) for h in tree.iter("h1"))
+    return " ".join(filter(None, (head.first("og:title", "twitter:title"), head.title, h1)))
+
+
+def agreement(reference: str, text: str) -> float:
+    """The share of the reference's content words (over three letters, case-folded) found in ``text``."""
+    ref = {t.casefold() for t in TOKEN.findall(reference) if len(t) > 3}
+    if not ref:
+        return 0.0
+    return len(ref & {t.casefold() for t in TOKEN.findall(text)}) / len(ref)
 
 
 def _tokens(text: str) -> Counter[str]:

@@ -61,6 +61,8 @@ class Score:
     p99_s: float
     empty: int
     crashes: int
+    failed: int = 0
+    fail_rate: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,8 +120,23 @@ def _mean(xs: Sequence[float]) -> float | None:
     return round(sum(xs) / len(xs), 4) if xs else None
 
 
+FAIL_F1 = 0.5  # tools/failrate.py: a page under this body F1 is badly wrong
+
+
+def page_f1s(pages: Sequence[Page], preds: Sequence[Prediction]) -> dict[str, float]:
+    """Body F1 per page with a non-empty truth (an empty or missing prediction scores 0)."""
+    by_id = {p.id: p for p in preds}
+    out = {}
+    for page in pages:
+        if page.truth["body"].strip():
+            pred = by_id.get(page.id)
+            out[page.id] = page_prf(page.truth, pred.body if pred else "")[2]
+    return out
+
+
 def score(set_name: str, engine: str, pages: Sequence[Page], preds: Sequence[Prediction]) -> Score:
-    """Score predictions exactly as ``bench/tools/score.py`` does."""
+    """Score predictions exactly as ``bench/tools/score.py`` does; ``failed``/``fail_rate`` as
+    ``bench/tools/failrate.py`` counts them (pages with a non-empty truth and body F1 under 0.5)."""
     by_id = {p.id: p for p in preds}
     ps: list[float] = []
     rs: list[float] = []
@@ -154,6 +171,8 @@ def score(set_name: str, engine: str, pages: Sequence[Page], preds: Sequence[Pre
         pages_per_s=round(len(preds) / max(sum(seconds), 1e-9), 1), p99_s=round(p99, 4),
         empty=sum(1 for p in pages if not (by_id[p.id].body if p.id in by_id else "").strip()),
         crashes=sum(1 for p in preds if p.error),
+        failed=sum(1 for f in fs if f < FAIL_F1),
+        fail_rate=round(sum(1 for f in fs if f < FAIL_F1) / len(fs), 4) if fs else None,
     )
 
 
@@ -242,16 +261,84 @@ def predict(engine: Engine, pages: Sequence[Page]) -> Iterator[Prediction]:
         )
 
 
+def find_sets(paths: Sequence[str | Path]) -> list[Path]:
+    """Benchmark set directories: each path is a set (it has ``truth.jsonl``) or a directory of sets,
+    of which every subdirectory whose truth points at HTML pages is taken (text-dump sets are not)."""
+    found: list[Path] = []
+    for raw in paths:
+        root = Path(raw)
+        if (root / "truth.jsonl").is_file():
+            found.append(root)
+            continue
+        subs = sorted(d for d in root.iterdir() if d.is_dir() and _is_html_set(d)) if root.is_dir() else []
+        if not subs:
+            raise InputError(f"{root} is neither a benchmark set nor a directory of sets", path=str(root))
+        found.extend(subs)
+    return found
+
+
+def _is_html_set(root: Path) -> bool:
+    truth = root / "truth.jsonl"
+    if not truth.is_file():
+        return False
+    with truth.open(encoding="utf8") as fh:
+        first = fh.readline()
+    try:
+        page = str(json.loads(first).get("page", ""))
+    except ValueError:
+        return False
+    return page.endswith((".html", ".htm", ".html.gz", ".htm.gz", ".xhtml"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    pages: list[Page]
+    preds: list[Prediction]
+
+
+def _median_speed(first: Score, trials: Sequence[Score]) -> Score:
+    speed = statistics.median(t.pages_per_s for t in trials)
+    p99 = statistics.median(t.p99_s for t in trials)
+    return Score(**{**first.to_dict(), "pages_per_s": speed, "p99_s": p99})
+
+
+def _pooled(engine: str, runs: Sequence[tuple[str, list[_Run]]]) -> Score:
+    """One engine over the union of all sets (page ids prefixed by set), speed median over trials."""
+    n_trials = min(len(trials) for _, trials in runs)
+    scores = []
+    for k in range(n_trials):
+        pages: list[Page] = []
+        preds: list[Prediction] = []
+        for name, trials in runs:
+            pages += [Page(f"{name}/{p.id}", p.url, "", p.truth) for p in trials[k].pages]
+            preds += [Prediction(**{**asdict(p), "id": f"{name}/{p.id}"}) for p in trials[k].preds]
+        scores.append(score("overall", engine, pages, preds))
+    return _median_speed(scores[0], scores)
+
+
+def evaluate_sets(
+    set_dirs: Sequence[str | Path], engines: Sequence[str], runs: int = 1
+) -> tuple[list[list[Score]], list[Score]]:
+    """Score every engine on every set in one process: per-set tables and one overall row per engine.
+    Engines take turns set by set, so that a change in machine load hits them alike."""
+    dirs = find_sets(set_dirs)
+    built = {name: make_engine(name) for name in engines}
+    tables: list[list[Score]] = []
+    per_engine: dict[str, list[tuple[str, list[_Run]]]] = {name: [] for name in engines}
+    for set_dir in dirs:
+        name, pages = set_dir.name, load_set(set_dir)
+        row = []
+        for engine_name in engines:
+            trials = [_Run(pages, list(predict(built[engine_name], pages))) for _ in range(max(runs, 1))]
+            scores = [score(name, engine_name, t.pages, t.preds) for t in trials]
+            row.append(_median_speed(scores[0], scores))
+            per_engine[engine_name].append((name, trials))
+        tables.append(row)
+    overall = [_pooled(name, per_engine[name]) for name in engines]
+    return tables, overall
+
+
 def evaluate(set_dir: str | Path, engines: Sequence[str], runs: int = 1) -> list[Score]:
     """Score every engine on one set; with ``runs`` > 1 speed figures are medians over the runs."""
-    pages = load_set(set_dir)
-    name = Path(set_dir).name
-    scores = []
-    for engine_name in engines:
-        engine = make_engine(engine_name)
-        trials = [score(name, engine_name, pages, list(predict(engine, pages))) for _ in range(max(runs, 1))]
-        speed = statistics.median(t.pages_per_s for t in trials)
-        p99 = statistics.median(t.p99_s for t in trials)
-        first = trials[0]
-        scores.append(Score(**{**first.to_dict(), "pages_per_s": speed, "p99_s": p99}))
-    return scores
+    tables, _ = evaluate_sets([set_dir], engines, runs)
+    return tables[0]

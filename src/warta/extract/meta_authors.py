@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from warta import lang
 
-CREDIT_LANGS = ("id", "en", "de", "nl", "fr", "es", "it", "pt", "sv", "no", "da")
+CREDIT_LANGS = ("id", "en", "de", "nl", "fr", "es", "it", "pt", "sv", "no", "da", "ko", "ja")
 _EMAIL = re.compile(r"[^\s()]+@[^\s()]+\.\w+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org|html?)(?:/|$)", re.IGNORECASE)
@@ -36,6 +36,7 @@ class CreditVocab:
     by_words: frozenset[str]  # words that introduce names without a colon ("oleh", "by", "von")
     joiner_re: re.Pattern[str]
     first_word_re: re.Pattern[str]  # cheap pre-check: a label and a colon, or a bare label
+    job_words: frozenset[str] = frozenset()  # job-title words ("Senior Reporter", "Redakteurin"): no name
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -49,8 +50,10 @@ def vocab() -> CreditVocab:
     by_words: set[str] = set()
     agencies: dict[str, str] = {}
     abbreviations: dict[str, str] = {}
+    job_words: set[str] = set()
     for code in CREDIT_LANGS:
         data = lang.load(code)
+        job_words.update(w.lower() for w in data.get("credits", {}).get("roles", []))
         for kind, words in data.get("bylines", {}).items():
             if kind in ("author", "editor", "source", "photo"):
                 role.update({w.lower(): kind for w in words})
@@ -72,6 +75,7 @@ def vocab() -> CreditVocab:
         prefix_re=re.compile(rf"^\s*(?:{_alternation(w for w, k in role.items() if k == 'author')})\s*[:\s]\s*", re.I),
         joiner_re=re.compile(rf"\s*(?:[,;&/+]|\s(?:{_alternation(joiners)})\s)\s*", re.IGNORECASE),
         first_word_re=re.compile(rf"(?:{labels})\s*(?::|\s-\s|=|$)", re.IGNORECASE),
+        job_words=frozenset(job_words),
     )
 
 
@@ -109,7 +113,24 @@ def clean_name(raw: str) -> str | None:
     words = text.lower().split()
     if words and (words[-1] in vocab().by_words or words[-1] in vocab().role):
         return None  # "Powered by", "Foto oleh"
-    return text if looks_like_name(text) else None
+    text = strip_job_title(text)
+    return text if text and looks_like_name(text) else None
+
+
+def strip_job_title(text: str) -> str:
+    """``Senior Reporter`` -> "" (a job title alone is no name); ``Redakteurin Anna Berg`` -> ``Anna Berg``:
+    the job-title words of every language's ``[credits] roles`` are taken off the front of a name."""
+    jobs = vocab().job_words
+    words = text.split()
+    if words and all(w.lower().strip(_TRIM) in jobs for w in words):
+        return ""
+    lead = 0
+    while lead < len(words) - 2 and words[lead].lower().strip(_TRIM) in jobs:
+        lead += 1
+    end = len(words)
+    while end - lead > 1 and words[end - 1].lower().strip(_TRIM) in jobs and not words[end - 1][:1].isupper():
+        end -= 1  # "신현주 기자", "Budi Santoso wartawan"; a capitalised "Sky News" may be a name
+    return " ".join(words[lead:end])
 
 
 def split_names(raw: str) -> list[str]:

@@ -82,11 +82,30 @@ def _visible_twin(found: ParsedDate, dom: DomFacts) -> ParsedDate | None:
     return shown if same else None
 
 
+def _local_twin(found: ParsedDate, values: tuple[str | None, ...]) -> ParsedDate | None:
+    """Another stated publication time for the same moment with a local UTC offset, when ``found`` is in
+    UTC (JSON-LD ``...Z`` beside ``article:published_time`` ``...-08:00``): the page's own offset."""
+    value = found.value
+    if not isinstance(value, dt.datetime) or value.utcoffset() != dt.timedelta(0):
+        return None
+    for other in values[:20]:
+        parsed = _parse(other, fallback=False)
+        if parsed is None or not isinstance(parsed.value, dt.datetime) or not parsed.value.utcoffset():
+            continue
+        if abs((parsed.value - value).total_seconds()) < 120:
+            return parsed
+    return None
+
+
 def _published(head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None) -> tuple[ParsedDate | None, str | None]:
+    stated = (ld.published, *head.all(*PUBLISHED_META))
     for found, source in ((_parse(ld.published), "jsonld"), (_first(tuple(head.all(*PUBLISHED_META))), "meta")):
         if found:
             twin = _visible_twin(found, dom)
-            return (twin, "dom") if twin else (found, source)
+            if twin:
+                return twin, "dom"
+            local = _local_twin(found, stated)
+            return (local, "meta") if local else (found, source)
     found = first_dated(dom.date_texts)
     if found:
         return found, "dom"

@@ -147,7 +147,7 @@ def choose_title(
         headline = strip_site(jsonld, sites)
         others = [strip_site(t, sites) for t in social]
         unkicked = _unkicked(headline, others)
-        if unkicked:
+        if unkicked and not any(_norm(h) == _norm(headline) for h in headings):  # the h1 shows no kicker
             return TitleChoice(unkicked, "meta")
         shown = _shown_kicker(headline, others, headings)
         if shown:

@@ -56,12 +56,14 @@ class Container:
     outer: Any = None  # the container before stepping into its main child (holds the standfirst)
 
 
-def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
-    """The element whose descendant blocks add up to the most value (None if nothing positive)."""
+def choose_container(blocks: Sequence[RawBlock], root: Any, force: Any = None) -> Container | None:
+    """The element whose descendant blocks add up to the most value (None if nothing positive);
+    ``force``: an element already chosen (a second reading of the same container)."""
     totals: dict[int, float] = {}
     elements: dict[int, Any] = {}
     for block in blocks:
         value = block_value(block)
+        value = value * block.weight if value > 0 else value
         el = block.element
         while el is not None:
             key = id(el)
@@ -70,6 +72,8 @@ def choose_container(blocks: Sequence[RawBlock], root: Any) -> Container | None:
             if el is root:
                 break
             el = el.getparent()
+    if force is not None and id(force) in totals:
+        return Container(force, totals, elements, force)
     if not totals:
         return None
     best = max(totals, key=lambda k: totals[k])
@@ -103,7 +107,7 @@ def _first_article(container: Any, totals: dict[int, float]) -> Any:
     if len(found) < 2:
         return container
     best = max(totals.get(id(el), 0.0) for el in found)
-    return next(el for el in found if totals.get(id(el), 0.0) >= 0.5 * best)
+    return next((el for el in found if totals.get(id(el), 0.0) >= 0.5 * best), container)
 
 
 def _contains(outer: Any, inner: Any) -> bool:
@@ -148,6 +152,12 @@ def _inside(block: RawBlock, box: Container, memo: dict[int, str]) -> bool:
     return parent is not None and _status(parent, box, memo) == "in"
 
 
+def blocks_inside(blocks: Sequence[RawBlock], container: Container) -> list[RawBlock]:
+    """The non-title blocks inside the container (not inside a pruned wrapper), in order."""
+    memo: dict[int, str] = {}
+    return [b for b in blocks if b.kind != "title" and _inside(b, container, memo)]
+
+
 def keep_blocks(
     blocks: Sequence[RawBlock], container: Container, furniture: Furniture
 ) -> tuple[list[RawBlock], list[str]]:
@@ -156,6 +166,7 @@ def keep_blocks(
     inside = [b for b in blocks if b.kind != "title" and _inside(b, container, memo)]
     inside = _standfirst(blocks, inside, container, furniture) + inside
     inside = inside[: _stop_index(inside, furniture)]
+    inside = inside[: teaser_tail(inside)]
     kept: list[RawBlock] = []
     lines: list[str] = []
     for block in inside:
@@ -189,6 +200,66 @@ def _standfirst(
 
 def _contains_el(outer: Any, el: Any) -> bool:
     return el is outer or _contains(outer, el)
+
+
+HEADLINE_LINK = 0.8  # a block this much link text, of headline length, is a linked headline
+HEADLINE_CHARS = (15, 160)
+HEADLINE_WORDS = 3
+SUMMARY_MAX_CHARS = 320  # a teaser summary is one or two sentences
+SUMMARY_MIN_CHARS = 60
+NUMBERED = re.compile(r"^\s*\d{1,3}\s*[.):]\s")
+ENDS = frozenset(".!?\"”»。")  # a source/time line after a summary is not a sentence
+SOURCE_MAX_CHARS = 40  # an optional short line after a summary (source, time, section)
+TEASER_RUN = 3  # this many teasers in a row make a related-stories list
+TAIL_AFTER_CHARS = 500  # a list after this much body text is a tail to cut
+
+
+def _teaser_at(blocks: Sequence[RawBlock], i: int) -> int:
+    """The number of blocks of a teaser (linked headline, short summary, optional short line) at ``i``."""
+    if i + 1 >= len(blocks):
+        return 0
+    head, summary = blocks[i], blocks[i + 1]
+    if NUMBERED.match(head.text) or NUMBERED.match(summary.text) or len(head.text.split()) < HEADLINE_WORDS:
+        return 0  # a numbered item belongs to a listicle; a bare link (a URL) is no headline
+    if not (
+        head.link_density >= HEADLINE_LINK and HEADLINE_CHARS[0] <= len(head.text) <= HEADLINE_CHARS[1]
+        and summary.kind == "paragraph" and summary.link_density < 0.3
+        and SUMMARY_MIN_CHARS <= len(summary.text) <= SUMMARY_MAX_CHARS
+    ):
+        return 0
+    if i + 2 < len(blocks):
+        extra = blocks[i + 2].text
+        if len(extra) <= SOURCE_MAX_CHARS and blocks[i + 2].link_density < HEADLINE_LINK and extra[-1] not in ENDS:
+            return 3
+    return 2
+
+
+def teaser_runs(blocks: Sequence[RawBlock]) -> list[tuple[int, int]]:
+    """``(start, end)`` block ranges of TEASER_RUN or more teasers in a row: related-stories lists."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(blocks):
+        start, count = i, 0
+        while (size := _teaser_at(blocks, i)) > 0:
+            i += size
+            count += 1
+        if count >= TEASER_RUN:
+            runs.append((start, i))
+        i = i + 1 if count == 0 else i
+    return runs
+
+
+def teaser_tail(blocks: Sequence[RawBlock]) -> int:
+    """Where a related-stories list (linked headlines with one- or two-sentence summaries) that follows
+    the article starts; the body ends there. ``len(blocks)`` if there is none."""
+    before = 0
+    runs = teaser_runs(blocks)
+    starts = {start for start, _ in runs}
+    for i, block in enumerate(blocks):
+        if i in starts and before >= TAIL_AFTER_CHARS:
+            return i
+        before += len(block.text)
+    return len(blocks)
 
 
 def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
