@@ -56,7 +56,7 @@ NOT_RUN = {
     "warta sites check --live --delay 1.0 detik kompas": "internet",
     "warta crawl http://127.0.0.1:8000/ --allow-private": "needs a site of your own on port 8000",
     "WARTA_ALLOW_PRIVATE=1 warta extract http://127.0.0.1:8000/page.html": "needs a site of your own on port 8000",
-    "warta eval ../shared/bench/scrapinghub ../shared/bench/fundus ../shared/bench/indonesian --compare trafilatura,readability --runs 3": "needs ../shared and minutes",
+    "warta eval ../shared/bench": "needs ../shared and minutes",
 }
 # Other programs allowed in ```text blocks (shown, not run).
 OTHER_PROGRAMS = {"pip", "curl"}
