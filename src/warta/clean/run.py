@@ -105,6 +105,7 @@ _worker: list[Cleaner] = []
 
 
 def _start_worker(stats: LineStats | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the main process alone answers (no worker traceback)
     _worker[:] = [_cleaner(stats)]
 
 
@@ -126,13 +127,17 @@ def _clean_in_workers(
     source = iter(docs)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(stats,)) as pool:
         pending: deque[tuple[list[Document], Future[list[Article | Skip]]]] = deque()
-        while batch := list(islice(source, BATCH)):
-            tasks = [(doc.text, doc.url, site_key(doc.url, doc.id)) for doc in batch]
-            pending.append((batch, pool.submit(_clean_batch, tasks, timeout)))
-            if len(pending) > 2 * workers:
+        try:
+            while batch := list(islice(source, BATCH)):
+                tasks = [(doc.text, doc.url, site_key(doc.url, doc.id)) for doc in batch]
+                pending.append((batch, pool.submit(_clean_batch, tasks, timeout)))
+                if len(pending) > 2 * workers:
+                    yield from _results(*pending.popleft())
+            while pending:
                 yield from _results(*pending.popleft())
-        while pending:
-            yield from _results(*pending.popleft())
+        except BaseException:  # Ctrl-C or a consumer that stops early: drop the batches not started
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _results(batch: list[Document], future: Future[list[Article | Skip]]) -> Iterator[tuple[Document, Article | Skip]]:

@@ -13,6 +13,17 @@ from typing import Any, TypeVar
 
 import click
 
+from warta.cli.common import (
+    DAY,
+    DB_HELP,
+    Interrupted,
+    check_range,
+    check_writable,
+    examples,
+    fail,
+    open_store,
+    output_file,
+)
 from warta.config import Settings, load_settings
 from warta.dedupe.revisions import parse_schedule
 from warta.errors import ConfigError, WartaError
@@ -41,8 +52,7 @@ def _progress(quiet: bool, as_json: bool) -> bool:
     return not quiet and not as_json and sys.stderr.isatty()
 
 
-def _fail(exc: WartaError) -> click.ClickException:
-    return click.ClickException(str(exc))
+_fail = fail
 
 
 def crawl_options(f: F) -> F:
@@ -80,8 +90,16 @@ def _crawl(
 ) -> CrawlReport:
     settings = _crawl_settings(opts)
     with Store(settings.db) as store:
+        before = store.count_articles()
         crawler = Crawler(store, settings, progress=_progress(opts["quiet"], opts["as_json"]))
-        return crawler.run(CrawlSpec(tuple(sites), since, until, mode), command)
+        try:
+            return crawler.run(CrawlSpec(tuple(sites), since, until, mode), command)
+        except KeyboardInterrupt:
+            kept = store.count_articles() - before
+            raise Interrupted(
+                f"interrupted: {kept} new articles were saved to {settings.db}; "
+                "run the same command again to resume where it stopped"
+            ) from None
 
 
 @click.command()
@@ -157,7 +175,8 @@ def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, 
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
+              help="jsonl: one Article JSON object per line; csv: one row per article; parquet: a table.")
 @click.option(
     "--out",
     "-o",
@@ -165,25 +184,27 @@ def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, 
     default=None,
     help="Output file (default stdout; required for parquet).",
 )
-@click.option("--db", default=None)
-@click.option("--since", default=None, help="Only articles published on or after this day.")
-@click.option("--until", default=None, help="Only articles published on or before this day.")
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--since", type=DAY, default=None, help="Only articles published on or after this day.")
+@click.option("--until", type=DAY, default=None, help="Only articles published on or before this day.")
 @click.option("--site", default=None, help="Only this registered domain, e.g. bisnis.com.")
 def export(
     fmt: str, out: Path | None, db: str | None, since: str | None, until: str | None, site: str | None
 ) -> None:
     """Export stored articles as JSON Lines, CSV or Parquet."""
     try:
-        with Store(_settings(db=db).db) as store:
+        check_range(since, until)
+        with open_store(_settings(db=db).db) as store:
             records = iter_records(store, since, until, site)
             if fmt == "parquet":
                 if out is None:
                     raise ConfigError("parquet export needs --out FILE", field="out")
+                check_writable(out)
                 n = write_parquet(records, out)
             elif out is None:
                 n = (write_jsonl if fmt == "jsonl" else write_csv)(records, sys.stdout)
             else:
-                with out.open("w", encoding="utf8", newline="") as fh:
+                with output_file(out, newline="") as fh:
                     n = (write_jsonl if fmt == "jsonl" else write_csv)(records, fh)
     except WartaError as exc:
         raise _fail(exc) from exc
@@ -191,13 +212,13 @@ def export(
         click.echo(f"{n} articles -> {out}", err=True)
 
 
-@click.command()
-@click.option("--db", default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.command(epilog=examples("warta stats --db news.db", "warta stats --json"))
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def stats(db: str | None, as_json: bool) -> None:
     """Articles stored, and the outcome table of every crawl job."""
     try:
-        with Store(_settings(db=db).db) as store:
+        with open_store(_settings(db=db).db) as store:
             data = collect_stats(store)
     except WartaError as exc:
         raise _fail(exc) from exc
@@ -208,15 +229,16 @@ def stats(db: str | None, as_json: bool) -> None:
 
 
 @click.command(name="reextract")
-@click.option("--db", default=None)
-@click.option("--workers", type=int, default=None)
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--quiet", "-q", is_flag=True)
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Extraction processes (0 = one per CPU).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
 def reextract_cmd(db: str | None, workers: int | None, as_json: bool, quiet: bool) -> None:
     """Re-run extraction over the stored raw captures of stored articles."""
     settings = _settings(db=db, workers=workers)
     try:
-        with Store(settings.db) as store:
+        with open_store(settings.db) as store:
             report = reextract(
                 store,
                 workers=settings.workers,

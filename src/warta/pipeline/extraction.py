@@ -15,6 +15,7 @@ import asyncio
 import functools
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from concurrent import futures
@@ -36,6 +37,12 @@ T = TypeVar("T")
 # Imported once by the fork server; every worker is forked from it. '__main__' (the default
 # preload) stays: a worker started without it imports the main script itself after the fork.
 PRELOAD = ["__main__", "warta.pipeline.preload"]
+
+
+def ignore_sigint() -> None:
+    """Worker start: Ctrl-C reaches the whole process group; the main process alone answers it
+    (it stops the pool), so a worker shows no KeyboardInterrupt traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def extract_document(body: bytes, url: str) -> Article | Skip:
@@ -85,7 +92,7 @@ class ExtractPool:
             if self._pool is None:
                 ctx = multiprocessing.get_context("forkserver")
                 ctx.set_forkserver_preload(PRELOAD)  # no effect once the server runs
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=ignore_sigint)
             return self._pool
 
     def start(self) -> None:
