@@ -33,6 +33,7 @@ def open_store(db: str | Path, *, create: bool = False) -> Store:
 @contextmanager
 def output_file(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
     """``path`` opened for writing text; an unwritable path is an :class:`InputError` in words."""
+    check_writable(path)
     try:
         fh = path.open("w", encoding="utf8", newline=newline)
     except OSError as exc:

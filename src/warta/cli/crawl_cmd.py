@@ -60,12 +60,15 @@ def crawl_options(f: F) -> F:
         [
             click.option("--db", default=None, help="SQLite database (default warta.db)."),
             click.option(
-                "--delay", type=float, default=None, help="Minimum seconds between requests to one host (1)."
+                "--delay", type=click.FloatRange(min=0), default=None,
+                help="Minimum seconds between requests to one host (1).",
             ),
             click.option(
-                "--concurrency", type=int, default=None, help="Requests in flight across hosts (16)."
+                "--concurrency", type=click.IntRange(min=1), default=None, help="Requests in flight across hosts (16)."
             ),
-            click.option("--workers", type=int, default=None, help="Extraction processes (0 = one per CPU)."),
+            click.option(
+                "--workers", type=click.IntRange(min=0), default=None, help="Extraction processes (0 = one per CPU)."
+            ),
             click.option("--json", "as_json", is_flag=True, help="Print the report as JSON."),
             click.option("--quiet", "-q", is_flag=True, help="No progress bar, no table."),
         ]
@@ -102,10 +105,12 @@ def _crawl(
             ) from None
 
 
-@click.command()
+@click.command(epilog=examples(
+    "warta crawl https://www.antaranews.com/ --since 2016-02-14 --until 2016-02-23 --db news.db",
+    "warta crawl antaranews tempo --since 2016-02-01 --until 2016-02-29 --delay 2"))
 @click.argument("sites", nargs=-1, required=True)
-@click.option("--since", default=None, help="First day (YYYY-MM-DD, publisher's time zone, inclusive).")
-@click.option("--until", default=None, help="Last day (inclusive).")
+@click.option("--since", type=DAY, default=None, help="First day (YYYY-MM-DD, publisher's time zone, inclusive).")
+@click.option("--until", type=DAY, default=None, help="Last day (inclusive).")
 @crawl_options
 def crawl(sites: tuple[str, ...], since: str | None, until: str | None, **opts: Any) -> None:
     """Backfill: store every article of SITES published from --since to --until.
@@ -127,7 +132,9 @@ def parse_every(text: str) -> float:
     return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
 
 
-@click.command()
+@click.command(epilog=examples(
+    "warta watch https://www.antaranews.com/ --every 10m --db news.db",
+    "warta watch antaranews --once --revisit 1h,1d,7d"))
 @click.argument("sites", nargs=-1, required=True)
 @click.option("--every", default="10m", show_default=True, help="Poll interval (30s, 10m, 1h).")
 @click.option("--once", is_flag=True, help="Poll once and exit.")
@@ -174,7 +181,10 @@ def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, 
         )
 
 
-@click.command()
+@click.command(epilog=examples(
+    "warta export --db news.db > articles.jsonl",
+    "warta export --format csv --out articles.csv --since 2016-02-14 --until 2016-02-23",
+    "warta export --format parquet --out articles.parquet --site antaranews.com"))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
               help="jsonl: one Article JSON object per line; csv: one row per article; parquet: a table.")
 @click.option(
@@ -228,7 +238,7 @@ def stats(db: str | None, as_json: bool) -> None:
         click.echo(data.render())
 
 
-@click.command(name="reextract")
+@click.command(name="reextract", epilog=examples("warta reextract --db news.db", "warta reextract --workers 4 --json"))
 @click.option("--db", default=None, help=DB_HELP)
 @click.option("--workers", type=click.IntRange(min=0), default=None,
               help="Extraction processes (0 = one per CPU).")
@@ -254,10 +264,11 @@ def reextract_cmd(db: str | None, workers: int | None, as_json: bool, quiet: boo
         click.echo(f"{report.updated} articles re-extracted; skipped {skipped}")
 
 
-@click.command()
+@click.command(epilog=examples("warta demo", "warta demo --db demo.db && warta serve --db demo.db"))
 @click.option("--db", default=None, help="Database to crawl into (default warta.db).")
-@click.option("--delay", type=float, default=0.05, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--delay", type=click.FloatRange(min=0), default=0.05, show_default=True,
+              help="Seconds between two requests to the sample site.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def demo(db: str | None, delay: float, as_json: bool) -> None:
     """Serve the bundled sample news site on 127.0.0.1 and crawl a date window of it (offline)."""
     from warta.demo.runner import run_demo

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from warta.cli.common import examples, fail
 from warta.config import load_settings
 from warta.errors import ConfigError
 from warta.sites import Recipe, load_recipes
@@ -19,12 +20,12 @@ from warta.sites.live import LiveReport, Prober, check_live
 
 
 def _recipes(recipe_dirs: Sequence[Path]) -> dict[str, Recipe]:
-    settings = load_settings()
-    configured = [Path(p) for p in settings.recipe_dirs.split(os.pathsep) if p]
     try:
+        settings = load_settings()
+        configured = [Path(p) for p in settings.recipe_dirs.split(os.pathsep) if p]
         return load_recipes([*configured, *recipe_dirs])
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
 
 
 def _select(recipes: dict[str, Recipe], sites: Sequence[str]) -> list[Recipe]:
@@ -40,12 +41,12 @@ _DIRS = click.option(
 )
 
 
-@click.group("sites")
+@click.group("sites", epilog=examples("warta sites list", "warta sites check antaranews --live"))
 def sites() -> None:
     """Site recipes: what warta knows about each news site."""
 
 
-@sites.command("list")
+@sites.command("list", epilog=examples("warta sites list", "warta sites list --json --recipes ./my-recipes"))
 @_DIRS
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
@@ -62,11 +63,11 @@ def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
         )
 
 
-@sites.command("check")
+@sites.command("check", epilog=examples("warta sites check", "warta sites check antaranews tempo --live --delay 2"))
 @click.argument("site", nargs=-1)
 @_DIRS
 @click.option("--live", is_flag=True, help="Fetch each recipe's feeds, sitemaps and today's listing pages.")
-@click.option("--delay", type=float, default=None, help="Seconds between two requests to one host (live).")
+@click.option("--delay", type=click.FloatRange(min=0), default=None, help="Seconds between two requests to one host (live).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, delay: float | None,
@@ -89,7 +90,10 @@ def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, 
 
 
 def _live(chosen: list[Recipe], delay: float | None, quiet: bool) -> list[LiveReport]:
-    settings = load_settings({"delay": delay})
+    try:
+        settings = load_settings({"delay": delay})
+    except ConfigError as exc:
+        raise fail(exc) from exc
     prober = Prober(settings.user_agent, settings.delay, settings.timeout, settings.max_bytes)
     try:
         bar = tqdm(chosen, desc="sites", unit="site", file=sys.stderr, disable=quiet or not sys.stderr.isatty())
