@@ -50,3 +50,27 @@ def test_demo_command_crawls_the_bundled_site(workdir: Path) -> None:
     assert proc.stdout.count("\n  - ") >= 5  # a few titles
     assert (workdir / "warta.db").exists()
     assert len(export_jsonl(workdir / "warta.db", workdir)) == 6
+
+
+def test_watch_prints_one_line_per_poll_and_only_the_new_articles(workdir: Path) -> None:
+    db = workdir / "w.db"
+    articles = sample_articles()
+    first, later = articles[:-1], articles[-1]
+    with FixtureSite() as site:
+        site.mount(news_site_pages(site.url, first))
+        args = ["watch", site.url + "/", "--once", "--db", str(db), "--delay", "0"]
+        one = run_warta(*args, cwd=workdir)
+        assert one.returncode == 0, one.stderr
+        lines = one.stdout.splitlines()
+        assert f" {len(first)} new articles (" in lines[0]
+        assert sorted(line.split("  + ", 1)[1].rsplit("  ", 1)[0] for line in lines[1:]) == sorted(
+            a.title for a in first)
+
+        idle = run_warta(*args, cwd=workdir)
+        assert idle.returncode == 0, idle.stderr
+        assert len(idle.stdout.splitlines()) == 1 and " no new articles (" in idle.stdout  # no cumulative table
+
+        site.mount(news_site_pages(site.url, [*first, later]))
+        two = run_warta(*args, cwd=workdir)
+        assert two.stdout.splitlines()[1:] == [f"  + {later.title}  {site.url}{later.path}"]
+        assert " 1 new article (" in two.stdout

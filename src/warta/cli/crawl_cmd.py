@@ -27,9 +27,11 @@ from warta.cli.common import (
 from warta.config import Settings, load_settings
 from warta.dedupe.revisions import parse_schedule
 from warta.errors import ConfigError, WartaError
+from warta.model import Article
 from warta.pipeline.export import FORMATS, iter_records, write_csv, write_jsonl, write_parquet
 from warta.pipeline.reextract import reextract
 from warta.pipeline.revisit import revisit as revisit_due
+from warta.pipeline.hooks import on_stored
 from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
 from warta.pipeline.stats import collect_stats, outcome_table
 from warta.store.sqlite import Store
@@ -89,12 +91,20 @@ def _render(report: CrawlReport, as_json: bool, quiet: bool) -> None:
 
 
 def _crawl(
-    sites: Sequence[str], since: str | None, until: str | None, mode: str, opts: dict[str, Any], command: str
+    sites: Sequence[str], since: str | None, until: str | None, mode: str, opts: dict[str, Any], command: str,
+    new: list[Article] | None = None,
 ) -> CrawlReport:
+    """Run one crawl job; ``new`` (when given) receives each article stored by this run."""
     settings = _crawl_settings(opts)
+
+    def stored(store: Store, article_id: int, article: Article) -> None:
+        on_stored(store, article_id, article)
+        if new is not None:
+            new.append(article)
+
     with Store(settings.db) as store:
         before = store.count_articles()
-        crawler = Crawler(store, settings, progress=_progress(opts["quiet"], opts["as_json"]))
+        crawler = Crawler(store, settings, progress=_progress(opts["quiet"], opts["as_json"]), on_stored=stored)
         try:
             return crawler.run(CrawlSpec(tuple(sites), since, until, mode), command)
         except KeyboardInterrupt:
@@ -155,8 +165,12 @@ def watch(sites: tuple[str, ...], every: str, once: bool, revisit: str | None, *
         schedule = parse_schedule(revisit) if revisit else []
         while True:
             started = time.monotonic()
-            report = _crawl(sites, None, None, "watch", opts, "watch " + " ".join(sites))
-            _render(report, opts["as_json"], opts["quiet"])
+            new: list[Article] = []
+            report = _crawl(sites, None, None, "watch", opts, "watch " + " ".join(sites), new)
+            if opts["as_json"] or opts["quiet"]:
+                _render(report, opts["as_json"], opts["quiet"])
+            else:
+                _poll_summary(report, new)
             if schedule:
                 _revisit(sites, schedule, opts)
             if once:
@@ -166,6 +180,14 @@ def watch(sites: tuple[str, ...], every: str, once: bool, revisit: str | None, *
         raise _fail(exc) from exc
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+def _poll_summary(report: CrawlReport, new: list[Article]) -> None:
+    """One line per poll, then only the articles this poll stored (not the job's whole table)."""
+    count = f"{len(new)} new article{'s' if len(new) != 1 else ''}" if new else "no new articles"
+    click.echo(f"{time.strftime('%H:%M:%S')} {count} ({report.requests} requests, {report.seconds:.1f}s)")
+    for article in new:
+        click.echo(f"  + {article.title or '(no title)'}  {article.url or ''}")
 
 
 def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, Any]) -> None:
