@@ -29,9 +29,9 @@ from warta.dedupe.revisions import parse_schedule
 from warta.errors import ConfigError, WartaError
 from warta.model import Article
 from warta.pipeline.export import FORMATS, iter_records, write_csv, write_jsonl, write_parquet
+from warta.pipeline.hooks import on_stored
 from warta.pipeline.reextract import reextract
 from warta.pipeline.revisit import revisit as revisit_due
-from warta.pipeline.hooks import on_stored
 from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
 from warta.pipeline.stats import collect_stats, outcome_table
 from warta.store.sqlite import Store
