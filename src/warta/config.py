@@ -40,6 +40,7 @@ class Settings:
     max_retries: int = 3
     robots_ttl: float = 3600.0  # seconds a robots.txt stays cached
     recipe_dirs: str = ""  # extra site-recipe directories, separated by os.pathsep
+    proxy: str = ""  # HTTP proxy URL every crawl request goes through ("": direct)
     # extraction
     doc_timeout: float = 10.0  # seconds per document in batch mode
     workers: int = 0  # extraction worker processes; 0 = one per CPU

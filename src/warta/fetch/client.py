@@ -36,10 +36,12 @@ class FetchPolicy:
     max_redirects: int = 10
     backoff: float = 1.0  # first retry wait when the server gives no Retry-After
     max_retry_after: float = 300.0  # a longer Retry-After gives up on the URL
+    proxy: str | None = None  # every request goes through this HTTP proxy (URL); none: direct
 
     @classmethod
     def from_settings(cls, s: Settings) -> FetchPolicy:
-        return cls(s.user_agent, s.delay, s.concurrency, s.timeout, s.max_bytes, s.max_retries, s.robots_ttl)
+        return cls(s.user_agent, s.delay, s.concurrency, s.timeout, s.max_bytes, s.max_retries, s.robots_ttl,
+                   proxy=s.proxy or None)
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class Fetcher:
             ),
             follow_redirects=False,
             trust_env=False,
+            proxy=p.proxy,
         )
         return self
 
