@@ -3,6 +3,7 @@ can be read, bad paths and values are one-line errors in words, empty inputs say
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -198,3 +199,24 @@ def test_error_lines_are_words_not_internals(tmp_path: Path) -> None:
         assert out.startswith("Error: ") and len(out.strip().splitlines()) == 1, out
         assert "path=" not in out and "field=" not in out and "Errno" not in out, out
     assert outputs[0].strip() == f"Error: cannot read {tmp_path / 'missing.html'}: no such file or directory"
+
+
+SERVE_PROBE = """
+import json, sys
+from fastapi.testclient import TestClient
+from warta.cli.common import open_store
+from warta.config import Settings
+from warta.web.app import create_app
+open_store(sys.argv[1]).close()  # what `warta serve` checks first
+with TestClient(create_app(Settings(db=sys.argv[1]))) as client:
+    print(json.dumps(client.get("/api/search", params={"q": "Lombok"}).json()))
+"""
+
+
+def test_a_read_only_store_can_be_served(read_only: Path, tmp_path: Path) -> None:
+    env = warta_env()
+    proc = subprocess.run([*_unprivileged(), warta_cmd()[0], "-c", SERVE_PROBE, str(read_only)], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["total"] == 1
+    assert sorted(p.name for p in read_only.parent.iterdir()) == ["news.db"]

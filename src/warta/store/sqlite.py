@@ -100,7 +100,7 @@ class Store:
         self._depth = 0  # nesting of transaction()
         try:
             if readonly:
-                self.conn = _connect_readonly(self.path)
+                self.conn = connect_readonly(self.path)
             else:
                 self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             self.conn.row_factory = sqlite3.Row
@@ -266,7 +266,7 @@ def _is_readonly_error(exc: BaseException | None) -> bool:
     return isinstance(exc, sqlite3.Error) and ("readonly" in text or "read-only" in text or "unable to open" in text)
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
+def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection; ``immutable`` when SQLite cannot even create its WAL shared memory
     beside the file (a read-only folder or mount), which it needs to read a WAL database."""
     uri = path.resolve().as_uri()
