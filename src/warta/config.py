@@ -14,6 +14,7 @@ The environment uses upper-case names with a ``WARTA_`` prefix: ``WARTA_DB``, ``
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -41,6 +42,7 @@ class Settings:
     deadline: float = 120.0  # wall-clock seconds per request, headers and body together
     allow_private: bool = False  # fetch loopback / private / link-local addresses (tests, intranets)
     recipe_dirs: str = ""  # extra site-recipe directories, separated by os.pathsep
+    proxy: str = ""  # HTTP proxy URL every crawl request goes through ("": direct)
     # extraction
     doc_timeout: float = 10.0  # seconds per document in batch mode
     workers: int = 0  # extraction worker processes; 0 = one per CPU
@@ -63,6 +65,35 @@ def _coerce(name: str, raw: Any, target: Any) -> Any:
         raise ConfigError(f"invalid value for {name}: {raw!r}", field=name) from exc
 
 
+def _unknown(kind: str, names: set[str], known: set[str], path: Path) -> ConfigError:
+    """``unknown setting 'dely' in warta.toml (did you mean 'delay'?)``."""
+    parts, guessed = [], True
+    for name in sorted(names):
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        guessed = guessed and bool(close)
+        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    hint = "" if guessed else f"; known: {', '.join(sorted(known))}"
+    return ConfigError(f"unknown {kind}s in {path}: {', '.join(parts)}{hint}", path=str(path))
+
+
+def _read_table(path: Path, known: set[str]) -> dict[str, Any]:
+    """The ``[warta]`` table of a config file; any other table or unknown key is an error."""
+    try:
+        data = tomllib.loads(path.read_text("utf8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}", path=str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}", path=str(path)) from exc
+    if set(data) - {"warta"}:
+        raise _unknown("table", set(data) - {"warta"}, {"warta"}, path)
+    table = data.get("warta", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"'warta' in {path} must be a table: [warta]", path=str(path))
+    if set(table) - known:
+        raise _unknown("setting", set(table) - known, known, path)
+    return dict(table)
+
+
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
@@ -77,14 +108,7 @@ def load_settings(
 
     path = Path(config_path or env.get("WARTA_CONFIG") or "warta.toml")
     if path.is_file():
-        try:
-            table = tomllib.loads(path.read_text("utf8")).get("warta", {})
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read {path}: {exc}", path=str(path)) from exc
-        unknown = set(table) - known
-        if unknown:
-            raise ConfigError(f"unknown settings in {path}: {', '.join(sorted(unknown))}", path=str(path))
-        values.update(table)
+        values.update(_read_table(path, known))
     elif config_path is not None:
         raise ConfigError(f"config file not found: {path}", path=str(path))
 

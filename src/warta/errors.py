@@ -33,9 +33,17 @@ class WartaError(Exception):
             setattr(self, key, value)
 
     def __str__(self) -> str:
+        """The message, plus in words any context it does not already say ("(file: x.db)")."""
         base = super().__str__()
-        extra = ", ".join(f"{k}={v!r}" for k, v in self.context.items() if v is not None)
+        extra = "; ".join(
+            f"{_LABELS.get(k, k.replace('_', ' '))}: {v}"
+            for k, v in self.context.items()
+            if v is not None and str(v) not in base
+        )
         return f"{base} ({extra})" if extra else base
+
+
+_LABELS = {"path": "file", "url": "URL", "field": "setting", "status": "HTTP status"}
 
 
 class ConfigError(WartaError):

@@ -14,6 +14,10 @@ captions) is read from the same lines.
 
 from __future__ import annotations
 
+import sys
+import types
+from typing import Any
+
 from warta.clean.article import Cleaner
 from warta.model import Article, Skip
 
@@ -22,5 +26,15 @@ def clean(text: str, url: str | None = None) -> Article | Skip:
     """One text dump into an :class:`Article`, or a :class:`Skip` saying why not."""
     return Cleaner().clean(text, url)
 
+
+class _CallableModule(types.ModuleType):
+    """``warta.clean`` is this package *and* callable: ``warta.clean(text, url)`` runs :func:`clean`,
+    while ``warta.clean.io`` and the other modules stay reachable."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return clean(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = ["clean", "Cleaner"]

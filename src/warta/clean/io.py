@@ -115,7 +115,7 @@ def _text_file(path: Path, doc_id: str, url: str | None = None) -> Document:
 def read_documents(path: Path, fields: Fields = Fields(), url: str | None = None) -> Iterator[Document]:
     """Stream the documents of ``path`` (one at a time; a corpus is never loaded whole)."""
     if not path.exists():
-        raise InputError("no such file or directory", path=str(path))
+        raise InputError(f"cannot read {path}: no such file or directory", path=str(path))
     kind = _kind(path)
     try:
         if kind == "dir":
@@ -128,8 +128,10 @@ def read_documents(path: Path, fields: Fields = Fields(), url: str | None = None
             yield from _parquet(path, fields)
         else:
             yield _text_file(path, path.name, url)
-    except (OSError, UnicodeError, EOFError, csv.Error) as exc:
-        raise InputError(f"cannot read input: {exc}", path=str(path)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}", path=str(path)) from exc
+    except (UnicodeError, EOFError, csv.Error) as exc:
+        raise InputError(f"cannot read {path}: {exc}", path=str(path)) from exc
 
 
 def result_record(doc: Document, result: Article | Skip) -> dict[str, Any]:

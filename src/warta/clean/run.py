@@ -109,6 +109,7 @@ def _start_worker(stats: LineStats | None, owner: int) -> None:
     # dies with the process that runs the pool, even by kill -9 (a fork server's worker also by
     # the parent-death signal: its parent is the fork server)
     die_with(owner, parent_signal=os.getppid() != owner)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the main process alone answers (no worker traceback)
     _worker[:] = [_cleaner(stats)]
 
 
@@ -133,13 +134,17 @@ def _clean_in_workers(
         workers, mp_context=context, initializer=_start_worker, initargs=(stats, owner)
     ) as pool:
         pending: deque[tuple[list[Document], Future[list[Article | Skip]]]] = deque()
-        while batch := list(islice(source, BATCH)):
-            tasks = [(doc.text, doc.url, site_key(doc.url, doc.id)) for doc in batch]
-            pending.append((batch, pool.submit(_clean_batch, tasks, timeout)))
-            if len(pending) > 2 * workers:
+        try:
+            while batch := list(islice(source, BATCH)):
+                tasks = [(doc.text, doc.url, site_key(doc.url, doc.id)) for doc in batch]
+                pending.append((batch, pool.submit(_clean_batch, tasks, timeout)))
+                if len(pending) > 2 * workers:
+                    yield from _results(*pending.popleft())
+            while pending:
                 yield from _results(*pending.popleft())
-        while pending:
-            yield from _results(*pending.popleft())
+        except BaseException:  # Ctrl-C or a consumer that stops early: drop the batches not started
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _results(batch: list[Document], future: Future[list[Article | Skip]]) -> Iterator[tuple[Document, Article | Skip]]:

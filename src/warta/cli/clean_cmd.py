@@ -14,6 +14,7 @@ from tqdm import tqdm
 from warta.clean.corpus import LineStats
 from warta.clean.io import Document, Fields, JsonlWriter, ParquetWriter, read_documents, result_record
 from warta.clean.run import TIMEOUT, clean_documents, learn
+from warta.cli.common import Interrupted, check_writable, examples, fail
 from warta.errors import WartaError
 from warta.model import Skip
 
@@ -25,6 +26,8 @@ def _progress(docs: Iterator[Document], quiet: bool, desc: str) -> Iterator[Docu
 
 def _writer(out: Path | None, fmt: str | None) -> JsonlWriter | ParquetWriter:
     fmt = fmt or ("parquet" if out is not None and out.suffix == ".parquet" else "jsonl")
+    if out is not None:
+        check_writable(out)
     if fmt == "parquet":
         if out is None:
             raise click.UsageError("--format parquet needs --out FILE")
@@ -33,7 +36,10 @@ def _writer(out: Path | None, fmt: str | None) -> JsonlWriter | ParquetWriter:
     return JsonlWriter(stream)
 
 
-@click.command("clean")
+@click.command("clean", epilog=examples(
+    "warta clean seed.txt --url https://www.antaranews.com/berita/527615/...",
+    "warta clean dumps/ -o articles.jsonl --workers 0",
+    "warta clean corpus.jsonl --corpus --text-field content -o articles.parquet"))
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), help="Output file (default: JSONL on stdout).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), help="Output format (default from --out).")
@@ -42,8 +48,8 @@ def _writer(out: Path | None, fmt: str | None) -> JsonlWriter | ParquetWriter:
 @click.option("--id-field", default="id", show_default=True, help="Corpus field holding the document id.")
 @click.option("--url", help="URL of a single text file (helps the title and the site).")
 @click.option("--corpus", is_flag=True, help="Two passes: learn lines repeated across each site's documents first.")
-@click.option("--min-count", default=4, show_default=True, help="Corpus mode: documents a line must repeat in.")
-@click.option("--share", default=0.01, show_default=True, help="Corpus mode: share of a site's documents, too.")
+@click.option("--min-count", default=4, show_default=True, type=click.IntRange(min=1), help="Corpus mode: documents a line must repeat in.")
+@click.option("--share", default=0.01, show_default=True, type=click.FloatRange(0, 1), help="Corpus mode: share of a site's documents, too.")
 @click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(min=0),
               help="Processes cleaning in parallel (0: one per CPU); the output keeps the input order.")
 @click.option("--timeout", default=TIMEOUT, show_default=True, type=click.FloatRange(min=0),
@@ -56,13 +62,19 @@ def clean_command(source: Path, out: Path | None, fmt: str | None, text_field: s
     """Clean text dumps in SOURCE into structured articles (one JSON object per document)."""
     fields = Fields(text_field, url_field, id_field)
     try:
+        writer = _writer(out, fmt)
         stats = None
         if corpus:
             stats = learn(_progress(read_documents(source, fields, url), quiet, "learning"),
                           LineStats(min_count=min_count, share=share))
-        counts = _clean_all(source, fields, url, stats, _writer(out, fmt), quiet, workers, timeout or None)
+        counts = _clean_all(source, fields, url, stats, writer, quiet, workers, timeout or None)
     except WartaError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted before any document was cleaned; nothing was written") from None
+    if not counts["documents"]:
+        click.echo(f"no documents in {source}", err=True)
+        return
     _summary(counts, quiet, as_json)
 
 
@@ -75,8 +87,18 @@ def _clean_all(source: Path, fields: Fields, url: str | None, stats: LineStats |
             counts["documents"] += 1
             counts[f"skip: {result.reason.value}" if isinstance(result, Skip) else "articles"] += 1
             writer.write(result_record(doc, result))
+    except KeyboardInterrupt:
+        stopped = True
+    else:
+        stopped = False
     finally:
         writer.close()
+    if stopped:
+        where = writer.path if isinstance(writer, ParquetWriter) else getattr(writer.out, "name", "the output")
+        raise Interrupted(
+            f"interrupted: the first {counts['documents']} documents were written to {where}, in input order; "
+            "running the same command again starts over (clean does not resume)"
+        )
     return counts
 
 

@@ -13,10 +13,23 @@ from typing import Any, TypeVar
 
 import click
 
+from warta.cli.common import (
+    DAY,
+    DB_HELP,
+    Interrupted,
+    check_range,
+    check_writable,
+    examples,
+    fail,
+    open_store,
+    output_file,
+)
 from warta.config import Settings, load_settings
 from warta.dedupe.revisions import parse_schedule
 from warta.errors import ConfigError, WartaError
+from warta.model import Article
 from warta.pipeline.export import FORMATS, iter_records, write_csv, write_jsonl, write_parquet
+from warta.pipeline.hooks import on_stored
 from warta.pipeline.reextract import reextract
 from warta.pipeline.revisit import revisit as revisit_due
 from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
@@ -45,8 +58,7 @@ def _progress(quiet: bool, as_json: bool) -> bool:
     return not quiet and not as_json and sys.stderr.isatty()
 
 
-def _fail(exc: WartaError) -> click.ClickException:
-    return click.ClickException(str(exc))
+_fail = fail
 
 
 def crawl_options(f: F) -> F:
@@ -54,12 +66,15 @@ def crawl_options(f: F) -> F:
         [
             click.option("--db", default=None, help="SQLite database (default warta.db)."),
             click.option(
-                "--delay", type=float, default=None, help="Minimum seconds between requests to one host (1)."
+                "--delay", type=click.FloatRange(min=0), default=None,
+                help="Minimum seconds between requests to one host (1).",
             ),
             click.option(
-                "--concurrency", type=int, default=None, help="Requests in flight across hosts (16)."
+                "--concurrency", type=click.IntRange(min=1), default=None, help="Requests in flight across hosts (16)."
             ),
-            click.option("--workers", type=int, default=None, help="Extraction processes (0 = one per CPU)."),
+            click.option(
+                "--workers", type=click.IntRange(min=0), default=None, help="Extraction processes (0 = one per CPU)."
+            ),
             click.option(
                 "--allow-private",
                 is_flag=True,
@@ -87,18 +102,36 @@ def _render(report: CrawlReport, as_json: bool, quiet: bool) -> None:
 
 
 def _crawl(
-    sites: Sequence[str], since: str | None, until: str | None, mode: str, opts: dict[str, Any], command: str
+    sites: Sequence[str], since: str | None, until: str | None, mode: str, opts: dict[str, Any], command: str,
+    new: list[Article] | None = None,
 ) -> CrawlReport:
+    """Run one crawl job; ``new`` (when given) receives each article stored by this run."""
     settings = _crawl_settings(opts)
+
+    def stored(store: Store, article_id: int, article: Article) -> None:
+        on_stored(store, article_id, article)
+        if new is not None:
+            new.append(article)
+
     with Store(settings.db) as store:
-        crawler = Crawler(store, settings, progress=_progress(opts["quiet"], opts["as_json"]))
-        return crawler.run(CrawlSpec(tuple(sites), since, until, mode), command)
+        before = store.count_articles()
+        crawler = Crawler(store, settings, progress=_progress(opts["quiet"], opts["as_json"]), on_stored=stored)
+        try:
+            return crawler.run(CrawlSpec(tuple(sites), since, until, mode), command)
+        except KeyboardInterrupt:
+            kept = store.count_articles() - before
+            raise Interrupted(
+                f"interrupted: {kept} new articles were saved to {settings.db}; "
+                "run the same command again to resume where it stopped"
+            ) from None
 
 
-@click.command()
+@click.command(epilog=examples(
+    "warta crawl https://www.antaranews.com/ --since 2016-02-14 --until 2016-02-23 --db news.db",
+    "warta crawl antaranews tempo --since 2016-02-01 --until 2016-02-29 --delay 2"))
 @click.argument("sites", nargs=-1, required=True)
-@click.option("--since", default=None, help="First day (YYYY-MM-DD, publisher's time zone, inclusive).")
-@click.option("--until", default=None, help="Last day (inclusive).")
+@click.option("--since", type=DAY, default=None, help="First day (YYYY-MM-DD, publisher's time zone, inclusive).")
+@click.option("--until", type=DAY, default=None, help="Last day (inclusive).")
 @crawl_options
 def crawl(sites: tuple[str, ...], since: str | None, until: str | None, **opts: Any) -> None:
     """Backfill: store every article of SITES published from --since to --until.
@@ -122,7 +155,9 @@ def parse_every(text: str) -> float:
     return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
 
 
-@click.command()
+@click.command(epilog=examples(
+    "warta watch https://www.antaranews.com/ --every 10m --db news.db",
+    "warta watch antaranews --once --revisit 1h,1d,7d"))
 @click.argument("sites", nargs=-1, required=True)
 @click.option("--every", default="10m", show_default=True, help="Poll interval (30s, 10m, 1h).")
 @click.option("--once", is_flag=True, help="Poll once and exit.")
@@ -143,8 +178,12 @@ def watch(sites: tuple[str, ...], every: str, once: bool, revisit: str | None, *
         schedule = parse_schedule(revisit) if revisit else []
         while True:
             started = time.monotonic()
-            report = _crawl(sites, None, None, "watch", opts, "watch " + " ".join(sites))
-            _render(report, opts["as_json"], opts["quiet"])
+            new: list[Article] = []
+            report = _crawl(sites, None, None, "watch", opts, "watch " + " ".join(sites), new)
+            if opts["as_json"] or opts["quiet"]:
+                _render(report, opts["as_json"], opts["quiet"])
+            else:
+                _poll_summary(report, new)
             if schedule:
                 _revisit(sites, schedule, opts)
             if once:
@@ -154,6 +193,14 @@ def watch(sites: tuple[str, ...], every: str, once: bool, revisit: str | None, *
         raise _fail(exc) from exc
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+def _poll_summary(report: CrawlReport, new: list[Article]) -> None:
+    """One line per poll, then only the articles this poll stored (not the job's whole table)."""
+    count = f"{len(new)} new article{'s' if len(new) != 1 else ''}" if new else "no new articles"
+    click.echo(f"{time.strftime('%H:%M:%S')} {count} ({report.requests} requests, {report.seconds:.1f}s)")
+    for article in new:
+        click.echo(f"  + {article.title or '(no title)'}  {article.url or ''}")
 
 
 def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, Any]) -> None:
@@ -169,8 +216,12 @@ def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, 
         )
 
 
-@click.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.command(epilog=examples(
+    "warta export --db news.db > articles.jsonl",
+    "warta export --format csv --out articles.csv --since 2016-02-14 --until 2016-02-23",
+    "warta export --format parquet --out articles.parquet --site antaranews.com"))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
+              help="jsonl: one Article JSON object per line; csv: one row per article; parquet: a table.")
 @click.option(
     "--out",
     "-o",
@@ -178,25 +229,27 @@ def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, 
     default=None,
     help="Output file (default stdout; required for parquet).",
 )
-@click.option("--db", default=None)
-@click.option("--since", default=None, help="Only articles published on or after this day.")
-@click.option("--until", default=None, help="Only articles published on or before this day.")
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--since", type=DAY, default=None, help="Only articles published on or after this day.")
+@click.option("--until", type=DAY, default=None, help="Only articles published on or before this day.")
 @click.option("--site", default=None, help="Only this registered domain, e.g. bisnis.com.")
 def export(
     fmt: str, out: Path | None, db: str | None, since: str | None, until: str | None, site: str | None
 ) -> None:
     """Export stored articles as JSON Lines, CSV or Parquet."""
     try:
-        with Store(_settings(db=db).db) as store:
+        check_range(since, until)
+        with open_store(_settings(db=db).db) as store:
             records = iter_records(store, since, until, site)
             if fmt == "parquet":
                 if out is None:
                     raise ConfigError("parquet export needs --out FILE", field="out")
+                check_writable(out)
                 n = write_parquet(records, out)
             elif out is None:
                 n = (write_jsonl if fmt == "jsonl" else write_csv)(records, sys.stdout)
             else:
-                with out.open("w", encoding="utf8", newline="") as fh:
+                with output_file(out, newline="") as fh:
                     n = (write_jsonl if fmt == "jsonl" else write_csv)(records, fh)
     except WartaError as exc:
         raise _fail(exc) from exc
@@ -204,13 +257,13 @@ def export(
         click.echo(f"{n} articles -> {out}", err=True)
 
 
-@click.command()
-@click.option("--db", default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.command(epilog=examples("warta stats --db news.db", "warta stats --json"))
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def stats(db: str | None, as_json: bool) -> None:
     """Articles stored, and the outcome table of every crawl job."""
     try:
-        with Store(_settings(db=db).db) as store:
+        with open_store(_settings(db=db).db) as store:
             data = collect_stats(store)
     except WartaError as exc:
         raise _fail(exc) from exc
@@ -220,16 +273,17 @@ def stats(db: str | None, as_json: bool) -> None:
         click.echo(data.render())
 
 
-@click.command(name="reextract")
-@click.option("--db", default=None)
-@click.option("--workers", type=int, default=None)
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--quiet", "-q", is_flag=True)
+@click.command(name="reextract", epilog=examples("warta reextract --db news.db", "warta reextract --workers 4 --json"))
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Extraction processes (0 = one per CPU).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
 def reextract_cmd(db: str | None, workers: int | None, as_json: bool, quiet: bool) -> None:
     """Re-run extraction over the stored raw captures of stored articles."""
     settings = _settings(db=db, workers=workers)
     try:
-        with Store(settings.db) as store:
+        with open_store(settings.db) as store:
             report = reextract(
                 store,
                 workers=settings.workers,
@@ -245,10 +299,11 @@ def reextract_cmd(db: str | None, workers: int | None, as_json: bool, quiet: boo
         click.echo(f"{report.updated} articles re-extracted; skipped {skipped}")
 
 
-@click.command()
+@click.command(epilog=examples("warta demo", "warta demo --db demo.db && warta serve --db demo.db"))
 @click.option("--db", default=None, help="Database to crawl into (default warta.db).")
-@click.option("--delay", type=float, default=0.05, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--delay", type=click.FloatRange(min=0), default=0.05, show_default=True,
+              help="Seconds between two requests to the sample site.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def demo(db: str | None, delay: float, as_json: bool) -> None:
     """Serve the bundled sample news site on 127.0.0.1 and crawl a date window of it (offline)."""
     from warta.demo.runner import run_demo

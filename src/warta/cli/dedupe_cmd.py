@@ -7,25 +7,30 @@ from pathlib import Path
 
 import click
 
-from warta.errors import StoreError
+from warta.cli.common import DAY, DB_HELP, check_range, examples, fail, open_store
+from warta.errors import WartaError
 from warta.store.sqlite import Store
 
 
 def _open(db: Path) -> Store:
-    if not db.exists():
-        raise click.ClickException(str(StoreError("no such store", path=str(db))))
-    return Store(db)
+    try:
+        return open_store(db)
+    except WartaError as exc:
+        raise fail(exc) from exc
 
 
-@click.command("clusters")
-@click.option("--db", type=click.Path(path_type=Path), default=Path("warta.db"), show_default=True)
-@click.option("--since", default=None, help="Only clusters with a member published on/after this ISO date.")
-@click.option("--min-size", type=int, default=2, show_default=True, help="Smallest cluster to list.")
+@click.command("clusters", epilog=examples("warta clusters --db news.db", "warta clusters --since 2016-02-20 --json"))
+@click.option("--db", type=click.Path(path_type=Path), default=Path("warta.db"), show_default=True, help=DB_HELP)
+@click.option("--since", type=DAY, default=None,
+              help="Only clusters with a member published on/after this day.")
+@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Smallest cluster to list.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per cluster (JSON lines).")
 def clusters_cmd(db: Path, since: str | None, min_size: int, as_json: bool) -> None:
     """List clusters of copies of one story, with their members and the original."""
     from warta.dedupe.verdicts import list_clusters
 
+    check_range(since, None)
     with _open(db) as store:
         found = list_clusters(store, since=since, min_size=min_size)
     for c in found:
@@ -41,9 +46,9 @@ def clusters_cmd(db: Path, since: str | None, min_size: int, as_json: bool) -> N
         click.echo(f"{len(found)} clusters", err=True)
 
 
-@click.command("history")
+@click.command("history", epilog=examples("warta history https://www.antaranews.com/berita/527615/... --db news.db"))
 @click.argument("url")
-@click.option("--db", type=click.Path(path_type=Path), default=Path("warta.db"), show_default=True)
+@click.option("--db", type=click.Path(path_type=Path), default=Path("warta.db"), show_default=True, help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per version (JSON lines).")
 def history_cmd(url: str, db: Path, as_json: bool) -> None:
     """Show the stored versions of URL and the diff between consecutive versions."""

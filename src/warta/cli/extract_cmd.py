@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from warta.cli.common import examples, fail
 from warta.config import Settings, load_settings
 from warta.errors import FetchError, InputError, WartaError
 from warta.extract.batch import BatchExtractor
@@ -29,8 +30,11 @@ def _read_file(path: Path) -> bytes:
     try:
         data = path.read_bytes()
         return gzip.decompress(data) if path.name.endswith(".gz") else data
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputError(f"cannot read {path}: {exc}", path=str(path)) from exc
+    except OSError as exc:
+        reason = "it is a directory" if path.is_dir() else (exc.strerror or str(exc)).lower()
+        raise InputError(f"cannot read {path}: {reason}", path=str(path)) from exc
+    except (EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(f"cannot read {path}: not valid gzip data ({exc})", path=str(path)) from exc
 
 
 def _fetch(url: str, settings: Settings) -> bytes:
@@ -55,6 +59,18 @@ def iter_inputs(inputs: tuple[str, ...], settings: Settings) -> Iterator[Doc]:
                     yield str(path), _read_file(path), None
         else:
             yield item, _read_file(Path(item)), None
+
+
+def _with_url(docs: list[Doc], url: str | None) -> list[Doc]:
+    """Give the one saved page its address (``--url``)."""
+    if url is None:
+        return docs
+    if not url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="'--url'")
+    if len(docs) != 1:
+        raise click.BadParameter(f"gives the address of one page, but {len(docs)} were given", param_hint="'--url'")
+    source, data, _ = docs[0]
+    return [(source, data, url)]
 
 
 def render(source: str, result: Article | Skip, fmt: str, explain: bool) -> str:
@@ -102,29 +118,46 @@ def _results(
             yield source, result
 
 
-@click.command("extract")
+@click.command("extract", epilog=examples(
+    "warta extract page.html",
+    "warta extract page.html --url https://www.antaranews.com/berita/527615/... --explain",
+    "warta extract https://example.com/news/1 --format markdown",
+    "warta extract pages/ --format jsonl --workers 4 > articles.jsonl",
+    "curl -s https://example.com/a | warta extract - --url https://example.com/a --format text"))
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "markdown", "text"]), default="json")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "markdown", "text"]), default="json",
+              show_default=True, help="json: Article.to_dict() (a list for several pages); jsonl: one per line.")
+@click.option("--url", default=None,
+              help="The address a saved page (one file or -) was fetched from: fills url, domain and site.")
 @click.option("--explain", is_flag=True, help="Show which strategy produced each field.")
-@click.option("--workers", type=int, default=None, help="Worker processes for many documents (0 = one per CPU).")
-@click.option("--timeout", type=float, default=None, help="Seconds per document in batch mode (default 10).")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Worker processes for many documents (0 = one per CPU).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds per document in batch mode (default 10).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def extract_command(
-    inputs: tuple[str, ...], fmt: str, explain: bool, workers: int | None, timeout: float | None, quiet: bool
+    inputs: tuple[str, ...], fmt: str, url: str | None, explain: bool, workers: int | None, timeout: float | None,
+    quiet: bool,
 ) -> None:
     """Extract articles from HTML files, directories, URLs, or - (stdin)."""
     try:
         settings = load_settings({"workers": workers, "doc_timeout": timeout})
         docs = list(iter_inputs(inputs, settings))
+        docs = _with_url(docs, url)
         results = list(_results(docs, settings.workers, settings.doc_timeout, settings.max_bytes, quiet))
     except WartaError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
+    if not docs:
+        click.echo(f"no pages found in {', '.join(inputs)} (looked for {', '.join(PAGE_SUFFIXES)})", err=True)
+        if fmt == "json":
+            click.echo("[]")
+        return
     order = {source: i for i, (source, _, _) in enumerate(docs)}
     results.sort(key=lambda r: order[r[0]])
     try:  # an article fetched by URL gets its other pages (multi-page articles), fetched politely
         results = [(s, _whole(r, docs[order[s]], settings)) for s, r in results]
     except WartaError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
     if fmt == "json" and len(results) > 1:
         items = [r.to_dict() if isinstance(r, Article) else {"source": s, **r.to_dict()} for s, r in results]
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
@@ -174,13 +207,17 @@ def summary_table(tables: list[list[Score]], overall: list[Score]) -> str:
 DEFAULT_BENCH = "../shared/bench"
 
 
-@click.command("eval")
+@click.command("eval", epilog=examples(
+    "warta eval ../shared/bench",
+    "warta eval ../shared/bench/indonesian --compare none",
+    "warta eval ../shared/bench/scrapinghub --compare trafilatura,readability --runs 3"))
 @click.argument("set_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False))
 @click.option(
     "--compare", default="trafilatura,readability", show_default=True,
     help="Peers to run in the same process (comma-separated; 'none' for warta alone).",
 )
-@click.option("--runs", type=int, default=1, help="Runs per engine; speed figures are the median.")
+@click.option("--runs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Runs per engine; speed figures are the median.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def eval_command(set_dirs: tuple[str, ...], compare: str, runs: int, as_json: bool) -> None:
     """Score warta and peers on benchmark sets with the rules of bench/tools/score.py.
@@ -193,7 +230,7 @@ def eval_command(set_dirs: tuple[str, ...], compare: str, runs: int, as_json: bo
     try:
         tables, overall = evaluate_sets(set_dirs or (DEFAULT_BENCH,), engines, runs=runs)
     except WartaError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
     if as_json:
         data = {"sets": {t[0].set: [s.to_dict() for s in t] for t in tables},
                 "overall": [s.to_dict() for s in overall]}

@@ -7,10 +7,13 @@ this module only assembles them.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
 from warta import __version__
+from warta.cli.common import fail
+from warta.errors import WartaError
 
 COMMAND_MODULES = (
     "warta.cli.extract_cmd",  # extract, eval
@@ -22,7 +25,18 @@ COMMAND_MODULES = (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class WartaGroup(click.Group):
+    """The root group: any WartaError a command lets through is printed as one line in words."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WartaError as exc:
+            raise fail(exc) from exc
+
+
+@click.group(cls=WartaGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Run `warta COMMAND --help` for a command's options and examples.")
 @click.version_option(__version__, prog_name="warta")
 def cli() -> None:
     """warta: news sites into a clean, deduplicated, searchable collection of articles."""
@@ -34,3 +48,7 @@ for _name in COMMAND_MODULES:
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

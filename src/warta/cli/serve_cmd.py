@@ -7,16 +7,16 @@ from typing import Any
 
 import click
 
+from warta.cli.common import DAY, DB_HELP, check_range, examples, fail, open_store
 from warta.config import load_settings
 from warta.errors import WartaError
 from warta.store import search as fts
-from warta.store.sqlite import Store
 
 
-@click.command()
-@click.option("--db", default=None, help="SQLite store (default: settings db, warta.db).")
+@click.command(epilog=examples("warta serve --db news.db", "warta serve --db news.db --host 0.0.0.0 --port 8080"))
+@click.option("--db", default=None, help=DB_HELP)
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="TCP port (default 8000).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="TCP port (default 8000).")
 @click.option("--config", "config_path", default=None, help="warta.toml to read.")
 def serve(db: str | None, host: str | None, port: int | None, config_path: str | None) -> None:
     """Serve the web UI and the JSON API (/api/..., /openapi.json) over a store.
@@ -29,35 +29,41 @@ def serve(db: str | None, host: str | None, port: int | None, config_path: str |
 
     try:
         settings = load_settings({"db": db, "host": host, "port": port}, config_path=config_path)
+        open_store(settings.db).close()  # a mistyped --db is an error, not a new empty store
         app = create_app(settings)
     except WartaError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
     writes = "enabled (token required)" if settings.api_token else "disabled (no api_token)"
     click.echo(f"warta: serving {settings.db} on http://{settings.host}:{settings.port}/ ; writes {writes}", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 
-@click.command("search")
+@click.command("search", epilog=examples(
+    "warta search banjir jakarta --db news.db",
+    'warta search \'"gempa bumi" -latihan\' --since 2016-02-01 --until 2016-02-29 --sort date',
+    "warta search --site antaranews.com --author Budi --json"))
 @click.argument("query", nargs=-1)
-@click.option("--db", default=None, help="SQLite store.")
-@click.option("--site", default=None)
-@click.option("--since", default=None, help="YYYY-MM-DD")
-@click.option("--until", default=None, help="YYYY-MM-DD")
-@click.option("--author", default=None)
-@click.option("--language", default=None)
-@click.option("--section", default=None)
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--site", default=None, help="Only this registered domain, e.g. antaranews.com.")
+@click.option("--since", type=DAY, default=None, help="Only articles published on or after this day.")
+@click.option("--until", type=DAY, default=None, help="Only articles published on or before this day.")
+@click.option("--author", default=None, help="Only articles credited to this author.")
+@click.option("--language", default=None, help="Only this language (ISO 639-1 code, e.g. id, en).")
+@click.option("--section", default=None, help="Only this section, as the site names it.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="Best matches first, or newest first.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Results to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def search_command(query: tuple[str, ...], db: str | None, sort: str, limit: int, as_json: bool, **filters: Any) -> None:
     """Full-text search of the store: words, "phrases", prefix*, AND/OR/NOT, -exclude."""
-    settings = load_settings({"db": db})
     try:
-        with Store(settings.db) as store:
+        check_range(filters.get("since"), filters.get("until"))
+        settings = load_settings({"db": db})
+        with open_store(settings.db) as store:
             page = fts.search(store.conn, " ".join(query), fts.SearchFilters(**filters),
                               sort="date" if sort == "date" else "relevance", limit=limit)
     except WartaError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
     if as_json:
         payload = {"total": page.total, "total_capped": page.total_capped,
                    "results": [h.to_dict() for h in page.hits]}
@@ -68,16 +74,16 @@ def search_command(query: tuple[str, ...], db: str | None, sort: str, limit: int
         click.echo(f"{hit.id:>7}  {hit.published or '':<25.25} {hit.site or '':<20.20} {hit.title or ''}")
 
 
-@click.command()
-@click.option("--db", default=None, help="SQLite store.")
+@click.command(epilog=examples("warta reindex --db news.db"))
+@click.option("--db", default=None, help=DB_HELP)
 def reindex(db: str | None) -> None:
     """Rebuild the full-text index from the stored articles."""
-    settings = load_settings({"db": db})
     try:
-        with Store(settings.db) as store:
+        settings = load_settings({"db": db})
+        with open_store(settings.db) as store:
             count = fts.rebuild_index(store.conn)
     except WartaError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
     click.echo(f"indexed {count} articles")
 
 

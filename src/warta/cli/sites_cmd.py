@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from warta.cli.common import examples, fail
 from warta.config import load_settings
 from warta.errors import ConfigError, WartaError
 from warta.health.report import health_table, source_health
@@ -24,12 +25,12 @@ from warta.store.sqlite import Store
 
 
 def _recipes(recipe_dirs: Sequence[Path]) -> dict[str, Recipe]:
-    settings = load_settings()
-    configured = [Path(p) for p in settings.recipe_dirs.split(os.pathsep) if p]
     try:
+        settings = load_settings()
+        configured = [Path(p) for p in settings.recipe_dirs.split(os.pathsep) if p]
         return load_recipes([*configured, *recipe_dirs])
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
 
 
 def _select(recipes: dict[str, Recipe], sites: Sequence[str]) -> list[Recipe]:
@@ -45,12 +46,12 @@ _DIRS = click.option(
 )
 
 
-@click.group("sites")
+@click.group("sites", epilog=examples("warta sites list", "warta sites check antaranews --live"))
 def sites() -> None:
     """Site recipes: what warta knows about each news site."""
 
 
-@sites.command("list")
+@sites.command("list", epilog=examples("warta sites list", "warta sites list --json --recipes ./my-recipes"))
 @_DIRS
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
@@ -67,11 +68,11 @@ def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
         )
 
 
-@sites.command("check")
+@sites.command("check", epilog=examples("warta sites check", "warta sites check antaranews tempo --live --delay 2"))
 @click.argument("site", nargs=-1)
 @_DIRS
 @click.option("--live", is_flag=True, help="Fetch each recipe's feeds, sitemaps and today's listing pages.")
-@click.option("--delay", type=float, default=None, help="Seconds between two requests to one host (live).")
+@click.option("--delay", type=click.FloatRange(min=0), default=None, help="Seconds between two requests to one host (live).")
 @click.option("--db", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Also check each recipe's field rules on the newest pages of its site stored here.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -116,7 +117,10 @@ def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: Path) -> l
 
 
 def _live(chosen: list[Recipe], delay: float | None, quiet: bool) -> list[LiveReport]:
-    settings = load_settings({"delay": delay})
+    try:
+        settings = load_settings({"delay": delay})
+    except ConfigError as exc:
+        raise fail(exc) from exc
     prober = Prober(
         settings.user_agent,
         settings.delay,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 from html import escape
 from importlib import resources
+from urllib.parse import urlsplit
 
 from warta.demo.server import Page
 
@@ -30,6 +31,12 @@ class SiteArticle:
     html: bytes
     published: str  # ISO 8601 with the publisher's offset
     title: str
+    origin: str | None = None  # the site it was recorded from, e.g. http://www.antaranews.com
+
+    @property
+    def source_url(self) -> str | None:
+        """Where the page was recorded (its origin plus the path it is served under)."""
+        return None if self.origin is None else self.origin + self.path
 
     @property
     def day(self) -> str:
@@ -45,9 +52,15 @@ def sample_articles() -> list[SiteArticle]:
     root = resources.files("warta.demo") / "site"
     manifest = json.loads((root / "manifest.json").read_text("utf8"))
     return [
-        SiteArticle(m["path"], gzip.decompress((root / m["file"]).read_bytes()), m["published"], m["title"])
+        SiteArticle(m["path"], gzip.decompress((root / m["file"]).read_bytes()), m["published"], m["title"],
+                    _origin(m["source_url"]))
         for m in manifest
     ]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def news_site_pages(
@@ -57,8 +70,12 @@ def news_site_pages(
     private: str = "/private/",
     per_page: int = 3,
     news_latest: int = 3,
+    home_links: bool = True,
 ) -> dict[str, Page]:
-    """All pages of the site, keyed by path (``base`` is the site's origin, e.g. http://127.0.0.1:8123)."""
+    """All pages of the site, keyed by path (``base`` is the site's origin, e.g. http://127.0.0.1:8123).
+
+    ``home_links=False`` leaves the latest articles off the home page (it links the dated indexes
+    only), so a crawl meets the articles in the sitemaps and the feed first."""
     arts = sorted(articles, key=lambda a: a.stamp)
     pages: dict[str, Page] = {
         "/robots.txt": Page(
@@ -68,7 +85,7 @@ def news_site_pages(
         "/sitemap_index.xml": Page(_sitemap_index(base, arts), headers=XML),
         "/sitemap-news.xml": _tagged(_news_sitemap(base, arts[-news_latest:]), XML),
         "/rss.xml": _tagged(_rss(base, arts[-5:]), (("Content-Type", "application/rss+xml"),)),
-        "/": Page(_home(arts), headers=HTML),
+        "/": Page(_home(arts, latest=5 if home_links else 0), headers=HTML),
         f"{private}members": Page(b"<html><body>members only</body></html>", headers=HTML),
     }
     for month, group in _by(arts, lambda a: a.day[:7]).items():
@@ -144,12 +161,12 @@ def _links(arts: Sequence[SiteArticle]) -> str:
     )
 
 
-def _home(arts: Sequence[SiteArticle]) -> bytes:
+def _home(arts: Sequence[SiteArticle], latest: int = 5) -> bytes:
     days = sorted({a.day for a in arts}, reverse=True)
     nav = "".join(f'<li><a href="/index/{d}">Indeks {d}</a></li>' for d in days)
     return (
         '<html><head><title>Warta Demo</title><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
-        f"</head><body><h1>Warta Demo</h1><ul>{_links(list(reversed(arts))[:5])}</ul><ul>{nav}</ul>"
+        f"</head><body><h1>Warta Demo</h1><ul>{_links(list(reversed(arts))[:latest])}</ul><ul>{nav}</ul>"
         '<a href="/private/members">Members</a></body></html>'
     ).encode()
 

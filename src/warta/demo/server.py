@@ -86,9 +86,11 @@ class FixtureSite:
 
     # -- used by the handler ------------------------------------------------------------------
     def respond(self, path: str, headers: tuple[tuple[str, str], ...]) -> Page:
+        """The page for ``path``: a path with query, or, when the site is used as an HTTP proxy,
+        an absolute URL (pages may be keyed by full URL, ``http://host/path``, to serve several hosts)."""
         t = time.monotonic()
         with self._lock:
-            entry = self._pages.get(path) or self._pages.get(urlsplit(path).path)
+            entry = self._pages.get(path) or self._pages.get(urlsplit(path)._replace(query="").geturl())
             if entry is None:
                 page = NOT_FOUND
             elif isinstance(entry, Page):
@@ -154,6 +156,12 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
                     self.wfile.flush()
             except OSError:
                 pass
+
+        def do_CONNECT(self) -> None:  # noqa: N802 (a proxy client asking for an https tunnel)
+            site.respond(self.path, tuple(self.headers.items()))
+            self.send_response(405, "no https tunnels: the fixture serves recorded http pages only")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             return

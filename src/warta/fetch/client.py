@@ -57,6 +57,7 @@ class FetchPolicy:
     max_retry_after: float = 300.0  # a longer Retry-After gives up on the URL
     deadline: float = 120.0  # wall-clock seconds per request, headers and body (not retried)
     allow_private: bool = False  # connect to loopback / private / link-local addresses too
+    proxy: str | None = None  # every request goes through this HTTP proxy (URL); none: direct
 
     @classmethod
     def from_settings(cls, s: Settings) -> FetchPolicy:
@@ -70,6 +71,7 @@ class FetchPolicy:
             s.robots_ttl,
             deadline=s.deadline,
             allow_private=s.allow_private,
+            proxy=s.proxy or None,
         )
 
 
@@ -333,8 +335,11 @@ def _os_reason(exc: BaseException) -> str:
 
 def guarded_client(policy: FetchPolicy, backend: GuardedBackend | None = None) -> httpx.AsyncClient:
     """An httpx client whose every connection goes through the address guard (no redirects
-    followed, no proxies from the environment)."""
+    followed, no proxies from the environment). With ``policy.proxy`` every request goes through
+    that proxy, and the guard checks the address of the proxy connection (the proxy resolves the
+    target's name)."""
     transport = httpx.AsyncHTTPTransport(
+        proxy=policy.proxy,
         limits=httpx.Limits(
             max_connections=max(1, policy.concurrency), max_keepalive_connections=policy.concurrency
         ),

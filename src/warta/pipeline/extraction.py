@@ -15,6 +15,7 @@ import asyncio
 import functools
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from concurrent import futures
@@ -39,6 +40,19 @@ T = TypeVar("T")
 # Imported once by the fork server; every worker is forked from it. '__main__' (the default
 # preload) stays: a worker started without it imports the main script itself after the fork.
 PRELOAD = ["__main__", "warta.pipeline.preload"]
+
+
+def ignore_sigint() -> None:
+    """Worker start: Ctrl-C reaches the whole process group; the main process alone answers it
+    (it stops the pool), so a worker shows no KeyboardInterrupt traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_worker(owner: int) -> None:
+    """Worker start: no Ctrl-C traceback (:func:`ignore_sigint`), and the worker dies with process
+    ``owner``, even by kill -9 (a fork server's worker also by the parent-death signal)."""
+    ignore_sigint()
+    die_with(owner, True)
 
 
 def extract_document(body: bytes, url: str) -> Article | Skip:
@@ -99,7 +113,7 @@ class ExtractPool:
                 ctx.set_forkserver_preload(PRELOAD)  # no effect once the server runs
                 # each worker dies with this process, even by kill -9 (so does the fork server)
                 self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=ctx, initializer=die_with, initargs=(os.getpid(), True)
+                    self.workers, mp_context=ctx, initializer=start_worker, initargs=(os.getpid(),)
                 )
             return self._pool
 

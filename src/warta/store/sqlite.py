@@ -12,6 +12,7 @@ and declares them in a module-level ``SCHEMA`` string applied when a store is op
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -122,8 +123,7 @@ class Store:
         self._depth = 0  # nesting of transaction()
         try:
             if readonly:
-                uri = f"file:{self.path}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                self.conn = connect_readonly(self.path)
             else:
                 self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             self.conn.row_factory = sqlite3.Row
@@ -140,6 +140,26 @@ class Store:
                 self.conn.commit()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open store: {exc}", path=str(self.path)) from exc
+
+    @classmethod
+    def open_existing(cls, path: str | Path) -> Store:
+        """The store already at ``path``, for a command that reads: never creates a database.
+
+        A store that cannot be written (a read-only file, folder or mount) is opened read-only.
+        """
+        target = Path(path)
+        if not target.is_file():
+            what = "is a directory, not a store" if target.is_dir() else "does not exist"
+            raise StoreError(
+                f"no store at {target}: it {what} (a crawl or `warta demo` creates one)", path=str(target)
+            )
+        if os.access(target, os.W_OK) and os.access(target.parent, os.W_OK):
+            try:
+                return cls(target)
+            except StoreError as exc:
+                if not _is_readonly_error(exc.__cause__):
+                    raise
+        return cls(target, readonly=True)
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -273,6 +293,24 @@ class Store:
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
+def _is_readonly_error(exc: BaseException | None) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.Error) and ("readonly" in text or "read-only" in text or "unable to open" in text)
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection; ``immutable`` when SQLite cannot even create its WAL shared memory
+    beside the file (a read-only folder or mount), which it needs to read a WAL database."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error:
+        conn.close()
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
 
 
 def _keep_first_version(store: Store, key: str) -> None:

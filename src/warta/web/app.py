@@ -21,7 +21,7 @@ from warta import __version__
 from warta.config import Settings
 from warta.errors import ConfigError, StoreError, WartaError
 from warta.store.fts_query import QueryError
-from warta.store.sqlite import Store
+from warta.store.sqlite import Store, connect_readonly
 
 WEB_DIR = Path(__file__).parent
 CSP = (
@@ -48,6 +48,11 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     """A connection that cannot write (``PRAGMA query_only``), usable from one thread at a time."""
     try:
         conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:  # a store SQLite cannot write beside (read-only folder or mount)
+            conn.close()
+            conn = connect_readonly(Path(path))
         conn.row_factory = sqlite3.Row
         for pragma in ("query_only=ON", "busy_timeout=10000", f"cache_size=-{CACHE_KIB}", f"mmap_size={MMAP_BYTES}"):
             conn.execute(f"PRAGMA {pragma}")
@@ -101,7 +106,8 @@ async def connection(request: Request) -> AsyncIterator[sqlite3.Connection]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; the store at ``settings.db`` is created (with its schema) if missing."""
     settings = settings or Settings()
-    with Store(settings.db):  # applies every module schema, including the FTS index and triggers
+    # applies every module schema, including the FTS index and triggers (read-only: as it is)
+    with Store.open_existing(settings.db) if Path(settings.db).exists() else Store(settings.db):
         pass
     app = FastAPI(
         title="warta",
