@@ -86,12 +86,13 @@ def test_site_that_starts_blocking_is_reported_within_one_poll(workdir: Path) ->
 
 
 def shell_page(title: str) -> Page:
-    """An article page rendered by script: an empty shell, the text in its hydration data."""
+    """An article page rendered by script: an empty shell whose text is only inside script code
+    (not in hydration data such as __NEXT_DATA__, which the extractor reads as a body candidate)."""
     prose = " ".join(["Harga bahan bakar minyak naik mulai pekan depan di seluruh wilayah Indonesia."] * 30)
-    data = json.dumps({"props": {"article": {"title": title, "body": prose}}})
+    code = f"document.getElementById('root').innerHTML = {json.dumps('<p>' + prose + '</p>')};"
     return Page(
         f'<html><head><title>{title}</title></head><body><div id="root">Memuat...</div>'
-        f'<script id="__NEXT_DATA__" type="application/json">{data}</script></body></html>'.encode()
+        f"<script>{code}</script></body></html>".encode()
     )
 
 

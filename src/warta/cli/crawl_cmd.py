@@ -201,6 +201,8 @@ def _poll_summary(report: CrawlReport, new: list[Article]) -> None:
     click.echo(f"{time.strftime('%H:%M:%S')} {count} ({report.requests} requests, {report.seconds:.1f}s)")
     for article in new:
         click.echo(f"  + {article.title or '(no title)'}  {article.url or ''}")
+    for alert in report.alerts:  # a blocked or script-only source is named on the poll that met it
+        click.echo(str(alert))
 
 
 def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, Any]) -> None:
