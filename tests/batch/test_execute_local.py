@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-import execjobs
 import pytest
-from killer import kill_when_written
 
+import execjobs
+from killer import kill_when_written
 from warta.execute import make_executor
 from warta.execute.local import LocalExecutor
 from warta.model import Skip, SkipReason
