@@ -6,11 +6,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import execjobs
 import pytest
+
+import execjobs
 import warcfiles
 from killer import kill_when_written
-
 from warta.batch.run import run_batch
 from warta.execute.local import LocalExecutor
 from warta.model import Skip, SkipReason
