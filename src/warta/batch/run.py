@@ -6,8 +6,8 @@ with a per-document time limit, and the driver alone writes: articles to the sto
 transaction per shard), every result (articles and skips with their reasons) to the shard's
 Parquet file. Then the shard is marked finished in the shard table.
 
-Corpus mode of ``warta clean`` (site furniture learnt over the whole corpus) is not offered here
-yet: each document is cleaned on its own.
+With ``corpus=True`` text dumps are cleaned in corpus mode: site furniture is learnt over every
+corpus shard first (:mod:`warta.batch.corpus`), then each document is cleaned with it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from warta.batch.corpus import CorpusDocument, clean_with_stats, learn_corpus
 from warta.batch.shards import Shard, ShardTable, expand
 from warta.batch.warc import WarcPage, read_warc
 from warta.clean.article import Cleaner
@@ -27,6 +28,7 @@ from warta.clean.corpus import site_key
 from warta.clean.io import Document, ParquetWriter, read_documents, result_record
 from warta.errors import ConfigError
 from warta.execute import Executor
+from warta.extract.core import extract
 from warta.model import Article, Skip
 from warta.store.sqlite import Store
 from warta.urls import url_key
@@ -37,8 +39,6 @@ STORE_BATCH = 256  # articles per store transaction
 
 def extract_page(page: WarcPage) -> Result:
     """What a worker runs for one WARC page."""
-    from warta.extract.core import extract
-
     return extract(page.body, page.url or None, content_type=page.content_type)
 
 
@@ -88,37 +88,47 @@ def shard_table_path(out: Path | None, db: Path | None) -> Path:
     raise ConfigError("batch needs somewhere to write: a store (--db) and/or a Parquet directory (--out)")
 
 
-def _items(shard: Shard) -> Iterator[tuple[str, Document | WarcPage | Skip]]:
+Item = Document | WarcPage | CorpusDocument
+
+
+def _items(shard: Shard, stats: Path | None) -> Iterator[tuple[str, Item | Skip]]:
     if shard.kind == "warc":
         yield from read_warc(shard.path)
     else:
         for doc in read_documents(shard.path):
-            yield doc.id, doc
+            yield doc.id, (doc if stats is None else CorpusDocument(doc, str(stats)))
 
 
-def _url(item: Document | WarcPage | Skip | None, result: Result) -> str | None:
-    if isinstance(item, WarcPage | Document):
+def _url(item: Item | None, result: Result) -> str | None:
+    if item is not None:
         return item.url or None
     return result.url
 
 
+def _function(shard: Shard, stats: Path | None) -> Callable[[Any], Result]:
+    if shard.kind == "warc":
+        return extract_page
+    return clean_document if stats is None else clean_with_stats
+
+
 def run_shard(
-    shard: Shard, executor: Executor, timeout: float | None, store: Store | None, out: Path | None
+    shard: Shard, executor: Executor, timeout: float | None, store: Store | None, out: Path | None,
+    stats: Path | None = None,
 ) -> ShardReport:
     """One shard through the executor; returns its counts once its output is committed."""
     report = ShardReport(shard.id)
-    known: dict[str, Document | WarcPage] = {}
+    known: dict[str, Item] = {}
     direct: list[tuple[str, Skip]] = []
 
     def work() -> Iterator[tuple[str, Any]]:
-        for key, item in _items(shard):
+        for key, item in _items(shard, stats):
             if isinstance(item, Skip):
                 direct.append((key, item))
             else:
                 known[key] = item
                 yield key, item
 
-    fn: Callable[[Any], Result] = extract_page if shard.kind == "warc" else clean_document
+    fn = _function(shard, stats)
     writer = ParquetWriter(out / f".{shard.stem}.parquet.part") if out is not None else None
     articles: list[tuple[str, Article]] = []
 
@@ -165,6 +175,7 @@ def run_batch(
     timeout: float | None = 10.0,
     db: Path | None = None,
     out: Path | None = None,
+    corpus: bool = False,
 ) -> BatchReport:
     """Run every shard of ``inputs`` not yet finished; see the module docstring."""
     shards = expand(inputs, prefix)
@@ -176,11 +187,15 @@ def run_batch(
     store = Store(db) if db is not None else None
     try:
         done = table.done()
+        stats = None
+        corpora = [s.path for s in shards if s.kind == "corpus"]
+        if corpus and corpora:
+            stats = learn_corpus(executor, corpora, table_path.with_name(table_path.stem + "_linestats.npz"))
         for shard in shards:
             if shard.id in done:
                 report.skipped_shards.append(shard.id)
                 continue
-            shard_report = run_shard(shard, executor, timeout, store, out)
+            shard_report = run_shard(shard, executor, timeout, store, out, stats)
             table.finish(shard.id, shard_report.counts())
             report.shards.append(shard_report)
     finally:

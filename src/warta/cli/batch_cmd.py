@@ -36,10 +36,12 @@ def _summary(report: BatchReport) -> dict[str, object]:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="Store the articles in this database.")
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
               help="Write one Parquet file per shard (articles and skips) into this directory.")
+@click.option("--corpus", is_flag=True,
+              help="Text dumps: learn lines repeated across each site's documents in all shards first.")
 @click.option("--clusters", is_flag=True,
               help="With --out: near-duplicate clusters over all shards in it, to DIR/clusters.jsonl.")
 def batch_command(inputs: tuple[str, ...], prefix: Path | None, engine: str, workers: int, address: str | None,
-                  timeout: float, db: Path | None, out: Path | None, clusters: bool) -> None:
+                  timeout: float, db: Path | None, out: Path | None, corpus: bool, clusters: bool) -> None:
     """Turn WARC files (response records with HTML) and JSONL/CSV/Parquet text dumps into articles.
 
     INPUTS are .warc/.warc.gz files, corpus files, or lists of such paths (.paths, .paths.gz).
@@ -49,7 +51,8 @@ def batch_command(inputs: tuple[str, ...], prefix: Path | None, engine: str, wor
         raise click.UsageError("--clusters needs --out DIR")
     try:
         with make_executor(engine, workers, address) as executor:
-            report = run_batch(list(inputs), executor, prefix=prefix, timeout=timeout or None, db=db, out=out)
+            report = run_batch(list(inputs), executor, prefix=prefix, timeout=timeout or None, db=db, out=out,
+                               corpus=corpus)
             summary = _summary(report)
             if clusters and out is not None:
                 mapping = cluster_parquet(executor, sorted(out.glob("*.parquet")))

@@ -1,0 +1,96 @@
+"""WARC batch throughput: warta batch on the local and Ray executors vs one plain extract process.
+
+Usage: python benchmarks/batch_warc.py [--records N] [--shards S] [--runs R] [--no-ray]
+Writes S gzip-per-record WARC files of N responses in all (real news pages from
+tests/fixtures/extract under distinct URLs). The peer, in the same run, is one process doing what
+``warta extract`` does per page: read the records, ``extract`` each page, upsert into a store.
+Then ``run_batch`` with the local executor (1 and 2 workers) and Ray (1 and 2 CPUs), each
+into a fresh store. Executors are started and warmed up (one shard, untimed) before the clock starts. Prints the
+median articles/s of R runs, the ratio to the peer and per worker, and checks that every engine
+stored exactly the peer's articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import warcfiles  # noqa: E402
+from warta.batch.run import run_batch  # noqa: E402
+from warta.batch.warc import WarcPage, read_warc  # noqa: E402
+from warta.execute import make_executor  # noqa: E402
+from warta.extract.core import extract  # noqa: E402
+from warta.model import Article  # noqa: E402
+from warta.store.sqlite import Store  # noqa: E402
+from warta.urls import url_key  # noqa: E402
+
+
+def plain(paths: list[Path], db: Path) -> int:
+    n = 0
+    with Store(db) as store, store.transaction():
+        for path in paths:
+            for _, page in read_warc(path):
+                if isinstance(page, WarcPage):
+                    result = extract(page.body, page.url, content_type=page.content_type)
+                    if isinstance(result, Article):
+                        store.upsert_article(url_key(result.url or page.url), result)
+                        n += 1
+    return n
+
+
+def articles(db: Path) -> dict[str, Any]:
+    with Store(db) as store:
+        return {s.url_key: s.article for s in store.iter_articles()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=300)
+    parser.add_argument("--shards", type=int, default=4)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-ray", action="store_true")
+    args = parser.parse_args()
+    engines = [("local", 1), ("local", 2)] + ([] if args.no_ray else [("ray", 1), ("ray", 2)])
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        pages = list(warcfiles.many_pages(args.records))
+        paths = [warcfiles.write_warc(base / f"s{i}.warc.gz", pages[i :: args.shards]) for i in range(args.shards)]
+        rates: dict[str, list[float]] = {"plain extract, 1 process": []}
+        reference: dict[str, Any] = {}
+        for run in range(args.runs):
+            db = base / f"plain{run}.db"
+            start = time.perf_counter()
+            n = plain(paths, db)
+            rates["plain extract, 1 process"].append(n / (time.perf_counter() - start))
+            reference = articles(db)
+        for engine, workers in engines:
+            label = f"{engine}, {workers} {'worker' if engine == 'local' else 'CPU'}{'s' if workers > 1 else ''}"
+            rates[label] = []
+            with make_executor(engine, workers) as executor:
+                run_batch([str(paths[0])], executor, out=base / f"warm-{engine}{workers}", timeout=60)  # imports
+                for run in range(args.runs):
+                    db = base / f"{engine}{workers}-{run}.db"
+                    start = time.perf_counter()
+                    report = run_batch([str(p) for p in paths], executor, db=db, timeout=60)
+                    rates[label].append(report.articles / (time.perf_counter() - start))
+                    assert articles(db) == reference, f"{label}: articles differ from the plain run"
+    peer = statistics.median(rates["plain extract, 1 process"])
+    print(f"{args.records} pages in {args.shards} WARC shards, median of {args.runs} runs; identical articles: yes")
+    print("| engine | articles/s | vs plain | per worker vs plain (1.0 = linear) |\n|---|---|---|---|")
+    for label, values in rates.items():
+        rate = statistics.median(values)
+        workers = int(label.split(", ")[1].split()[0]) if "," in label else 1
+        print(f"| {label} | {rate:.1f} | {rate / peer:.2f} | {rate / peer / workers:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
