@@ -5,7 +5,7 @@ Writes S gzip-per-record WARC files of N responses in all (real news pages from
 tests/fixtures/extract under distinct URLs). The peer, in the same run, is one process doing what
 ``warta extract`` does per page: read the records, ``extract`` each page, upsert into a store.
 Then ``run_batch`` with the local executor (1 and 2 workers) and Ray (1 and 2 CPUs), each
-into a fresh store. Executors are started and warmed up (one shard, untimed) before the clock starts. Prints the
+into a fresh store; every run times all engines in turn. Executors are started and warmed up (one shard, untimed) before the clock starts. Prints the
 median articles/s of R runs, the ratio to the peer and per worker, and checks that every engine
 stored exactly the peer's articles.
 """
@@ -32,6 +32,8 @@ from warta.extract.core import extract  # noqa: E402
 from warta.model import Article  # noqa: E402
 from warta.store.sqlite import Store  # noqa: E402
 from warta.urls import url_key  # noqa: E402
+
+PEER = "plain extract, 1 process"
 
 
 def plain(paths: list[Path], db: Path) -> int:
@@ -64,26 +66,37 @@ def main() -> None:
         base = Path(tmp)
         pages = list(warcfiles.many_pages(args.records))
         paths = [warcfiles.write_warc(base / f"s{i}.warc.gz", pages[i :: args.shards]) for i in range(args.shards)]
-        rates: dict[str, list[float]] = {"plain extract, 1 process": []}
+        inputs = [str(p) for p in paths]
+        rates: dict[str, list[float]] = {PEER: []}
         reference: dict[str, Any] = {}
-        for run in range(args.runs):
-            db = base / f"plain{run}.db"
-            start = time.perf_counter()
-            n = plain(paths, db)
-            rates["plain extract, 1 process"].append(n / (time.perf_counter() - start))
-            reference = articles(db)
-        for engine, workers in engines:
-            label = f"{engine}, {workers} {'worker' if engine == 'local' else 'CPU'}{'s' if workers > 1 else ''}"
-            rates[label] = []
-            with make_executor(engine, workers) as executor:
-                run_batch([str(paths[0])], executor, out=base / f"warm-{engine}{workers}", timeout=60)  # imports
-                for run in range(args.runs):
-                    db = base / f"{engine}{workers}-{run}.db"
-                    start = time.perf_counter()
-                    report = run_batch([str(p) for p in paths], executor, db=db, timeout=60)
-                    rates[label].append(report.articles / (time.perf_counter() - start))
+        local = {n: make_executor("local", n) for n in (1, 2)}
+        for n, ex in local.items():
+            run_batch(inputs[:1], ex, out=base / f"warm-local{n}", timeout=60)  # start and import, untimed
+        try:
+            for run in range(args.runs):  # engines in turn within each run: load changes hit all alike
+                db = base / f"plain{run}.db"
+                start = time.perf_counter()
+                n = plain(paths, db)
+                rates[PEER].append(n / (time.perf_counter() - start))
+                reference = articles(db)
+                for engine, workers in engines:
+                    label = f"{engine}, {workers} {'worker' if engine == 'local' else 'CPU'}{'s' if workers > 1 else ''}"
+                    executor = local[workers] if engine == "local" else make_executor(engine, workers)
+                    try:
+                        if engine != "local":
+                            run_batch(inputs[:1], executor, out=base / f"warm-{engine}{workers}-{run}", timeout=60)
+                        db = base / f"{engine}{workers}-{run}.db"
+                        start = time.perf_counter()
+                        report = run_batch(inputs, executor, db=db, timeout=60)
+                        rates.setdefault(label, []).append(report.articles / (time.perf_counter() - start))
+                    finally:
+                        if engine != "local":
+                            executor.close()
                     assert articles(db) == reference, f"{label}: articles differ from the plain run"
-    peer = statistics.median(rates["plain extract, 1 process"])
+        finally:
+            for ex in local.values():
+                ex.close()
+    peer = statistics.median(rates[PEER])
     print(f"{args.records} pages in {args.shards} WARC shards, median of {args.runs} runs; identical articles: yes")
     print("| engine | articles/s | vs plain | per worker vs plain (1.0 = linear) |\n|---|---|---|---|")
     for label, values in rates.items():

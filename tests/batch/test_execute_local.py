@@ -65,6 +65,15 @@ def test_worker_killed_twice_gives_error_skip(tmp_path: Path) -> None:
     assert "died" in out["victim"].detail
 
 
+def test_a_map_stopped_early_leaves_no_stale_answers() -> None:
+    with LocalExecutor(2) as ex:
+        results = ex.map(execjobs.sleepy, [("fast", 0.0), ("slow", 2.0), ("later", 0.0)], timeout=30)
+        first = next(results)
+        results.close()  # "slow" is still running in a worker
+        assert first[0] in ("fast", "slow", "later")
+        assert dict(ex.map(execjobs.square, [("x", 3), ("y", 4), ("z", 5)], timeout=30)) == {"x": 9, "y": 16, "z": 25}
+
+
 DRIVER = """
 import sys, time, execjobs
 from warta.execute.local import LocalExecutor

@@ -136,7 +136,13 @@ class LocalExecutor:
         """Yield ``(key, fn(arg) | Skip)`` for every item, in completion order."""
         while len(self._pool) < self.workers:
             self._pool.append(_Worker(self._ctx))
-        source = iter(items)
+        try:
+            yield from self._run(fn, iter(items), timeout)
+        finally:  # the caller stopped early: workers still busy would answer the next map
+            for worker in [w for w in self._pool if w.task is not None]:
+                self._replace(worker)
+
+    def _run(self, fn: Callable[[Any], Any], source: Iterator[tuple[Any, Any]], timeout: float | None) -> Iterator[tuple[Any, Any]]:
         retry: list[tuple[Any, Any, Any, int]] = []
         exhausted = False
         while True:

@@ -83,8 +83,19 @@ class RayExecutor:
         self, fn: Callable[[A], R], items: Iterable[tuple[K, A]], timeout: float | None = None
     ) -> Iterator[tuple[K, R | Skip]]:
         """Yield ``(key, fn(arg) | Skip)`` for every item, in completion order."""
-        source = iter(items)
         pending: dict[Any, tuple[Any, Any, int, float]] = {}  # ref -> key, arg, attempt, deadline
+        try:
+            yield from self._run(fn, iter(items), timeout, pending)
+        finally:  # the caller stopped early: stop what is still running
+            for ref in pending:
+                self.ray.cancel(ref, force=True)
+            self._grace += len(pending)
+            pending.clear()
+
+    def _run(
+        self, fn: Callable[[Any], Any], source: Iterator[tuple[Any, Any]], timeout: float | None,
+        pending: dict[Any, tuple[Any, Any, int, float]],
+    ) -> Iterator[tuple[Any, Any]]:
         retry: list[tuple[Any, Any, int]] = []
         exhausted = False
         while True:
