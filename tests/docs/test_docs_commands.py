@@ -54,6 +54,8 @@ NOT_RUN = {
     "WARTA_API_TOKEN=change-me warta serve": "runs until stopped",
     "warta sites check --live --recipes my-recipes example": "internet",
     "warta sites check --live --delay 1.0 detik kompas": "internet",
+    "warta batch crawl-data/CC-NEWS/2024/01/warc.paths.gz --prefix /data/commoncrawl --engine ray --workers 16 --db news.db --out shards": "needs CC-NEWS WARC files",
+    "warta batch dumps.paths --engine ray --address auto --corpus --out shards": "needs a Ray cluster",
     "warta eval ../shared/bench/scrapinghub ../shared/bench/fundus ../shared/bench/indonesian --compare trafilatura,readability --runs 3": "needs ../shared and minutes",
 }
 # Other programs allowed in ```text blocks (shown, not run).
