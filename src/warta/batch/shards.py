@@ -22,7 +22,7 @@ from typing import Any
 
 from warta.errors import InputError, StoreError
 
-WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
 CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet")
 LIST_SUFFIXES = (".paths", ".paths.gz")
 
