@@ -1,4 +1,4 @@
-"""The Ray executor on a real local Ray (2 CPUs, 127.0.0.1). In CI (CI set) a missing Ray fails."""
+"""The Ray executor on a real local Ray (2 CPUs, started by the test). In CI (CI set) a missing Ray fails."""
 
 from __future__ import annotations
 

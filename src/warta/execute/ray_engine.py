@@ -1,7 +1,7 @@
 """The Ray executor (``pip install 'warta[ray]'``): the same pure functions as Ray tasks.
 
-``RayExecutor(workers)`` starts a local Ray instance with that many CPUs (bound to 127.0.0.1, no
-dashboard); ``RayExecutor(address="ray://host:10001")`` or ``address="auto"`` joins an existing
+``RayExecutor(workers)`` starts a local Ray instance with that many CPUs (no dashboard; Ray's own
+services pick free ports, listen on every interface and, from Ray 2.60, require its auth token); ``RayExecutor(address="ray://host:10001")`` or ``address="auto"`` joins an existing
 cluster, whose nodes must have warta installed. At most one task per CPU is in flight, so a
 task's clock starts when it is submitted. A task past its limit is force-cancelled
 (``ray.cancel(ref, force=True)`` kills its worker process) and becomes ``Skip(TIMEOUT)``; a task
@@ -51,7 +51,6 @@ class RayExecutor:
                     self.ray.init(
                         num_cpus=workers if workers > 0 else (os.cpu_count() or 1),
                         include_dashboard=False,
-                        _node_ip_address="127.0.0.1",
                         log_to_driver=False,
                         configure_logging=False,
                     )
