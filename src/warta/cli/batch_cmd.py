@@ -30,7 +30,7 @@ def _summary(report: BatchReport) -> dict[str, object]:
               help="Where the work runs: local processes, or Ray.")
 @click.option("--workers", "-w", default=0, show_default=True, type=click.IntRange(min=0),
               help="Worker processes (local) or CPUs (Ray); 0: one per CPU.")
-@click.option("--address", help="Ray: join this existing cluster (e.g. ray://head:10001 or auto).")
+@click.option("--address", help="Ray: join this existing cluster (auto on a cluster node; ray://head:10001 needs ray[client]).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds one document may take before it is skipped as 'timeout' (0: no limit).")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="Store the articles in this database.")

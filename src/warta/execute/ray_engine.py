@@ -1,8 +1,8 @@
 """The Ray executor (``pip install 'warta[ray]'``): the same pure functions as Ray tasks.
 
 ``RayExecutor(workers)`` starts a local Ray instance with that many CPUs (no dashboard; Ray's own
-services pick free ports, listen on every interface and, from Ray 2.60, require its auth token); ``RayExecutor(address="ray://host:10001")`` or ``address="auto"`` joins an existing
-cluster, whose nodes must have warta installed. At most one task per CPU is in flight, so a
+services pick free ports, listen on every interface and, from Ray 2.60, require its auth token); ``RayExecutor(address="auto")`` (on a cluster node) or ``address="ray://head:10001"`` (needs
+``ray[client]``) joins an existing cluster, whose nodes must have warta installed. At most one task per CPU is in flight, so a
 task's clock starts when it is submitted. A task past its limit is force-cancelled
 (``ray.cancel(ref, force=True)`` kills its worker process) and becomes ``Skip(TIMEOUT)``; a task
 whose worker dies is submitted once more, then becomes ``Skip(ERROR)``. This is the only module
