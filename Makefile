@@ -21,7 +21,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $@
 
 $(TESTSTAMP): $(STAMP)
-	$(BIN)/pip install -q -e '.[test,parquet,eval,docs]'
+	$(BIN)/pip install -q -e '.[test,parquet,eval,docs,ray]'
 	touch $@
 
 demo: $(STAMP)

@@ -43,6 +43,8 @@ ANTARA_URL = "http://www.antaranews.com/berita/527615/29-penerbangan-bandara-int
 
 # `warta` commands shown but not run, and why (each must still parse).
 NOT_RUN = {
+    "warta batch crawl-data/CC-NEWS/2024/01/warc.paths.gz --prefix /data/commoncrawl --engine ray --workers 16 --db news.db --out shards": "needs CC-NEWS WARC files",
+    "warta batch dumps.paths --engine ray --address auto --corpus --out shards": "needs a Ray cluster",
     "warta crawl https://www.antaranews.com/ --since 2016-10-01 --until 2016-10-07": "internet",
     "warta crawl https://www.tempo.co/ https://www.detik.com/ --since 2016-10-01 --until 2016-10-07 --db news.db --delay 2 --json": "internet",
     "warta watch https://www.antaranews.com/ https://www.tempo.co/ --every 10m": "internet, runs until stopped",

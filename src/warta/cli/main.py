@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "warta.cli.serve_cmd",  # serve
     "warta.cli.dedupe_cmd",  # clusters, history
     "warta.cli.sites_cmd",  # sites list, sites check
+    "warta.cli.batch_cmd",  # batch
 )
 
 

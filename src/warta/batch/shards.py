@@ -1,0 +1,116 @@
+"""Shards (one input file each) and the shard table that lets a rerun skip finished shards.
+
+The shard table is a small SQLite file next to the output (``DIR/_shards.sqlite`` with ``--out``,
+else ``<db>.shards.sqlite``), not a table inside the store: it works the same for Parquet-only
+output, and it leaves the store's schema to the store. A shard is marked finished only after
+its output is committed (store transaction, Parquet file renamed into place), so a crash in
+between redoes the shard, which is harmless: articles are upserted by URL key and the shard's
+Parquet file is written again whole.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from warta.errors import InputError, StoreError
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet")
+LIST_SUFFIXES = (".paths", ".paths.gz")
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One input file: ``id`` is how it was named (the line of a paths list, or the path given)."""
+
+    id: str
+    path: Path
+    kind: str  # "warc" or "corpus"
+
+    @property
+    def stem(self) -> str:
+        """A file-name-safe, unique name for the shard's output."""
+        digest = hashlib.sha1(self.id.encode()).hexdigest()[:10]
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(self.id).name)[:80]
+        return f"{name}-{digest}"
+
+
+def kind_of(path: str) -> str | None:
+    low = path.lower()
+    if low.endswith(WARC_SUFFIXES):
+        return "warc"
+    if low.removesuffix(".gz").endswith(CORPUS_SUFFIXES):
+        return "corpus"
+    if low.endswith(LIST_SUFFIXES):
+        return "list"
+    return None
+
+
+def _read_list(path: Path) -> list[str]:
+    try:
+        raw = gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(f"cannot read the list of paths: {exc}", path=str(path)) from exc
+    return [line.strip() for line in raw.decode("utf8", "replace").splitlines() if line.strip() and not line.startswith("#")]
+
+
+def expand(inputs: list[str], prefix: Path | None = None) -> list[Shard]:
+    """Shards for WARC files, corpus files, and lists of paths (CC-NEWS ``warc.paths.gz``: each
+    line a path relative to ``prefix``, default the list's own directory)."""
+    shards: list[Shard] = []
+    for item in inputs:
+        kind = kind_of(item)
+        if kind == "list":
+            base = prefix if prefix is not None else Path(item).parent
+            for line in _read_list(Path(item)):
+                sub = kind_of(line)
+                if sub not in ("warc", "corpus"):
+                    raise InputError(f"not a WARC or corpus file: {line}", path=item)
+                shards.append(Shard(line, base / line, sub))
+        elif kind in ("warc", "corpus"):
+            path = Path(item) if prefix is None or Path(item).is_absolute() else prefix / item
+            shards.append(Shard(item, path, kind))
+        else:
+            raise InputError("not a WARC file (.warc, .warc.gz), corpus (.jsonl, .csv, .tsv, .parquet) or list of paths (.paths, .paths.gz)", path=item)
+    seen: set[str] = set()
+    for shard in shards:
+        if shard.id in seen:
+            raise InputError("the same shard is named twice", path=shard.id)
+        seen.add(shard.id)
+    return shards
+
+
+class ShardTable:
+    """Finished shards, in a SQLite file (see the module docstring)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.conn = sqlite3.connect(path)
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS shards (id TEXT PRIMARY KEY, finished_at TEXT NOT NULL, counts TEXT NOT NULL)"
+            )
+            self.conn.commit()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the shard table: {exc}", path=str(path)) from exc
+
+    def done(self) -> set[str]:
+        return {str(r[0]) for r in self.conn.execute("SELECT id FROM shards")}
+
+    def finish(self, shard_id: str, counts: dict[str, Any]) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO shards(id, finished_at, counts) VALUES (?,?,?)",
+                (shard_id, datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(counts, sort_keys=True)),
+            )
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,133 @@
+"""The local executor: results, errors and time limits as values; dead workers lose no item."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import execjobs
+from killer import kill_when_written
+from warta.execute import make_executor
+from warta.execute.local import LocalExecutor
+from warta.model import Skip, SkipReason
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def test_maps_every_item_and_turns_errors_into_skips() -> None:
+    with LocalExecutor(2) as ex:
+        out = dict(ex.map(execjobs.fail_on_three, ((f"k{i}", i) for i in range(8)), timeout=30))
+    assert set(out) == {f"k{i}" for i in range(8)}
+    assert [out[f"k{i}"] for i in range(8) if i != 3] == [0, 1, 2, 4, 5, 6, 7]
+    skip = out["k3"]
+    assert isinstance(skip, Skip) and skip.reason is SkipReason.ERROR and "three is not allowed" in skip.detail
+
+
+def test_item_past_its_limit_becomes_timeout_skip_and_the_run_goes_on() -> None:
+    with LocalExecutor(2) as ex:
+        start = time.monotonic()
+        out = dict(ex.map(execjobs.sleepy, [("slow", 60.0), ("a", 0.0), ("b", 0.01), ("c", 0.0)], timeout=1.5))
+        took = time.monotonic() - start
+        assert isinstance(out["slow"], Skip) and out["slow"].reason is SkipReason.TIMEOUT
+        assert (out["a"], out["b"], out["c"]) == (0.0, 0.01, 0.0)
+        assert took < 20
+        # the replaced worker serves the next map
+        assert dict(ex.map(execjobs.square, [("x", 4), ("y", 5)], timeout=30)) == {"x": 16, "y": 25}
+
+
+def test_worker_killed_mid_item_is_replaced_and_the_item_retried(tmp_path: Path) -> None:
+    marker = tmp_path / "pid"
+    killer = kill_when_written(marker)
+    with LocalExecutor(2) as ex:
+        items = [("victim", str(marker))] + [(f"k{i}", str(tmp_path / f"other{i}")) for i in range(3)]
+        for i in range(3):
+            (tmp_path / f"other{i}").write_text("")  # these return at once
+        out = dict(ex.map(execjobs.stall_until_killed, items, timeout=60))
+    killer.join(5)
+    assert set(out) == {"victim", "k0", "k1", "k2"}
+    assert isinstance(out["victim"], str) and out["victim"].startswith("done by")
+    assert str(marker.read_text()) not in out["victim"]  # a different process finished it
+
+
+def test_worker_killed_twice_gives_error_skip(tmp_path: Path) -> None:
+    marker = tmp_path / "pid"
+    killer = kill_when_written(marker, times=2)
+    with LocalExecutor(1) as ex:
+        out = dict(ex.map(execjobs.always_stall, [("victim", str(marker))], timeout=60))
+    killer.join(5)
+    assert isinstance(out["victim"], Skip) and out["victim"].reason is SkipReason.ERROR
+    assert "died" in out["victim"].detail
+
+
+def test_a_map_stopped_early_leaves_no_stale_answers() -> None:
+    with LocalExecutor(2) as ex:
+        results = ex.map(execjobs.sleepy, [("fast", 0.0), ("slow", 2.0), ("later", 0.0)], timeout=30)
+        first = next(results)
+        results.close()  # "slow" is still running in a worker
+        assert first[0] in ("fast", "slow", "later")
+        assert dict(ex.map(execjobs.square, [("x", 3), ("y", 4), ("z", 5)], timeout=30)) == {"x": 9, "y": 16, "z": 25}
+
+
+DRIVER = """
+import sys, time, execjobs
+from warta.execute.local import LocalExecutor
+ex = LocalExecutor(2)
+it = ex.map(execjobs.sleepy, [("a", 0.0), ("b", 0.0)], timeout=30)
+list(it)
+print(" ".join(map(str, ex.pids())), flush=True)
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie waiting for its reaper counts as dead
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux-only")
+def test_workers_die_with_their_driver() -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, str(Path(__file__).resolve().parents[1])])}
+    proc = subprocess.Popen([sys.executable, "-c", DRIVER], stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert len(pids) == 2 and all(_alive(p) for p in pids)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids)
+
+
+def test_importing_warta_never_imports_ray() -> None:
+    code = (
+        "import sys, warta, warta.execute, warta.batch.run, warta.batch.clusters, warta.cli.main\n"
+        "from warta.execute import make_executor\n"
+        "make_executor('local', 1).close()\n"
+        "print('ray' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": SRC}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_unknown_engine_and_address_without_ray_are_config_errors() -> None:
+    from warta.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        make_executor("spark")
+    with pytest.raises(ConfigError):
+        make_executor("local", 1, address="ray://x:10001")

@@ -1,0 +1,40 @@
+"""Module-level functions for the executor tests (workers import them by name)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def fail_on_three(x: int) -> int:
+    if x == 3:
+        raise ValueError("three is not allowed")
+    return x
+
+
+def sleepy(x: float) -> float:
+    """Sleeps ``x`` seconds and returns it."""
+    time.sleep(x)
+    return x
+
+
+def stall_until_killed(marker: str) -> str:
+    """Writes its pid to ``marker`` then stalls the first time; returns at once when it exists."""
+    path = Path(marker)
+    if path.exists():
+        return f"done by {os.getpid()}"
+    path.write_text(str(os.getpid()))
+    time.sleep(120)
+    return "not killed"
+
+
+def always_stall(marker: str) -> str:
+    """Writes its pid to ``marker`` (every attempt) and stalls."""
+    Path(marker).write_text(str(os.getpid()))
+    time.sleep(120)
+    return "not killed"
