@@ -9,6 +9,7 @@ import click
 
 from warta.batch.clusters import cluster_parquet
 from warta.batch.run import BatchReport, run_batch
+from warta.cli.common import examples
 from warta.errors import WartaError
 from warta.execute import ENGINES, make_executor
 
@@ -22,7 +23,10 @@ def _summary(report: BatchReport) -> dict[str, object]:
     }
 
 
-@click.command("batch")
+@click.command("batch", epilog=examples(
+    "warta batch crawl-*.warc.gz --db news.db",
+    "warta batch warc.paths.gz --prefix /data/cc-news --engine ray --workers 8 --out shards/",
+    "warta batch corpus.jsonl --corpus --out clean/"))
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--prefix", type=click.Path(path_type=Path, file_okay=False),
               help="Directory the lines of a paths list (CC-NEWS warc.paths.gz) are relative to.")

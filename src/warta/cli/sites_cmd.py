@@ -14,14 +14,13 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from warta.cli.common import examples, fail
+from warta.cli.common import examples, fail, open_store
 from warta.config import load_settings
 from warta.errors import ConfigError, WartaError
 from warta.health.report import health_table, source_health
 from warta.sites import Recipe, load_recipes
 from warta.sites.check import CheckResult, check_recipe, check_rules
 from warta.sites.live import LiveReport, Prober, check_live
-from warta.store.sqlite import Store
 
 
 def _recipes(recipe_dirs: Sequence[Path]) -> dict[str, Recipe]:
@@ -103,13 +102,11 @@ def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, 
 
 
 def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: Path) -> list[CheckResult]:
-    if not db.exists():
-        raise click.ClickException(f"no database at {db}")
     try:
-        with Store(db) as store:
+        with open_store(db) as store:  # a read command: never creates one
             reports = [check_rules(r, store) for r in chosen]
     except WartaError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
     return [
         dataclasses.replace(result, problems=result.problems + tuple(p for c in checks if (p := c.problem())))
         for result, checks in zip(offline, reports, strict=True)
@@ -149,7 +146,7 @@ def _print_tables(offline: list[CheckResult], reports: list[LiveReport]) -> None
             click.echo(f"    {probe.kind:<8} {probe.outcome:<18} {probe.articles:>4}  {probe.url}")
 
 
-@sites.command("health")
+@sites.command("health", epilog=examples("warta sites health --db news.db", "warta sites health --db news.db --days 7 --json"))
 @click.option("--db", default=None, help="SQLite database to read (default warta.db).")
 @click.option("--days", type=click.IntRange(min=1), default=14, show_default=True,
               help="Days of per-day counts to list (flags always read the whole history).")
@@ -160,15 +157,12 @@ def health_cmd(db: str | None, days: int, as_json: bool) -> None:
 
     Example: warta sites health --db news.db --days 7
     """
-    path = Path(load_settings({"db": db}).db)
-    if not path.exists():
-        raise click.ClickException(f"no database at {path}")
     since = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days - 1)).isoformat()
     try:
-        with Store(path) as store:
+        with open_store(load_settings({"db": db}).db) as store:  # a read command: never creates one
             records = source_health(store.conn, since)
     except WartaError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise fail(exc) from exc
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in records], indent=2, ensure_ascii=False))
     else:
