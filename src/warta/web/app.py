@@ -176,7 +176,8 @@ class HostCheck:
         if scope["type"] in {"http", "websocket"}:
             host = Headers(scope=scope).get("host")
             if not self.policy.allows(host):
-                message = (f"host not allowed: {host!r} is not a name of this server"
+                shown = host if host is None or len(host) <= 100 else host[:100] + "..."
+                message = (f"host not allowed: {shown!r} is not a name of this server"
                            f" (allowed: {self.policy.describe()}; add names with --allowed-host)")
                 await JSONResponse({"detail": message}, status_code=400)(scope, receive, send)
                 return
