@@ -194,6 +194,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def server_error(request: Request, exc: Exception) -> Response:
         return _error(request, 500, str(exc.args[0]) if exc.args else "internal error")
 
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # a number that a path or parameter without its own bound passed on to SQLite (64-bit)
+        return _error(request, 400, "a number in the request is out of range (at most 9223372036854775807)")
+
     @app.exception_handler(RequestValidationError)
     async def invalid_parameter(request: Request, exc: Exception) -> Response:
         if _wants_json(request):

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from warta import __version__
 from warta.model import Article
 from warta.store import search as fts
-from warta.web.api import ArticleId, Filters, QueryText
+from warta.web.api import Filters, QueryText
 from warta.web.app import WEB_DIR, connection
 from warta.web.render import day_chart, safe_url, snippet_html
 from warta.web.status import crawl_status
@@ -87,7 +87,7 @@ def search_page(
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, conn: Conn, article_id: ArticleId) -> Response:
+def article_page(request: Request, conn: Conn, article_id: int) -> Response:
     row = conn.execute("SELECT id, data, first_seen FROM articles WHERE id=?", (article_id,)).fetchone()
     if row is None:
         return render_error(request, 404, f"No article with id {article_id}.")
