@@ -50,6 +50,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     api_token: str | None = None  # required by write endpoints; none = writes disabled
+    allowed_hosts: str = ""  # extra Host names the server answers (comma-separated; "*" = any)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -58,6 +59,8 @@ class Settings:
 def _coerce(name: str, raw: Any, target: Any) -> Any:
     kind = type(target) if target is not None else str
     try:
+        if kind is str and isinstance(raw, list):  # a TOML list of strings, e.g. allowed_hosts
+            return ",".join(str(item) for item in raw)
         if kind is bool:
             return raw if isinstance(raw, bool) else str(raw).lower() in {"1", "true", "yes", "on"}
         return kind(raw)

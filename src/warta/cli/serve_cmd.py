@@ -18,10 +18,16 @@ from warta.store import search as fts
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="TCP port (default 8000).")
 @click.option("--config", "config_path", default=None, help="warta.toml to read.")
-def serve(db: str | None, host: str | None, port: int | None, config_path: str | None) -> None:
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another Host name to answer (repeatable; '*.example.org' for sub-domains, '*' for any)."
+                   " The bound address and its names are always allowed.")
+def serve(db: str | None, host: str | None, port: int | None, config_path: str | None,
+          allowed_hosts: tuple[str, ...]) -> None:
     """Serve the web UI and the JSON API (/api/..., /openapi.json) over a store.
 
     Read-only by default; write endpoints need api_token from warta.toml or WARTA_API_TOKEN.
+    Requests whose Host header is not a name of the server get 400 (a guard against DNS
+    rebinding); more names come from --allowed-host, WARTA_ALLOWED_HOSTS or allowed_hosts.
     """
     import uvicorn
 
@@ -30,11 +36,14 @@ def serve(db: str | None, host: str | None, port: int | None, config_path: str |
     try:
         settings = load_settings({"db": db, "host": host, "port": port}, config_path=config_path)
         open_store(settings.db).close()  # a mistyped --db is an error, not a new empty store
+        if allowed_hosts:  # the flags add to the names from the config file and environment
+            settings = settings.replace(allowed_hosts=",".join((settings.allowed_hosts, *allowed_hosts)).strip(","))
         app = create_app(settings)
     except WartaError as exc:
         raise fail(exc) from exc
     writes = "enabled (token required)" if settings.api_token else "disabled (no api_token)"
     click.echo(f"warta: serving {settings.db} on http://{settings.host}:{settings.port}/ ; writes {writes}", err=True)
+    click.echo(f"warta: answering Host {app.state.hosts.describe()}", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 

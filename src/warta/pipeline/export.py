@@ -1,4 +1,10 @@
-"""Export stored articles as JSON Lines, CSV or Parquet."""
+"""Export stored articles as JSON Lines, CSV or Parquet.
+
+CSV cells are written so that a spreadsheet shows them as text: a cell starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return (which Excel, LibreOffice and Google Sheets would run as a
+formula) gets a leading single quote (OWASP's advice against CSV injection). JSON Lines and
+Parquet keep every value unchanged.
+"""
 
 from __future__ import annotations
 
@@ -84,11 +90,21 @@ def _with_clusters(store: Store, batch: list[StoredArticle]) -> Iterator[dict[st
         yield {**export_record(sa), "cluster_id": cluster_id, "is_original": original}
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """``value`` for a CSV cell: text a spreadsheet would run as a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _flat(rec: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for col in CSV_COLUMNS:
         value = rec.get(col)
-        out[col] = "; ".join(value) if isinstance(value, list) else value
+        out[col] = csv_safe("; ".join(value) if isinstance(value, list) else value)
     return out
 
 

@@ -11,7 +11,8 @@ Supported syntax (operators are upper-case, as in most search engines)::
 
 Every term is re-quoted before it reaches FTS5, so no user text is ever interpreted as FTS5
 syntax (column filters, ``NEAR``, ``^`` ...). A malformed query raises :class:`QueryError`
-with a message meant for the user.
+with a message meant for the user; so does a query with no word at all (``(``, ``OR``, ``""``,
+``!!``), while an empty or blank query means "no text condition" (browse everything).
 """
 
 from __future__ import annotations
@@ -191,6 +192,11 @@ def to_fts5(query: str) -> str | None:
     if not any(t.kind in {"term", "prefix", "phrase"} for t in tokens):
         if any(t.kind.startswith("neg-") for t in tokens):
             raise QueryError("a query cannot only exclude terms: add a term to search for")
+        if _CONTROL.sub(" ", query).strip():
+            # operators, parentheses, empty phrases or punctuation alone: matching every article
+            # would answer a question the user did not ask
+            raise QueryError("the query has no word to search for: operators, parentheses, empty"
+                             " phrases and punctuation alone match nothing")
         return None
     if tokens and tokens[0].kind in {"or", "and", "not"}:
         raise QueryError(f"a query cannot start with {tokens[0].kind.upper()}")

@@ -52,6 +52,11 @@ END;
 BM25 = "bm25(articles_fts, 8.0, 3.0, 1.0, 2.0)"
 _RELEVANCE_ORDER = f"{BM25}, articles_fts.rowid DESC"  # ties: newest stored first
 DEFAULT_CAP = 10_000
+# Bounds on what a caller may ask for, so that no request reaches SQLite with an integer it cannot
+# hold (64-bit: OFFSET + LIMIT past 2**63-1 overflows) or a LIKE pattern it refuses (50,000 bytes).
+MAX_OFFSET = 1_000_000_000
+MAX_LIMIT = 10_000
+MAX_FILTER_CHARS = 500
 Sort = Literal["relevance", "date"]
 FACET_FIELDS = ("site", "language", "section", "author", "access")
 
@@ -88,6 +93,10 @@ class SearchFilters:
     access: str | None = None  # free | metered | teaser | paywalled
 
     def __post_init__(self) -> None:
+        for name in ("site", "since", "until", "author", "language", "section"):
+            value = getattr(self, name)
+            if value is not None and len(value) > MAX_FILTER_CHARS:
+                raise QueryError(f"{name} is too long (at most {MAX_FILTER_CHARS} characters)")
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None:
@@ -242,6 +251,8 @@ def search(
     """
     if limit < 0 or offset < 0:
         raise QueryError("offset and limit must not be negative")
+    if offset > MAX_OFFSET or limit > MAX_LIMIT:
+        raise QueryError(f"offset must be at most {MAX_OFFSET} and limit at most {MAX_LIMIT}")
     query = _build(q, filters or SearchFilters())
     if collapse and has_copies(conn):
         return _collapsed(conn, query, sort, offset, limit, cap)

@@ -15,19 +15,41 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from warta.config import Settings
+from warta.pipeline.export import csv_safe
 from warta.store import search as fts
 from warta.store.fts_query import QueryError, to_fts5
 from warta.store.sqlite import Store
 from warta.web.app import connection, open_readonly
 from warta.web.status import crawl_status
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``detail`` says what was wrong, in words."""
+
+    detail: str
+
+
+BAD_REQUEST: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "a malformed query or filter, or a Host header that is not one of"
+                                              " the server's names; `detail` says which"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no article with this id"}}
+WRITE_REFUSED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "no or wrong bearer token"},
+    403: {"model": ErrorBody, "description": "write endpoints are disabled: no api_token is configured"},
+}
+router = APIRouter(prefix="/api", tags=["api"], responses=BAD_REQUEST)
 Conn = Annotated[sqlite3.Connection, Depends(connection)]
 MAX_PER_PAGE = 100
+MAX_PAGE = fts.MAX_OFFSET // MAX_PER_PAGE
+MAX_ARTICLE_ID = 2**63 - 1  # SQLite's largest integer
+ArticleId = Annotated[int, Path(ge=0, le=MAX_ARTICLE_ID, description="the article's id")]
+MAX_FILTER = fts.MAX_FILTER_CHARS
 EXPORT_BATCH = 200
 CSV_COLUMNS = (
     "id", "url", "title", "site", "site_name", "language", "published", "section", "authors",
@@ -36,12 +58,12 @@ CSV_COLUMNS = (
 
 
 async def filters_from(  # async: pure parsing, no worker-thread hop
-    site: Annotated[str | None, Query(description="registered domain, e.g. kompas.com")] = None,
-    since: Annotated[str | None, Query(description="first publication day, YYYY-MM-DD")] = None,
-    until: Annotated[str | None, Query(description="last publication day, YYYY-MM-DD")] = None,
-    author: Annotated[str | None, Query(description="one author name (exact, case-insensitive)")] = None,
-    language: Annotated[str | None, Query(description="ISO 639-1 code")] = None,
-    section: Annotated[str | None, Query()] = None,
+    site: Annotated[str | None, Query(max_length=MAX_FILTER, description="registered domain, e.g. kompas.com")] = None,
+    since: Annotated[str | None, Query(max_length=MAX_FILTER, description="first publication day, YYYY-MM-DD")] = None,
+    until: Annotated[str | None, Query(max_length=MAX_FILTER, description="last publication day, YYYY-MM-DD")] = None,
+    author: Annotated[str | None, Query(max_length=MAX_FILTER, description="one author name (exact, case-insensitive)")] = None,
+    language: Annotated[str | None, Query(max_length=MAX_FILTER, description="ISO 639-1 code")] = None,
+    section: Annotated[str | None, Query(max_length=MAX_FILTER)] = None,
     paywalled: Annotated[bool | None, Query()] = None,
     access: Annotated[str | None, Query(description="free, metered, teaser or paywalled")] = None,
 ) -> fts.SearchFilters:
@@ -72,6 +94,8 @@ def page_window(page: int | None, per_page: int | None, offset: int | None, limi
         raise QueryError(f"page size must be between 1 and {MAX_PER_PAGE}")
     if start < 0:
         raise QueryError("offset and page must not be negative")
+    if start > fts.MAX_OFFSET:
+        raise QueryError(f"offset and page go at most {fts.MAX_OFFSET} results deep")
     return start, size
 
 
@@ -81,9 +105,9 @@ def api_search(
     filters: Filters,
     q: QueryText = "",
     sort: Literal["relevance", "date"] = "relevance",
-    page: Annotated[int | None, Query(ge=1)] = None,
+    page: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
     per_page: Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE)] = None,
-    offset: Annotated[int | None, Query(ge=0)] = None,
+    offset: Annotated[int | None, Query(ge=0, le=fts.MAX_OFFSET)] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE)] = None,
     collapse: Annotated[bool, Query(description=COLLAPSE_HELP)] = False,
 ) -> dict[str, Any]:
@@ -106,8 +130,8 @@ def api_search(
     }
 
 
-@router.get("/articles/{article_id}")
-def api_article(conn: Conn, article_id: int) -> dict[str, Any]:
+@router.get("/articles/{article_id}", responses=NOT_FOUND)
+def api_article(conn: Conn, article_id: ArticleId) -> dict[str, Any]:
     """One article with all its fields (``Article.to_dict()`` plus ``id`` and store metadata)."""
     row = conn.execute(
         "SELECT id, url_key, data, first_seen, updated_at FROM articles WHERE id=?", (article_id,)
@@ -150,7 +174,17 @@ def api_runs(conn: Conn) -> dict[str, Any]:
     return crawl_status(conn).to_dict()
 
 
-@router.get("/export")
+EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={200: {
+        "description": "the matching articles: JSON Lines (format=jsonl) or CSV (format=csv)",
+        "content": {media.split(";")[0]: {"schema": {"type": "string"}} for media in EXPORT_TYPES.values()},
+    }},
+)
 def api_export(
     request: Request,
     filters: Filters,
@@ -158,10 +192,14 @@ def api_export(
     format: Literal["jsonl", "csv"] = "jsonl",
     sort: Literal["relevance", "date"] = "date",
 ) -> StreamingResponse:
-    """Every matching article, streamed as JSON Lines (full articles) or CSV (main columns)."""
+    """Every matching article, streamed as JSON Lines (full articles) or CSV (main columns).
+
+    CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+    tab or carriage return) are prefixed with a single quote.
+    """
     to_fts5(q)  # reject a malformed query with a 400 before the stream starts
     db = request.app.state.settings.db
-    media = "application/x-ndjson" if format == "jsonl" else "text/csv; charset=utf-8"
+    media = EXPORT_TYPES[format]
     return StreamingResponse(
         _export_rows(db, q, filters, sort, format),
         media_type=media,
@@ -203,7 +241,7 @@ def _render_batch(conn: sqlite3.Connection, ids: list[int], format: str) -> Iter
 
 def _csv_line(values: tuple[Any, ...]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
+    csv.writer(buffer).writerow([csv_safe(v) for v in values])
     return buffer.getvalue()
 
 
@@ -223,8 +261,8 @@ def require_token(request: Request) -> None:
 Writer = Annotated[None, Depends(require_token)]
 
 
-@router.delete("/articles/{article_id}")
-def api_delete_article(request: Request, article_id: int, _auth: Writer) -> dict[str, Any]:
+@router.delete("/articles/{article_id}", responses={**NOT_FOUND, **WRITE_REFUSED})
+def api_delete_article(request: Request, article_id: ArticleId, _auth: Writer) -> dict[str, Any]:
     """Delete one article (its full-text entry goes with it). Needs the API token."""
     with Store(request.app.state.settings.db) as store, store.transaction() as conn:
         deleted = conn.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount
@@ -233,7 +271,7 @@ def api_delete_article(request: Request, article_id: int, _auth: Writer) -> dict
     return {"deleted": article_id}
 
 
-@router.post("/reindex")
+@router.post("/reindex", responses=WRITE_REFUSED)
 def api_reindex(request: Request, _auth: Writer) -> dict[str, Any]:
     """Rebuild the full-text index from the articles table. Needs the API token."""
     with Store(request.app.state.settings.db) as store:

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import queue
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from warta import __version__
 from warta.config import Settings
 from warta.errors import ConfigError, StoreError, WartaError
 from warta.store.fts_query import QueryError
 from warta.store.sqlite import Store, connect_readonly
+from warta.web.hosts import HostPolicy, host_policy
 
 WEB_DIR = Path(__file__).parent
 CSP = (
@@ -118,7 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.pool = ReadPool(settings.db)
-    _install_middleware(app)
+    app.state.hosts = host_policy(settings.host, settings.allowed_hosts)
+    _install_middleware(app, app.state.hosts)
     _install_error_handlers(app)
     from warta.web import api, pages
 
@@ -128,17 +134,60 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _install_middleware(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+def _install_middleware(app: FastAPI, hosts: HostPolicy) -> None:
+    # the last added runs first: headers go on every answer, the Host check's 400 included
+    app.add_middleware(HostCheck, policy=hosts)
+    app.add_middleware(SecurityHeaders)
+
+
+class SecurityHeaders:
+    """Adds :data:`SECURITY_HEADERS` (and ``Cache-Control: no-store`` under ``/api/``) to every answer.
+
+    Plain ASGI, so that streamed exports and error answers pass through it unchanged; answers to
+    unhandled exceptions are built by :func:`internal_error`, which sets the same headers.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = str(scope.get("path", "")).startswith("/api/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                add_security_headers(MutableHeaders(scope=message), api=api)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def add_security_headers(headers: MutableHeaders, *, api: bool) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    if api:
+        headers.setdefault("Cache-Control", "no-store")
+
+
+class HostCheck:
+    """Answers 400 to a request whose ``Host`` header is not one of the server's names (DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp, policy: HostPolicy) -> None:
+        self.app = app
+        self.policy = policy
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in {"http", "websocket"}:
+            host = Headers(scope=scope).get("host")
+            if not self.policy.allows(host):
+                shown = host if host is None or len(host) <= 100 else host[:100] + "..."
+                message = (f"host not allowed: {shown!r} is not a name of this server"
+                           f" (allowed: {self.policy.describe()}; add names with --allowed-host)")
+                await JSONResponse({"detail": message}, status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -151,9 +200,42 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def server_error(request: Request, exc: Exception) -> Response:
         return _error(request, 500, str(exc.args[0]) if exc.args else "internal error")
 
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # a number that a path or parameter without its own bound passed on to SQLite (64-bit)
+        return _error(request, 400, "a number in the request is out of range (at most 9223372036854775807)")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameter(request: Request, exc: Exception) -> Response:
+        if _wants_json(request):
+            return await request_validation_exception_handler(request, exc)  # type: ignore[arg-type]
+        errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+        reasons = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}" for e in errors)
+        return _error(request, 422, f"Invalid request: {reasons or 'bad parameter'}.")
+
+    # Exception (status 500) handlers run in the outermost middleware, outside SecurityHeaders
+    app.add_exception_handler(Exception, internal_error)
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """The answer to an unhandled exception: a plain 500 with the security headers."""
+    try:
+        response = _error(request, 500, "internal error")
+    except Exception:  # the error page itself failed: answer in plain text
+        response = PlainTextResponse("internal error", status_code=500)
+    add_security_headers(response.headers, api=request.url.path.startswith("/api/"))
+    # the server drops the connection after an unhandled exception: say so, or a keep-alive client
+    # would send its next request into a closed socket
+    response.headers["Connection"] = "close"
+    return response
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
 
 def _error(request: Request, status: int, message: str) -> Response:
-    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+    if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
     from warta.web.pages import render_error
 
