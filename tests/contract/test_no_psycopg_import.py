@@ -46,3 +46,19 @@ def test_postgres_url_without_extra_says_what_to_install() -> None:
     out = subprocess.run([sys.executable, "-c", BLOCKED], capture_output=True, text=True, env=os.environ.copy(),
                          timeout=120, check=True)
     assert "ConfigError:" in out.stdout and "warta[postgres]" in out.stdout, out.stdout + out.stderr
+
+
+def test_postgres_tests_fail_in_ci_when_postgres_is_unreachable(tmp_path: Path) -> None:
+    """Under CI a PostgreSQL contract test must fail, not skip, when the server is not there."""
+    here = Path(__file__).parent
+    env = {**os.environ, "CI": "1", "WARTA_TEST_PG": "postgresql://nobody@127.0.0.1:9/none"}
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(here),
+                          str(here / "test_store_contract.py"), "-k", "roundtrip_keeps_every_field"],
+                         capture_output=True, text=True, env=env, timeout=240, cwd=tmp_path)
+    assert out.returncode != 0 and "1 passed" in out.stdout and "1 error" in out.stdout, out.stdout[-2000:]
+    assert "PostgreSQL is required in CI" in out.stdout
+    env.pop("CI")
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(here),
+                          str(here / "test_store_contract.py"), "-k", "roundtrip_keeps_every_field", "-rs"],
+                         capture_output=True, text=True, env=env, timeout=240, cwd=tmp_path)
+    assert out.returncode == 0 and "1 skipped" in out.stdout and "cannot connect" in out.stdout, out.stdout[-2000:]

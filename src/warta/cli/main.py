@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "warta.cli.serve_cmd",  # serve
     "warta.cli.dedupe_cmd",  # clusters, history
     "warta.cli.sites_cmd",  # sites list, sites check
+    "warta.cli.db_cmd",  # db copy, db info (SQLite <-> PostgreSQL)
 )
 
 

@@ -10,6 +10,7 @@ import click
 from warta.config import load_settings
 from warta.errors import WartaError
 from warta.store import search as fts
+from warta.store.backends import open_article_store
 from warta.store.sqlite import Store
 
 
@@ -53,9 +54,9 @@ def search_command(query: tuple[str, ...], db: str | None, sort: str, limit: int
     """Full-text search of the store: words, "phrases", prefix*, AND/OR/NOT, -exclude."""
     settings = load_settings({"db": db})
     try:
-        with Store(settings.db) as store:
-            page = fts.search(store.conn, " ".join(query), fts.SearchFilters(**filters),
-                              sort="date" if sort == "date" else "relevance", limit=limit)
+        with open_article_store(settings.db) as store:  # a SQLite file or a postgresql:// URL
+            page = store.search(" ".join(query), fts.SearchFilters(**filters),
+                                sort="date" if sort == "date" else "relevance", limit=limit)
     except WartaError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
