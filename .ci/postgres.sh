@@ -6,6 +6,7 @@
 # As root, initdb and pg_ctl run as the "postgres" user (they refuse root; so does
 # pytest-postgresql's process fixture, which is why this script exists).
 #   WARTA_PG_PORT  port (default 54329)     WARTA_PG_DATA  data directory (default /tmp/warta-pgdata)
+#   WARTA_PG_FSYNC=on  keep fsync on (benchmarks); by default a test cluster runs with fsync off
 set -euo pipefail
 
 port="${WARTA_PG_PORT:-54329}"
@@ -30,8 +31,10 @@ if ! as_pg "$bindir/pg_ctl -D $data status" >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then chown postgres "$data"; fi
     as_pg "$bindir/initdb -D $data -A trust -U postgres -E UTF8 --locale=C.UTF-8" >/dev/null
   fi
-  # fsync off: a test cluster, thrown away; keeps the contract tests fast on slow disks
-  as_pg "$bindir/pg_ctl -D $data -l $data/server.log -w -o \"-k /tmp -h 127.0.0.1 -p $port -F\" start" >/dev/null
+  # fsync off (-F): a test cluster, thrown away; keeps the contract tests fast on slow disks
+  nofsync="-F"
+  if [ "${WARTA_PG_FSYNC:-off}" = on ]; then nofsync=""; fi
+  as_pg "$bindir/pg_ctl -D $data -l $data/server.log -w -o \"-k /tmp -h 127.0.0.1 -p $port $nofsync\" start" >/dev/null
 fi
 as_pg "$bindir/psql -h 127.0.0.1 -p $port -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='warta_test'\"" \
   | grep -q 1 || as_pg "$bindir/createdb -h 127.0.0.1 -p $port -U postgres warta_test"
