@@ -134,6 +134,8 @@ class PostgresArticleStore:
         self.url = url
         self._local = threading.local()  # per thread: the open transaction's connection and depth
         try:
+            with psycopg.connect(url, connect_timeout=30):  # fails fast (the pool would retry for 30 s)
+                pass
             self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=True,
                                        kwargs={"autocommit": True}, timeout=30)
             self.pool.wait(timeout=30)
