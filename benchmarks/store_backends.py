@@ -69,20 +69,38 @@ def load(store: ArticleStore, src: Any, count: int, single: int, seed: int) -> d
     }
 
 
-def time_search(store: ArticleStore, queries: list[Any], runs: int) -> dict[str, dict[str, float]]:
-    per_run: list[dict[str, list[float]]] = []
+def time_search(stores: dict[str, ArticleStore], queries: list[Any], runs: int) -> dict[str, dict[str, Any]]:
+    """p50/p95 per query class, median over runs; the backends alternate within each run (same machine load)."""
+    per_run: dict[str, list[dict[str, list[float]]]] = {name: [] for name in stores}
     for _ in range(runs):
-        times: dict[str, list[float]] = {}
-        for bq in queries:
-            started = time.perf_counter()
-            store.search(bq.q, bq.filters, sort="relevance", limit=20)
-            ms = (time.perf_counter() - started) * 1000
-            times.setdefault(bq.kind, []).append(ms)
-            times.setdefault("all", []).append(ms)
-        per_run.append(times)
-    return {kind: {"p50": statistics.median(percentile(r[kind], 50) for r in per_run),
-                   "p95": statistics.median(percentile(r[kind], 95) for r in per_run)}
-            for kind in per_run[0]}
+        for name, store in stores.items():
+            times: dict[str, list[float]] = {}
+            for bq in queries:
+                started = time.perf_counter()
+                store.search(bq.q, bq.filters, sort="relevance", limit=20)
+                ms = (time.perf_counter() - started) * 1000
+                times.setdefault(bq.kind, []).append(ms)
+                times.setdefault("all", []).append(ms)
+            per_run[name].append(times)
+    return {name: {kind: {"p50": statistics.median(percentile(r[kind], 50) for r in runs_),
+                          "p95": statistics.median(percentile(r[kind], 95) for r in runs_)}
+                   for kind in runs_[0]}
+            for name, runs_ in per_run.items()}
+
+
+def single_commits(url: str, src: Any, count: int, seed: int) -> float:
+    """Upserts/s, one transaction each, with synchronous_commit=off (commits not flushed one by one,
+    as SQLite's WAL with synchronous=NORMAL, the warta default)."""
+    import random
+
+    rng = random.Random(seed + 1)
+    sep = "&" if "?" in url else "?"
+    with open_article_store(f"{url}{sep}options=-c%20synchronous_commit%3Doff") as store:
+        articles = [(f"async:{j}", generate_article(rng, src, j)) for j in range(count)]
+        started = time.perf_counter()
+        for key, article in articles:
+            store.upsert_article(key, article)
+        return count / (time.perf_counter() - started)
 
 
 def compare_configs(url: str, bench: Path) -> list[dict[str, Any]]:
@@ -136,20 +154,24 @@ def main() -> None:
     result: dict[str, Any] = {"articles": args.articles, "single": args.single, "runs": args.runs,
                               "postgres_settings": settings, "backends": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        for backend, db in (("sqlite", str(Path(tmp) / "bench.db")), ("postgresql", args.pg)):
-            with open_article_store(db) as store:
-                loaded = load(store, src, args.articles, args.single, args.seed)
-                if backend == "postgresql":
-                    with psycopg.connect(args.pg, autocommit=True) as conn:
-                        conn.execute("VACUUM ANALYZE articles")
-                searched = time_search(store, queries, args.runs)
-                result["backends"][backend] = {**loaded, "search_ms": searched}
-            if backend == "sqlite":
-                result["backends"][backend]["db_bytes"] = sum(
-                    p.stat().st_size for p in Path(tmp).glob("bench.db*"))
+        dbs = {"sqlite": str(Path(tmp) / "bench.db"), "postgresql": args.pg}
+        stores = {name: open_article_store(db) for name, db in dbs.items()}
+        try:
+            for name, store in stores.items():
+                result["backends"][name] = load(store, src, args.articles, args.single, args.seed)
+            with psycopg.connect(args.pg, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE articles")
+            for name, searched in time_search(stores, queries, args.runs).items():
+                result["backends"][name]["search_ms"] = searched
+        finally:
+            for store in stores.values():
+                store.close()
+        result["backends"]["sqlite"]["db_bytes"] = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*"))
         with psycopg.connect(args.pg) as conn:
             row = conn.execute("SELECT pg_total_relation_size('articles')").fetchone()
             result["backends"]["postgresql"]["db_bytes"] = int(row[0]) if row else 0
+        if args.single:
+            result["postgresql_single_async_per_s"] = single_commits(args.pg, src, args.single, args.seed)
     result["configs"] = compare_configs(args.pg, args.bench)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
@@ -163,6 +185,9 @@ def main() -> None:
         print(f"| {name} | {r['single_per_s']:.0f} | {r['batched_per_s']:.0f} | {s['all']['p50']:.1f} |"
               f" {s['all']['p95']:.1f} | {s['rare']['p95']:.1f} | {s['common']['p95']:.1f} |"
               f" {s['phrase']['p95']:.1f} | {s['filtered']['p95']:.1f} | {r['db_bytes'] / 1e6:.0f} |")
+    if "postgresql_single_async_per_s" in result:
+        print(f"\npostgresql, 1 per transaction with synchronous_commit=off: "
+              f"{result['postgresql_single_async_per_s']:.0f} upserts/s")
     print("\n| word | indonesian stem | also matches (corpus words with that stem) | docs simple | docs indonesian |")
     print("|---|---|---|---|---|")
     for c in result["configs"]:
