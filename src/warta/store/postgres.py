@@ -139,7 +139,7 @@ class PostgresArticleStore:
             self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=True,
                                        kwargs={"autocommit": True}, timeout=30)
             self.pool.wait(timeout=30)
-        except (psycopg.Error, Exception) as exc:
+        except Exception as exc:  # psycopg.Error, or the pool's own timeout
             raise StoreError(f"cannot open store: {_reason(exc)}", path=redact(url)) from exc
         try:
             self._migrate()
@@ -216,8 +216,6 @@ class PostgresArticleStore:
             with self.pool.connection() as conn:
                 with conn.cursor(row_factory=dict_row) if dicts else conn.cursor() as cur:
                     return list(cur.execute(sql.encode(), params).fetchall())
-        except psycopg.errors.QueryCanceled:
-            raise
         except psycopg.Error as exc:
             raise StoreError(f"read failed: {_reason(exc)}", path=self.location) from exc
 
