@@ -57,6 +57,10 @@ NOT_RUN = {
     "warta sites check --live --recipes my-recipes example": "internet",
     "warta sites check --live --delay 1.0 detik kompas": "internet",
     "warta crawl http://127.0.0.1:8000/ --allow-private": "needs a site of your own on port 8000",
+    "warta db copy news.db postgresql://warta@127.0.0.1/news": "needs a PostgreSQL server",
+    "warta search --db postgresql://warta@127.0.0.1/news banjir": "needs a PostgreSQL server",
+    "WARTA_DB=postgresql://warta@127.0.0.1/news warta stats": "needs a PostgreSQL server",
+    "warta db copy postgresql://warta@127.0.0.1/news back.db": "needs a PostgreSQL server",
     "WARTA_ALLOW_PRIVATE=1 warta extract http://127.0.0.1:8000/page.html": "needs a site of your own on port 8000",
     "warta eval ../shared/bench": "needs ../shared and minutes",
 }

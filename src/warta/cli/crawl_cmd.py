@@ -34,6 +34,7 @@ from warta.pipeline.reextract import reextract
 from warta.pipeline.revisit import revisit as revisit_due
 from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
 from warta.pipeline.stats import collect_stats, outcome_table
+from warta.store.backends import is_postgres_url
 from warta.store.sqlite import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -264,6 +265,11 @@ def export(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def stats(db: str | None, as_json: bool) -> None:
     """Articles stored, and the outcome table of every crawl job."""
+    if is_postgres_url(_settings(db=db).db):  # articles and sites only: no crawl jobs there yet
+        from warta.cli.db_cmd import echo_article_stats
+
+        echo_article_stats(_settings(db=db).db, as_json)
+        return
     try:
         with open_store(_settings(db=db).db) as store:
             data = collect_stats(store)

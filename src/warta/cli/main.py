@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "warta.cli.dedupe_cmd",  # clusters, history
     "warta.cli.sites_cmd",  # sites list, sites check
     "warta.cli.batch_cmd",  # batch
+    "warta.cli.db_cmd",  # db copy, db info (SQLite <-> PostgreSQL)
 )
 
 

@@ -11,6 +11,7 @@ from warta.cli.common import DAY, DB_HELP, check_range, examples, fail, open_sto
 from warta.config import load_settings
 from warta.errors import WartaError
 from warta.store import search as fts
+from warta.store.backends import open_article_store
 
 
 @click.command(epilog=examples("warta serve --db news.db", "warta serve --db news.db --host 0.0.0.0 --port 8080"))
@@ -68,9 +69,10 @@ def search_command(query: tuple[str, ...], db: str | None, sort: str, limit: int
     try:
         check_range(filters.get("since"), filters.get("until"))
         settings = load_settings({"db": db})
-        with open_store(settings.db) as store:
-            page = fts.search(store.conn, " ".join(query), fts.SearchFilters(**filters),
-                              sort="date" if sort == "date" else "relevance", limit=limit)
+        # a SQLite file (never created by a read) or a postgresql:// URL
+        with open_article_store(settings.db, create=False) as store:
+            page = store.search(" ".join(query), fts.SearchFilters(**filters),
+                                sort="date" if sort == "date" else "relevance", limit=limit)
     except WartaError as exc:
         raise fail(exc) from exc
     if as_json:

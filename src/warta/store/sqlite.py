@@ -119,6 +119,9 @@ class Store:
     """A warta SQLite database. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str | Path = "warta.db", *, readonly: bool = False) -> None:
+        if str(path).startswith(("postgresql://", "postgres://")):  # else a file named "postgresql:" appears
+            raise StoreError("this command needs a SQLite file; a postgresql:// URL works with warta db copy,"
+                             " db info, search and stats (see docs/scaling.md)", path=str(path).split("@")[-1])
         self.path = Path(path)
         self._depth = 0  # nesting of transaction()
         try:

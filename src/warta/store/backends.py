@@ -1,0 +1,37 @@
+"""Open an article store from ``--db`` / ``WARTA_DB``: a file path (SQLite) or a ``postgresql://`` URL.
+
+The PostgreSQL backend is imported only here, and only for such a URL, so a user who never
+installs ``warta[postgres]`` never imports psycopg.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from warta.errors import ConfigError
+from warta.store.protocols import ArticleStore
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(db: str | Path) -> bool:
+    return str(db).startswith(POSTGRES_SCHEMES)
+
+
+def open_article_store(db: str | Path, *, create: bool = True) -> ArticleStore:
+    """The store at ``db``: SQLite for a path (created when missing, unless ``create`` is false:
+    a command that only reads never creates a database), PostgreSQL for a URL (schema created or
+    migrated on open)."""
+    if is_postgres_url(db):
+        try:
+            from warta.store.postgres import PostgresArticleStore
+        except ImportError as exc:
+            raise ConfigError(
+                "a postgresql:// database needs the PostgreSQL extra: pip install 'warta[postgres]'",
+                missing=exc.name,
+            ) from exc
+        return PostgresArticleStore(str(db))
+    from warta.store.sqlite import Store
+    from warta.store.sqlite_backend import SqliteArticleStore
+
+    return SqliteArticleStore(db) if create else SqliteArticleStore(db, store=Store.open_existing(db))

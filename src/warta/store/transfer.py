@@ -1,0 +1,100 @@
+"""``warta db copy``: move a collection between backends (SQLite <-> PostgreSQL) without loss.
+
+Copied: every article (the whole record, provenance included, its url key, ``first_seen`` and
+``updated_at``) and every raw capture (all of them, not only the newest per key), with each
+article's link to its capture. Article and capture ids are assigned by the destination.
+
+Not copied (the tables that are not behind the storage seam yet): the crawl frontier and job runs,
+dedupe clusters and revisions, source health. When the SQLite source has rows there, the report
+names those tables so nothing is dropped silently; re-run ``warta dedupe``/a crawl against the
+destination to rebuild them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from warta.errors import StoreError
+from warta.store.protocols import ArticleStore
+
+BATCH = 500  # rows per destination transaction
+_COPIED = {"articles", "captures"}
+
+
+@dataclass(frozen=True, slots=True)
+class CopyReport:
+    source: str
+    destination: str
+    articles: int
+    captures: int
+    not_copied: dict[str, int] = field(default_factory=dict)  # table -> rows left in the source
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "destination": self.destination, "articles": self.articles,
+                "captures": self.captures, "not_copied": self.not_copied}
+
+
+def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int], None] | None = None) -> CopyReport:
+    """Copy every capture and article of ``src`` into the empty store ``dst``; returns what was copied.
+
+    Refuses a destination that already holds articles or captures (a copy never mixes two
+    collections); a failure part-way leaves the rows of finished batches in ``dst``.
+    """
+    if dst.count_articles() or dst.count_captures():
+        raise StoreError("the destination already holds articles or captures: copy into an empty store",
+                         path=dst.location)
+    capture_ids: dict[int, int] = {}
+    batch: list[Any] = []
+
+    def flush_captures() -> None:
+        with dst.transaction() as tx:
+            for item in batch:
+                capture_ids[item.id] = tx.add_capture(item.url_key, item.capture)
+        batch.clear()
+
+    for item in src.iter_captures():
+        batch.append(item)
+        if len(batch) >= BATCH:
+            flush_captures()
+    flush_captures()
+
+    articles = 0
+
+    def flush_articles() -> None:
+        nonlocal articles
+        with dst.transaction() as tx:
+            for record in batch:
+                cid = None if record.capture_id is None else capture_ids.get(int(record.capture_id))
+                tx.import_article(record, cid)
+        articles += len(batch)
+        batch.clear()
+        if progress is not None:
+            progress(articles)
+
+    for record in src.iter_articles():
+        batch.append(record)
+        if len(batch) >= BATCH:
+            flush_articles()
+    flush_articles()
+    if dst.count_articles() != src.count_articles() or dst.count_captures() != src.count_captures():
+        raise StoreError("copy incomplete: counts differ after copying", path=dst.location)
+    return CopyReport(src.location, dst.location, articles, len(capture_ids), _left_behind(src))
+
+
+def _left_behind(src: ArticleStore) -> dict[str, int]:
+    conn = getattr(getattr(src, "store", None), "conn", None)  # only the SQLite backend has such tables
+    if not isinstance(conn, sqlite3.Connection):
+        return {}
+    tables = [str(r[0]) for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT LIKE 'articles_fts%' ORDER BY name")]
+    out: dict[str, int] = {}
+    for table in tables:
+        if table not in _COPIED:
+            n = int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+            if n:
+                out[table] = n
+    return out
