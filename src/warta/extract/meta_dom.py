@@ -146,6 +146,22 @@ def _date_text(el: Any) -> str | None:
     return text if 6 <= len(text) <= 120 else None
 
 
+_CAPTION_LEVELS = 8  # ancestors of a byline element looked at for a figure or a caption
+
+
+def _in_caption(el: Any) -> bool:
+    """True inside a figure or an element named as a caption: a credit there names who made the picture
+    (``<figcaption>... <span class="author">Reuters</span>``), not who wrote the story."""
+    node = el.getparent()
+    for _ in range(_CAPTION_LEVELS):
+        if node is None:
+            return False
+        if node.tag in ("figure", "figcaption", "picture") or "caption" in _attrs(node).lower():
+            return True
+        node = node.getparent()
+    return False
+
+
 def _hinted(tree: Any) -> tuple[list[str], list[str]]:
     """Byline texts and date texts of elements whose class/id/itemprop/rel says what they hold."""
     bylines: list[str] = []
@@ -161,7 +177,7 @@ def _hinted(tree: Any) -> tuple[list[str], list[str]]:
             if len(dates) < 60:
                 found = _date_text(el)
                 dates.extend([found] if found else [])
-        elif is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS):
+        elif is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS) and not _in_caption(el):
             text = _text(el)
             if 0 < len(text) <= 150:
                 bylines.append(text)

@@ -1,0 +1,77 @@
+"""Metadata classes from issue 11 on small invented pages: JSON-LD in a CDATA wrapper, authors that are
+not people (site accounts, CMS accounts, the dateline city, photo credits), titles decided by the
+displayed headline, and dates from the article's own stamp."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from warta.extract.body import extract_body
+from warta.extract.meta_jsonld import parse_scripts, read_jsonld
+from warta.extract.metadata import extract_metadata
+from warta.model import Article
+
+PROSE = " ".join(["Warga kota berkumpul di alun-alun untuk merayakan panen raya tahun ini."] * 6)
+
+
+def _meta(html: str, url: str | None = "https://www.example.com/news/story") -> Article:
+    tree = lxml.html.document_fromstring(html)
+    return extract_metadata(tree, url, extract_body(tree, url)).fields
+
+
+@pytest.mark.parametrize("wrapper", [("<![CDATA[", "]]>"), ("//<![CDATA[", "//]]>"), ("/*<![CDATA[*/", "/*]]>*/")])
+def test_jsonld_inside_a_cdata_wrapper_is_read(wrapper: tuple[str, str]) -> None:
+    opening, closing = wrapper
+    script = f'{opening}\n {{"@type": "NewsArticle", "headline": "Judul", "datePublished": "2015-10-15T02:19:15Z"}}\n{closing}'
+    found = read_jsonld(parse_scripts([script]))
+    assert found.headline == "Judul"
+    assert found.published == "2015-10-15T02:19:15Z"
+
+
+def _page(head: str = "", body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_the_sites_own_account_gives_way_to_a_byline_naming_a_person() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Judul",'
+          ' "author": {"@type": "Organization", "name": "Example News"},'
+          ' "publisher": {"@type": "Organization", "name": "Example News"}}</script>'
+          '<meta property="og:site_name" content="Example News">')
+    html = _page(ld, f'<h1>Judul</h1><div class="byline">Von Anna Berg</div><article><p>{PROSE}</p></article>')
+    assert _meta(html).authors == ("Anna Berg",)
+    alone = _page(ld, f'<h1>Judul</h1><article><p>{PROSE}</p></article>')
+    assert _meta(alone).authors == ("Example News",)  # nothing else names anyone: the publisher byline stays
+
+
+def test_a_wire_agency_credited_in_jsonld_stays_the_author() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Judul",'
+          ' "author": {"@type": "Organization", "name": "Reuters"}}</script>'
+          '<meta property="og:site_name" content="Example News">')
+    html = _page(ld, f'<h1>Judul</h1><div class="byline">Example News</div><article><p>{PROSE}</p></article>')
+    assert _meta(html).authors == ("Reuters",)
+
+
+@pytest.mark.parametrize("account", ["admin", "Tim Redaksi", "Administrator", "REDAKSI"])
+def test_a_publishing_system_account_is_no_author(account: str) -> None:
+    html = _page(f'<meta name="author" content="{account}">', f"<h1>Judul</h1><article><p>{PROSE}</p></article>")
+    assert _meta(html).authors == ()
+    both = _page(f'<meta name="author" content="{account}, Budi Santoso">', f"<article><p>{PROSE}</p></article>")
+    assert _meta(both).authors == ("Budi Santoso",)
+
+
+def test_the_dateline_city_is_no_author() -> None:
+    body = f'<h1>Judul</h1><span class="reporter">Jakarta</span><article><p>JAKARTA, KOMPAS.com - {PROSE}</p></article>'
+    found = _meta(_page(body=body), "https://www.kompas.com/read/berita")
+    assert found.dateline == "JAKARTA"
+    assert found.authors == ()
+
+
+def test_a_credit_inside_a_photo_caption_is_no_author() -> None:
+    body = (f'<h1>Judul</h1><article><figure><img src="a.jpg"><figcaption>Banjir di kota.'
+            f' <span class="author">Reuters</span></figcaption></figure><p>{PROSE}</p>'
+            f'<div class="author">Budi Santoso</div></article>')
+    assert _meta(_page(body=body)).authors == ("Budi Santoso",)
+    caption = (f'<h1>Judul</h1><article><div class="wp-caption"><img src="a.jpg"><p class="wp-caption-text">'
+               f'<span class="byline">AFP Photo</span></p></div><p>{PROSE}</p></article>')
+    assert _meta(_page(body=caption)).authors == ()
