@@ -75,3 +75,44 @@ def test_a_credit_inside_a_photo_caption_is_no_author() -> None:
     caption = (f'<h1>Judul</h1><article><div class="wp-caption"><img src="a.jpg"><p class="wp-caption-text">'
                f'<span class="byline">AFP Photo</span></p></div><p>{PROSE}</p></article>')
     assert _meta(_page(body=caption)).authors == ()
+
+
+def _title(head: str, body: str) -> str | None:
+    return _meta(_page(head, f"{body}<article><p>{PROSE}</p></article>"), None).title
+
+
+def test_the_title_part_a_heading_displays_is_the_headline() -> None:
+    head = "<title>Seth's Blog: The importance of going first</title>"
+    assert _title(head, "<h1>Seth's Blog</h1><h3>The importance of going first</h3>") == "The importance of going first"
+    blog = "<title>The Dangerous Hubris of the Startup World « Rand's Blog</title>"
+    assert _title(blog, "<h1>Rand's Blog</h1><h2>The Dangerous Hubris of the Startup World</h2>") == (
+        "The Dangerous Hubris of the Startup World")
+
+
+def test_a_site_and_a_section_suffix_go_when_the_heading_shows_neither() -> None:
+    head = '<title>Banjir rendam Jakarta Utara - Nasional - Kompas.com</title>'
+    assert _title(head, "<h1>Banjir rendam Jakarta Utara</h1>") == "Banjir rendam Jakarta Utara"
+
+
+def test_a_colon_inside_the_displayed_headline_is_kept() -> None:
+    head = "<title>Copywriting: How to Ditch Marketing for Product Knowledge | Get Elastic Blog</title>"
+    body = "<h1>Get Elastic Blog</h1><h2>Copywriting: How to Ditch Marketing for Product Knowledge</h2>"
+    assert _title(head, body) == "Copywriting: How to Ditch Marketing for Product Knowledge"
+
+
+def test_the_displayed_quotes_and_dashes_win_over_the_plain_metadata_twin() -> None:
+    head = "<meta property=\"og:title\" content=\"Someone Needs to Be Elected or We're Doomed | Danger Room\">"
+    assert _title(head, "<h1>Someone Needs to Be Elected or We’re Doomed</h1>") == (
+        "Someone Needs to Be Elected or We’re Doomed")
+
+
+def test_an_og_title_that_names_the_blog_gives_way_to_the_displayed_title_part() -> None:
+    head = ('<meta property="og:title" content="Official Blog of the National Football League">'
+            "<title>Posluszny agrees with owner that Jaguars start is embarrassing - NFL.com</title>")
+    body = "<h2>Posluszny agrees with owner that Jaguars start is embarrassing</h2>"
+    assert _title(head, body) == "Posluszny agrees with owner that Jaguars start is embarrassing"
+
+
+def test_a_short_nav_heading_repeating_a_section_name_is_not_the_headline() -> None:
+    head = "<title>Big fire downtown kills three people | News | Example Times</title>"
+    assert _title(head, "<h2>News</h2><h2>Sport</h2>") == "Big fire downtown kills three people | News | Example Times"

@@ -39,6 +39,16 @@ class DomFacts:
         bylines, dates = _hinted(body if body is not None else self._tree)
         return tuple(bylines), tuple(dates)
 
+    @functools.cached_property
+    def headings(self) -> tuple[str, ...]:
+        """The texts of the page's ``<h1>``-``<h3>`` in document order (at most ``_MAX_HEADINGS``)."""
+        found: list[str] = []
+        for el in self._tree.iter("h1", "h2", "h3"):
+            found.append(_text(el))
+            if len(found) >= _MAX_HEADINGS:
+                break
+        return tuple(found)
+
     @property
     def bylines(self) -> tuple[str, ...]:
         return self._everywhere[0]  # the page's first byline; nearer ones are often other credits
@@ -57,6 +67,7 @@ def _attrs(el: Any) -> str:
     return f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''}"
 
 
+_MAX_HEADINGS = 200  # headings read when the title is looked for among them
 _SCOPE_LEVELS = 3  # ancestors of the article container searched for credit lines
 _MAX_TEXTS = 6000  # text nodes looked at for credit lines
 _MAX_CREDIT_HITS = 50  # candidate credit lines read per page

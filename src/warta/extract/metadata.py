@@ -97,7 +97,8 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
     site, site_source = site_names(head, src.ld, domain)
     sites = _site_list(src, site, domain)
     title = choose_title(
-        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites
+        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites,
+        all_headings=lambda: src.dom.headings,
     )
     people = pick_people(head, src.ld, src.dom, src.body, sites)
     values: dict[str, tuple[Any, str | None]] = {
