@@ -7,10 +7,11 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from warta.extract.body import extract_body
+from warta.extract.body import BodyResult, extract_body
 from warta.extract.meta_jsonld import parse_scripts, read_jsonld
+from warta.extract.meta_refine import clean_body
 from warta.extract.metadata import extract_metadata
-from warta.model import Article
+from warta.model import Article, Block
 
 PROSE = " ".join(["Warga kota berkumpul di alun-alun untuk merayakan panen raya tahun ini."] * 6)
 
@@ -116,3 +117,12 @@ def test_an_og_title_that_names_the_blog_gives_way_to_the_displayed_title_part()
 def test_a_short_nav_heading_repeating_a_section_name_is_not_the_headline() -> None:
     head = "<title>Big fire downtown kills three people | News | Example Times</title>"
     assert _title(head, "<h2>News</h2><h2>Sport</h2>") == "Big fire downtown kills three people | News | Example Times"
+
+
+def test_a_paragraph_closed_by_a_photo_credit_is_a_caption_not_body() -> None:
+    caption = "Para pelatih set-piece kini tengah tren di liga Eropa (Foto: Getty Images/Mario Carlini)"
+    quote = "Ia berkata pelatih itu penting (menurut Budi: sangat penting)"
+    body = BodyResult(blocks=(Block("paragraph", PROSE), Block("paragraph", caption), Block("paragraph", quote)))
+    cleaned, _ = clean_body(body)
+    assert [b.text for b in cleaned.blocks] == [PROSE, quote]
+    assert caption in cleaned.furniture
