@@ -126,3 +126,21 @@ def test_a_paragraph_closed_by_a_photo_credit_is_a_caption_not_body() -> None:
     cleaned, _ = clean_body(body)
     assert [b.text for b in cleaned.blocks] == [PROSE, quote]
     assert caption in cleaned.furniture
+
+
+def test_a_date_line_set_aside_from_the_body_dates_the_article() -> None:
+    body = f'<h1>Judul</h1><div class="post"><p>Thursday August 9, 2012</p><p>{PROSE}</p><p>{PROSE}</p></div>'
+    found = _meta(_page(body=body), "https://www.example.com/?p=250080")
+    assert found.published == "2012-08-09"
+    assert found.provenance["published"] == "text"
+
+
+@pytest.mark.parametrize(("url", "day"), [
+    ("https://example.blogspot.com/2012/09/oscar-counting-strides.html", "2012-09-03"),  # the URL says September
+    ("https://example.blogspot.com/2012/03/oscar-counting-strides.html", "2012-03-09"),  # the URL agrees
+    ("https://example.blogspot.com/oscar-counting-strides.html", "2012-03-09"),  # no URL month: as read
+])
+def test_an_ambiguous_numeric_date_is_read_the_way_the_url_month_agrees(url: str, day: str) -> None:
+    body = f'<h1>Judul</h1><span class="post-timestamp">on 9/03/2012 12:57:00 AM</span><article><p>{PROSE}</p></article>'
+    found = _meta(_page(body=body), url)
+    assert (found.published or "")[:10] == day

@@ -112,7 +112,7 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
         "tags": pick_tags(head, src.ld),
         "lead": pick_lead(head, src.ld, src.body),
         **people.provenance_items(),
-        **pick_dates(head, src.ld, src.dom, src.url).provenance_items(),
+        **pick_dates(head, src.ld, src.dom, src.url, src.body.furniture).provenance_items(),
     }
     return values, people
 
