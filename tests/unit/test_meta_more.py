@@ -9,6 +9,7 @@ import pytest
 
 from warta.extract.body import BodyResult, extract_body
 from warta.extract.meta_jsonld import parse_scripts, read_jsonld
+from warta.extract.meta_people import person_shaped
 from warta.extract.meta_refine import clean_body
 from warta.extract.metadata import extract_metadata
 from warta.model import Article, Block
@@ -144,3 +145,12 @@ def test_an_ambiguous_numeric_date_is_read_the_way_the_url_month_agrees(url: str
     body = f'<h1>Judul</h1><span class="post-timestamp">on 9/03/2012 12:57:00 AM</span><article><p>{PROSE}</p></article>'
     found = _meta(_page(body=body), url)
     assert (found.published or "")[:10] == day
+
+
+@pytest.mark.parametrize(("name", "shaped"), [
+    ("Seb Dumitru", True), ("Anne-Marie Slaughter", True), ("Ludwig van Beethoven", True), ("松岡大地", True),
+    ("J. R. O'Neill", True), ("red", False), ("Agenturen", False), ("Quelle: sid", False),
+    ("Atli Steinn Guðmundsson skrifar frá Porsgrunn", False), ("Frankfurt", False),
+])
+def testperson_shaped_names(name: str, shaped: bool) -> None:
+    assert person_shaped(name) is shaped

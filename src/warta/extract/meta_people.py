@@ -63,16 +63,22 @@ def _site_like(name: str, sites: Sequence[str]) -> bool:
     return False
 
 
+_NAME_MARKS = re.compile(r"[-.'’]")  # inside a name: "Anne-Marie", "J.", "O'Neill"
 _CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,5}$")
 
 
-def _person_shaped(name: str) -> bool:
-    """A name as people write theirs: two to four capitalised words (``Seb Dumitru``), or two to five
-    CJK characters (``松岡大地``); not ``red``, ``Agenturen``, ``Quelle: sid`` or a sentence."""
+def person_shaped(name: str) -> bool:
+    """A name as people write theirs: two to four words of letters, the first and last capitalised
+    (``Seb Dumitru``, ``Anne-Marie Slaughter``, ``Ludwig van Beethoven``), or two to five CJK characters
+    (``松岡大地``); not ``red``, ``Agenturen``, ``Quelle: sid`` or a sentence."""
     words = name.split()
     if len(words) == 1 and _CJK_NAME.match(name):
         return True
-    return 2 <= len(words) <= 4 and all(w[0].isupper() and w.strip(".'-").isalpha() for w in words)
+    letters = [_NAME_MARKS.sub("", w) for w in words]
+    return (
+        2 <= len(words) <= 4 and words[0][0].isupper() and words[-1][0].isupper()  # "Ludwig van Beethoven"
+        and all(w.isalpha() for w in letters)
+    )
 
 
 def _names(values: Sequence[str]) -> list[str]:
@@ -140,10 +146,10 @@ def _authors(
     own = bool(orgs) and not persons  # JSON-LD credits the site itself: a person named elsewhere beats it
     meta = _meta_authors(head)
     real = [m for m in meta if not _site_like(m, sites)]
-    if real and (not own or any(_person_shaped(m) for m in real)):
+    if real and (not own or any(person_shaped(m) for m in real)):
         return real, "meta"
     bylines = _byline_authors(dom, sites)
-    if bylines and (not own or any(_person_shaped(b) for b in bylines)):
+    if bylines and (not own or any(person_shaped(b) for b in bylines)):
         return bylines, "dom"
     if own:
         return orgs, "jsonld"  # the site's own account, when nothing on the page names a person
