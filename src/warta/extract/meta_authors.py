@@ -37,6 +37,7 @@ class CreditVocab:
     joiner_re: re.Pattern[str]
     first_word_re: re.Pattern[str]  # cheap pre-check: a label and a colon, or a bare label
     job_words: frozenset[str] = frozenset()  # job-title words ("Senior Reporter", "Redakteurin"): no name
+    accounts: frozenset[str] = frozenset()  # CMS logins and shared newsroom accounts ("admin", "Redaksi")
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -51,9 +52,11 @@ def vocab() -> CreditVocab:
     agencies: dict[str, str] = {}
     abbreviations: dict[str, str] = {}
     job_words: set[str] = set()
+    accounts: set[str] = set()
     for code in CREDIT_LANGS:
         data = lang.load(code)
         job_words.update(w.lower() for w in data.get("credits", {}).get("roles", []))
+        accounts.update(w.casefold() for w in data.get("credits", {}).get("accounts", []))
         for kind, words in data.get("bylines", {}).items():
             if kind in ("author", "editor", "source", "photo"):
                 role.update({w.lower(): kind for w in words})
@@ -76,6 +79,7 @@ def vocab() -> CreditVocab:
         joiner_re=re.compile(rf"\s*(?:[,;&/+]|\s(?:{_alternation(joiners)})\s)\s*", re.IGNORECASE),
         first_word_re=re.compile(rf"(?:{labels})\s*(?::|\s-\s|=|$)", re.IGNORECASE),
         job_words=frozenset(job_words),
+        accounts=frozenset(accounts),
     )
 
 
@@ -114,7 +118,15 @@ def clean_name(raw: str) -> str | None:
     if words and (words[-1] in vocab().by_words or words[-1] in vocab().role):
         return None  # "Powered by", "Foto oleh"
     text = strip_job_title(text)
+    if is_account(text):
+        return None  # "admin", "Tim Redaksi": a publishing-system login, not a person
     return text if text and looks_like_name(text) else None
+
+
+def is_account(name: str) -> bool:
+    """True for a publishing-system login or shared newsroom account (``[credits] accounts`` of every
+    language file), compared without case and punctuation."""
+    return " ".join(re.findall(r"\w+", name.casefold())) in vocab().accounts
 
 
 def strip_job_title(text: str) -> str:

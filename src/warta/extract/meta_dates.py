@@ -5,6 +5,7 @@ The page's own UTC offset is kept (never converted); a date without a time stays
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ MODIFIED_META = (
     "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
     "dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "article.updated", "revised",
 )
+_URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0[1-9]|1[0-2])(?:/|$)")
+_DATE_LINE_CHARS = 80  # a date line moved out of the body is at most this long
 _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:/|\D|$)")
 
 
@@ -97,7 +100,27 @@ def _local_twin(found: ParsedDate, values: tuple[str | None, ...]) -> ParsedDate
     return None
 
 
-def _published(head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None) -> tuple[ParsedDate | None, str | None]:
+def _url_agrees(found: ParsedDate, url: str | None) -> ParsedDate:
+    """A date read from text with day and month both under 13 (``9/03/2012``) is ambiguous; when the URL
+    names a year and month (``/2012/09/``) that the reading contradicts and the other reading matches,
+    the other reading is the one the page meant."""
+    match = _URL_MONTH.search(url or "")
+    value = found.value
+    if match is None or value.day > 12 or value.day == value.month:
+        return found
+    year, month = int(match["y"]), int(match["m"])
+    if (value.year, value.month) == (year, month) or (value.year, value.day) != (year, month):
+        return found
+    try:
+        swapped = value.replace(month=value.day, day=value.month)
+    except ValueError:
+        return found
+    return dataclasses.replace(found, value=swapped)
+
+
+def _published(
+    head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None, furniture: tuple[str, ...] = ()
+) -> tuple[ParsedDate | None, str | None]:
     stated = (ld.published, *head.all(*PUBLISHED_META))
     for found, source in ((_parse(ld.published), "jsonld"), (_first(tuple(head.all(*PUBLISHED_META))), "meta")):
         if found:
@@ -108,7 +131,10 @@ def _published(head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None) -> t
             return (local, "meta") if local else (found, source)
     found = first_dated(dom.date_texts)
     if found:
-        return found, "dom"
+        return _url_agrees(found, url), "dom"
+    found = first_dated(tuple(line for line in furniture if len(line) <= _DATE_LINE_CHARS))
+    if found:
+        return _url_agrees(found, url), "text"  # a date line the body walk set aside ("Thursday August 9, 2012")
     from_url = url_date(url)
     return (_parse(from_url), "url") if from_url else (None, None)
 
@@ -135,8 +161,12 @@ def _with_zone(found: ParsedDate | None, zone: dt.tzinfo | None) -> str | None:
     return found.isoformat()
 
 
-def pick_dates(head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None) -> Dates:
-    found, pub_src = _published(head, ld, dom, url)
+def pick_dates(
+    head: HeadFacts, ld: JsonLd, dom: DomFacts, url: str | None, furniture: tuple[str, ...] = ()
+) -> Dates:
+    """``furniture``: the lines body extraction set aside inside the article container (a date line
+    among them is the last resort before the URL)."""
+    found, pub_src = _published(head, ld, dom, url, furniture)
     mod_src: str | None = None
     changed = _parse(ld.modified)
     if changed:

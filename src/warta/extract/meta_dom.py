@@ -39,6 +39,16 @@ class DomFacts:
         bylines, dates = _hinted(body if body is not None else self._tree)
         return tuple(bylines), tuple(dates)
 
+    @functools.cached_property
+    def headings(self) -> tuple[str, ...]:
+        """The texts of the page's ``<h1>``-``<h3>`` in document order (at most ``_MAX_HEADINGS``)."""
+        found: list[str] = []
+        for el in self._tree.iter("h1", "h2", "h3"):
+            found.append(_text(el))
+            if len(found) >= _MAX_HEADINGS:
+                break
+        return tuple(found)
+
     @property
     def bylines(self) -> tuple[str, ...]:
         return self._everywhere[0]  # the page's first byline; nearer ones are often other credits
@@ -57,6 +67,7 @@ def _attrs(el: Any) -> str:
     return f"{get('class') or ''} {get('id') or ''} {get('itemprop') or ''} {get('rel') or ''}"
 
 
+_MAX_HEADINGS = 200  # headings read when the title is looked for among them
 _SCOPE_LEVELS = 3  # ancestors of the article container searched for credit lines
 _MAX_TEXTS = 6000  # text nodes looked at for credit lines
 _MAX_CREDIT_HITS = 50  # candidate credit lines read per page
@@ -146,6 +157,22 @@ def _date_text(el: Any) -> str | None:
     return text if 6 <= len(text) <= 120 else None
 
 
+_CAPTION_LEVELS = 8  # ancestors of a byline element looked at for a figure or a caption
+
+
+def _in_caption(el: Any) -> bool:
+    """True inside a figure or an element named as a caption: a credit there names who made the picture
+    (``<figcaption>... <span class="author">Reuters</span>``), not who wrote the story."""
+    node = el.getparent()
+    for _ in range(_CAPTION_LEVELS):
+        if node is None:
+            return False
+        if node.tag in ("figure", "figcaption", "picture") or "caption" in _attrs(node).lower():
+            return True
+        node = node.getparent()
+    return False
+
+
 def _hinted(tree: Any) -> tuple[list[str], list[str]]:
     """Byline texts and date texts of elements whose class/id/itemprop/rel says what they hold."""
     bylines: list[str] = []
@@ -161,7 +188,7 @@ def _hinted(tree: Any) -> tuple[list[str], list[str]]:
             if len(dates) < 60:
                 found = _date_text(el)
                 dates.extend([found] if found else [])
-        elif is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS):
+        elif is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS) and not _in_caption(el):
             text = _text(el)
             if 0 < len(text) <= 150:
                 bylines.append(text)

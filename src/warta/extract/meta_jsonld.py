@@ -25,6 +25,9 @@ ARTICLE_TYPES = (
 PAGE_TYPES = ("webpage", "itempage", "collectionpage", "medicalwebpage")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+# an XHTML-era wrapper around the JSON: <![CDATA[ ... ]]>, often hidden in comments (//<![CDATA[, /*<![CDATA[*/)
+_CDATA_OPEN = re.compile(r"^(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?")
+_CDATA_CLOSE = re.compile(r"(?://|/\*)?\s*\]\]>(?:\s*\*/)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,9 @@ def load_script(text: str) -> Any:
 def _parse_json(text: str) -> Any:
     if text.startswith("<!--"):
         text = text.removeprefix("<!--").removesuffix("-->").strip()
+    opening = _CDATA_OPEN.match(text)
+    if opening:
+        text = _CDATA_CLOSE.sub("", text[opening.end():]).strip()
     try:
         return json.loads(text, strict=False)
     except ValueError:

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from warta.extract.body import BodyResult
-from warta.extract.meta_authors import agency_name, clean_name, credits_in, read_credit, split_names
+from warta.extract.meta_authors import (
+    agency_name,
+    clean_name,
+    credits_in,
+    is_account,
+    read_credit,
+    split_names,
+)
 from warta.extract.meta_dom import DomFacts
 from warta.extract.meta_jsonld import JsonLd
 from warta.extract.meta_tags import HeadFacts
@@ -54,6 +61,24 @@ def _site_like(name: str, sites: Sequence[str]) -> bool:
         if len(other) >= 3 and key and (key == other or other in key or key in other):
             return True
     return False
+
+
+_NAME_MARKS = re.compile(r"[-.'’]")  # inside a name: "Anne-Marie", "J.", "O'Neill"
+_CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,5}$")
+
+
+def person_shaped(name: str) -> bool:
+    """A name as people write theirs: two to four words of letters, the first and last capitalised
+    (``Seb Dumitru``, ``Anne-Marie Slaughter``, ``Ludwig van Beethoven``), or two to five CJK characters
+    (``松岡大地``); not ``red``, ``Agenturen``, ``Quelle: sid`` or a sentence."""
+    words = name.split()
+    if len(words) == 1 and _CJK_NAME.match(name):
+        return True
+    letters = [_NAME_MARKS.sub("", w) for w in words]
+    return (
+        2 <= len(words) <= 4 and words[0][0].isupper() and words[-1][0].isupper()  # "Ludwig van Beethoven"
+        and all(w.isalpha() for w in letters)
+    )
 
 
 def _names(values: Sequence[str]) -> list[str]:
@@ -115,13 +140,21 @@ def _authors(
         return persons, "jsonld"
     if credits.get("author"):
         return credits["author"], "text"
-    if orgs and not persons:
-        return orgs, "jsonld"
+    orgs = [o for o in orgs if not is_account(o)]
+    if not persons and any(not _site_like(o, sites) for o in orgs):
+        return orgs, "jsonld"  # a wire agency or another organisation credited for the story
+    own = bool(orgs) and not persons  # JSON-LD credits the site itself: a person named elsewhere beats it
     meta = _meta_authors(head)
     real = [m for m in meta if not _site_like(m, sites)]
-    if real:
+    if real and (not own or any(person_shaped(m) for m in real)):
         return real, "meta"
     bylines = _byline_authors(dom, sites)
+    if bylines and (not own or any(person_shaped(b) for b in bylines)):
+        return bylines, "dom"
+    if own:
+        return orgs, "jsonld"  # the site's own account, when nothing on the page names a person
+    if real:
+        return real, "meta"
     if bylines:
         return bylines, "dom"
     if named:
@@ -170,6 +203,9 @@ def pick_people(
     tail = [*(b.text for b in body.blocks[-2:]), *body.furniture[-3:]]
     closing = signature(tail)
     authors, source = _authors(head, ld, dom, credits, sites)
+    if dateline and dateline.city:
+        authors = [a for a in authors if a.casefold() != dateline.city.casefold()]  # "JAKARTA" is a place
+        source = source if authors else None
     if not authors and closing and not agency_name(closing):
         authors, source = [closing], "text"
     agencies, agency_src = _agencies(credits, dateline.wires if dateline else (), closing, body.furniture)

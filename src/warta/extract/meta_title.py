@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 # separators between a headline and a site name / section in <title> and og:title
-_SEPARATOR = re.compile(r"\s+[|\-–—:·•»/~]{1,2}\s+|\s*[|ㅣ｜]\s*|\s+::\s+")
+_SEPARATOR = re.compile(r"\s+[|\-–—:·•»«/~]{1,2}\s+|\s*[|ㅣ｜]\s*|\s+::\s+")
+# where a <title> may join a headline to a site or section name, for finding the part a heading shows
+_RUN_SEPARATOR = re.compile(rf"{_SEPARATOR.pattern}|\s*::\s*|:\s+")
+_RUN_SHARE = 0.5  # a displayed part holds at least this share of the title (or _RUN_WORDS words)
+_RUN_WORDS = 4
+_QUOTES = str.maketrans("‘’‚‛′“”„‟″–—―", "\'\'\'\'\'\"\"\"\"\"---")
+_DASHES = re.compile(r"-+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}?)\s*:\s+")
 _ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _KICKER_WORDS = 6  # at most this many words in a kicker (a topic label before the headline)
@@ -73,16 +79,73 @@ def _matches(h1: str, candidates: Iterable[str]) -> bool:
     return False
 
 
+def _plain(text: str) -> str:
+    """``text`` with typographic quotes and dashes written plainly, spacing folded."""
+    return _DASHES.sub("-", " ".join(text.translate(_QUOTES).split())).casefold()
+
+
 def _with_punctuation(h1: str, metas: Sequence[tuple[str | None, str]], sites: Sequence[str]) -> TitleChoice:
-    """The confirmed ``<h1>``; its metadata twin when they differ only in punctuation or spacing, because
-    markup often drops the separator between a kicker and the headline (``Kicker<span>Headline``)."""
+    """The confirmed ``<h1>``; its metadata twin when they differ in punctuation or spacing, because
+    markup often drops the separator between a kicker and the headline (``Kicker<span>Headline``), but
+    not when they differ only in the style of quotes and dashes (the page shows ``We’re``, not ``We're``)."""
     norm = _norm(h1)
     for value, source in metas:
         if value:
             text = strip_site(value, sites)
             if _norm(text) == norm:
-                return TitleChoice(text, source)
+                return TitleChoice(h1, "dom") if _plain(text) == _plain(h1) else TitleChoice(text, source)
     return TitleChoice(h1, "dom")
+
+
+def _runs(title: str) -> Iterable[str]:
+    """Every run of consecutive parts of ``title`` split at its separators, with the separators kept."""
+    parts = _RUN_SEPARATOR.split(title)
+    seps = _RUN_SEPARATOR.findall(title)
+    for start in range(len(parts)):
+        run = parts[start]
+        yield run
+        for end in range(start + 1, len(parts)):
+            run += seps[end - 1] + parts[end]
+            yield run
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_UNRELATED_SHARE = 0.3  # og:title sharing less than this share of its words with the <title> names something else
+
+
+def _unrelated(social: str, html_title: str | None) -> bool:
+    """True if og:title / twitter:title shares (almost) no words with the ``<title>``: it names the site
+    or a blog, not this story, so the ``<title>`` is where the headline is looked for."""
+    if not html_title:
+        return False
+    words = {w.casefold() for w in _WORD.findall(social)}
+    shared = words & {w.casefold() for w in _WORD.findall(html_title)}
+    return bool(words) and len(shared) < _UNRELATED_SHARE * len(words)
+
+
+def _displayed(titles: Sequence[str | None], headings: Sequence[str], sites: Sequence[str]) -> str | None:
+    """The heading (``<h1>``-``<h3>``) that shows a part of the ``<title>`` / og:title, as displayed: the
+    page's own headline without the site and section names the title adds (``Seth's Blog: Headline``,
+    ``Headline « Blog``, ``Headline - Nasional - Kompas.com``). The longest such part wins; it must hold
+    a good share of the title, so a short nav heading that repeats a section name does not count."""
+    shown: dict[str, str] = {}
+    for heading in headings:
+        if 0 < len(heading) <= 400:
+            shown.setdefault(_norm(heading), heading)
+    best: str | None = None
+    for title in titles:
+        if not title or len(title) > 400:
+            continue
+        whole = len(_norm(title))
+        for run in _runs(title):
+            key = _norm(run)
+            if key not in shown or (best is not None and len(key) <= len(_norm(best))) or _is_site(run, sites):
+                continue
+            if len(run.split()) >= _RUN_WORDS or len(key) >= _RUN_SHARE * whole:
+                best = shown[key]
+        if best:
+            return best
+    return None
 
 
 def _drop_label(headline: str, confirmed: Sequence[str], carriers: Sequence[str]) -> str:
@@ -136,11 +199,14 @@ def choose_title(
     html_title: str | None,
     h1s: Sequence[str],
     sites: Sequence[str],
+    all_headings: Callable[[], Sequence[str]] | None = None,
 ) -> TitleChoice:
     """The JSON-LD headline (the publisher's own structured statement of it) when there is one; else the
     displayed ``<h1>`` when og:title / twitter:title confirm it; else og:title / twitter:title (the
-    publisher's headline for sharing, which outranks the ``<title>``, often an SEO variant); else the
-    ``<h1>`` the ``<title>`` confirms; else the ``<title>``; else the first ``<h1>``."""
+    publisher's headline for sharing, which outranks the ``<title>``, often an SEO variant), but first
+    a heading that displays a part of og:title / twitter:title / ``<title>`` (``all_headings``: the
+    page's ``<h1>``-``<h3>``, read only when needed; default the ``<h1>`` texts); else the ``<h1>`` the
+    ``<title>`` confirms; else the ``<title>``; else the first ``<h1>``."""
     headings = [h for h in h1s if 0 < len(h) <= 400]
     social = [t for t in (og, twitter) if t]
     if jsonld and _norm(jsonld) not in {_norm(site) for site in sites}:
@@ -160,6 +226,10 @@ def choose_title(
         return _with_punctuation(h1, pairs, sites)
     if jsonld:
         return TitleChoice(strip_site(jsonld, sites), "jsonld")
+    titles = [*social, html_title] if not social or _unrelated(social[0], html_title) else social
+    shown = _displayed(titles, all_headings() if all_headings else headings, sites)
+    if shown:
+        return TitleChoice(shown, "dom")
     if social:
         rest = [strip_site(t, sites) for t in (*social[1:], html_title) if t]
         return TitleChoice(_drop_label(strip_site(social[0], sites), [*headings, *rest], rest), "meta")

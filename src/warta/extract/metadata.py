@@ -97,7 +97,8 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
     site, site_source = site_names(head, src.ld, domain)
     sites = _site_list(src, site, domain)
     title = choose_title(
-        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites
+        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites,
+        all_headings=lambda: src.dom.headings,
     )
     people = pick_people(head, src.ld, src.dom, src.body, sites)
     values: dict[str, tuple[Any, str | None]] = {
@@ -111,7 +112,7 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
         "tags": pick_tags(head, src.ld),
         "lead": pick_lead(head, src.ld, src.body),
         **people.provenance_items(),
-        **pick_dates(head, src.ld, src.dom, src.url).provenance_items(),
+        **pick_dates(head, src.ld, src.dom, src.url, src.body.furniture).provenance_items(),
     }
     return values, people
 
