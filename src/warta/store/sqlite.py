@@ -115,13 +115,18 @@ def _migrate_health(conn: sqlite3.Connection) -> None:
     health.migrate(conn)
 
 
+def _refuse_url(path: str | Path) -> None:
+    """A postgresql:// URL given to a SQLite-only command is an error, not a file named "postgresql:"."""
+    if str(path).startswith(("postgresql://", "postgres://")):
+        raise StoreError("this command needs a SQLite file; a postgresql:// URL works with warta db copy,"
+                         " db info, search and stats (see docs/scaling.md)", path=str(path).split("@")[-1])
+
+
 class Store:
     """A warta SQLite database. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str | Path = "warta.db", *, readonly: bool = False) -> None:
-        if str(path).startswith(("postgresql://", "postgres://")):  # else a file named "postgresql:" appears
-            raise StoreError("this command needs a SQLite file; a postgresql:// URL works with warta db copy,"
-                             " db info, search and stats (see docs/scaling.md)", path=str(path).split("@")[-1])
+        _refuse_url(path)
         self.path = Path(path)
         self._depth = 0  # nesting of transaction()
         try:
@@ -150,6 +155,7 @@ class Store:
 
         A store that cannot be written (a read-only file, folder or mount) is opened read-only.
         """
+        _refuse_url(path)
         target = Path(path)
         if not target.is_file():
             what = "is a directory, not a store" if target.is_dir() else "does not exist"
