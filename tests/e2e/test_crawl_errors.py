@@ -94,3 +94,13 @@ def test_redirect_out_of_the_sites_is_recorded_not_followed(tmp_path: Path) -> N
     assert result.exit_code == 0
     listing = next((o, d) for k, o, d in frontier(db) if k == "listing")
     assert listing[0] == "redirect-out-of-scope" and f"http://localhost:{port}/elsewhere" in listing[1]
+
+
+def test_watch_that_could_fetch_nothing_fails(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    target = f"http://127.0.0.1:{closed_port()}/"
+    for extra in (["--once"], ["--every", "1s"]):  # a first poll that reaches no server ends the watch
+        result = CliRunner().invoke(cli, ["watch", target, *extra, "--db", str(db), "--delay", "0",
+                                          "--workers", "1", "--allow-private"])
+        assert result.exit_code == 1, result.output
+        assert "nothing could be fetched" in result.output and "Connection refused" in result.output

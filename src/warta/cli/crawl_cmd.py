@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -176,23 +177,43 @@ def watch(sites: tuple[str, ...], every: str, once: bool, revisit: str | None, *
     try:
         interval = parse_every(every)
         schedule = parse_schedule(revisit) if revisit else []
-        while True:
-            started = time.monotonic()
-            new: list[Article] = []
+        db = _crawl_settings(opts).db
+    except WartaError as exc:
+        raise _fail(exc) from exc
+    kept = 0
+    for poll in itertools.count(1):
+        started = time.monotonic()
+        new: list[Article] = []
+        try:
             report = _crawl(sites, None, None, "watch", opts, "watch " + " ".join(sites), new)
-            if opts["as_json"] or opts["quiet"]:
-                _render(report, opts["as_json"], opts["quiet"])
-            else:
-                _poll_summary(report, new)
+        except WartaError as exc:
+            raise _fail(exc) from exc
+        except Interrupted:
+            raise Interrupted(_watch_stopped(kept + len(new), db)) from None
+        kept += len(new)
+        if opts["as_json"] or opts["quiet"]:
+            _render(report, opts["as_json"], opts["quiet"])
+        else:
+            _poll_summary(report, new)
+        if report.problem:  # no server answered: a bad target fails at once, a later outage is reported
+            if once or poll == 1:
+                raise click.ClickException(report.problem)
+            click.echo(f"warning: {report.problem}; polling again in {every}", err=True)
+        try:
             if schedule:
                 _revisit(sites, schedule, opts)
             if once:
                 return
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
-    except WartaError as exc:
-        raise _fail(exc) from exc
-    except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+        except WartaError as exc:
+            raise _fail(exc) from exc
+        except KeyboardInterrupt:
+            raise Interrupted(_watch_stopped(kept, db)) from None
+
+
+def _watch_stopped(kept: int, db: object) -> str:
+    saved = "1 new article was" if kept == 1 else f"{kept} new articles were"
+    return f"stopped: {saved} saved to {db} by this watch; run the same command again to keep watching"
 
 
 def _poll_summary(report: CrawlReport, new: list[Article]) -> None:
