@@ -57,7 +57,7 @@ NOT_RUN = {
     "warta sites check --live --recipes my-recipes example": "internet",
     "warta sites check --live --delay 1.0 detik kompas": "internet",
     "warta crawl http://127.0.0.1:8000/ --allow-private": "needs a site of your own on port 8000",
-    "WARTA_ALLOW_PRIVATE=1 warta extract http://127.0.0.1:8000/page.html": "needs a site of your own on port 8000",
+    "warta extract http://127.0.0.1:8000/page.html --allow-private": "needs a site of your own on port 8000",
     "warta eval ../shared/bench": "needs ../shared and minutes",
 }
 # Other programs allowed in ```text blocks (shown, not run).
