@@ -104,3 +104,25 @@ def test_watch_that_could_fetch_nothing_fails(tmp_path: Path) -> None:
                                           "--workers", "1", "--allow-private"])
         assert result.exit_code == 1, result.output
         assert "nothing could be fetched" in result.output and "Connection refused" in result.output
+
+
+def test_a_recipe_name_is_named_as_such_with_its_address(tmp_path: Path) -> None:
+    result = crawl(tmp_path / "x.db", "antaranews", "--since", "2016-02-14")
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: 'antaranews' is a site recipe, not a URL: give the site's address, such as https://www.antaranews.com/")
+
+
+def test_crawl_and_watch_help_examples_name_sites_by_url() -> None:
+    """The examples at the end of --help are copied as they are: their sites must be accepted."""
+    import shlex
+
+    from warta.pipeline.runner import check_sites
+
+    for name in ("crawl", "watch"):
+        command = cli.commands[name]
+        examples = [line.strip() for line in (command.epilog or "").splitlines() if line.strip().startswith("warta ")]
+        assert examples
+        for example in examples:
+            ctx = command.make_context(name, shlex.split(example)[2:])
+            check_sites(ctx.params["sites"])

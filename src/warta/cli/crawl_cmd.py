@@ -129,7 +129,7 @@ def _crawl(
 
 @click.command(epilog=examples(
     "warta crawl https://www.antaranews.com/ --since 2016-02-14 --until 2016-02-23 --db news.db",
-    "warta crawl antaranews tempo --since 2016-02-01 --until 2016-02-29 --delay 2"))
+    "warta crawl https://www.antaranews.com/ https://www.tempo.co/ --since 2016-02-01 --until 2016-02-29 --delay 2"))
 @click.argument("sites", nargs=-1, required=True)
 @click.option("--since", type=DAY, default=None, help="First day (YYYY-MM-DD, publisher's time zone, inclusive).")
 @click.option("--until", type=DAY, default=None, help="Last day (inclusive).")
@@ -158,7 +158,7 @@ def parse_every(text: str) -> float:
 
 @click.command(epilog=examples(
     "warta watch https://www.antaranews.com/ --every 10m --db news.db",
-    "warta watch antaranews --once --revisit 1h,1d,7d"))
+    "warta watch https://www.antaranews.com/ --once --revisit 1h,1d,7d"))
 @click.argument("sites", nargs=-1, required=True)
 @click.option("--every", default="10m", show_default=True, help="Poll interval (30s, 10m, 1h).")
 @click.option("--once", is_flag=True, help="Poll once and exit.")
