@@ -56,7 +56,7 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
-def _coerce(name: str, raw: Any, target: Any) -> Any:
+def _coerce(name: str, raw: Any, target: Any, origin: str | None = None) -> Any:
     kind = type(target) if target is not None else str
     try:
         if kind is str and isinstance(raw, list):  # a TOML list of strings, e.g. allowed_hosts
@@ -65,7 +65,8 @@ def _coerce(name: str, raw: Any, target: Any) -> Any:
             return raw if isinstance(raw, bool) else str(raw).lower() in {"1", "true", "yes", "on"}
         return kind(raw)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"invalid value for {name}: {raw!r}", field=name) from exc
+        where = f" (from {origin})" if origin else ""
+        raise ConfigError(f"invalid value for {name}: {raw!r}{where}") from exc
 
 
 def _unknown(kind: str, names: set[str], known: set[str], path: Path) -> ConfigError:
@@ -109,9 +110,12 @@ def load_settings(
     known = {f.name for f in fields(Settings)}
     values: dict[str, Any] = {}
 
+    origin: dict[str, str] = {}  # where each value came from, for the error message
+
     path = Path(config_path or env.get("WARTA_CONFIG") or "warta.toml")
     if path.is_file():
         values.update(_read_table(path, known))
+        origin.update(dict.fromkeys(values, str(path)))
     elif config_path is not None:
         raise ConfigError(f"config file not found: {path}", path=str(path))
 
@@ -119,6 +123,29 @@ def load_settings(
         raw = env.get(f"WARTA_{name.upper()}")
         if raw is not None:
             values[name] = raw
+            origin[name] = f"WARTA_{name.upper()}"
     values.update({k: v for k, v in (overrides or {}).items() if v is not None and k in known})
-    coerced = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
+    coerced = {}
+    for key, value in values.items():
+        coerced[key] = _coerce(key, value, getattr(defaults, key), origin.get(key))
+        _check_range(key, coerced[key], origin.get(key))
     return dataclasses.replace(defaults, **coerced)
+
+
+# the least value each numeric setting takes (and whether the bound itself is allowed)
+MINIMUMS: dict[str, tuple[float, bool]] = {
+    "delay": (0, True), "concurrency": (1, True), "timeout": (0, False), "max_bytes": (1, True),
+    "max_retries": (0, True), "robots_ttl": (0, True), "deadline": (0, False), "doc_timeout": (0, False),
+    "workers": (0, True), "port": (0, True),
+}
+
+
+def _check_range(name: str, value: Any, origin: str | None) -> None:
+    """A value from warta.toml or the environment is held to the same bounds as its CLI option."""
+    if name not in MINIMUMS or isinstance(value, bool):
+        return
+    least, inclusive = MINIMUMS[name]
+    if value < least or (value == least and not inclusive) or (name == "port" and value > 65535):
+        bound = "at most 65535" if name == "port" and value > 65535 else f"{'>=' if inclusive else '>'} {least}"
+        where = f" (from {origin})" if origin else ""
+        raise ConfigError(f"{name} must be {bound}, got {value!r}{where}")

@@ -208,7 +208,7 @@ from warta.cli.common import open_store
 from warta.config import Settings
 from warta.web.app import create_app
 open_store(sys.argv[1]).close()  # what `warta serve` checks first
-with TestClient(create_app(Settings(db=sys.argv[1])), base_url="http://127.0.0.1") as client:
+with TestClient(create_app(Settings(db=sys.argv[1])), base_url="http://127.0.0.1") as client:  # an allowed Host
     print(json.dumps(client.get("/api/search", params={"q": "Lombok"}).json()))
 """
 

@@ -91,3 +91,28 @@ def test_ctrl_c_on_clean_with_workers(tmp_path: Path) -> None:
     written = len(out.read_text("utf8").splitlines())
     assert 0 < written < 20_000
     assert f"{written} documents" in lines[0] and str(out) in lines[0], lines
+
+
+def test_ctrl_c_on_watch_while_it_waits(tmp_path: Path) -> None:
+    arts = sample_articles()
+    with FixtureSite() as site:
+        site.mount(news_site_pages(site.url, arts))
+        db = tmp_path / "w.db"
+        out = tmp_path / "out.txt"
+        args = ["watch", site.url + "/", "--every", "10m", "--db", str(db), "--delay", "0", "--workers", "1"]
+        proc = subprocess.Popen(warta_cmd(*args), cwd=tmp_path, env=warta_env(), stdout=out.open("w"),
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        deadline = time.monotonic() + 90
+        while "new article" not in out.read_text("utf8"):  # the first poll is done: it sleeps now
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the first poll never finished"
+            time.sleep(0.1)
+        time.sleep(0.5)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Aborted!" not in err, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    kept = _stored(db)
+    assert kept > 0 and len(lines) == 1, err
+    assert f"{kept} new articles were saved to {db}" in lines[0] and "same command again" in lines[0], lines

@@ -58,6 +58,7 @@ def test_unknown_host_is_a_dns_failure(tmp_path: Path) -> None:
     result = crawl(db, "http://no-such-host.invalid/")
     assert result.exit_code == 1
     assert "DNS lookup failed for no-such-host.invalid" in result.output
+    assert "Errno" not in result.output  # the resolver's reason in words, not its error number
     outcomes = {(k, o) for k, o, _ in frontier(db)}
     assert ("robots", "error:dns") in outcomes and ("listing", "error:dns") in outcomes
     assert not any(o.startswith("robots") for _, o in outcomes)
@@ -94,3 +95,35 @@ def test_redirect_out_of_the_sites_is_recorded_not_followed(tmp_path: Path) -> N
     assert result.exit_code == 0
     listing = next((o, d) for k, o, d in frontier(db) if k == "listing")
     assert listing[0] == "redirect-out-of-scope" and f"http://localhost:{port}/elsewhere" in listing[1]
+
+
+def test_watch_that_could_fetch_nothing_fails(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    target = f"http://127.0.0.1:{closed_port()}/"
+    for extra in (["--once"], ["--every", "1s"]):  # a first poll that reaches no server ends the watch
+        result = CliRunner().invoke(cli, ["watch", target, *extra, "--db", str(db), "--delay", "0",
+                                          "--workers", "1", "--allow-private"])
+        assert result.exit_code == 1, result.output
+        assert "nothing could be fetched" in result.output and "Connection refused" in result.output
+
+
+def test_a_recipe_name_is_named_as_such_with_its_address(tmp_path: Path) -> None:
+    result = crawl(tmp_path / "x.db", "antaranews", "--since", "2016-02-14")
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: 'antaranews' is a site recipe, not a URL: give the site's address, such as https://www.antaranews.com/")
+
+
+def test_crawl_and_watch_help_examples_name_sites_by_url() -> None:
+    """The examples at the end of --help are copied as they are: their sites must be accepted."""
+    import shlex
+
+    from warta.pipeline.runner import check_sites
+
+    for name in ("crawl", "watch"):
+        command = cli.commands[name]
+        examples = [line.strip() for line in (command.epilog or "").splitlines() if line.strip().startswith("warta ")]
+        assert examples
+        for example in examples:
+            ctx = command.make_context(name, shlex.split(example)[2:])
+            check_sites(ctx.params["sites"])

@@ -138,3 +138,19 @@ def test_unknown_site_and_bad_recipe_dir(tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text("id = [")
     result = CliRunner().invoke(cli, ["sites", "list", "--recipes", str(tmp_path)])
     assert result.exit_code == 1 and "cannot read site recipe" in result.output
+
+
+def test_live_check_allow_private_flag(server: ThreadingHTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WARTA_ALLOW_PRIVATE")  # neither the environment nor warta.toml allows it
+    args = ["sites", "check", "--live", "--recipes", str(_recipe_dir(tmp_path, server.server_address[1])),
+            "--delay", "0", "--json", "lokal"]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 1
+    (report,) = json.loads(refused.output)["live"]
+    assert report["working"] is False and server.log == []  # type: ignore[attr-defined]
+    first = report["probes"][0]  # named as robots.txt that could not be read, not as a robots rule
+    assert first["outcome"] == "error" and first["detail"].startswith("robots.txt could not be fetched")
+    assert "non-public address 127.0.0.1" in first["detail"]
+    allowed = CliRunner().invoke(cli, [*args, "--allow-private"])
+    assert allowed.exit_code == 0, allowed.output
+    assert json.loads(allowed.output)["live"][0]["working"] is True

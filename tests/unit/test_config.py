@@ -32,3 +32,22 @@ def test_defaults_without_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert (s.db, s.delay, s.api_token) == ("warta.db", 1.0, None)
     with pytest.raises(ConfigError, match="not found"):
         load_settings(config_path=tmp_path / "missing.toml", environ={})
+
+
+def test_file_and_environment_values_get_the_cli_bounds_and_name_their_source(tmp_path: Path) -> None:
+    """``--delay -1`` is refused by the CLI; the same value from warta.toml or WARTA_* is refused too,
+    with the place it came from."""
+    cfg = tmp_path / "warta.toml"
+    cfg.write_text("[warta]\nconcurrency = 0\n")
+    with pytest.raises(ConfigError) as bad_file:
+        load_settings(config_path=cfg, environ={})
+    assert str(bad_file.value) == f"concurrency must be >= 1, got 0 (from {cfg})"
+    for env, says in (({"WARTA_DELAY": "-1"}, "delay must be >= 0, got -1.0 (from WARTA_DELAY)"),
+                      ({"WARTA_WORKERS": "-2"}, "workers must be >= 0, got -2 (from WARTA_WORKERS)"),
+                      ({"WARTA_TIMEOUT": "0"}, "timeout must be > 0, got 0.0 (from WARTA_TIMEOUT)"),
+                      ({"WARTA_PORT": "70000"}, "port must be at most 65535, got 70000 (from WARTA_PORT)"),
+                      ({"WARTA_DELAY": "fast"}, "invalid value for delay: 'fast' (from WARTA_DELAY)")):
+        with pytest.raises(ConfigError) as bad_env:
+            load_settings(environ=env)
+        assert str(bad_env.value) == says
+    assert load_settings(environ={"WARTA_DELAY": "0", "WARTA_WORKERS": "0"}).delay == 0.0  # the bounds themselves

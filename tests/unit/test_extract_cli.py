@@ -108,3 +108,12 @@ def test_fetch_error_and_missing_file_are_clear(server: str, tmp_path: Path) -> 
     assert out.exit_code != 0 and "cannot fetch" in out.output
     out = CliRunner().invoke(cli, ["extract", str(tmp_path / "nope.html")])
     assert out.exit_code != 0 and "cannot read" in out.output
+
+
+def test_allow_private_flag_lets_one_command_fetch_loopback(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WARTA_ALLOW_PRIVATE")  # neither the environment nor warta.toml allows it
+    out = CliRunner().invoke(cli, ["extract", f"{server}/ok", "--format", "text"])
+    assert out.exit_code != 0 and "non-public address 127.0.0.1" in out.output and hits == []
+    out = CliRunner().invoke(cli, ["extract", f"{server}/ok", "--format", "text", "--allow-private"])
+    assert out.exit_code == 0, out.output
+    assert out.output.startswith("Taman baru") and hits == ["/robots.txt", "/ok"]

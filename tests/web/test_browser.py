@@ -101,6 +101,23 @@ def test_extracted_article_reads(driver: Any, live: LiveServer) -> None:
     shot(driver, "4-extracted-article")
 
 
+def test_access_filter_in_the_search_form(driver: Any, live: LiveServer) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(live.base + "/?q=laporan")
+    choices = [o.get_attribute("value") for o in Select(driver.find_element(By.ID, "access")).options]
+    assert choices == ["", "free", "metered", "teaser", "paywalled"]
+    Select(driver.find_element(By.ID, "access")).select_by_value("paywalled")
+    driver.find_element(By.CSS_SELECTOR, ".filterform button[type=submit]").click()
+    wait_url(driver, "access=paywalled")
+    assert driver.find_element(By.ID, "total").text == "3"
+    assert Select(driver.find_element(By.ID, "access")).first_selected_option.get_attribute("value") == "paywalled"
+    driver.find_element(By.CSS_SELECTOR, ".hit a.title").click()
+    wait_url(driver, "/articles/")
+    assert driver.find_element(By.CSS_SELECTOR, "dd.access-paywalled").text == "subscribers only"
+
+
 def test_status_page(driver: Any, live: LiveServer) -> None:
     from selenium.webdriver.common.by import By
 
@@ -223,6 +240,25 @@ def test_per_page_is_respected_and_kept_by_paging(driver: Any, reader: tuple[Liv
     wait_url(driver, "per_page=50")
     assert len(driver.find_elements(By.CSS_SELECTOR, "ol.hits > li.hit")) == 6  # five market stories, the rice one
     assert driver.find_element(By.ID, "total").text == "6"
+
+
+def test_top_search_box_keeps_per_page_and_show_every_copy(driver: Any, reader: tuple[LiveServer, dict[str, int]]) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    live, _ = reader
+    driver.get(live.base + "/?q=pasar&per_page=2&collapse=false")
+    box = driver.find_element(By.ID, "q")
+    box.clear()
+    box.send_keys("beras", Keys.ENTER)
+    wait_url(driver, "q=beras")
+    assert "per_page=2" in driver.current_url and "collapse=false" in driver.current_url
+    assert driver.find_element(By.ID, "collapse-copies"), "every copy is still shown"
+    driver.get(live.base + "/status")  # pages without view settings submit a plain search
+    box = driver.find_element(By.ID, "q")
+    box.send_keys("beras", Keys.ENTER)
+    wait_url(driver, "q=beras")
+    assert "per_page" not in driver.current_url and "collapse" not in driver.current_url
 
 
 def test_article_page_shows_cluster_and_revision_diff(driver: Any, reader: tuple[LiveServer, dict[str, int]]) -> None:

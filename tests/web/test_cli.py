@@ -62,3 +62,16 @@ def test_search_and_reindex_commands(tmp_path: Path) -> None:
     bad = runner.invoke(cli, ["search", '"oops', "--db", str(db)])
     assert bad.exit_code != 0 and "unclosed quote" in bad.output
     assert runner.invoke(cli, ["reindex", "--db", str(db)]).stdout.strip() == "indexed 10 articles"
+
+
+def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    fill_store(db, generated_articles("http://127.0.0.1:9", 2))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--db", str(db), "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: cannot listen on 127.0.0.1:{port}: address already in use; "
+                             "another program is using it: choose another with --port\n")

@@ -129,6 +129,9 @@ def test_chart_axes() -> None:
     assert all(abs(b.y + b.height - chart.bottom) < 0.01 for b in chart.bars)  # bars stand on the x axis
     many = day_chart([(f"2016-01-{d:02d}", d) for d in range(1, 32)])
     assert len(many.x_ticks) <= 6
+    assert many.x_ticks[-1].label == "31 Jan"  # the newest day is named, whatever the step
+    ten = day_chart([("2016-02-14", 1), ("2016-02-23", 4)])
+    assert [t.label for t in ten.x_ticks] == ["15 Feb", "17 Feb", "19 Feb", "21 Feb", "23 Feb"]
 
 
 def test_diff_lines() -> None:

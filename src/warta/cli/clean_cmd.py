@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -84,9 +86,11 @@ def _clean_all(source: Path, fields: Fields, url: str | None, stats: LineStats |
     try:
         docs = _progress(read_documents(source, fields, url), quiet, "cleaning")
         for doc, result in clean_documents(docs, stats, workers, timeout):
-            counts["documents"] += 1
+            record = result_record(doc, result)
+            with _sigint_deferred():  # Ctrl-C lands after the write and its count, so "the first N" is exact
+                writer.write(record)
+                counts["documents"] += 1
             counts[f"skip: {result.reason.value}" if isinstance(result, Skip) else "articles"] += 1
-            writer.write(result_record(doc, result))
     except KeyboardInterrupt:
         stopped = True
     else:
@@ -100,6 +104,19 @@ def _clean_all(source: Path, fields: Fields, url: str | None, stats: LineStats |
             "running the same command again starts over (clean does not resume)"
         )
     return counts
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """SIGINT is held (not lost) for the duration of the block, where the platform can block signals."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _summary(counts: Counter[str], quiet: bool, as_json: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -129,7 +130,7 @@ def _crawl(
 
 @click.command(epilog=examples(
     "warta crawl https://www.antaranews.com/ --since 2016-02-14 --until 2016-02-23 --db news.db",
-    "warta crawl antaranews tempo --since 2016-02-01 --until 2016-02-29 --delay 2"))
+    "warta crawl https://www.antaranews.com/ https://www.tempo.co/ --since 2016-02-01 --until 2016-02-29 --delay 2"))
 @click.argument("sites", nargs=-1, required=True)
 @click.option("--since", type=DAY, default=None, help="First day (YYYY-MM-DD, publisher's time zone, inclusive).")
 @click.option("--until", type=DAY, default=None, help="Last day (inclusive).")
@@ -158,7 +159,7 @@ def parse_every(text: str) -> float:
 
 @click.command(epilog=examples(
     "warta watch https://www.antaranews.com/ --every 10m --db news.db",
-    "warta watch antaranews --once --revisit 1h,1d,7d"))
+    "warta watch https://www.antaranews.com/ --once --revisit 1h,1d,7d"))
 @click.argument("sites", nargs=-1, required=True)
 @click.option("--every", default="10m", show_default=True, help="Poll interval (30s, 10m, 1h).")
 @click.option("--once", is_flag=True, help="Poll once and exit.")
@@ -177,23 +178,43 @@ def watch(sites: tuple[str, ...], every: str, once: bool, revisit: str | None, *
     try:
         interval = parse_every(every)
         schedule = parse_schedule(revisit) if revisit else []
-        while True:
-            started = time.monotonic()
-            new: list[Article] = []
+        db = _crawl_settings(opts).db
+    except WartaError as exc:
+        raise _fail(exc) from exc
+    kept = 0
+    for poll in itertools.count(1):
+        started = time.monotonic()
+        new: list[Article] = []
+        try:
             report = _crawl(sites, None, None, "watch", opts, "watch " + " ".join(sites), new)
-            if opts["as_json"] or opts["quiet"]:
-                _render(report, opts["as_json"], opts["quiet"])
-            else:
-                _poll_summary(report, new)
+        except WartaError as exc:
+            raise _fail(exc) from exc
+        except Interrupted:
+            raise Interrupted(_watch_stopped(kept + len(new), db)) from None
+        kept += len(new)
+        if opts["as_json"] or opts["quiet"]:
+            _render(report, opts["as_json"], opts["quiet"])
+        else:
+            _poll_summary(report, new)
+        if report.problem:  # no server answered: a bad target fails at once, a later outage is reported
+            if once or poll == 1:
+                raise click.ClickException(report.problem)
+            click.echo(f"warning: {report.problem}; polling again in {every}", err=True)
+        try:
             if schedule:
                 _revisit(sites, schedule, opts)
             if once:
                 return
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
-    except WartaError as exc:
-        raise _fail(exc) from exc
-    except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+        except WartaError as exc:
+            raise _fail(exc) from exc
+        except KeyboardInterrupt:
+            raise Interrupted(_watch_stopped(kept, db)) from None
+
+
+def _watch_stopped(kept: int, db: object) -> str:
+    saved = "1 new article was" if kept == 1 else f"{kept} new articles were"
+    return f"stopped: {saved} saved to {db} by this watch; run the same command again to keep watching"
 
 
 def _poll_summary(report: CrawlReport, new: list[Article]) -> None:

@@ -134,14 +134,15 @@ def _results(
               help="Worker processes for many documents (0 = one per CPU).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds per document in batch mode (default 10).")
+@click.option("--allow-private", is_flag=True, help="Also fetch loopback, private and link-local addresses (refused by default: SSRF).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def extract_command(
     inputs: tuple[str, ...], fmt: str, url: str | None, explain: bool, workers: int | None, timeout: float | None,
-    quiet: bool,
+    allow_private: bool, quiet: bool,
 ) -> None:
     """Extract articles from HTML files, directories, URLs, or - (stdin)."""
-    try:
-        settings = load_settings({"workers": workers, "doc_timeout": timeout})
+    try:  # --allow-private unset: warta.toml / WARTA_ALLOW_PRIVATE decide
+        settings = load_settings({"workers": workers, "doc_timeout": timeout, "allow_private": allow_private or None})
         docs = list(iter_inputs(inputs, settings))
         docs = _with_url(docs, url)
         results = list(_results(docs, settings.workers, settings.doc_timeout, settings.max_bytes, quiet))

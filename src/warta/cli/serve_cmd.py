@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 from typing import Any
 
 import click
 
 from warta.cli.common import DAY, DB_HELP, check_range, examples, fail, open_store
 from warta.config import load_settings
-from warta.errors import WartaError
+from warta.errors import InputError, WartaError
 from warta.store import search as fts
 from warta.store.backends import open_article_store
 
@@ -40,12 +42,31 @@ def serve(db: str | None, host: str | None, port: int | None, config_path: str |
         if allowed_hosts:  # the flags add to the names from the config file and environment
             settings = settings.replace(allowed_hosts=",".join((settings.allowed_hosts, *allowed_hosts)).strip(","))
         app = create_app(settings)
+        check_listen(settings.host, settings.port)
     except WartaError as exc:
         raise fail(exc) from exc
     writes = "enabled (token required)" if settings.api_token else "disabled (no api_token)"
     click.echo(f"warta: serving {settings.db} on http://{settings.host}:{settings.port}/ ; writes {writes}", err=True)
     click.echo(f"warta: answering Host {app.state.hosts.describe()}", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def check_listen(host: str, port: int) -> None:
+    """A port another program holds is a one-line error before the server starts (uvicorn would log
+    ``[Errno 98]`` after its startup lines and exit 3)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(f"cannot listen on {host}: {getattr(exc, 'strerror', None) or exc}") from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            hint = "; another program is using it: choose another with --port" if exc.errno == errno.EADDRINUSE else ""
+            raise InputError(f"cannot listen on {host}:{port}: {why.lower()}{hint}") from exc
 
 
 @click.command("search", epilog=examples(

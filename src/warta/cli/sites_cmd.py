@@ -72,12 +72,13 @@ def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
 @_DIRS
 @click.option("--live", is_flag=True, help="Fetch each recipe's feeds, sitemaps and today's listing pages.")
 @click.option("--delay", type=click.FloatRange(min=0), default=None, help="Seconds between two requests to one host (live).")
+@click.option("--allow-private", is_flag=True, help="Also probe loopback, private and link-local addresses (refused by default: SSRF).")
 @click.option("--db", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Also check each recipe's field rules on the newest pages of its site stored here.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, delay: float | None,
-              db: Path | None, as_json: bool, quiet: bool) -> None:
+              allow_private: bool, db: Path | None, as_json: bool, quiet: bool) -> None:
     """Check recipes offline (always) and, with --live, against the sites themselves.
 
     With --db, a field rule that matched nothing on the stored pages of its validity window is a
@@ -91,7 +92,7 @@ def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, 
     offline = [check_recipe(r, recipes) for r in chosen]
     if db is not None:
         offline = _with_rules(offline, chosen, db)
-    reports = _live(chosen, delay, quiet) if live else []
+    reports = _live(chosen, delay, allow_private, quiet) if live else []
     if as_json:
         click.echo(json.dumps({"offline": [c.to_dict() for c in offline], "live": [r.to_dict() for r in reports]},
                               indent=2, ensure_ascii=False))
@@ -113,9 +114,9 @@ def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: Path) -> l
     ]
 
 
-def _live(chosen: list[Recipe], delay: float | None, quiet: bool) -> list[LiveReport]:
-    try:
-        settings = load_settings({"delay": delay})
+def _live(chosen: list[Recipe], delay: float | None, allow_private: bool, quiet: bool) -> list[LiveReport]:
+    try:  # --allow-private unset: warta.toml / WARTA_ALLOW_PRIVATE decide
+        settings = load_settings({"delay": delay, "allow_private": allow_private or None})
     except ConfigError as exc:
         raise fail(exc) from exc
     prober = Prober(

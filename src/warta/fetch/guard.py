@@ -92,8 +92,13 @@ async def resolve(host: str, port: int, allow_private: bool) -> list[str]:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise HostNotFound(f"DNS lookup failed for {host}: {exc}", url=host, kind="dns") from exc
+        raise HostNotFound(f"DNS lookup failed for {host}: {dns_reason(exc)}", url=host, kind="dns") from exc
     return check_addresses(host, [str(info[4][0]) for info in infos], allow_private)
+
+
+def dns_reason(exc: Exception) -> str:
+    """``Name or service not known``, not ``[Errno -2] Name or service not known``."""
+    return str(getattr(exc, "strerror", None) or exc)
 
 
 def resolve_sync(host: str, port: int, allow_private: bool) -> list[str]:
@@ -106,7 +111,7 @@ def resolve_sync(host: str, port: int, allow_private: bool) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise HostNotFound(f"DNS lookup failed for {host}: {exc}", url=host, kind="dns") from exc
+        raise HostNotFound(f"DNS lookup failed for {host}: {dns_reason(exc)}", url=host, kind="dns") from exc
     return check_addresses(host, [str(info[4][0]) for info in infos], allow_private)
 
 

@@ -12,10 +12,11 @@ import fcntl
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tqdm import tqdm
 
@@ -43,7 +44,7 @@ from warta.pipeline.extraction import ExtractPool
 from warta.pipeline.hooks import on_stored as default_on_stored
 from warta.pipeline.pages import Fetch, whole_article
 from warta.pipeline.window import Window, local_day
-from warta.sites import load_recipes
+from warta.sites import Recipe, load_recipes
 from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
 from warta.store.sqlite import Store, compress_body
 from warta.urls import normalize_url
@@ -149,10 +150,11 @@ class Crawler:
         return asyncio.run(self.arun(spec, command))
 
     async def arun(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
-        check_sites(spec.sites)
-        window = Window.parse(spec.since, spec.until)
         extra = [Path(p) for p in self.settings.recipe_dirs.split(os.pathsep) if p]
-        scope = disc.Scope(spec.sites, window, load_recipes(extra))
+        recipes = load_recipes(extra)
+        check_sites(spec.sites, recipes)
+        window = Window.parse(spec.since, spec.until)
+        scope = disc.Scope(spec.sites, window, recipes)
         job, existed = self.frontier.job(spec.mode, spec.sites, spec.since, spec.until)
         with job_lock(self.store.path, job.id):
             return await self._run_job(spec, scope, job, existed, command)
@@ -210,14 +212,28 @@ class Crawler:
         return f"nothing could be fetched{why}"
 
 
-def check_sites(sites: tuple[str, ...]) -> None:
-    """Every seed must be an http(s) URL with a host (``not-a-url`` is an error, not 0 articles)."""
+def check_sites(sites: tuple[str, ...], recipes: Mapping[str, Recipe] | None = None) -> None:
+    """Every seed must be an http(s) URL with a host (``not-a-url`` is an error, not 0 articles);
+    a recipe id given instead is named as such, with the site's address as the hint."""
     if not sites:
-        raise ConfigError("no site to crawl", field="sites")
+        raise ConfigError("no site to crawl")
     for site in sites:
         if normalize_url(site) is None:
+            recipe = (recipes or {}).get(site)
+            if recipe is not None:
+                raise ConfigError(f"{site!r} is a site recipe, not a URL: give the site's address, such as "
+                                  f"{recipe_home(recipe)}")
             hint = f"https://{site}/" if "." in site and "://" not in site else "https://example.com/"
-            raise ConfigError(f"not a site URL: {site!r} (give an http(s) address such as {hint})", field="sites")
+            raise ConfigError(f"not a site URL: {site!r} (give an http(s) address such as {hint})")
+
+
+def recipe_home(recipe: Recipe) -> str:
+    """The front page of a recipe's site: the origin of its first entry point (else its first domain)."""
+    for url in (*recipe.index_pages, *recipe.feeds, *recipe.sitemaps):
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}/"
+    return f"https://www.{recipe.domains[0]}/" if recipe.domains else "https://example.com/"
 
 
 @contextmanager

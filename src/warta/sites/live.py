@@ -77,6 +77,7 @@ class Prober:
     deadline: float = 120.0  # wall-clock seconds per response
     clock: Callable[[], float] = time.monotonic
     _robots: dict[str, Protego | None] = field(default_factory=dict)
+    _robots_failed: dict[str, str] = field(default_factory=dict)  # origin -> why robots.txt was not read
     _last: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -99,12 +100,19 @@ class Prober:
         robots = self._robots[origin]
         return robots is not None and bool(robots.can_fetch(url, self.user_agent))
 
+    def robots_problem(self, url: str) -> str | None:
+        """Why robots.txt of ``url``'s origin could not be read (None: it was read, or is absent)."""
+        parts = urlsplit(url)
+        return self._robots_failed.get(f"{parts.scheme}://{parts.netloc}")
+
     def _load_robots(self, origin: str) -> Protego | None:
         try:
             status, body = self.get(origin + "/robots.txt")
-        except (httpx.HTTPError, FetchError):
+        except (httpx.HTTPError, FetchError) as exc:
+            self._robots_failed[origin] = f"robots.txt could not be fetched: {exc}"
             return None  # unreachable: disallow (RFC 9309)
         if status >= 500:
+            self._robots_failed[origin] = f"robots.txt could not be fetched: HTTP {status}"
             return None
         if status >= 400:
             return Protego.parse("")  # no robots.txt: allow
@@ -176,7 +184,8 @@ def _probe(recipe: Recipe, prober: Prober, kind: str, url: str) -> ProbeResult:
 
 def _probe_unsafe(recipe: Recipe, prober: Prober, kind: str, url: str) -> ProbeResult:
     if not prober.allowed(url):
-        return ProbeResult(kind, url, "robots-disallowed")
+        problem = prober.robots_problem(url)  # not a rule: robots.txt itself could not be read
+        return ProbeResult(kind, url, "error", detail=problem) if problem else ProbeResult(kind, url, "robots-disallowed")
     status, body = prober.get(url)
     if status >= 400:
         return ProbeResult(kind, url, f"http-{status}", status)

@@ -37,7 +37,15 @@ Conn = Annotated[sqlite3.Connection, Depends(connection)]
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 SHOWN_COPIES = 12  # copies named on a collapsed hit; the rest are counted ("+4 more")
-FILTER_KEYS = ("site", "since", "until", "author", "language", "section", "paywalled")
+FILTER_KEYS = ("site", "since", "until", "author", "language", "section", "paywalled", "access")
+ACCESS_CHOICES = (  # the search form's Access select: (value of the API's ``access`` filter, label)
+    ("free", "free"),
+    ("metered", "metered (a few free reads)"),
+    ("teaser", "teaser (cut-off preview)"),
+    ("paywalled", "subscribers only"),
+)
+templates.env.globals["access_choices"] = ACCESS_CHOICES
+templates.env.globals["default_per_page"] = PER_PAGE
 
 
 class Links:

@@ -135,7 +135,7 @@ def day_chart(counts: list[tuple[str, int]], *, width: int = 720, height: int = 
     x_ticks = tuple(
         Tick(short_day(day), round(CHART_LEFT + (i + 0.5) * step, 2), bottom)
         for i, (day, _) in enumerate(series)
-        if i % every == 0
+        if (len(series) - 1 - i) % every == 0  # counted from the newest day: the last bar is always named
     )
     y_values = sorted({0, peak // 2, peak}) if peak > 1 else [0, peak]
     y_ticks = tuple(Tick(str(v), CHART_LEFT, round(bottom - v / peak * height, 2)) for v in y_values)
