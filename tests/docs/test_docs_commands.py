@@ -61,7 +61,6 @@ NOT_RUN = {
     "warta search --db postgresql://warta@127.0.0.1/news banjir": "needs a PostgreSQL server",
     "WARTA_DB=postgresql://warta@127.0.0.1/news warta stats": "needs a PostgreSQL server",
     "warta db copy postgresql://warta@127.0.0.1/news back.db": "needs a PostgreSQL server",
-    "WARTA_ALLOW_PRIVATE=1 warta extract http://127.0.0.1:8000/page.html": "needs a site of your own on port 8000",
     "warta extract http://127.0.0.1:8000/page.html --allow-private": "needs a site of your own on port 8000",
     "warta eval ../shared/bench": "needs ../shared and minutes",
 }
