@@ -29,17 +29,14 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from warta.demo.newssite import SiteArticle, news_site_pages, sample_articles
-from warta.demo.server import FixtureSite, Page
+from warta.demo.server import FixtureSite, Page, ipv6_recorder
 from warta.errors import ConfigError, FetchError
 from warta.extract.core import extract
 from warta.fetch import Fetcher, FetchPolicy
@@ -84,33 +81,6 @@ def fetch_outcome(url: str, pol: FetchPolicy, scope_of: str | None = None) -> tu
     return asyncio.run(go())
 
 
-@contextmanager
-def ipv6_server() -> Iterator[tuple[str, list[str]]]:
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            return
-
-    class Server(ThreadingHTTPServer):
-        address_family = socket.AF_INET6
-
-    server = Server(("::1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://[::1]:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def timed(case: str, expected: str, run: Callable[[], tuple[str, bool]]) -> Row:
     started = time.monotonic()
     try:
@@ -123,7 +93,7 @@ def timed(case: str, expected: str, run: Callable[[], tuple[str, bool]]) -> Row:
 def battery() -> list[Row]:
     rows: list[Row] = []
     allow = policy(allow_private=True)
-    with FixtureSite({"/robots.txt": ROBOTS, "/ok": OK}) as site, ipv6_server() as (v6, v6hits):
+    with FixtureSite({"/robots.txt": ROBOTS, "/ok": OK}) as site, ipv6_recorder() as (v6, v6hits):
         port = site.url.rsplit(":", 1)[1]
         site.mount(
             {

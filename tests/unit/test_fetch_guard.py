@@ -8,15 +8,13 @@ import asyncio
 import gzip
 import ipaddress
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 
 import pytest
 
 from sitefixture import FixtureSite, Page, min_gap, redirect
+from warta.demo.server import ipv6_recorder
 from warta.errors import DeadlineExceeded, FetchError, HostNotFound, RedirectOutOfScope, UnsafeAddress
 from warta.fetch import Fetcher, FetchPolicy
 from warta.fetch.guard import GuardedBackend, embedded_ipv4, is_public, resolve
@@ -50,35 +48,6 @@ def run_fetch(url: str, pol: FetchPolicy, in_scope: Callable[[str], bool] | None
 
 def same_host(seed: str) -> Callable[[str], bool]:
     return lambda u: host_of(u) == host_of(seed)
-
-
-@contextmanager
-def ipv6_site() -> Iterator[list[str]]:
-    """A server on [::1] that records every request it gets."""
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            return
-
-    class Server(ThreadingHTTPServer):
-        address_family = socket.AF_INET6
-
-    server = Server(("::1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        hits.append(f"http://[::1]:{server.server_address[1]}")  # hits[0]: the base URL
-        yield hits
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # -- address checks ---------------------------------------------------------------------------
@@ -151,11 +120,11 @@ def test_redirect_to_metadata_or_private_address_is_not_attempted(target: str) -
 
 
 def test_redirect_to_ipv6_loopback_or_localhost_is_out_of_scope() -> None:
-    with ipv6_site() as v6hits, FixtureSite({"/robots.txt": ROBOTS}) as site:
+    with ipv6_recorder() as (v6, v6hits), FixtureSite({"/robots.txt": ROBOTS}) as site:
         port = site.url.rsplit(":", 1)[1]
         site.mount(
             {
-                "/v6": redirect(v6hits[0] + "/stolen"),
+                "/v6": redirect(v6 + "/stolen"),
                 "/lh": redirect(f"http://localhost:{port}/stolen"),
                 "/stolen": OK,
             }
@@ -163,11 +132,11 @@ def test_redirect_to_ipv6_loopback_or_localhost_is_out_of_scope() -> None:
         for path in ("/v6", "/lh"):
             result, _ = run_fetch(site.url + path, policy(allow_private=True), same_host(site.url))
             assert isinstance(result, RedirectOutOfScope), result
-        assert v6hits[1:] == []  # the [::1] server got no request at all
+        assert v6hits == []  # the [::1] server got no request at all
         assert site.hits("/stolen") == []
         # the same [::1] server is reachable when fetched directly and allowed: the test can see a hit
-        result, _ = run_fetch(v6hits[0] + "/direct", policy(allow_private=True))
-        assert v6hits[1:] == ["/robots.txt", "/direct"]
+        result, _ = run_fetch(v6 + "/direct", policy(allow_private=True))
+        assert v6hits == ["/robots.txt", "/direct"]
 
 
 def test_in_scope_redirect_is_followed_hop_by_hop_with_robots() -> None:

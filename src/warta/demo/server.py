@@ -13,10 +13,12 @@ which is how faults are written: ``[Page(b"", 429, (("Retry-After", "2"),)), art
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -167,3 +169,32 @@ def _handler_for(site: FixtureSite) -> type[BaseHTTPRequestHandler]:
             return
 
     return Handler
+
+
+@contextmanager
+def ipv6_recorder() -> Iterator[tuple[str, list[str]]]:
+    """A server on [::1] that answers ``ok`` and records every path it is asked for: yields its base
+    URL and the list of paths (what SSRF tests and the reliability benchmark check stays empty)."""
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+    class Server(ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+
+    server = Server(("::1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://[::1]:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
