@@ -35,6 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from proctree import descendants, kill_all, survivors  # noqa: E402
 from warta.demo.newssite import SiteArticle, news_site_pages, sample_articles
 from warta.demo.server import FixtureSite, Page, ipv6_recorder
 from warta.errors import ConfigError, FetchError
@@ -229,28 +231,6 @@ def not_a_url() -> Row:
 
 
 # -- kill -9 loop -------------------------------------------------------------------------------
-def _stat(pid: int) -> tuple[int, int] | None:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return None if fields[0] == "Z" else (int(fields[1]), int(fields[3]))
-
-
-def descendants(root: int) -> set[int]:
-    procs = {int(p): st for p in os.listdir("/proc") if p.isdigit() and (st := _stat(int(p))) is not None}
-    found = {pid for pid, (_, sid) in procs.items() if sid == root and pid != root}
-    grew = True
-    while grew:
-        grew = False
-        for pid, (ppid, _) in procs.items():
-            if pid not in found and (ppid == root or ppid in found):
-                found.add(pid)
-                grew = True
-    return found
-
-
 def kill_loop(kills: int, copies: int, seed: int) -> dict[str, object]:
     rng = random.Random(seed)
     since, until = "2016-02-14", "2016-02-23"
@@ -279,11 +259,9 @@ def kill_loop(kills: int, copies: int, seed: int) -> dict[str, object]:
             if proc.poll() is None:
                 os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
-            time.sleep(3.0)  # the time a child is given to notice
-            left = {p for p in children if _stat(p) is not None} | descendants(proc.pid)
+            left = survivors(children, proc.pid, wait=3.0)  # the time a child is given to notice
             leftovers.append(len(left))
-            for pid in left:  # clean up, so one failure does not pile up
-                os.kill(pid, signal.SIGKILL)
+            kill_all(left)  # clean up, so one failure does not pile up
         final = subprocess.run(cmd, env=env, cwd=tmp, capture_output=True, text=True, timeout=600)
         fetched = Counter(h.path for h in site.log if h.path in inside)
         conn = sqlite3.connect(db)

@@ -13,43 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import warta_cmd, warta_env
+from proctree import descendants, kill_all, survivors
 from sitefixture import FixtureSite, SiteArticle, news_site_pages, sample_articles
 
 SINCE, UNTIL = "2016-02-14", "2016-02-23"
-
-
-def _stat(pid: int) -> tuple[int, int] | None:
-    """(parent pid, session id) of a live process, None if it is gone or a zombie."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    if fields[0] == "Z":
-        return None
-    return int(fields[1]), int(fields[3])
-
-
-def _processes() -> dict[int, tuple[int, int]]:
-    out = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit() and (st := _stat(int(name))) is not None:
-            out[int(name)] = st
-    return out
-
-
-def descendants(root: int) -> set[int]:
-    """Live processes below ``root`` by parent links, or in its session (reparented ones)."""
-    procs = _processes()
-    found = {pid for pid, (_, sid) in procs.items() if sid == root and pid != root}
-    grew = True
-    while grew:
-        grew = False
-        for pid, (ppid, _) in procs.items():
-            if pid not in found and (ppid == root or ppid in found):
-                found.add(pid)
-                grew = True
-    return found
 
 
 def test_sigkill_leaves_no_process_behind(workdir: Path) -> None:
@@ -81,19 +48,12 @@ def test_sigkill_leaves_no_process_behind(workdir: Path) -> None:
             assert len(children) >= 4, children
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(10)
-            left: set[int] = set()
-            until = time.monotonic() + 5
-            while time.monotonic() < until:
-                left = {pid for pid in children if _stat(pid) is not None} | descendants(proc.pid)
-                if not left:
-                    break
-                time.sleep(0.1)
+            left = survivors(children, proc.pid, wait=5)
             assert not left, {pid: Path(f"/proc/{pid}/cmdline").read_bytes()[:200] for pid in left}
         finally:
             if proc.poll() is None:
                 proc.kill()
-            for pid in descendants(proc.pid):  # on failure: clean up what the crawl left
-                os.kill(pid, signal.SIGKILL)
+            kill_all(descendants(proc.pid))  # on failure: clean up what the crawl left
 
 
 POOLS = {
@@ -119,37 +79,29 @@ POOLS = {
 @pytest.mark.parametrize("name", sorted(POOLS))
 def test_sigkill_of_a_clean_or_batch_extraction_leaves_no_process_behind(workdir: Path, name: str) -> None:
     script = POOLS[name]
-    if True:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", script],
-            cwd=workdir,
-            env=warta_env(),
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        try:
-            children: set[int] = set()
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and len(children) < 2:
-                assert proc.poll() is None, (name, proc.stderr.read() if proc.stderr else "")
-                children |= descendants(proc.pid)
-                time.sleep(0.1)
-            time.sleep(1.0)  # let the workers get busy
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=workdir,
+        env=warta_env(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        children: set[int] = set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(children) < 2:
+            assert proc.poll() is None, (name, proc.stderr.read() if proc.stderr else "")
             children |= descendants(proc.pid)
-            assert len(children) >= 2, (name, children)
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-            left: set[int] = set()
-            until = time.monotonic() + 5
-            while time.monotonic() < until:
-                left = {pid for pid in children if _stat(pid) is not None} | descendants(proc.pid)
-                if not left:
-                    break
-                time.sleep(0.1)
-            assert not left, (name, {pid: Path(f"/proc/{pid}/cmdline").read_bytes()[:200] for pid in left})
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            for pid in descendants(proc.pid):
-                os.kill(pid, signal.SIGKILL)
+            time.sleep(0.1)
+        time.sleep(1.0)  # let the workers get busy
+        children |= descendants(proc.pid)
+        assert len(children) >= 2, (name, children)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        left = survivors(children, proc.pid, wait=5)
+        assert not left, (name, {pid: Path(f"/proc/{pid}/cmdline").read_bytes()[:200] for pid in left})
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        kill_all(descendants(proc.pid))
