@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 from collections import Counter
@@ -25,18 +24,10 @@ from multipage_site import render, site_pages, stories  # noqa: E402
 from warta.config import Settings  # noqa: E402
 from warta.demo.server import FixtureSite  # noqa: E402
 from warta.extract import extract  # noqa: E402
+from warta.extract.eval import prf  # noqa: E402
 from warta.model import Article  # noqa: E402
 from warta.pipeline.runner import Crawler, CrawlSpec  # noqa: E402
 from warta.store.sqlite import Store  # noqa: E402
-
-
-def bag_f1(predicted: str, truth: str) -> float:
-    p, t = Counter(re.findall(r"\w+", predicted)), Counter(re.findall(r"\w+", truth))
-    common = sum((p & t).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(p.values()), common / sum(t.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         first_text = first.text if isinstance(first, Article) else ""
         rows.append({
             "article": story.slug, "pages": story.pages, "merged_pages": len(article.pages) if article else 0,
-            "f1": round(bag_f1("\n\n".join(body), "\n\n".join(truth)), 4), "exact": body == truth,
-            "page1_only_f1": round(bag_f1(first_text, "\n\n".join(truth)), 4),
+            "f1": round(prf("\n\n".join(truth), "\n\n".join(body))[2], 4), "exact": body == truth,
+            "page1_only_f1": round(prf("\n\n".join(truth), first_text)[2], 4),
             "missing": article.provenance.get("pages_missing", "") if article else "not stored",
         })
     times = sorted(h.t for h in log)

@@ -5,7 +5,6 @@ and keeping the per-host delay; ``warta extract URL`` merges the same way."""
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -13,21 +12,12 @@ from conftest import run_warta
 from multipage_site import Story, site_pages, stories
 from sitefixture import FixtureSite, Page, min_gap
 from warta.config import Settings
+from warta.extract.eval import prf  # body F1 with the benchmark scorer's rules
 from warta.pipeline.reextract import reextract
 from warta.pipeline.runner import Crawler, CrawlSpec
 from warta.store.sqlite import Store
 
 DELAY = 0.15
-
-
-def bag_f1(predicted: str, truth: str) -> float:
-    """Body F1 with the benchmark scorer's tokenisation (``\\w+`` runs, counted with multiplicity)."""
-    p, t = Counter(re.findall(r"\w+", predicted)), Counter(re.findall(r"\w+", truth))
-    common = sum((p & t).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(p.values()), common / sum(t.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def expected_pages(story: Story, base: str) -> list[str]:
@@ -53,7 +43,7 @@ def test_crawl_merges_multi_page_articles_politely(tmp_path: Path) -> None:
         present = tuple(n for n in range(1, story.pages + 1) if n not in story.missing)
         truth = story.truth(fetched=present)
         assert [b.text for b in article.body] == truth, story.slug  # exact block equality
-        assert bag_f1(article.text, "\n\n".join(truth)) == 1.0
+        assert prf("\n\n".join(truth), article.text)[2] == 1.0
         assert list(article.pages) == expected_pages(story, site.url), story.slug
         assert article.title == "Proyek " + story.slug.replace("-", " ").title()  # page 1's metadata
         assert article.authors == ("Ana Lima",) and article.published == "2024-05-01T09:30:00+07:00"
