@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -109,6 +114,47 @@ def _free_socket() -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     return sock
+
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+@dataclass
+class ServeProcess:
+    """A ``warta serve`` subprocess: ``client`` talks to it; ``stderr`` is its log once it ended."""
+
+    client: httpx.Client
+    port: int
+    stderr: str = ""
+
+
+@contextmanager
+def serve_process(db: Path, cwd: Path, *args: str, **env: str) -> Iterator[ServeProcess]:
+    """``warta serve --db DB --port PORT *ARGS`` as a user starts it, with only the ``WARTA_*``
+    variables given in ``env``; yields once it answers, and stops it after."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("WARTA_")}
+    environ.update(PYTHONPATH=str(SRC), WARTA_CONFIG=str(cwd / "absent.toml"), **env)
+    cmd = [sys.executable, "-c", "from warta.cli.main import main; main()", "serve", "--db", str(db),
+           "--port", str(port), *args]
+    proc = subprocess.Popen(cmd, env=environ, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = ServeProcess(httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5), port)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                server.client.get("/api/stats/sites")
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "warta serve did not start"
+                time.sleep(0.2)
+        yield server
+    finally:
+        server.client.close()
+        proc.terminate()
+        _, server.stderr = proc.communicate(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -3,51 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 from click.testing import CliRunner
 
 from warta.cli.main import cli
 
-from .conftest import fill_store, generated_articles
-
-SRC = Path(__file__).resolve().parents[2] / "src"
+from .conftest import fill_store, generated_articles, serve_process
 
 
 def test_serve_command_reads_token_from_environment(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     fill_store(db, generated_articles("http://127.0.0.1:9", 10))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WARTA_")}
-    env.update(PYTHONPATH=str(SRC), WARTA_API_TOKEN="cli-token", WARTA_CONFIG=str(tmp_path / "absent.toml"))
-    cmd = [sys.executable, "-c", "from warta.cli.main import main; main()", "serve", "--db", str(db), "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    data = client.get("/api/search", params={"q": "banjir"}).json()
-                    break
-                except httpx.TransportError:
-                    assert proc.poll() is None and time.monotonic() < deadline, "warta serve did not start"
-                    time.sleep(0.2)
-            assert data["total"] == 2
-            assert client.post("/api/reindex").status_code == 401
-            ok = client.post("/api/reindex", headers={"Authorization": "Bearer cli-token"})
-            assert ok.json() == {"indexed": 10}
-    finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=10)
-    assert "writes enabled" in err
+    with serve_process(db, tmp_path, WARTA_API_TOKEN="cli-token") as server:
+        client = server.client
+        data = client.get("/api/search", params={"q": "banjir"}).json()
+        assert data["total"] == 2
+        assert client.post("/api/reindex").status_code == 401
+        ok = client.post("/api/reindex", headers={"Authorization": "Bearer cli-token"})
+        assert ok.json() == {"indexed": 10}
+    assert "writes enabled" in server.stderr
 
 
 def test_search_and_reindex_commands(tmp_path: Path) -> None:

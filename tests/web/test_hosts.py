@@ -4,11 +4,7 @@ warta.toml, are answered. Against a real server and a real ``warta serve`` proce
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,9 +15,7 @@ from warta.config import load_settings
 from warta.web.app import SECURITY_HEADERS
 from warta.web.hosts import host_name, host_policy
 
-from .conftest import LiveServer, fill_store, generated_articles
-
-SRC = Path(__file__).resolve().parents[2] / "src"
+from .conftest import LiveServer, fill_store, generated_articles, serve_process
 
 
 @pytest.mark.parametrize(
@@ -89,29 +83,10 @@ def test_rebound_name_gets_400_with_security_headers(live: LiveServer, path: str
 def test_serve_command_allowed_host_option(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     fill_store(db, generated_articles("http://127.0.0.1:9", 5))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WARTA_")}
-    env.update(PYTHONPATH=str(SRC), WARTA_CONFIG=str(tmp_path / "absent.toml"), WARTA_ALLOWED_HOSTS="env.example")
-    cmd = [sys.executable, "-c", "from warta.cli.main import main; main()", "serve", "--db", str(db),
-           "--port", str(port), "--allowed-host", "news.example", "--allowed-host", "*.warta.example"]
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    client.get("/api/stats/sites")
-                    break
-                except httpx.TransportError:
-                    assert proc.poll() is None and time.monotonic() < deadline, "warta serve did not start"
-                    time.sleep(0.2)
-            statuses = {host: client.get("/api/search", headers={"Host": f"{host}:{port}"}).status_code
-                        for host in ("news.example", "a.warta.example", "env.example", "localhost", "evil.example")}
-    finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=10)
+    with serve_process(db, tmp_path, "--allowed-host", "news.example", "--allowed-host", "*.warta.example",
+                       WARTA_ALLOWED_HOSTS="env.example") as server:
+        statuses = {host: server.client.get("/api/search", headers={"Host": f"{host}:{server.port}"}).status_code
+                    for host in ("news.example", "a.warta.example", "env.example", "localhost", "evil.example")}
     assert statuses == {"news.example": 200, "a.warta.example": 200, "env.example": 200, "localhost": 200,
                         "evil.example": 400}
-    assert "answering Host" in err and "news.example" in err
+    assert "answering Host" in server.stderr and "news.example" in server.stderr
