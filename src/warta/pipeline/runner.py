@@ -203,12 +203,8 @@ class Crawler:
 
     def _nothing_fetched(self, run_id: int) -> str:
         """Why a run that made requests got no answer at all (its first error, in words)."""
-        row = self.store.conn.execute(
-            "SELECT url, outcome, detail FROM frontier WHERE run_id=? AND outcome LIKE 'error:%'"
-            " ORDER BY prio, id LIMIT 1",
-            (run_id,),
-        ).fetchone()
-        why = f": {row['url']}: {row['detail'] or row['outcome']}" if row else ""
+        first = self.frontier.first_error(run_id)
+        why = f": {first[0]}: {first[1]}" if first else ""
         return f"nothing could be fetched{why}"
 
 

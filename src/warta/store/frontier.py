@@ -453,6 +453,15 @@ class Frontier:
         row = self.conn.execute("SELECT COUNT(*) FROM frontier WHERE run_id=? AND outcome=?", (run_id, outcome))
         return int(row.fetchone()[0])
 
+    def first_error(self, run_id: int) -> tuple[str, str] | None:
+        """(url, detail or outcome) of the first URL the run finished with an ``error:`` outcome."""
+        row = self.conn.execute(
+            "SELECT url, outcome, detail FROM frontier WHERE run_id=? AND outcome LIKE 'error:%'"
+            " ORDER BY prio, id LIMIT 1",
+            (run_id,),
+        ).fetchone()
+        return None if row is None else (str(row["url"]), str(row["detail"] or row["outcome"]))
+
     def has_listed_articles(self, job_id: int) -> bool:
         """True when sitemaps or feeds of the job named any article."""
         row = self.conn.execute(
