@@ -79,12 +79,14 @@ def test_copy_refuses_a_non_empty_destination(tmp_path: Path) -> None:
 
 
 def test_db_info_and_same_store(tmp_path: Path) -> None:
+    from warta.store.postgres import SCHEMA_VERSION
+
     url = pg_url()
     reset_pg(url)
     out = CliRunner().invoke(cli, ["db", "info", url, "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output) == {"backend": "postgresql", "location": url, "articles": 0, "captures": 0,
-                                      "schema_version": 1}
+                                      "schema_version": SCHEMA_VERSION}
     same = CliRunner().invoke(cli, ["db", "copy", "x.db", "x.db"])
     assert same.exit_code != 0 and "same store" in same.output
 

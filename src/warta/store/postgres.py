@@ -39,6 +39,7 @@ from psycopg_pool import ConnectionPool
 from warta.errors import StoreError
 from warta.model import Article, Capture
 from warta.store.fts_query import QueryError, to_fts5
+from warta.store.pg_frontier_schema import FRONTIER_SCHEMA
 from warta.store.protocols import ArticleFilter, StoredCapture
 from warta.store.search import RANK_WINDOW, SearchFilters, SearchHit, SearchPage, Sort
 from warta.store.snippets import highlight_pattern, make_snippet
@@ -104,6 +105,7 @@ CREATE INDEX articles_day ON articles(published_day);
 CREATE INDEX articles_published ON articles(published DESC NULLS LAST, id DESC);
 CREATE INDEX articles_authors_trgm ON articles USING gin(authors gin_trgm_ops);
 """),
+    (2, FRONTIER_SCHEMA),  # crawl frontier, job runs, validators, source health (store/pg_frontier.py)
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

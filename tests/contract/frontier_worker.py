@@ -1,0 +1,40 @@
+"""A separate process working on a frontier, for the contract tests (run as a script).
+
+``claim DB JOB``: claim batches of 32 and finish each as stored until the job is empty; prints
+the claimed entry ids as JSON. ``lock DB JOB``: take the job lock, print ``locked``, sleep until
+killed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from warta.store.backends import open_article_store, open_frontier
+
+
+def claim_all(db: str, job_id: int) -> list[int]:
+    with open_article_store(db) as store:
+        frontier = open_frontier(store)
+        run_id = frontier.start_run(job_id, "worker")
+        claimed: list[int] = []
+        while batch := frontier.claim(job_id, run_id, 32):
+            for entry in batch:
+                claimed.append(entry.id)
+                frontier.finish(entry.id, "stored", job_id=job_id, run_id=run_id)
+        return claimed
+
+
+def hold_lock(db: str, job_id: int) -> None:
+    with open_article_store(db) as store, open_frontier(store).job_lock(job_id):
+        print("locked", flush=True)
+        time.sleep(600)
+
+
+if __name__ == "__main__":
+    mode, db, job = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if mode == "claim":
+        print(json.dumps(claim_all(db, job)))
+    else:
+        hold_lock(db, job)
