@@ -90,9 +90,8 @@ class PostgresFrontier:
         return rows[0][0] if rows else None
 
     def _count(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """A write's row count (in the caller's transaction, or one of its own)."""
-        with self.store.transaction():
-            return int(self.store._conn().execute(sql, params).rowcount)
+        """One write statement (in the caller's transaction, or alone); returns its row count."""
+        return self.store._exec(sql, params)
 
     # -- jobs, runs and the job lock ---------------------------------------------------------------
     def job(self, mode: str, sites: Sequence[str], since: str | None, until: str | None) -> tuple[Job, bool]:
@@ -127,7 +126,7 @@ class PostgresFrontier:
                     conn.execute("SELECT pg_advisory_unlock(%s, %s)", (_JOB_LOCKS, job_id))
 
     def set_job_status(self, job_id: int, status: str) -> None:
-        self.store._write("UPDATE crawl_jobs SET status = %s, updated_at = %s WHERE id = %s", (status, utcnow(), job_id))
+        self._count("UPDATE crawl_jobs SET status = %s, updated_at = %s WHERE id = %s", (status, utcnow(), job_id))
 
     def start_run(self, job_id: int, command: str) -> int:
         with self.store.transaction():
@@ -142,7 +141,7 @@ class PostgresFrontier:
             return int(row[0]) if row else 0
 
     def finish_run(self, run_id: int, status: str, requests: int, stored: int) -> None:
-        self.store._write(
+        self._count(
             "UPDATE crawl_runs SET status = %s, finished_at = %s, requests = %s, stored = %s WHERE id = %s",
             (status, utcnow(), requests, stored, run_id),
         )
@@ -174,7 +173,7 @@ class PostgresFrontier:
     # -- adding and claiming ------------------------------------------------------------------------
     def add(self, job_id: int, items: Iterable[Pending], run_id: int | None = None) -> int:
         """Add URLs (idempotent per key); returns how many keys were new."""
-        with self.store.transaction():
+        with self.store.transaction(pipeline=True):
             events: list[Event] = []
             added = self._add(self.store._conn(), job_id, list(items), run_id, events)
             pg_health.record(self.store._conn(), events)
@@ -256,14 +255,14 @@ class PostgresFrontier:
         only = " AND f.kind = ANY(%(kinds)s)" if kinds is not None else ""
         sql = _CLAIM.format(kinds=only, busy=_BUSY, entry=_ENTRY)
         params = {"job": job_id, "run": run_id, "n": limit, "kinds": list(kinds or ()), "in_flight": IN_FLIGHT_SECONDS}
-        with self.store.transaction():
+        with self.store.transaction(pipeline=True):
             rows = self.store._conn().execute(sql, params).fetchall()
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
         return [Entry(int(r[2]), r[3], r[4], r[5], r[6], r[7], int(r[8]), r[9]) for r in rows]
 
     def mark_fetched(self, entry_id: int, capture_id: int) -> None:
         """Remember the raw capture of an in-flight row: after a crash it is re-extracted, not re-fetched."""
-        self.store._write("UPDATE frontier SET capture_id = %s, updated_at = now() WHERE id = %s", (capture_id, entry_id))
+        self._count("UPDATE frontier SET capture_id = %s, updated_at = now() WHERE id = %s", (capture_id, entry_id))
 
     def finish(
         self,
@@ -277,7 +276,7 @@ class PostgresFrontier:
         run_id: int | None = None,
     ) -> int:
         """Record a URL's outcome and the URLs it led to, atomically. Returns new children."""
-        with self.store.transaction():
+        with self.store.transaction(pipeline=True):  # the writes and the commit go out together
             conn = self.store._conn()
             events: list[Event] = []
             added = self._add(conn, job_id, list(children), run_id, events) if children else 0
@@ -301,7 +300,7 @@ class PostgresFrontier:
     def save_validators(self, job_id: int, key: str, etag: str | None, last_modified: str | None) -> None:
         if not etag and not last_modified:
             return
-        self.store._write(
+        self._count(
             "INSERT INTO validators(job_id, url_key, etag, last_modified) VALUES (%s, %s, %s, %s)"
             " ON CONFLICT (job_id, url_key) DO UPDATE SET etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified",
             (job_id, key, etag, last_modified),

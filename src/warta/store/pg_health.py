@@ -52,17 +52,17 @@ def record(conn: psycopg.Connection[Any], events: Sequence[Event]) -> None:
         (site_of(e.url), e.at[:10], e.kind, e.outcome, reason, int(e.fetched))
         for e, reason in zip(ordered, reasons, strict=True)
     )
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO source_days(site, day, kind, outcome, reason, fetched, n) VALUES (%s,%s,%s,%s,%s,%s,%s)"
-            " ON CONFLICT (site, day, kind, outcome, reason, fetched) DO UPDATE SET n = source_days.n + EXCLUDED.n",
-            [(*key, n) for key, n in sorted(days.items())],
-        )
-        cur.executemany(
-            "INSERT INTO sources(site) VALUES (%s) ON CONFLICT (site) DO NOTHING",
-            [(site,) for site in sorted({site_of(e.url) for e in ordered})],
-        )
-        cur.executemany(_STATE_SQL, _state_params(ordered, reasons))
+    with conn.pipeline(), conn.cursor() as cur:  # sent together, one round trip
+        for key, n in sorted(days.items()):
+            cur.execute(
+                "INSERT INTO source_days(site, day, kind, outcome, reason, fetched, n) VALUES (%s,%s,%s,%s,%s,%s,%s)"
+                " ON CONFLICT (site, day, kind, outcome, reason, fetched) DO UPDATE SET n = source_days.n + EXCLUDED.n",
+                (*key, n),
+            )
+        for site in sorted({site_of(e.url) for e in ordered}):
+            cur.execute("INSERT INTO sources(site) VALUES (%s) ON CONFLICT (site) DO NOTHING", (site,))
+        for params in _state_params(ordered, reasons):
+            cur.execute(_STATE_SQL, params)
 
 
 def _state_params(events: Sequence[Event], reasons: Sequence[str]) -> list[dict[str, Any]]:
