@@ -87,6 +87,9 @@ def test_add_is_idempotent_and_records_aliases(pair: tuple[ArticleStore, Frontie
     assert f.add(job_id, [alias], run_id) == 0
     assert counts(f, job_id=job_id) == {("article", Outcome.DUPLICATE.value): 1}
     assert f.queued(job_id) == 2 and f.pending(job_id) == 2
+    denied = Pending(cand("https://berita.example/private"), "article", 0, "robots-disallowed")
+    assert f.add(job_id, [denied, denied], run_id) == 1  # decided once, counted once
+    assert [(r["outcome"], r["n"]) for r in f.day_rows()] == [("robots-disallowed", 1)]
 
 
 def test_claim_order_discovery_first_and_kinds(pair: tuple[ArticleStore, FrontierStore]) -> None:

@@ -193,7 +193,7 @@ class PostgresFrontier:
         ))  # ids in the order given (the claim order within a priority), rows written in key order
         now = utcnow()
         cols = list(zip(*[_row(i, p) for i, p in zip(ids, fresh, strict=True)], strict=True))
-        inserted = {str(r[0]) for r in conn.execute(
+        added, inserted = 0, {str(r[0]) for r in conn.execute(
             "INSERT INTO frontier(id, job_id, url_key, url, kind, prio, found_by, hint, depth, state, outcome,"
             " detail, run_id, updated_at) SELECT u.id, %s, u.k, u.url, u.kind, u.prio, u.found_by, u.hint, u.depth,"
             " u.state, u.outcome, u.detail, %s, now() FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[],"
@@ -205,13 +205,15 @@ class PostgresFrontier:
         known: list[Pending] = []
         for p in items:
             c = p.candidate
-            if c.key in inserted and first[c.key] is p:
+            if c.key in inserted:  # its first occurrence: the row written (a repeat is a known key)
+                inserted.discard(c.key)
+                added += 1
                 if p.outcome is not None:  # decided without fetching (robots, a known date)
                     events.append(Event(c.url, p.kind, p.outcome, p.detail, False, run_id, now))
             else:
                 known.append(p)
         self._known(conn, job_id, known, run_id)
-        return len(inserted)
+        return added
 
     @staticmethod
     def _known(conn: psycopg.Connection[Any], job_id: int, known: list[Pending], run_id: int | None) -> None:
