@@ -33,7 +33,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from warta.errors import ConfigError
 from warta.model import Candidate
@@ -106,6 +106,22 @@ CREATE VIEW IF NOT EXISTS outcomes AS
     SELECT job_id, run_id, kind, 'duplicate URL', COUNT(*) FROM frontier_aliases
     GROUP BY job_id, run_id, kind;
 """
+
+# The columns of each frontier table both backends share, parents first: what ``warta db copy``
+# moves (:meth:`Frontier.export_rows` / :meth:`Frontier.import_rows`). In exported rows a time is
+# ISO text (UTC) and a job's ``sites`` a list.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "crawl_jobs": ("id", "spec", "mode", "sites", "since", "until", "status", "created_at", "updated_at"),
+    "crawl_runs": ("id", "job_id", "command", "pid", "started_at", "finished_at", "status", "requests", "stored"),
+    "frontier": ("id", "job_id", "url_key", "url", "kind", "prio", "found_by", "hint", "depth", "state", "outcome",
+                 "detail", "capture_id", "article_id", "run_id", "updated_at"),
+    "frontier_aliases": ("job_id", "url", "url_key", "kind", "run_id"),
+    "validators": ("job_id", "url_key", "etag", "last_modified"),
+    "source_days": ("site", "day", "kind", "outcome", "reason", "fetched", "n"),
+    "sources": ("site", "last_fetch_at", "last_ok_at", "last_success_at", "last_blocked_at", "last_block",
+                "blocked_streak", "script_streak", "robots", "robots_at", "last_run", "run_fetches", "run_stored",
+                "run_blocked", "run_script_only"),
+}
 
 # Discoveries whose date is a publication date (a plain sitemap's lastmod is a modification date).
 PUBLICATION_SOURCES = frozenset({"news-sitemap", "feed", "listing"})
@@ -544,6 +560,23 @@ class Frontier:
     def day_rows(self, since: str | None = None) -> list[health.DayRow]:
         """Per-site, per-day outcome counts (from the day ``since`` on), oldest day first."""
         return [_typed_day(r) for r in health.day_rows(self.conn, since)]
+
+    # -- copying (warta db copy) ----------------------------------------------------------------
+    def export_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Every row of one of :data:`TABLE_COLUMNS`' tables, in the exported form."""
+        cols = TABLE_COLUMNS[table]
+        for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM {table}"):
+            out = dict(zip(cols, row, strict=True))
+            if table == "crawl_jobs":
+                out["sites"] = json.loads(out["sites"])
+            yield out
+
+    def import_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert exported rows as they are (ids kept)."""
+        cols = TABLE_COLUMNS[table]
+        values = [tuple(json.dumps(r[c]) if (table, c) == ("crawl_jobs", "sites") else r[c] for c in cols) for r in rows]
+        with self.store.transaction() as conn:
+            conn.executemany(f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values)
 
     def jobs(self) -> list[Job]:
         return [_job(r) for r in self.conn.execute("SELECT * FROM crawl_jobs ORDER BY id")]

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import psycopg
+from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from warta.errors import ConfigError, StoreError
@@ -35,6 +36,7 @@ from warta.store.frontier import (
     IN_FLIGHT_SECONDS,
     PRIORITY,
     PUBLICATION_SOURCES,
+    TABLE_COLUMNS,
     Entry,
     Job,
     Outcome,
@@ -70,6 +72,9 @@ _LEARN_HINT = (
     " WHERE job_id = %s AND url_key = %s AND kind = 'article' AND ((state = 'queued' AND hint IS NULL)"
     " OR (%s AND found_by = 'sitemap' AND (state = 'queued' OR (state = 'done' AND outcome = %s))))"
 )
+_EXPORTED = {("frontier", "updated_at"):
+             """to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"') AS updated_at"""}
+_IMPORTED = {("frontier", "updated_at"): "%s::timestamptz"}
 _REQUEUED = "CASE WHEN capture_id IS NULL THEN 'queued' ELSE 'fetched' END"
 
 
@@ -354,6 +359,32 @@ class PostgresFrontier:
         sql += (" WHERE " + " AND ".join(where)) if where else ""
         sql += " GROUP BY kind, outcome ORDER BY kind = 'article' DESC, kind, n DESC"
         return [OutcomeCount(r["kind"], r["outcome"], int(r["n"])) for r in self._rows(sql, params)]
+
+    # -- copying (warta db copy) --------------------------------------------------------------------
+    def export_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Every row of one of ``TABLE_COLUMNS``' tables, in the exported form (a server-side cursor:
+        bounded memory for a frontier of any size)."""
+        cols = [_EXPORTED.get((table, c), c) for c in TABLE_COLUMNS[table]]
+        try:
+            with self.store.pool.connection() as conn, conn.transaction():
+                with conn.cursor(name=f"warta_export_{table}", row_factory=dict_row) as cur:
+                    cur.itersize = 2000
+                    cur.execute(f"SELECT {', '.join(cols)} FROM {table}".encode())
+                    yield from cur
+        except psycopg.Error as exc:
+            raise StoreError(f"read failed: {_reason(exc)}", path=self.store.location) from exc
+
+    def import_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert exported rows as they are (ids kept; the id sequence moves past them)."""
+        cols = TABLE_COLUMNS[table]
+        marks = ", ".join(_IMPORTED.get((table, c), "%s") for c in cols)
+        values = [tuple(Jsonb(r[c]) if (table, c) == ("crawl_jobs", "sites") else r[c] for c in cols) for r in rows]
+        with self.store.transaction():
+            with self.store._conn().cursor() as cur:
+                cur.executemany(f"INSERT INTO {table}({', '.join(cols)}) VALUES ({marks})".encode(), values)
+                if "id" in cols:
+                    cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                                f" (SELECT COALESCE(max(id), 0) + 1 FROM {table}), false)".encode())
 
     def jobs(self) -> list[Job]:
         return [_job(r) for r in self._rows("SELECT * FROM crawl_jobs ORDER BY id")]

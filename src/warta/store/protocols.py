@@ -236,6 +236,16 @@ class FrontierStore(Protocol):
 
     def runs(self, limit: int = 20) -> list[dict[str, object]]: ...
 
+    # -- copying (warta db copy) ----------------------------------------------------------------
+    def export_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Every row of a table of ``warta.store.frontier.TABLE_COLUMNS`` (times as UTC ISO text,
+        a job's sites as a list): the same form from both backends."""
+        ...
+
+    def import_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert exported rows as they are, ids kept (into an empty frontier)."""
+        ...
+
     # -- source health --------------------------------------------------------------------------
     def source_rows(self) -> list[SourceRow]: ...
 
