@@ -121,14 +121,17 @@ class PostgresFrontier:
         except psycopg.Error as exc:
             raise StoreError(f"cannot take the job lock: {_reason(exc)}", path=self.store.location) from exc
         with conn:
-            row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (_JOB_LOCKS, job_id)).fetchone()
+            try:
+                row = conn.execute("SELECT pg_try_advisory_lock(%s::int4, %s::int4)", (_JOB_LOCKS, job_id)).fetchone()
+            except psycopg.Error as exc:
+                raise StoreError(f"cannot take the job lock: {_reason(exc)}", path=self.store.location) from exc
             if not (row and row[0]):
                 raise ConfigError(f"job {job_id} is being crawled by another process (lock {where})", path=where)
             try:
                 yield
             finally:
                 with suppress(psycopg.Error):  # closing the session frees it anyway
-                    conn.execute("SELECT pg_advisory_unlock(%s, %s)", (_JOB_LOCKS, job_id))
+                    conn.execute("SELECT pg_advisory_unlock(%s::int4, %s::int4)", (_JOB_LOCKS, job_id))
 
     def set_job_status(self, job_id: int, status: str) -> None:
         self._count("UPDATE crawl_jobs SET status = %s, updated_at = %s WHERE id = %s", (status, utcnow(), job_id))
