@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg_support import pg_url
+from pg_support import pg_url, reset_pg
 
 from warta.errors import ConfigError
 from warta.model import Article, Candidate, Capture
@@ -284,3 +284,45 @@ def test_four_processes_claim_every_entry_exactly_once(
     assert f.pending(job_id) == 0 and counts(f, job_id=job_id) == {("article", "stored"): n}
     stored = sum(r["n"] for r in f.day_rows() if r["outcome"] == "stored")
     assert stored == n  # every URL finished exactly once (one health count per finish)
+
+
+def test_four_processes_adding_the_same_urls_in_other_orders(
+    pair: tuple[ArticleStore, FrontierStore], backend: str, tmp_path: Path
+) -> None:
+    """Workers that discover the same URLs at once (in other orders, with outcomes on five sites)
+    neither fail (no deadlock) nor add or count a URL twice."""
+    _, f = pair
+    job_id, _ = new_job(f)
+    workers = [subprocess.Popen([sys.executable, str(WORKER), "add", _db(backend, tmp_path), str(job_id), str(seed)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+               for seed in range(4)]
+    added = []
+    for w in workers:
+        out, err = w.communicate(timeout=600)
+        assert w.returncode == 0, err[-2000:]
+        added.append(int(out))
+    assert sum(added) == 2000 and f.queued(job_id) == 1500
+    assert counts(f, job_id=job_id) == {("article", "robots-disallowed"): 500}
+    assert sorted((r["site"], r["n"]) for r in f.day_rows()) == [(f"s{i}.example", 100) for i in range(5)]
+
+
+def test_a_postgres_store_of_schema_1_gets_the_frontier_tables_on_open() -> None:
+    """A database made before the frontier was behind the seam is migrated when opened, data kept."""
+    import psycopg
+
+    from warta.store.pg_frontier_schema import FRONTIER_TABLES
+    from warta.store.postgres import SCHEMA_VERSION, PostgresArticleStore
+
+    url = pg_url()
+    reset_pg(url)
+    with PostgresArticleStore(url) as s:
+        s.upsert_article("k", Article(title="lama"))
+    with psycopg.connect(url, autocommit=True) as conn:  # back to what schema 1 had
+        conn.execute("DROP VIEW outcomes")
+        conn.execute(f"DROP TABLE {', '.join(FRONTIER_TABLES)}")
+        conn.execute("DELETE FROM schema_version WHERE version > 1")
+    with PostgresArticleStore(url) as s:
+        assert s.schema_version() == SCHEMA_VERSION >= 2 and s.count_articles() == 1
+        f = open_frontier(s)
+        job_id, run_id = new_job(f)
+        assert f.add(job_id, [article_at("https://berita.example/a")]) == 1 and len(f.claim(job_id, run_id, 5)) == 1
