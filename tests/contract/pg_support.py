@@ -34,5 +34,8 @@ def reset_pg(url: str) -> None:
     """Drop warta's tables, so each test starts from an empty database (the schema is re-created on open)."""
     import psycopg
 
+    from warta.store.pg_frontier_schema import FRONTIER_TABLES
+
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version CASCADE")
+        conn.execute("DROP VIEW IF EXISTS outcomes")
+        conn.execute(f"DROP TABLE IF EXISTS articles, captures, schema_version, {', '.join(FRONTIER_TABLES)} CASCADE")

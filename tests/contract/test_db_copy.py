@@ -11,7 +11,7 @@ from pg_support import pg_url, reset_pg
 
 from warta.cli.main import cli
 from warta.model import Article, Block, Capture
-from warta.store.backends import open_article_store
+from warta.store.backends import open_article_store, open_frontier
 from warta.store.protocols import ArticleStore
 
 
@@ -22,6 +22,21 @@ def snapshot(store: ArticleStore) -> list[tuple[object, ...]]:
         cap = store.get_capture(record.capture_id) if record.capture_id is not None else None
         out.append((record.url_key, record.article.to_dict(), record.first_seen, record.updated_at, cap))
     return out
+
+
+def crawl_state(store: ArticleStore) -> list[object]:
+    """The crawl state a copy must keep: jobs, runs, outcomes, every frontier row (its capture and
+    article links read as the linked records), aliases, validators and source health."""
+    f = open_frontier(store)
+    rows: list[object] = [f.jobs(), f.runs(100), f.outcome_counts(), f.source_rows(),
+                          sorted(f.day_rows(), key=lambda r: sorted(r.items()))]
+    for table in ("frontier_aliases", "validators"):
+        rows.append(sorted(tuple(sorted(r.items())) for r in f.export_rows(table)))
+    for row in sorted(f.export_rows("frontier"), key=lambda r: r["id"]):
+        cap, art = row.pop("capture_id"), row.pop("article_id")
+        stored = store.get_article(art) if art is not None else None
+        rows.append((row, store.get_capture(cap) if cap is not None else None, stored and stored.url_key))
+    return rows
 
 
 def captures(store: ArticleStore) -> list[tuple[str, Capture]]:
@@ -53,11 +68,16 @@ def test_sqlite_postgres_sqlite_roundtrip_is_lossless(tmp_path: Path) -> None:
     there = runner.invoke(cli, ["db", "copy", str(src), url, "--json"])
     assert there.exit_code == 0, there.output
     report = json.loads(there.output.splitlines()[0])
-    assert report["not_copied"]["frontier"] > 0  # named, not silently dropped
+    assert report["frontier"]["frontier"] > 0 and report["frontier"]["sources"] > 0
+    assert not set(report["not_copied"]) & {"frontier", "crawl_jobs", "crawl_runs", "sources", "source_days"}
     again = runner.invoke(cli, ["db", "copy", url, str(back)])
     assert again.exit_code == 0, again.output
+    assert "copied the crawl state: 1 jobs, 1 runs" in again.output
     with open_article_store(src) as a, open_article_store(url) as pg, open_article_store(back) as b:
         assert report["articles"] == a.count_articles() and report["captures"] == a.count_captures()
+        assert crawl_state(a) == crawl_state(pg) == crawl_state(b)
+        new_job = open_frontier(pg).job("watch", ["https://baru.example/"], None, None)[0]
+        assert new_job.id == max(j.id for j in open_frontier(a).jobs()) + 1  # ids continue after the copied ones
         assert snapshot(a) == snapshot(pg) == snapshot(b)
         assert captures(a) == captures(pg) == captures(b)
         for q in ("polisi", "film", "penting"):  # the copies are searchable, with the same hits
@@ -79,12 +99,14 @@ def test_copy_refuses_a_non_empty_destination(tmp_path: Path) -> None:
 
 
 def test_db_info_and_same_store(tmp_path: Path) -> None:
+    from warta.store.postgres import SCHEMA_VERSION
+
     url = pg_url()
     reset_pg(url)
     out = CliRunner().invoke(cli, ["db", "info", url, "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output) == {"backend": "postgresql", "location": url, "articles": 0, "captures": 0,
-                                      "schema_version": 1}
+                                      "schema_version": SCHEMA_VERSION}
     same = CliRunner().invoke(cli, ["db", "copy", "x.db", "x.db"])
     assert same.exit_code != 0 and "same store" in same.output
 
@@ -124,3 +146,34 @@ def test_commands_without_postgres_support_refuse_the_url(tmp_path: Path, monkey
         out = runner.invoke(cli, args)
         assert out.exit_code != 0 and "needs a SQLite file" in out.output and "pw" not in out.output, out.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_copy_maps_frontier_links_to_the_destination_ids(tmp_path: Path) -> None:
+    """Article ids with a gap in the source (a deleted article) get other ids in the destination:
+    each URL still points at its own article, and the URL states and health come along."""
+    from warta.model import Candidate
+    from warta.store.frontier import Pending
+
+    url = pg_url()
+    reset_pg(url)
+    src = tmp_path / "gap.db"
+    with open_article_store(src) as a:
+        a.upsert_article("https://x.example/gone", Article(title="dihapus"))
+        a.upsert_article("https://x.example/keep", Article(title="tetap"))
+        a.delete_article("https://x.example/gone")  # ids now start at 2
+        f = open_frontier(a)
+        job = f.job("backfill", ["https://x.example/"], None, None)[0].id
+        run = f.start_run(job, "crawl")
+        keys = [f"https://x.example/{i}" for i in range(3)]
+        f.add(job, [Pending(Candidate(k, k, "x.example", "sitemap", None), "article") for k in keys])
+        for e in f.claim(job, run, 3):
+            cid = a.add_capture(e.key, Capture(e.url, e.url, 200, (), b"<p>isi</p>", "2024-01-01T00:00:00+00:00"))
+            f.mark_fetched(e.id, cid)
+            aid, _ = a.upsert_article(e.key, Article(url=e.url, title=e.key), cid)
+            f.finish(e.id, "stored", article_id=aid, job_id=job, run_id=run)
+        f.save_validators(job, keys[0], '"e1"', None)
+    assert CliRunner().invoke(cli, ["db", "copy", str(src), url]).exit_code == 0
+    with open_article_store(src) as a, open_article_store(url) as pg:
+        assert [r.id for r in pg.iter_articles()] != [r.id for r in a.iter_articles()]  # the ids did change
+        assert crawl_state(pg) == crawl_state(a)
+        assert open_frontier(pg).validators(job, keys[0]) == ('"e1"', None)

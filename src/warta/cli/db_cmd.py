@@ -42,6 +42,9 @@ def copy_command(src: str, dst: str, as_json: bool) -> None:
         return
     click.echo(f"copied {report.articles} articles and {report.captures} captures: {report.source} -> "
                f"{report.destination}")
+    if report.frontier.get("crawl_jobs"):
+        click.echo(f"copied the crawl state: {report.frontier['crawl_jobs']} jobs, {report.frontier['crawl_runs']}"
+                   f" runs, {report.frontier['frontier']} frontier URLs, {report.frontier['sources']} sources")
     if report.not_copied:
         left = ", ".join(f"{table} ({n} rows)" for table, n in report.not_copied.items())
         click.echo(f"not copied (not behind the storage seam yet; they stay in the source): {left}", err=True)

@@ -8,12 +8,11 @@ date known before fetching is in the frontier before an article is chosen for fe
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,7 +44,7 @@ from warta.pipeline.hooks import on_stored as default_on_stored
 from warta.pipeline.pages import Fetch, whole_article
 from warta.pipeline.window import Window, local_day
 from warta.sites import Recipe, load_recipes
-from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending
+from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending, job_lock
 from warta.store.sqlite import Store, compress_body
 from warta.urls import normalize_url
 
@@ -230,24 +229,6 @@ def recipe_home(recipe: Recipe) -> str:
         if parts.scheme and parts.netloc:
             return f"{parts.scheme}://{parts.netloc}/"
     return f"https://www.{recipe.domains[0]}/" if recipe.domains else "https://example.com/"
-
-
-@contextmanager
-def job_lock(db: Path, job_id: int) -> Iterator[None]:
-    """One process per job: a second ``warta crawl`` of the same command waits for nobody, it
-    stops with a clear error (the OS drops the lock when its holder dies, even by kill -9)."""
-    path = db.with_name(f"{db.name}.job{job_id}.lock")
-    with open(path, "a+b") as fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise ConfigError(
-                f"job {job_id} is being crawled by another process (lock {path})", path=str(path)
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 class _Run:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from warta.errors import ConfigError
-from warta.store.protocols import ArticleStore
+from warta.store.protocols import ArticleStore, FrontierStore
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -35,3 +35,20 @@ def open_article_store(db: str | Path, *, create: bool = True) -> ArticleStore:
     from warta.store.sqlite_backend import SqliteArticleStore
 
     return SqliteArticleStore(db) if create else SqliteArticleStore(db, store=Store.open_existing(db))
+
+
+def open_frontier(store: ArticleStore) -> FrontierStore:
+    """The crawl frontier in the same database as ``store`` (same file, or same PostgreSQL pool)."""
+    if store.backend == "postgresql":
+        from warta.store.pg_frontier import PostgresFrontier
+        from warta.store.postgres import PostgresArticleStore
+
+        if not isinstance(store, PostgresArticleStore):
+            raise ConfigError(f"no frontier backend for {type(store).__name__}")
+        return PostgresFrontier(store)
+    from warta.store.frontier import Frontier
+    from warta.store.sqlite_backend import SqliteArticleStore
+
+    if not isinstance(store, SqliteArticleStore):
+        raise ConfigError(f"no frontier backend for {type(store).__name__}")
+    return Frontier(store.store)

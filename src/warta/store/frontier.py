@@ -14,18 +14,28 @@ Tables (all created by :class:`warta.store.sqlite.Store` on open):
 Crash safety: a URL is marked done in the same transaction that records what it produced
 (children, article). Rows left in ``fetching`` by a killed process go back to ``queued``; rows in
 ``fetched`` keep their raw capture and are re-extracted, not re-fetched.
+
+This module is the SQLite backend of :class:`warta.store.protocols.FrontierStore` and owns the
+backend-neutral records (``Job``, ``Pending``, ``Entry``, ``OutcomeCount``, ``Outcome``); the
+PostgreSQL backend is :mod:`warta.store.pg_frontier`. :func:`warta.store.backends.open_frontier`
+picks one for an article store.
 """
 
 from __future__ import annotations
 
 import enum
+import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
 
+from warta.errors import ConfigError
 from warta.model import Candidate
 from warta.store import health
 from warta.store.sqlite import Store, utcnow
@@ -96,6 +106,22 @@ CREATE VIEW IF NOT EXISTS outcomes AS
     SELECT job_id, run_id, kind, 'duplicate URL', COUNT(*) FROM frontier_aliases
     GROUP BY job_id, run_id, kind;
 """
+
+# The columns of each frontier table both backends share, parents first: what ``warta db copy``
+# moves (:meth:`Frontier.export_rows` / :meth:`Frontier.import_rows`). In exported rows a time is
+# ISO text (UTC) and a job's ``sites`` a list.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "crawl_jobs": ("id", "spec", "mode", "sites", "since", "until", "status", "created_at", "updated_at"),
+    "crawl_runs": ("id", "job_id", "command", "pid", "started_at", "finished_at", "status", "requests", "stored"),
+    "frontier": ("id", "job_id", "url_key", "url", "kind", "prio", "found_by", "hint", "depth", "state", "outcome",
+                 "detail", "capture_id", "article_id", "run_id", "updated_at"),
+    "frontier_aliases": ("job_id", "url", "url_key", "kind", "run_id"),
+    "validators": ("job_id", "url_key", "etag", "last_modified"),
+    "source_days": ("site", "day", "kind", "outcome", "reason", "fetched", "n"),
+    "sources": ("site", "last_fetch_at", "last_ok_at", "last_success_at", "last_blocked_at", "last_block",
+                "blocked_streak", "script_streak", "robots", "robots_at", "last_run", "run_fetches", "run_stored",
+                "run_blocked", "run_script_only"),
+}
 
 # Discoveries whose date is a publication date (a plain sitemap's lastmod is a modification date).
 PUBLICATION_SOURCES = frozenset({"news-sitemap", "feed", "listing"})
@@ -170,12 +196,36 @@ class OutcomeCount:
         return {"kind": self.kind, "outcome": self.outcome, "n": self.n}
 
 
+@contextmanager
+def job_lock(db: Path, job_id: int) -> Iterator[None]:
+    """One process per job: a second ``warta crawl`` of the same command waits for nobody, it
+    stops with a clear error (the OS drops the lock when its holder dies, even by kill -9)."""
+    path = db.with_name(f"{db.name}.job{job_id}.lock")
+    with open(path, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ConfigError(
+                f"job {job_id} is being crawled by another process (lock {path})", path=str(path)
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 class Frontier:
-    """Frontier operations over an open :class:`Store`."""
+    """Frontier operations over an open :class:`Store` (the SQLite ``FrontierStore``)."""
+
+    backend = "sqlite"
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.conn: sqlite3.Connection = store.conn
+
+    def job_lock(self, job_id: int) -> AbstractContextManager[None]:
+        """One process per job: a lock file beside the database (see :func:`job_lock`)."""
+        return job_lock(self.store.path, job_id)
 
     # -- jobs and runs ------------------------------------------------------------------------
     def job(self, mode: str, sites: Sequence[str], since: str | None, until: str | None) -> tuple[Job, bool]:
@@ -226,6 +276,18 @@ class Frontier:
                 "UPDATE frontier SET state=CASE WHEN capture_id IS NULL THEN 'queued' ELSE 'fetched' END"
                 " WHERE job_id=? AND state='fetching'",
                 (job_id,),
+            )
+            return cur.rowcount
+
+    def release_stale(self, job_id: int, older_than_seconds: float) -> int:
+        """Put the job's rows claimed (or last marked fetched) more than ``older_than_seconds`` ago
+        and still in flight back in the queue, their capture kept: what lets another worker take over
+        a killed worker's URLs while the others keep theirs. Returns their number."""
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE frontier SET state=CASE WHEN capture_id IS NULL THEN 'queued' ELSE 'fetched' END"
+                " WHERE job_id=? AND state='fetching' AND updated_at<?",
+                (job_id, _ago(older_than_seconds)),
             )
             return cur.rowcount
 
@@ -491,6 +553,31 @@ class Frontier:
         sql += " GROUP BY kind, outcome ORDER BY kind='article' DESC, kind, n DESC"
         return [OutcomeCount(r["kind"], r["outcome"], int(r["n"])) for r in self.conn.execute(sql, params)]
 
+    def source_rows(self) -> list[health.SourceRow]:
+        """Every site's health state row (:mod:`warta.store.health`)."""
+        return [_typed_source(r) for r in health.source_rows(self.conn)]
+
+    def day_rows(self, since: str | None = None) -> list[health.DayRow]:
+        """Per-site, per-day outcome counts (from the day ``since`` on), oldest day first."""
+        return [_typed_day(r) for r in health.day_rows(self.conn, since)]
+
+    # -- copying (warta db copy) ----------------------------------------------------------------
+    def export_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Every row of one of :data:`TABLE_COLUMNS`' tables, in the exported form."""
+        cols = TABLE_COLUMNS[table]
+        for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM {table}"):
+            out = dict(zip(cols, row, strict=True))
+            if table == "crawl_jobs":
+                out["sites"] = json.loads(out["sites"])
+            yield out
+
+    def import_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert exported rows as they are (ids kept)."""
+        cols = TABLE_COLUMNS[table]
+        values = [tuple(json.dumps(r[c]) if (table, c) == ("crawl_jobs", "sites") else r[c] for c in cols) for r in rows]
+        with self.store.transaction() as conn:
+            conn.executemany(f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values)
+
     def jobs(self) -> list[Job]:
         return [_job(r) for r in self.conn.execute("SELECT * FROM crawl_jobs ORDER BY id")]
 
@@ -513,3 +600,11 @@ def _job(row: sqlite3.Row) -> Job:
         row["until"],
         str(row["status"]),
     )
+
+
+def _typed_source(row: sqlite3.Row) -> health.SourceRow:
+    return cast(health.SourceRow, dict(row))
+
+
+def _typed_day(row: sqlite3.Row) -> health.DayRow:
+    return cast(health.DayRow, dict(row))

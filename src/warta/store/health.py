@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import TypedDict
 
 from warta.urls import host_of
 
@@ -58,6 +59,38 @@ NOT_FETCHED = frozenset({"already stored", "robots-disallowed", "duplicate URL"}
 # a fetched page that shows the site serves the crawler real pages
 SERVED = frozenset({"stored", "paywalled", "not an article", "undated", "out of date range", "parsed",
                     "not modified"})
+
+
+class SourceRow(TypedDict):
+    """One site's state, as :meth:`FrontierStore.source_rows` returns it (the ``sources`` columns)."""
+
+    site: str
+    last_fetch_at: str | None
+    last_ok_at: str | None
+    last_success_at: str | None
+    last_blocked_at: str | None
+    last_block: str | None
+    blocked_streak: int
+    script_streak: int
+    robots: str | None
+    robots_at: str | None
+    last_run: int | None
+    run_fetches: int
+    run_stored: int
+    run_blocked: int
+    run_script_only: int
+
+
+class DayRow(TypedDict):
+    """One (site, day, kind, outcome, reason, fetched) count, as :meth:`FrontierStore.day_rows` returns it."""
+
+    site: str
+    day: str
+    kind: str
+    outcome: str
+    reason: str
+    fetched: int
+    n: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ import re
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import psycopg
@@ -39,6 +39,7 @@ from psycopg_pool import ConnectionPool
 from warta.errors import StoreError
 from warta.model import Article, Capture
 from warta.store.fts_query import QueryError, to_fts5
+from warta.store.pg_frontier_schema import FRONTIER_SCHEMA
 from warta.store.protocols import ArticleFilter, StoredCapture
 from warta.store.search import RANK_WINDOW, SearchFilters, SearchHit, SearchPage, Sort
 from warta.store.snippets import highlight_pattern, make_snippet
@@ -104,6 +105,7 @@ CREATE INDEX articles_day ON articles(published_day);
 CREATE INDEX articles_published ON articles(published DESC NULLS LAST, id DESC);
 CREATE INDEX articles_authors_trgm ON articles USING gin(authors gin_trgm_ops);
 """),
+    (2, FRONTIER_SCHEMA),  # crawl frontier, job runs, validators, source health (store/pg_frontier.py)
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -185,13 +187,17 @@ class PostgresArticleStore:
                     conn.execute("INSERT INTO schema_version(version) VALUES (%s)", (version,))
 
     @contextmanager
-    def transaction(self) -> Iterator[PostgresArticleStore]:
-        """One atomic unit of writes; re-entrant within a thread (an inner one joins the outer)."""
+    def transaction(self, *, pipeline: bool = False) -> Iterator[PostgresArticleStore]:
+        """One atomic unit of writes; re-entrant within a thread (an inner one joins the outer).
+
+        ``pipeline``: the outermost transaction runs in pipeline mode (statements whose results
+        are not read go out together with the commit: fewer round trips for many small writes).
+        """
         if getattr(self._local, "conn", None) is not None:
             yield self
             return
         try:
-            with self.pool.connection() as conn, conn.transaction():
+            with self.pool.connection() as conn, conn.pipeline() if pipeline else nullcontext(), conn.transaction():
                 self._local.conn = conn
                 try:
                     yield self
@@ -222,6 +228,18 @@ class PostgresArticleStore:
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
+
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """One write statement, in the thread's transaction or alone (autocommit: atomic by itself,
+        one round trip); returns its row count."""
+        try:
+            current = getattr(self._local, "conn", None)
+            if current is not None:
+                return int(current.execute(sql.encode(), params).rowcount)
+            with self.pool.connection() as conn:
+                return int(conn.execute(sql.encode(), params).rowcount)
+        except psycopg.Error as exc:
+            raise StoreError(f"write failed: {_reason(exc)}", path=self.location) from exc
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self.transaction():

@@ -18,24 +18,31 @@ Differences from the SQLite ``Store`` API, on purpose:
 - :meth:`ArticleStore.import_article` writes a stored record as it is (its timestamps and its
   capture link): what ``warta db copy`` needs to move a collection without loss.
 
-Not behind the seam yet (the remaining debt, see ``docs/scaling.md``): the crawl frontier and job
-runs (``store/frontier.py``), clusters and revisions (``store/clusters.py``, ``dedupe/``), source
-health (``store/health.py``), facets and collapsed search, and the job lock. Those still take a
-SQLite ``Store`` or its ``conn``.
+:class:`FrontierStore` is the crawl frontier, job runs, source health and the job lock (the
+methods of :class:`warta.store.frontier.Frontier` that code outside ``store/`` calls), with two
+backends: :class:`warta.store.frontier.Frontier` (SQLite) and
+:class:`warta.store.pg_frontier.PostgresFrontier`; :func:`warta.store.backends.open_frontier`
+picks one for an article store.
+
+Not behind the seam yet (the remaining debt, see ``docs/scaling.md``): clusters and revisions
+(``store/clusters.py``, ``dedupe/``), facets and collapsed search. Those still take a SQLite
+``Store`` or its ``conn``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from warta.model import Article, Capture
+from warta.store.frontier import CAPTURE_REUSE_SECONDS, Entry, Job, OutcomeCount, Pending
+from warta.store.health import DayRow, SourceRow
 from warta.store.search import SearchFilters, SearchPage, Sort
 from warta.store.sqlite import StoredArticle
 
-__all__ = ["ArticleFilter", "ArticleStore", "StoredArticle", "StoredCapture"]
+__all__ = ["ArticleFilter", "ArticleStore", "FrontierStore", "StoredArticle", "StoredCapture"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,3 +140,113 @@ class ArticleStore(Protocol):
     ) -> SearchPage:
         """One page of matches for a user query (syntax of :mod:`warta.store.fts_query`)."""
         ...
+
+
+@runtime_checkable
+class FrontierStore(Protocol):
+    """The crawl frontier of one database: jobs, runs, every URL's state and outcome, validators,
+    source health and the one-process-per-job lock.
+
+    A URL moves ``queued -> fetching -> [fetched] -> done``; claims are atomic (two processes,
+    on one machine or many, never claim one row), a URL's outcome is recorded with the URLs it led
+    to in one transaction, and every outcome is counted in the source health tables.
+    """
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        ...
+
+    # -- jobs, runs, the job lock ---------------------------------------------------------------
+    def job(self, mode: str, sites: Sequence[str], since: str | None, until: str | None) -> tuple[Job, bool]:
+        """Get or create the job for this command. Returns (job, existed)."""
+        ...
+
+    def job_lock(self, job_id: int) -> AbstractContextManager[None]:
+        """Held while one process works on the job; a second holder gets a ConfigError
+        (``job N is being crawled by another process (lock ...)``); freed when its holder dies."""
+        ...
+
+    def set_job_status(self, job_id: int, status: str) -> None: ...
+
+    def start_run(self, job_id: int, command: str) -> int: ...
+
+    def finish_run(self, run_id: int, status: str, requests: int, stored: int) -> None: ...
+
+    def recover(self, job_id: int) -> int:
+        """Every row of the job left in flight goes back to the queue (a new run of a one-process job)."""
+        ...
+
+    def release_stale(self, job_id: int, older_than_seconds: float) -> int:
+        """Rows in flight whose claim is older than the limit go back to the queue, capture kept."""
+        ...
+
+    def requeue(self, job_id: int, kinds: Iterable[str], *, entry_points_only: bool = False) -> int: ...
+
+    # -- adding, claiming, finishing ------------------------------------------------------------
+    def add(self, job_id: int, items: Iterable[Pending], run_id: int | None = None) -> int:
+        """Add URLs (idempotent per key); returns how many keys were new."""
+        ...
+
+    def discovery_pending(self, job_id: int) -> bool: ...
+
+    def claim(self, job_id: int, run_id: int, limit: int, kinds: Sequence[str] | None = None) -> list[Entry]:
+        """Take up to ``limit`` rows (fetched-but-not-extracted first, then queued by priority)."""
+        ...
+
+    def mark_fetched(self, entry_id: int, capture_id: int) -> None: ...
+
+    def finish(
+        self,
+        entry_id: int,
+        outcome: str,
+        *,
+        detail: str = "",
+        article_id: int | None = None,
+        children: Sequence[Pending] = (),
+        job_id: int = 0,
+        run_id: int | None = None,
+    ) -> int:
+        """Record a URL's outcome and the URLs it led to, atomically. Returns new children."""
+        ...
+
+    # -- validators -----------------------------------------------------------------------------
+    def validators(self, job_id: int, key: str) -> tuple[str | None, str | None]: ...
+
+    def save_validators(self, job_id: int, key: str, etag: str | None, last_modified: str | None) -> None: ...
+
+    # -- reads ----------------------------------------------------------------------------------
+    def stored_article(self, key: str) -> tuple[int, int | None] | None: ...
+
+    def recent_capture(self, key: str, max_age: float = CAPTURE_REUSE_SECONDS) -> int | None: ...
+
+    def queued(self, job_id: int) -> int: ...
+
+    def pending(self, job_id: int) -> int: ...
+
+    def run_outcome(self, run_id: int, outcome: str) -> int: ...
+
+    def first_error(self, run_id: int) -> tuple[str, str] | None: ...
+
+    def has_listed_articles(self, job_id: int) -> bool: ...
+
+    def outcome_counts(self, job_id: int | None = None, run_id: int | None = None) -> list[OutcomeCount]: ...
+
+    def jobs(self) -> list[Job]: ...
+
+    def runs(self, limit: int = 20) -> list[dict[str, object]]: ...
+
+    # -- copying (warta db copy) ----------------------------------------------------------------
+    def export_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Every row of a table of ``warta.store.frontier.TABLE_COLUMNS`` (times as UTC ISO text,
+        a job's sites as a list): the same form from both backends."""
+        ...
+
+    def import_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert exported rows as they are, ids kept (into an empty frontier)."""
+        ...
+
+    # -- source health --------------------------------------------------------------------------
+    def source_rows(self) -> list[SourceRow]: ...
+
+    def day_rows(self, since: str | None = None) -> list[DayRow]: ...

@@ -4,10 +4,14 @@ Copied: every article (the whole record, provenance included, its url key, ``fir
 ``updated_at``) and every raw capture (all of them, not only the newest per key), with each
 article's link to its capture. Article and capture ids are assigned by the destination.
 
-Not copied (the tables that are not behind the storage seam yet): the crawl frontier and job runs,
-dedupe clusters and revisions, source health. When the SQLite source has rows there, the report
-names those tables so nothing is dropped silently; re-run ``warta dedupe``/a crawl against the
-destination to rebuild them.
+Also copied, through :class:`warta.store.protocols.FrontierStore`: the crawl jobs and runs, the
+frontier (every URL's state and outcome, its capture and article links mapped to the destination's
+ids), duplicate-URL aliases, conditional-request validators and source health. Job, run and
+frontier ids are kept, so a crawl resumed on the destination continues the same job.
+
+Not copied (the tables that are not behind the storage seam yet): dedupe clusters and revisions.
+When the SQLite source has rows there, the report names those tables so nothing is dropped
+silently; re-run ``warta dedupe`` against the destination to rebuild them.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from warta.errors import StoreError
-from warta.store.protocols import ArticleStore
+from warta.store.frontier import TABLE_COLUMNS
+from warta.store.protocols import ArticleStore, FrontierStore
 
 BATCH = 500  # rows per destination transaction
-_COPIED = {"articles", "captures"}
+_COPIED = {"articles", "captures", *TABLE_COLUMNS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +35,12 @@ class CopyReport:
     destination: str
     articles: int
     captures: int
+    frontier: dict[str, int] = field(default_factory=dict)  # frontier table -> rows copied
     not_copied: dict[str, int] = field(default_factory=dict)  # table -> rows left in the source
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "destination": self.destination, "articles": self.articles,
-                "captures": self.captures, "not_copied": self.not_copied}
+                "captures": self.captures, "frontier": self.frontier, "not_copied": self.not_copied}
 
 
 def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int], None] | None = None) -> CopyReport:
@@ -43,8 +49,11 @@ def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int]
     Refuses a destination that already holds articles or captures (a copy never mixes two
     collections); a failure part-way leaves the rows of finished batches in ``dst``.
     """
-    if dst.count_articles() or dst.count_captures():
-        raise StoreError("the destination already holds articles or captures: copy into an empty store",
+    from warta.store.backends import open_frontier
+
+    src_frontier, dst_frontier = open_frontier(src), open_frontier(dst)
+    if dst.count_articles() or dst.count_captures() or dst_frontier.jobs() or dst_frontier.source_rows():
+        raise StoreError("the destination already holds articles, captures or crawl jobs: copy into an empty store",
                          path=dst.location)
     capture_ids: dict[int, int] = {}
     batch: list[Any] = []
@@ -62,13 +71,14 @@ def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int]
     flush_captures()
 
     articles = 0
+    article_ids: dict[int, int] = {}
 
     def flush_articles() -> None:
         nonlocal articles
         with dst.transaction() as tx:
             for record in batch:
                 cid = None if record.capture_id is None else capture_ids.get(int(record.capture_id))
-                tx.import_article(record, cid)
+                article_ids[record.id] = tx.import_article(record, cid)
         articles += len(batch)
         batch.clear()
         if progress is not None:
@@ -81,7 +91,33 @@ def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int]
     flush_articles()
     if dst.count_articles() != src.count_articles() or dst.count_captures() != src.count_captures():
         raise StoreError("copy incomplete: counts differ after copying", path=dst.location)
-    return CopyReport(src.location, dst.location, articles, len(capture_ids), _left_behind(src))
+    copied = copy_frontier(src_frontier, dst_frontier, capture_ids, article_ids)
+    return CopyReport(src.location, dst.location, articles, len(capture_ids), copied, _left_behind(src))
+
+
+def copy_frontier(
+    src: FrontierStore, dst: FrontierStore, capture_ids: dict[int, int], article_ids: dict[int, int]
+) -> dict[str, int]:
+    """Every frontier table of ``src`` into the empty frontier ``dst``, parents first; a URL's
+    capture and article links are mapped to the ids the destination gave them. Returns rows per table."""
+    copied: dict[str, int] = {}
+    for table in TABLE_COLUMNS:
+        rows: list[dict[str, Any]] = []
+        n = 0
+        for row in src.export_rows(table):
+            if table == "frontier":
+                row["capture_id"] = None if row["capture_id"] is None else capture_ids.get(int(row["capture_id"]))
+                row["article_id"] = None if row["article_id"] is None else article_ids.get(int(row["article_id"]))
+            rows.append(row)
+            if len(rows) >= BATCH:
+                dst.import_rows(table, rows)
+                n += len(rows)
+                rows.clear()
+        if rows:
+            dst.import_rows(table, rows)
+            n += len(rows)
+        copied[table] = n
+    return copied
 
 
 def _left_behind(src: ArticleStore) -> dict[str, int]:
