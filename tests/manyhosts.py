@@ -6,7 +6,7 @@ Every request is recorded with its host, path, start and end (``time.monotonic()
 process, taken by the server: a request's end is when its last byte was written), so a test can
 check that no two requests to one host overlapped and that the gap between them kept the delay.
 
-    with ManyHostSite(hosts=6, copies=2, crawl_delay=0.3) as site:
+    with ManyHostSite(hosts=6, copies=2, crawl_delays=(None, 0.3)) as site:   # every other host: Crawl-delay
         site.urls            # ["http://127.0.0.2:PORT/", ...]
         site.spans           # [Span(host, path, start, end), ...]
         site.in_window       # article URLs published within SINCE..UNTIL
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -48,21 +49,27 @@ def in_window(article: SiteArticle) -> bool:
 
 
 class ManyHostSite:
-    """``hosts`` news sites on 127.0.0.2, 127.0.0.3, ... recording every request's span."""
+    """``hosts`` news sites on 127.0.0.2, 127.0.0.3, ... recording every request's span; host ``n``'s
+    robots.txt has the Crawl-delay ``crawl_delays[n % len(crawl_delays)]`` (None: no Crawl-delay)."""
 
-    def __init__(self, hosts: int = 6, copies: int = 2, crawl_delay: float | None = None, slow: float = 0.0) -> None:
+    def __init__(
+        self, hosts: int = 6, copies: int = 2, crawl_delays: Sequence[float | None] = (None,), slow: float = 0.0
+    ) -> None:
         self.spans: list[Span] = []
         self.slow = slow
         self._lock = threading.Lock()
         self._servers: list[ThreadingHTTPServer] = []
         self.urls: list[str] = []
         self.in_window: set[str] = set()
+        self._delays: dict[str, float | None] = {}
         for n in range(hosts):
             server = ThreadingHTTPServer((f"127.0.0.{n + 2}", 0), self._handler({}))
             server.daemon_threads = True
             base = f"http://127.0.0.{n + 2}:{server.server_address[1]}"
             arts = host_articles(n, copies)
             pages = news_site_pages(base, arts, per_page=4)
+            crawl_delay = crawl_delays[n % len(crawl_delays)]
+            self._delays[base + "/"] = crawl_delay
             if crawl_delay is not None:
                 robots = pages["/robots.txt"]
                 pages["/robots.txt"] = Page(robots.body.replace(b"Disallow:", f"Crawl-delay: {crawl_delay}\nDisallow:"
@@ -102,6 +109,10 @@ class ManyHostSite:
                 return
 
         return Handler
+
+    def crawl_delay(self, url: str) -> float | None:
+        """The Crawl-delay of the host at ``url`` (its base URL with the slash)."""
+        return self._delays[url]
 
     def __enter__(self) -> ManyHostSite:
         for server in self._servers:

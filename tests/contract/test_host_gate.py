@@ -81,3 +81,19 @@ def test_a_dead_holders_lease_expires_and_its_late_release_frees_nothing(db: str
             alive.close()
 
     asyncio.run(run())
+
+
+def test_free_ends_a_dead_workers_leases_at_once_and_only_its_own(db: str) -> None:
+    async def run() -> None:
+        dead, other, driver = open_host_gate(db, "job1-run1-w1"), open_host_gate(db, "job1-run1-w12"), open_host_gate(db)
+        try:
+            assert isinstance(await dead.try_acquire("http://d.test", 600.0), Lease)
+            assert isinstance(await other.try_acquire("http://e.test", 600.0), Lease)
+            assert driver.free("job1-run1-w1:") == 1  # w1 died: not w12, whose name starts alike
+            assert isinstance(await driver.try_acquire("http://d.test", 5.0), Lease)
+            assert isinstance(await driver.try_acquire("http://e.test", 5.0), float)
+        finally:
+            for g in (dead, other, driver):
+                g.close()
+
+    asyncio.run(run())

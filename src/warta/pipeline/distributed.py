@@ -14,9 +14,10 @@ the local crawl's loop (:class:`warta.pipeline.runner._Run`) with three differen
 - it keeps its claimed frontier rows fresh (a heartbeat), and ends only when the job has nothing
   queued or in flight in any worker.
 
-A worker that dies (kill -9, a lost node) is replaced at once; the rows it had claimed go back to
-the queue once they are ``stale`` seconds untouched (``Frontier.release_stale``), rows it had
-fetched keep their capture and are re-extracted, not re-fetched. Kill the driver and run the same
+A worker that dies (kill -9, a lost node) is replaced at once and its host leases are freed (its
+request died with it); the rows it had claimed go back to the queue once they are ``stale``
+seconds untouched (``Frontier.release_stale``), rows it had fetched keep their capture and are
+re-extracted, not re-fetched. A resumed job frees the leases its killed run's workers held. Kill the driver and run the same
 command again: the job resumes (nothing decided is fetched again, nothing stored twice). The
 driver ends when the job has nothing left and prints the same report as a local crawl.
 
@@ -27,11 +28,12 @@ module that imports Ray, and only when a distributed crawl starts.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +43,7 @@ from warta.extract.pagination import Pagination
 from warta.model import Skip, SkipReason
 from warta.store.backends import is_postgres_url, open_article_store
 from warta.store.frontier import Frontier
+from warta.store.hosts import SharedGate, open_host_gate
 from warta.store.protocols import ArticleStore
 from warta.store.sqlite import Store
 
@@ -105,6 +108,7 @@ class WorkerTask:
     spec: CrawlSpec
     run_id: int
     heartbeat: float = HEARTBEAT
+    holder: str = ""  # starts the worker's host lease tokens: job<id>-run<id>-w<n>
 
 
 @dataclass(frozen=True)
@@ -118,9 +122,8 @@ def crawl_worker(task: WorkerTask) -> WorkerResult:
     """One fetch worker (a Ray task): claim, fetch through the database's host gate, extract,
     store, until the job has nothing queued or in flight."""
     from warta.pipeline.runner import Crawler, Shared, _Run  # runner imports this module
-    from warta.store.hosts import open_host_gate
 
-    gate = open_host_gate(task.db)
+    gate = open_host_gate(task.db, task.holder or None)
     try:
         with open_article_store(task.db) as store:
             crawler = Crawler(store, task.settings)
@@ -130,9 +133,7 @@ def crawl_worker(task: WorkerTask) -> WorkerResult:
             run = _Run(crawler, job, task.run_id, scope, shared)
             asyncio.run(run.drain())
     finally:
-        close = getattr(gate, "close", None)
-        if close is not None:
-            close()
+        gate.close()
     return WorkerResult(run.requests, run.responses, os.getpid())
 
 
@@ -179,20 +180,31 @@ class _Tally:
     died: int = 0
 
 
-def _supervise(ray: Any, task: WorkerTask, frontier: Frontier, job_id: int, workers: int, stale: float) -> _Tally:
+def _supervise(
+    ray: Any, task: WorkerTask, frontier: Frontier, gate: SharedGate, job_id: int, workers: int, stale: float
+) -> _Tally:
     """Keep ``workers`` workers running until the job has nothing left; replace a dead one."""
     remote = ray.remote(num_cpus=1, max_retries=0)(crawl_worker)
     tally = _Tally()
-    running = {remote.remote(task) for _ in range(workers)}
-    while running or frontier.pending(job_id):
-        ready, _ = ray.wait(list(running), num_returns=1, timeout=1.0) if running else ([], [])
+    names = itertools.count(1)
+    holders: dict[Any, str] = {}
+
+    def start(n: int) -> None:
+        for _ in range(n):
+            holder = f"{task.holder}-w{next(names)}"
+            holders[remote.remote(replace(task, holder=holder))] = holder
+
+    start(workers)
+    while holders or frontier.pending(job_id):
+        ready, _ = ray.wait(list(holders), num_returns=1, timeout=1.0) if holders else ([], [])
         for ref in ready:
-            running.discard(ref)
+            holder = holders.pop(ref)
             try:
                 result: WorkerResult = ray.get(ref)
             except ray.exceptions.RayTaskError as exc:  # the worker's code failed: not a kill
                 raise WartaError(f"a crawl worker failed: {exc.cause if exc.cause else exc}") from exc
             except ray.exceptions.RayError as exc:  # the worker process or its node died
+                gate.free(holder + ":")  # its request died with it: its hosts need not wait for the expiry
                 tally.died += 1
                 if tally.died > RESTARTS_PER_WORKER * workers:
                     raise WartaError(f"crawl workers keep dying ({tally.died} so far): {exc}") from exc
@@ -201,8 +213,8 @@ def _supervise(ray: Any, task: WorkerTask, frontier: Frontier, job_id: int, work
             tally.responses += result.responses
         frontier.release_stale(job_id, stale)  # what a dead worker held goes back to the queue
         if frontier.pending(job_id):
-            running |= {remote.remote(task) for _ in range(workers - len(running))}
-        elif not running:
+            start(workers - len(holders))
+        elif not holders:
             break
     return tally
 
@@ -233,16 +245,20 @@ def crawl_distributed(
         with job_lock(crawler.db.path, job.id):
             crawler.prepare(spec, scope, job, existed)
             run_id = frontier.start_run(job.id, command)
-            task = WorkerTask(location, settings.replace(db=location), spec, run_id, heartbeat)
+            holder = f"job{job.id}-run{run_id}"
+            task = WorkerTask(location, settings.replace(db=location), spec, run_id, heartbeat, holder)
             started, status, tally = time.monotonic(), "failed", _Tally()
+            gate = open_host_gate(location)
             try:
+                gate.free(f"job{job.id}-")  # leases a killed run's workers held (one driver per job: the lock)
                 with ray_session(workers, address) as ray:
-                    tally = _supervise(ray, task, frontier, job.id, workers, stale)
+                    tally = _supervise(ray, task, frontier, gate, job.id, workers, stale)
                 status = "finished"
             except KeyboardInterrupt:
                 status = "interrupted"
                 raise
             finally:
+                gate.close()
                 stored = frontier.run_outcome(run_id, "stored")
                 frontier.finish_run(run_id, status, tally.requests, stored)
             return crawler.report(job, run_id, existed, tally.requests, tally.responses, stored, started)

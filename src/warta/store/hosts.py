@@ -26,6 +26,7 @@ import sqlite3
 import threading
 import uuid
 from pathlib import Path
+from typing import Protocol
 
 from warta.errors import StoreError
 from warta.fetch.gate import HostGate, Lease
@@ -50,12 +51,14 @@ def holder_prefix() -> str:
 
 
 class SqliteHostGate:
-    """Host leases in a SQLite file (its own connection, autocommit: each statement is atomic)."""
+    """Host leases in a SQLite file (its own connection, autocommit: each statement is atomic).
+    ``holder`` starts every lease token (the driver of a distributed crawl names its workers, so it
+    can :meth:`free` a dead worker's leases at once instead of waiting for their expiry)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, holder: str | None = None) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()  # one statement at a time on this connection (calls come from threads)
-        self._prefix = holder_prefix()
+        self._prefix = holder or holder_prefix()
         try:
             self.conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30, isolation_level=None)
             self.conn.execute("PRAGMA busy_timeout=30000")
@@ -93,6 +96,20 @@ class SqliteHostGate:
             raise StoreError(f"host lease failed: {exc}", path=str(self.path)) from exc
         return wait_for(rows[0] if rows else None)
 
+    def free(self, holder: str) -> int:
+        """End every lease whose holder starts with ``holder`` (a worker known dead: its request
+        died with it); each freed host still rests its gap from now. Returns their number."""
+        try:
+            with self._lock:
+                cur = self.conn.execute(
+                    f"UPDATE crawl_hosts SET holder=NULL, lease_until=NULL, next_at={NOW} + gap"
+                    " WHERE substr(holder, 1, ?)=?",
+                    (len(holder), holder),
+                )
+                return cur.rowcount
+        except sqlite3.Error as exc:
+            raise StoreError(f"host lease release failed: {exc}", path=str(self.path)) from exc
+
     def _release(self, host: str, lease: Lease, gap: float) -> None:
         try:
             with self._lock:
@@ -116,14 +133,22 @@ def wait_for(row: tuple[float | None, bool] | None) -> float:
     return min(wait, HELD_POLL) if row[1] else wait
 
 
-def open_host_gate(db: str | Path) -> HostGate:
+class SharedGate(HostGate, Protocol):
+    """A host gate in a database: it can be closed, and free a dead holder's leases."""
+
+    def close(self) -> None: ...
+
+    def free(self, holder: str) -> int: ...
+
+
+def open_host_gate(db: str | Path, holder: str | None = None) -> SharedGate:
     """The shared host gate of the database ``db`` (a SQLite path; a ``postgresql://`` URL gives
-    the PostgreSQL one)."""
+    the PostgreSQL one); ``holder`` starts its lease tokens."""
     if str(db).startswith(("postgresql://", "postgres://")):
         from warta.store.pg_hosts import PostgresHostGate
 
-        return PostgresHostGate(str(db))
-    return SqliteHostGate(db)
+        return PostgresHostGate(str(db), holder)
+    return SqliteHostGate(db, holder)
 
 
-__all__ = ["SCHEMA", "SqliteHostGate", "open_host_gate"]
+__all__ = ["SCHEMA", "SharedGate", "SqliteHostGate", "open_host_gate"]

@@ -35,10 +35,10 @@ SECONDS = "make_interval(secs => %s)"
 class PostgresHostGate:
     """Host leases in PostgreSQL: one autocommit connection, idle while a worker waits."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, holder: str | None = None) -> None:
         self.url = url
         self._lock = threading.Lock()
-        self._prefix = holder_prefix()
+        self._prefix = holder or holder_prefix()
         try:
             self.conn: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True, connect_timeout=30)
             self.conn.execute(SCHEMA)
@@ -75,6 +75,19 @@ class PostgresHostGate:
         except psycopg.Error as exc:
             raise StoreError(f"host lease failed: {exc}", path=redact(self.url)) from exc
         return wait_for(row)
+
+    def free(self, holder: str) -> int:
+        """End every lease whose holder starts with ``holder`` (see ``SqliteHostGate.free``)."""
+        try:
+            with self._lock:
+                cur = self.conn.execute(
+                    "UPDATE crawl_hosts SET holder=NULL, lease_until=NULL,"
+                    " next_at=clock_timestamp() + make_interval(secs => gap) WHERE starts_with(holder, %s)",
+                    (holder,),
+                )
+                return cur.rowcount
+        except psycopg.Error as exc:
+            raise StoreError(f"host lease release failed: {exc}", path=redact(self.url)) from exc
 
     def _release(self, host: str, lease: Lease, gap: float) -> None:
         try:
