@@ -35,7 +35,7 @@ from warta.pipeline.reextract import reextract
 from warta.pipeline.revisit import revisit as revisit_due
 from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
 from warta.pipeline.stats import collect_stats, outcome_table
-from warta.store.backends import is_postgres_url
+from warta.store.backends import is_postgres_url, open_article_store
 from warta.store.sqlite import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,7 +75,8 @@ def crawl_options(f: F) -> F:
                 "--concurrency", type=click.IntRange(min=1), default=None, help="Requests in flight across hosts (16)."
             ),
             click.option(
-                "--workers", type=click.IntRange(min=0), default=None, help="Extraction processes (0 = one per CPU)."
+                "--workers", type=click.IntRange(min=0), default=None,
+                help="Extraction processes (0 = one per CPU); with --engine ray, fetch workers.",
             ),
             click.option(
                 "--allow-private",
@@ -109,13 +110,20 @@ def _crawl(
 ) -> CrawlReport:
     """Run one crawl job; ``new`` (when given) receives each article stored by this run."""
     settings = _crawl_settings(opts)
+    if opts.get("engine", "local") == "ray":
+        from warta.pipeline.distributed import crawl_distributed
+
+        return crawl_distributed(settings.db, settings, CrawlSpec(tuple(sites), since, until, mode), command,
+                                 workers=opts["workers"] or 0, address=opts.get("address"))
+    if opts.get("address"):
+        raise ConfigError("--address needs --engine ray", field="address")
 
     def stored(store: Store, article_id: int, article: Article) -> None:
         on_stored(store, article_id, article)
         if new is not None:
             new.append(article)
 
-    with Store(settings.db) as store:
+    with open_article_store(settings.db) as store:
         before = store.count_articles()
         crawler = Crawler(store, settings, progress=_progress(opts["quiet"], opts["as_json"]), on_stored=stored)
         try:
@@ -130,15 +138,23 @@ def _crawl(
 
 @click.command(epilog=examples(
     "warta crawl https://www.antaranews.com/ --since 2016-02-14 --until 2016-02-23 --db news.db",
-    "warta crawl https://www.antaranews.com/ https://www.tempo.co/ --since 2016-02-01 --until 2016-02-29 --delay 2"))
+    "warta crawl https://www.antaranews.com/ https://www.tempo.co/ --since 2016-02-01 --until 2016-02-29 --delay 2",
+    "warta crawl https://www.antaranews.com/ https://www.tempo.co/ --since 2016-02-01 --engine ray --workers 4"))
 @click.argument("sites", nargs=-1, required=True)
 @click.option("--since", type=DAY, default=None, help="First day (YYYY-MM-DD, publisher's time zone, inclusive).")
 @click.option("--until", type=DAY, default=None, help="Last day (inclusive).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: this process; ray: --workers fetch workers on Ray sharing the database's frontier"
+                   " and per-host politeness (pip install 'warta[ray]').")
+@click.option("--address", default=None,
+              help="With --engine ray: join this Ray cluster (auto, or ray://head:10001) instead of starting"
+                   " a local one.")
 @crawl_options
 def crawl(sites: tuple[str, ...], since: str | None, until: str | None, **opts: Any) -> None:
     """Backfill: store every article of SITES published from --since to --until.
 
-    Re-running the same command resumes an interrupted crawl (even after kill -9).
+    Re-running the same command resumes an interrupted crawl (even after kill -9). With --engine ray
+    the crawl runs on N workers; killing any worker or this command loses nothing.
     """
     try:
         report = _crawl(sites, since, until, "backfill", opts, " ".join(["crawl", *sys.argv[2:]]))

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -33,12 +34,16 @@ from warta.errors import (
     TooManyRedirects,
 )
 from warta.fetch.body import read_capped, read_prefix
+from warta.fetch.gate import MAX_POLL, HostGate, Lease, MemoryGate
 from warta.fetch.guard import GuardedBackend
 from warta.fetch.robots import RobotsRules
 from warta.model import Capture
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 section 2.5: parse at least the first 500 KiB
+# A host lease outlives the request's deadline by this much (a lease that expires frees the host
+# of a worker that died; a live request never outlasts its deadline)
+LEASE_MARGIN = 15.0
 
 
 @dataclass(frozen=True)
@@ -106,14 +111,20 @@ class _Response:
 
 @dataclass
 class _Host:
-    """Per-host politeness state: one request at a time, and when the next may start."""
+    """Per-host state in this fetcher: one of its requests at a time (the gate decides when), the
+    host's robots.txt and its Crawl-delay."""
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    next_at: float = 0.0
-    last_end: float = 0.0  # when the host's last request ended
     crawl_delay: float = 0.0
     robots: RobotsRules | None = None
+
+
+@dataclass
+class _Turn:
+    """One request's hold on its host: ``gap`` is the rest the host gets after it."""
+
+    gap: float
 
 
 def origin(url: str) -> str:
@@ -140,8 +151,9 @@ def retry_after(value: str | None) -> float | None:
 class Fetcher:
     """Async polite fetcher; use ``async with Fetcher(policy) as f: await f.fetch(url)``."""
 
-    def __init__(self, policy: FetchPolicy) -> None:
+    def __init__(self, policy: FetchPolicy, gate: HostGate | None = None) -> None:
         self.policy = policy
+        self.gate: HostGate = gate if gate is not None else MemoryGate()
         self._hosts: dict[str, _Host] = {}
         self._sem = asyncio.Semaphore(max(1, policy.concurrency))
         self._client: httpx.AsyncClient | None = None
@@ -168,10 +180,10 @@ class Fetcher:
         host = self._host(url)
         async with host.robots_lock:
             if host.robots is None or time.monotonic() - host.robots.fetched_at > self.policy.robots_ttl:
+                # the request right after robots.txt keeps the Crawl-delay it just learned (the
+                # robots.txt request itself releases its host with it)
                 host.robots = await self._load_robots(origin(url) + "/robots.txt")
                 host.crawl_delay = host.robots.crawl_delay or 0.0
-                # the request right after robots.txt keeps the Crawl-delay it just learned
-                host.next_at = max(host.next_at, host.last_end + host.crawl_delay)
             return host.robots
 
     async def allowed(self, url: str) -> bool:
@@ -179,9 +191,17 @@ class Fetcher:
 
     async def _load_robots(self, url: str) -> RobotsRules:
         ua, now = self.policy.user_agent, time.monotonic()
+        parsed: list[RobotsRules] = []
+
+        def learn(resp: _Response) -> float:  # parsed within the request's turn: its gap keeps the Crawl-delay
+            if not 200 <= resp.status < 300:
+                return 0.0
+            parsed.append(RobotsRules.parse(resp.body.decode("utf-8", "replace"), ua, now, resp.truncated))
+            return parsed[-1].crawl_delay or 0.0
+
         try:
             for _ in range(5):  # RFC 9309: follow at least five redirects
-                resp = await self._request_once(url, {}, prefix=ROBOTS_MAX_BYTES)
+                resp = await self._request_once(url, {}, prefix=ROBOTS_MAX_BYTES, rest=learn)
                 location = resp.header("location")
                 if resp.status not in REDIRECTS or not location:
                     break
@@ -191,7 +211,7 @@ class Fetcher:
             reason = f"robots.txt could not be fetched: {exc.args[0] if exc.args else kind}"
             return RobotsRules("disallow-all", ua, fetched_at=now, reason=reason, failure=kind)
         if 200 <= resp.status < 300:
-            return RobotsRules.parse(resp.body.decode("utf-8", "replace"), ua, now, resp.truncated)
+            return parsed[-1]
         if 400 <= resp.status < 500 and resp.status != 429:
             return RobotsRules("allow-all", ua, fetched_at=now, reason=f"robots.txt answered HTTP {resp.status}")
         reason = f"robots.txt answered HTTP {resp.status}"
@@ -239,7 +259,7 @@ class Fetcher:
         for attempt in range(p.max_retries + 1):
             last = attempt == p.max_retries
             try:
-                resp = await self._request_once(url, headers)
+                resp = await self._request_once(url, headers, rest=self._retry_rest(attempt, last))
             except FetchError as exc:
                 # a server that times out or drops connections is struggling: one more try only
                 # (a missed deadline is not retried: a dripping server would only hold us again)
@@ -256,29 +276,69 @@ class Fetcher:
                         f"HTTP {resp.status}", url=url, status=resp.status, kind=f"http-{resp.status}"
                     )
                 return resp
-            wait = retry_after(resp.header("retry-after"))
-            wait = p.backoff * 2**attempt if wait is None else wait
-            if last or wait > p.max_retry_after:
+            # the wait before the retry is the rest the host got after this answer (see _retry_rest)
+            if last or self._retry_wait(resp, attempt) > p.max_retry_after:
                 break
-            host = self._host(url)
-            host.next_at = max(host.next_at, time.monotonic() + wait)
         if resp.status == 429:
             raise BlockedError("persistent 429 Too Many Requests", url=url, status=429)
         raise FetchError(f"HTTP {resp.status}", url=url, status=resp.status, kind=f"http-{resp.status}")
 
-    async def _request_once(self, url: str, headers: dict[str, str], prefix: int = 0) -> _Response:
-        host = self._host(url)
-        async with host.lock:
-            pause = host.next_at - time.monotonic()
-            if pause > 0:
-                await asyncio.sleep(pause)
+    def _retry_wait(self, resp: _Response, attempt: int) -> float:
+        """Seconds before retrying a 429 or 5xx answer: its Retry-After, else exponential backoff."""
+        wait = retry_after(resp.header("retry-after"))
+        return self.policy.backoff * 2**attempt if wait is None else wait
+
+    def _retry_rest(self, attempt: int, last: bool) -> Callable[[_Response], float]:
+        """The rest a host gets after answering 429 or 5xx: the wait before the retry (none after
+        the last try, or for a wait so long that the URL is given up)."""
+
+        def rest(resp: _Response) -> float:
+            if last or (resp.status != 429 and resp.status < 500):
+                return 0.0
+            wait = self._retry_wait(resp, attempt)
+            return 0.0 if wait > self.policy.max_retry_after else wait
+
+        return rest
+
+    async def _request_once(
+        self, url: str, headers: dict[str, str], prefix: int = 0, rest: Callable[[_Response], float] | None = None
+    ) -> _Response:
+        """One request in its host's turn; ``rest(response)`` may lengthen the host's rest after it."""
+        async with self._turn(url) as turn:
+            resp = await self._send(url, headers, prefix)
+            if rest is not None:
+                turn.gap = max(turn.gap, rest(resp))
+            return resp
+
+    @asynccontextmanager
+    async def _turn(self, url: str) -> AsyncIterator[_Turn]:
+        """Hold the host (through the gate) and a slot of the global limit for one request; on
+        exit the host rests ``max(delay, Crawl-delay)``, or the longer gap the request set."""
+        key, host = origin(url), self._host(url)
+        async with host.lock:  # this fetcher's requests to one host queue here, not at the gate
+            lease = await self._take(key)
+            turn = _Turn(max(self.policy.delay, host.crawl_delay))
             try:
-                async with self._sem:
-                    return await self._send(url, headers, prefix)
+                yield turn
             finally:
-                host.last_end = time.monotonic()
-                delay = max(self.policy.delay, host.crawl_delay)
-                host.next_at = max(host.next_at, host.last_end + delay)
+                self._sem.release()
+                await asyncio.shield(self.gate.release(key, lease, turn.gap))
+
+    async def _take(self, key: str) -> Lease:
+        """A lease on the host with a global slot held (waiting for the host holds no slot)."""
+        p = self.policy
+        hold = (p.deadline if p.deadline > 0 else max(p.timeout, 1.0) * 4) + LEASE_MARGIN
+        while True:
+            await self._sem.acquire()
+            try:
+                got = await self.gate.try_acquire(key, hold)
+            except BaseException:
+                self._sem.release()
+                raise
+            if isinstance(got, Lease):
+                return got
+            self._sem.release()
+            await asyncio.sleep(min(max(got, 0.001), MAX_POLL))
 
     async def _send(self, url: str, headers: dict[str, str], prefix: int = 0) -> _Response:
         """One GET within the deadline; ``prefix`` > 0 keeps that many bytes of a longer body."""

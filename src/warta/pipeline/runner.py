@@ -3,6 +3,13 @@
 One :class:`Crawler` run works on one job (a crawl command: sites + window + mode). Discovery
 documents (robots.txt, sitemaps, feeds, listings) are processed before article pages, so every
 date known before fetching is in the frontier before an article is chosen for fetching.
+
+Articles and captures are written through the :class:`~warta.store.protocols.ArticleStore`
+protocol. The frontier comes from :func:`warta.pipeline.distributed.frontier_for`; what is not
+behind a protocol yet (the dedupe hook, source-health alerts, the job lock, per-article
+savepoints) uses that store's SQLite file. The same :class:`_Run` is one worker of a distributed
+crawl (:mod:`warta.pipeline.distributed`): a shared host gate, inline extraction, claims kept
+fresh by a heartbeat, and it ends only when the whole job is done.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from tqdm import tqdm
@@ -34,18 +42,22 @@ from warta.errors import (
 )
 from warta.extract.pagination import Pagination, first_page, same_article
 from warta.fetch import Fetcher, FetchPolicy, Validators
+from warta.fetch.gate import HostGate
 from warta.health import challenge_marker, shell_page
 from warta.health.report import SourceAlert, run_alerts
 from warta.model import Article, Capture, Skip, SkipReason
 from warta.pipeline import discovery as disc
 from warta.pipeline.batch import ArticleWrite, WriteBatch
-from warta.pipeline.extraction import ExtractPool
+from warta.pipeline.distributed import frontier_for, sqlite_store
+from warta.pipeline.extraction import ExtractPool, Paged
 from warta.pipeline.hooks import on_stored as default_on_stored
 from warta.pipeline.pages import Fetch, whole_article
 from warta.pipeline.window import Window, local_day
 from warta.sites import Recipe, load_recipes
-from warta.store.frontier import Entry, Frontier, Job, Outcome, OutcomeCount, Pending, job_lock
+from warta.store.frontier import Entry, Job, Outcome, OutcomeCount, Pending, job_lock
+from warta.store.protocols import ArticleStore
 from warta.store.sqlite import Store, compress_body
+from warta.store.sqlite_backend import SqliteArticleStore
 from warta.urls import normalize_url
 
 OnStored = Callable[[Store, int, Article], None]
@@ -128,39 +140,62 @@ def with_known_date(article: Article, e: Entry) -> Article:
     return article.replace(published=e.hint, provenance=provenance)
 
 
+class PageExtractor(Protocol):
+    """What a run extracts pages with: :class:`ExtractPool` (worker processes) or, in a
+    distributed crawl's worker, extraction inline in that worker."""
+
+    workers: int
+    queued: int
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    async def extract_paged(self, body: bytes, url: str, *, links: bool = False) -> Paged: ...
+
+
+def as_article_store(store: ArticleStore | Store) -> ArticleStore:
+    """An article store; a bare SQLite ``Store`` (older callers) is wrapped, not reopened."""
+    return SqliteArticleStore(store.path, store=store) if isinstance(store, Store) else store
+
+
 class Crawler:
     """Run crawl jobs against a store. ``progress`` shows a tqdm bar on stderr."""
 
     def __init__(
         self,
-        store: Store,
+        store: ArticleStore | Store,
         settings: Settings,
         *,
         progress: bool = False,
         on_stored: OnStored = default_on_stored,
     ) -> None:
-        self.store = store
+        self.store = as_article_store(store)
+        self.db = sqlite_store(self.store)  # for what is not behind a protocol yet (see the docstring)
         self.settings = settings
-        self.frontier = Frontier(store)
+        self.frontier = frontier_for(self.store)
         self.progress = progress
         self.on_stored = on_stored
 
     def run(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
         return asyncio.run(self.arun(spec, command))
 
-    async def arun(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
+    def scope(self, spec: CrawlSpec) -> disc.Scope:
+        """The crawl's sites, window and site recipes (a bad seed is an error here)."""
         extra = [Path(p) for p in self.settings.recipe_dirs.split(os.pathsep) if p]
         recipes = load_recipes(extra)
         check_sites(spec.sites, recipes)
-        window = Window.parse(spec.since, spec.until)
-        scope = disc.Scope(spec.sites, window, recipes)
+        return disc.Scope(spec.sites, Window.parse(spec.since, spec.until), recipes)
+
+    async def arun(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
+        scope = self.scope(spec)
         job, existed = self.frontier.job(spec.mode, spec.sites, spec.since, spec.until)
-        with job_lock(self.store.path, job.id):
+        with job_lock(self.db.path, job.id):
             return await self._run_job(spec, scope, job, existed, command)
 
-    async def _run_job(
-        self, spec: CrawlSpec, scope: disc.Scope, job: Job, existed: bool, command: str
-    ) -> CrawlReport:
+    def prepare(self, spec: CrawlSpec, scope: disc.Scope, job: Job, existed: bool) -> None:
+        """Seed a new job; a resumed one gets back what a killed process left in flight (and a
+        finished job or a watch poll its discovery documents)."""
         if not existed:
             self.frontier.add(job.id, disc.seeds(scope))
         else:
@@ -168,6 +203,11 @@ class Crawler:
             if job.status == "finished" or spec.mode == "watch":
                 self.frontier.requeue(job.id, disc.DISCOVERY_KINDS, entry_points_only=spec.mode == "watch")
         self.frontier.set_job_status(job.id, "running")
+
+    async def _run_job(
+        self, spec: CrawlSpec, scope: disc.Scope, job: Job, existed: bool, command: str
+    ) -> CrawlReport:
+        self.prepare(spec, scope, job, existed)
         run_id = self.frontier.start_run(job.id, command)
         work = _Run(self, job, run_id, scope)
         started = time.monotonic()
@@ -183,20 +223,26 @@ class Crawler:
             raise
         finally:
             self.frontier.finish_run(run_id, status, work.requests, work.stored)
+        return self.report(job, run_id, existed, work.requests, work.responses, work.stored, started)
+
+    def report(
+        self, job: Job, run_id: int, existed: bool, requests: int, responses: int, stored: int, started: float
+    ) -> CrawlReport:
+        """The finished job's report (the job's outcomes so far, this run's counts and alerts)."""
         self.frontier.set_job_status(job.id, "finished")
         outcomes = tuple(self.frontier.outcome_counts(job_id=job.id))
-        alerts = run_alerts(self.store.conn, run_id)
-        problem = self._nothing_fetched(run_id) if work.requests and not work.responses else None
+        alerts = run_alerts(self.db.conn, run_id)
+        problem = self._nothing_fetched(run_id) if requests and not responses else None
         return CrawlReport(
             job.id,
             run_id,
             existed,
-            work.requests,
-            work.stored,
+            requests,
+            stored,
             time.monotonic() - started,
             outcomes,
             alerts=alerts,
-            responses=work.responses,
+            responses=responses,
             problem=problem,
         )
 
@@ -231,22 +277,37 @@ def recipe_home(recipe: Recipe) -> str:
     return f"https://www.{recipe.domains[0]}/" if recipe.domains else "https://example.com/"
 
 
+@dataclass(frozen=True)
+class Shared:
+    """A run that is one worker of a distributed crawl: the database's host ``gate``, claims kept
+    fresh every ``heartbeat`` seconds, and extraction by ``pool`` (inline)."""
+
+    gate: HostGate
+    pool: PageExtractor
+    heartbeat: float = 2.0
+
+
 class _Run:
     """The state of one run: fetcher, extractor pool, counters."""
 
-    def __init__(self, crawler: Crawler, job: Job, run_id: int, scope: disc.Scope) -> None:
+    def __init__(
+        self, crawler: Crawler, job: Job, run_id: int, scope: disc.Scope, shared: Shared | None = None
+    ) -> None:
         self.c = crawler
         self.f = crawler.frontier
         self.store = crawler.store
+        self.db = crawler.db
         self.job = job
         self.run_id = run_id
         self.scope = scope
+        self.shared = shared
+        self.held: set[int] = set()  # claimed frontier rows not finished yet
         self.stored = 0
         self.requests = 0
         self.responses = 0
         s = crawler.settings
         self.policy = FetchPolicy.from_settings(s)
-        self.pool = ExtractPool(s.workers, s.doc_timeout)
+        self.pool: PageExtractor = shared.pool if shared else ExtractPool(s.workers, s.doc_timeout)
         self.cap = max(2, s.concurrency + self.pool.workers * self.pool.queued)
         self.follow_links: bool | None = None  # decided at the job's first article (see _following)
         self.batch = WriteBatch()
@@ -256,8 +317,9 @@ class _Run:
         tasks: set[asyncio.Task[None]] = set()
         # workers start while discovery documents are fetched (the first article finds them ready)
         warming = asyncio.get_running_loop().run_in_executor(None, self.pool.start)
+        beat = asyncio.create_task(self._beat()) if self.shared else None
         try:
-            async with Fetcher(self.policy) as fetcher:
+            async with Fetcher(self.policy, self.shared.gate if self.shared else None) as fetcher:
                 self.fetcher = fetcher
                 while True:
                     # refill in batches (one claim transaction per batch, not per finished URL)
@@ -265,9 +327,9 @@ class _Run:
                     tasks.update(asyncio.create_task(self._process(e)) for e in claimed)
                     if not tasks:
                         if not self.batch:
-                            if not self.f.queued(self.job.id):
+                            if self._done():
                                 break
-                            await asyncio.sleep(0.25)  # what is left is in flight in another job
+                            await asyncio.sleep(0.25)  # what is left is in flight in another job or worker
                             continue
                         self.flush()  # the batch's articles may link to new work (link following)
                         continue
@@ -284,6 +346,8 @@ class _Run:
             self.responses = self.fetcher.responses if hasattr(self, "fetcher") else 0
             for t in tasks:
                 t.cancel()
+            if beat is not None:
+                beat.cancel()
             with suppress(StoreError):  # interrupted: keep what was extracted (a dead store keeps its place)
                 self.flush()
             with suppress(Exception):  # a pool that failed to start fails its documents instead
@@ -291,9 +355,25 @@ class _Run:
             self.pool.close()
             self.bar.close()
 
+    def _done(self) -> bool:
+        """Nothing left to claim: alone, nothing queued; a worker waits until no other worker
+        holds anything either (what they hold may lead to more work, or come back if they die)."""
+        if self.shared:
+            return not self.f.pending(self.job.id)
+        return not self.f.queued(self.job.id)
+
+    async def _beat(self) -> None:
+        """A worker's claims stay its own while it lives (see ``Frontier.release_stale``)."""
+        assert self.shared is not None
+        while True:
+            await asyncio.sleep(self.shared.heartbeat)
+            self.f.heartbeat(sorted(self.held))
+
     def _claim(self, n: int) -> list[Entry]:
         only = disc.DISCOVERY_KINDS if self.f.discovery_pending(self.job.id) else None
-        return self.f.claim(self.job.id, self.run_id, n, kinds=only)
+        claimed = self.f.claim(self.job.id, self.run_id, n, kinds=only)
+        self.held.update(e.id for e in claimed)
+        return claimed
 
     async def _process(self, e: Entry) -> None:
         try:
@@ -330,6 +410,7 @@ class _Run:
             job_id=self.job.id,
             run_id=self.run_id,
         )
+        self.held.discard(e.id)
 
     # -- discovery documents ------------------------------------------------------------------
     async def _discovery(self, e: Entry) -> None:
@@ -382,7 +463,7 @@ class _Run:
             cap = await self.fetcher.fetch(e.url, in_scope=self.scope.in_scope)
             blob = await asyncio.to_thread(compress_body, cap.body)  # off the event loop's thread
             with self.store.transaction():  # the capture and the URL's pointer to it: one commit
-                capture_id = self.store.add_capture(e.key, cap, blob)
+                capture_id = self.store.add_capture(e.key, cap, compressed=blob)
                 self.f.mark_fetched(e.id, capture_id)
         if (wall := challenge_marker(cap.body)) is not None:  # a wall served in the article's place
             self._finish(e, Outcome.BLOCKED.value, f"challenge page ({wall})")
@@ -411,7 +492,7 @@ class _Run:
         async def fetch(url: str) -> Capture:
             cap = await self.fetcher.fetch(url)
             blob = await asyncio.to_thread(compress_body, cap.body)
-            self.store.add_capture(url, cap, blob)
+            self.store.add_capture(url, cap, compressed=blob)
             return cap
         return fetch
 
@@ -449,14 +530,14 @@ class _Run:
     def _write(self, w: ArticleWrite) -> int:
         """The article, its URL's outcome and its cluster, all or nothing. Returns 1 when new."""
         try:
-            with self.store.savepoint():
+            with self.db.savepoint():  # not in the ArticleStore protocol yet: the SQLite file's
                 article_id, inserted = self.store.upsert_article(w.entry.key, w.article, w.capture_id)
                 outcome = w.outcome
                 if not inserted and outcome == Outcome.STORED.value:  # another job stored it first
                     outcome = Outcome.ALREADY_STORED.value
                 self._finish(w.entry, outcome, "", list(w.links), article_id)
                 if inserted:
-                    self.c.on_stored(self.store, article_id, w.article)
+                    self.c.on_stored(self.db, article_id, w.article)
         except StoreError:
             raise
         except INPUT_ERRORS as exc:  # a hook tripped on this article: its URL records why

@@ -280,16 +280,26 @@ class Frontier:
             return cur.rowcount
 
     def release_stale(self, job_id: int, older_than_seconds: float) -> int:
-        """Put the job's rows claimed (or last marked fetched) more than ``older_than_seconds`` ago
-        and still in flight back in the queue, their capture kept: what lets another worker take over
-        a killed worker's URLs while the others keep theirs. Returns their number."""
+        """Put back rows claimed (``fetching``) and untouched for ``older_than_seconds``: what a
+        worker that died had claimed (a live worker keeps its rows fresh with :meth:`heartbeat`).
+        A row with a kept capture goes to ``fetched`` (re-extracted, not re-fetched). Returns their number."""
         with self.store.transaction() as conn:
             cur = conn.execute(
-                "UPDATE frontier SET state=CASE WHEN capture_id IS NULL THEN 'queued' ELSE 'fetched' END"
-                " WHERE job_id=? AND state='fetching' AND updated_at<?",
-                (job_id, _ago(older_than_seconds)),
+                "UPDATE frontier SET state=CASE WHEN capture_id IS NULL THEN 'queued' ELSE 'fetched' END,"
+                " updated_at=? WHERE job_id=? AND state='fetching' AND updated_at<?",
+                (utcnow(), job_id, _ago(older_than_seconds)),
             )
             return cur.rowcount
+
+    def heartbeat(self, entry_ids: Sequence[int]) -> None:
+        """A live worker still holds these claimed rows (keeps them from :meth:`release_stale`)."""
+        if not entry_ids:
+            return
+        now = utcnow()
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "UPDATE frontier SET updated_at=? WHERE id=? AND state='fetching'", [(now, i) for i in entry_ids]
+            )
 
     def requeue(self, job_id: int, kinds: Iterable[str], *, entry_points_only: bool = False) -> int:
         """Queue discovery documents again (a new pass over a finished job, or a watch poll).

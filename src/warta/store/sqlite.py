@@ -6,6 +6,7 @@ and declares them in a module-level ``SCHEMA`` string applied when a store is op
 - ``warta.store.frontier``: URL states, the crawl frontier, runs and outcomes (crawl)
 - ``warta.store.search``: the FTS5 index over articles (search)
 - ``warta.store.clusters``: dedupe signatures, clusters and revisions (dedupe)
+- ``warta.store.hosts``: host leases, the politeness every worker of a distributed crawl shares
 - ``warta.store.health``: per-source, per-day outcome counts and site state (source health)
 """
 
@@ -104,9 +105,9 @@ def migrate_access(conn: sqlite3.Connection) -> bool:
 
 def _module_schemas() -> list[str]:
     # Imported lazily: those modules import this one for Store.
-    from warta.store import clusters, frontier, search
+    from warta.store import clusters, frontier, hosts, search
 
-    return [frontier.SCHEMA, search.SCHEMA, clusters.SCHEMA]
+    return [frontier.SCHEMA, search.SCHEMA, clusters.SCHEMA, hosts.SCHEMA]
 
 
 def _migrate_health(conn: sqlite3.Connection) -> None:

@@ -45,8 +45,8 @@ class SqliteArticleStore:
             yield self
 
     # -- captures ---------------------------------------------------------------------------
-    def add_capture(self, key: str, capture: Capture) -> int:
-        return self.store.add_capture(key, capture)
+    def add_capture(self, key: str, capture: Capture, compressed: bytes | None = None) -> int:
+        return self.store.add_capture(key, capture, compressed)
 
     def get_capture(self, capture_id: int) -> Capture | None:
         return self.store.get_capture(capture_id)
