@@ -170,6 +170,13 @@ class Store:
                     raise
         return cls(target, readonly=True)
 
+    @classmethod
+    def wrap(cls, path: str | Path, conn: sqlite3.Connection) -> Store:
+        """A store over a connection opened elsewhere (the web app's query-only readers); no schema applied."""
+        store = cls.__new__(cls)
+        store.path, store._depth, store.conn = Path(path), 0, conn
+        return store
+
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
         self.conn.close()
