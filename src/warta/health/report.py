@@ -26,6 +26,7 @@ __all__ = [
     "SourceDay",
     "SourceHealth",
     "run_alerts",
+    "site_outcomes",
     "source_health",
 ]
 
@@ -208,6 +209,14 @@ def source_health(conn: sqlite3.Connection, since: str | None = None) -> tuple[S
         shown = tuple(d for d in days if since is None or d.day >= since)
         out.append(_record(site, state, _flags(state, days, layout), layout, shown))
     return tuple(out)
+
+
+def site_outcomes(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
+    """(site, outcome, count) over every recorded day, by site then outcome (the status page's table)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for r in tables.day_rows(conn):
+        counts[(str(r["site"]), str(r["outcome"]))] += int(r["n"])
+    return [(site, outcome, n) for (site, outcome), n in sorted(counts.items())]
 
 
 def _record(

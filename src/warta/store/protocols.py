@@ -163,6 +163,8 @@ class SearchIndex(ArticleStore, Protocol):
     for a collection never deduplicated: every article is its own cluster, no copies, no revisions.
     """
 
+    def __enter__(self) -> SearchIndex: ...
+
     def search(
         self,
         q: str = "",
