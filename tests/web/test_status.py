@@ -40,6 +40,10 @@ def fill_frontier(db: Path) -> None:
         first = crawl(frontier, job, RUN1)
         frontier.finish_run(first, "finished", 40, 5)
         crawl(frontier, job, RUN2)  # still running
+        with store.transaction() as conn:  # fixed times, so pages can be checked for them
+            conn.execute("UPDATE crawl_runs SET started_at='2024-01-01T00:00:00', finished_at='2024-01-01T01:00:00'"
+                         " WHERE id=1")
+            conn.execute("UPDATE crawl_runs SET started_at='2024-01-02T00:00:00' WHERE id=2")
 
 
 def test_runs_outcomes_and_failing_sites(tmp_path: Path) -> None:

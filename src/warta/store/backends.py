@@ -6,6 +6,7 @@ installs ``warta[postgres]`` never imports psycopg.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from warta.errors import ConfigError
@@ -16,6 +17,11 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 def is_postgres_url(db: str | Path) -> bool:
     return str(db).startswith(POSTGRES_SCHEMES)
+
+
+def redact(db: str | Path) -> str:
+    """``db`` for messages: a URL's password replaced by ``***`` (a path as it is)."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", str(db))
 
 
 def open_article_store(db: str | Path, *, create: bool = True) -> SearchIndex:
