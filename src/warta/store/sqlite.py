@@ -119,7 +119,7 @@ def _refuse_url(path: str | Path) -> None:
     """A postgresql:// URL given to a SQLite-only command is an error, not a file named "postgresql:"."""
     if str(path).startswith(("postgresql://", "postgres://")):
         raise StoreError("this command needs a SQLite file; a postgresql:// URL works with warta db copy,"
-                         " db info, search and stats (see docs/scaling.md)", path=str(path).split("@")[-1])
+                         " db info, search, stats, export, serve and reindex (see docs/scaling.md)", path=str(path).split("@")[-1])
 
 
 class Store:
