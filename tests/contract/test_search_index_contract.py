@@ -170,3 +170,32 @@ def test_postgres_readonly_store_refuses_writes() -> None:
         with pytest.raises(StoreError, match="read-only"):
             reader.upsert_article("k2", article(2))
         assert reader.count_articles() == 1
+
+
+def test_check_rules_reads_stored_pages_on_every_backend(store: SearchIndex) -> None:
+    """``warta sites check --db``: a field rule that stopped matching is found through the protocol."""
+    import gzip
+
+    from warta.extract import extract
+    from warta.model import Article, Capture
+    from warta.sites import load_recipes
+    from warta.sites.check import check_rules
+
+    url = ("http://www.antaranews.com/berita/546640/"
+           "bantu-pulihkan-perdamaian-dunia-turki-selenggarakan-kontes-film-pendek-internasional")
+    fixture = Path(__file__).resolve().parents[1] / "fixtures/web/antaranews.com__anpandu_antara-singlepage3.html.gz"
+    html = gzip.decompress(fixture.read_bytes())
+
+    def keep(page: bytes, page_url: str) -> None:
+        extracted = extract(page, page_url)
+        assert isinstance(extracted, Article)
+        capture_id = store.add_capture(page_url, Capture(page_url, page_url, 200, (), page, "2026-01-01T00:00:00+00:00"))
+        store.upsert_article(page_url, extracted, capture_id)
+
+    recipe = load_recipes()["antaranews"]
+    store.upsert_article("text-only", article(1, domain="antaranews.com"))  # no capture: not a page to check
+    keep(html, url)
+    assert [c.problem() for c in check_rules(recipe, store) if c.problem()] == []
+    keep(html.replace(b'id="content_news"', b'id="isi_berita"'), url.replace("546640", "546641"))
+    assert [c.problem() for c in check_rules(recipe, store) if c.problem()] == [
+        "body rule @2015 matched nothing on the newest 1 of 2 page(s) of its validity window (since 2016-02-23)"]

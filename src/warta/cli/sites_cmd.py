@@ -21,6 +21,7 @@ from warta.health.report import health_table, source_health
 from warta.sites import Recipe, load_recipes
 from warta.sites.check import CheckResult, check_recipe, check_rules
 from warta.sites.live import LiveReport, Prober, check_live
+from warta.store.backends import open_article_store
 
 
 def _recipes(recipe_dirs: Sequence[Path]) -> dict[str, Recipe]:
@@ -104,7 +105,7 @@ def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, 
 
 def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: Path) -> list[CheckResult]:
     try:
-        with open_store(db) as store:  # a read command: never creates one
+        with open_article_store(db, create=False) as store:  # a read command: never creates one
             reports = [check_rules(r, store) for r in chosen]
     except WartaError as exc:
         raise fail(exc) from exc

@@ -302,6 +302,11 @@ class Store:
     def has_article(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE url_key=?", (key,)).fetchone() is not None
 
+    def get_article_by_url(self, url: str) -> StoredArticle | None:
+        """The article whose URL (or url key) is ``url``; the first stored when several are."""
+        row = self.conn.execute("SELECT * FROM articles WHERE url=? OR url_key=? ORDER BY id LIMIT 1", (url, url)).fetchone()
+        return _stored_from_row(row) if row else None
+
     def iter_articles(self, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[StoredArticle]:
         sql = "SELECT * FROM articles" + (f" WHERE {where}" if where else "") + " ORDER BY id"
         for row in self.conn.execute(sql, params):

@@ -201,9 +201,7 @@ class SqliteArticleStore:
         return [_stored_from_row(r) for r in self.store.conn.execute(sql, (*sites, limit))]
 
     def get_article_by_url(self, url: str) -> StoredArticle | None:
-        row = self.store.conn.execute(
-            "SELECT * FROM articles WHERE url=? OR url_key=? ORDER BY id LIMIT 1", (url, url)).fetchone()
-        return _stored_from_row(row) if row else None
+        return self.store.get_article_by_url(url)
 
     def cluster_of(self, article_id: int) -> list[fts.Copy]:
         return [fts.Copy(int(r["article_id"]), r["url"], r["site"], r["site_name"], r["title"], r["published"],
