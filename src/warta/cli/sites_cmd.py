@@ -74,12 +74,13 @@ def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--live", is_flag=True, help="Fetch each recipe's feeds, sitemaps and today's listing pages.")
 @click.option("--delay", type=click.FloatRange(min=0), default=None, help="Seconds between two requests to one host (live).")
 @click.option("--allow-private", is_flag=True, help="Also probe loopback, private and link-local addresses (refused by default: SSRF).")
-@click.option("--db", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Also check each recipe's field rules on the newest pages of its site stored here.")
+@click.option("--db", default=None,
+              help="Also check each recipe's field rules on the newest pages of its site stored here"
+                   " (a SQLite file or a postgresql:// URL).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, delay: float | None,
-              allow_private: bool, db: Path | None, as_json: bool, quiet: bool) -> None:
+              allow_private: bool, db: str | None, as_json: bool, quiet: bool) -> None:
     """Check recipes offline (always) and, with --live, against the sites themselves.
 
     With --db, a field rule that matched nothing on the stored pages of its validity window is a
@@ -103,7 +104,7 @@ def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, 
         sys.exit(1)
 
 
-def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: Path) -> list[CheckResult]:
+def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: str) -> list[CheckResult]:
     try:
         with open_article_store(db, create=False) as store:  # a read command: never creates one
             reports = [check_rules(r, store) for r in chosen]
