@@ -129,7 +129,7 @@ class ServeProcess:
 
 
 @contextmanager
-def serve_process(db: Path, cwd: Path, *args: str, **env: str) -> Iterator[ServeProcess]:
+def serve_process(db: Path | str, cwd: Path, *args: str, **env: str) -> Iterator[ServeProcess]:
     """``warta serve --db DB --port PORT *ARGS`` as a user starts it, with only the ``WARTA_*``
     variables given in ``env``; yields once it answers, and stops it after."""
     with socket.socket() as sock:

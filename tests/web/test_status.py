@@ -1,4 +1,4 @@
-"""Status page and /api/runs read the crawl tables defensively, in either shape they may take."""
+"""Status page and /api/runs read the crawl frontier through its methods (no table guessing)."""
 
 from __future__ import annotations
 
@@ -9,47 +9,49 @@ from pathlib import Path
 import httpx
 import pytest
 
+from warta.model import Candidate
+from warta.store.frontier import Frontier, Pending
 from warta.store.sqlite import Store
+from warta.store.sqlite_backend import SqliteArticleStore
 from warta.web.status import crawl_status
 
 from .conftest import LiveServer
 
-# The shape of the crawl stage's tables (crawl_runs, frontier, an outcomes view without a site);
-# the crawl stage's own schema (warta.store.frontier) creates them first where it is present.
-FRONTIER_SHAPE = """
-CREATE TABLE IF NOT EXISTS crawl_runs (id INTEGER PRIMARY KEY, job_id INTEGER, command TEXT, started_at TEXT,
-    finished_at TEXT, status TEXT, requests INTEGER, stored INTEGER);
-CREATE TABLE IF NOT EXISTS frontier (id INTEGER PRIMARY KEY, job_id INTEGER, url_key TEXT, url TEXT, kind TEXT,
-    prio INTEGER, found_by TEXT, state TEXT, outcome TEXT, run_id INTEGER, updated_at TEXT);
-CREATE VIEW IF NOT EXISTS outcomes AS SELECT job_id, run_id, kind, outcome, COUNT(*) AS n FROM frontier
-    WHERE outcome IS NOT NULL GROUP BY job_id, run_id, kind, outcome;
-"""
+RUN1 = ([(f"https://www.good.example/a/{i}", "article", "stored") for i in range(5)]
+        + [(f"https://good.example/b/{i}", "article", "not an article") for i in range(2)]
+        + [(f"https://bad.example/x/{i}", "article", "blocked") for i in range(6)])
+RUN2 = [("https://bad.example/robots.txt", "robots", "error:timeout"), ("https://bad.example/ok", "article", "stored")]
+
+
+def crawl(frontier: Frontier, job: int, outcomes: list[tuple[str, str, str]]) -> int:
+    """One crawl run that finishes every URL of ``outcomes`` as given, as the crawl stage does."""
+    run = frontier.start_run(job, "warta crawl")
+    frontier.add(job, [Pending(Candidate(u, u, "x", "sitemap", None), kind) for u, kind, _ in outcomes], run)
+    decided = {u: outcome for u, _, outcome in outcomes}
+    for entry in frontier.claim(job, run, len(outcomes)):
+        frontier.finish(entry.id, decided[entry.url], job_id=job, run_id=run)
+    return run
 
 
 def fill_frontier(db: Path) -> None:
-    with Store(db):
-        pass
-    with sqlite3.connect(db) as conn:
-        conn.executescript(FRONTIER_SHAPE)
-        runs = "INSERT INTO crawl_runs(id, job_id, command, started_at, finished_at, status, requests, stored)"
-        conn.execute(runs + " VALUES (1, 1, 'warta crawl', '2024-01-01T00:00:00', '2024-01-01T01:00:00', 'finished', 40, 5)")
-        conn.execute(runs + " VALUES (2, 1, 'warta crawl', '2024-01-02T00:00:00', NULL, 'running', 3, 0)")
-        rows = [(1, f"https://www.good.example/a/{i}", "article", "stored", 1) for i in range(5)]
-        rows += [(1, f"https://good.example/b/{i}", "article", "not an article", 1) for i in range(2)]
-        rows += [(1, f"https://bad.example/x/{i}", "article", "blocked", 1) for i in range(6)]
-        rows += [(1, "https://bad.example/robots.txt", "robots", "error:timeout", 2)]
-        rows += [(1, "https://bad.example/ok", "article", "stored", 2)]
-        rows = [(*row, row[1]) for row in rows]  # url key = url
-        conn.executemany(
-            "INSERT INTO frontier(job_id, url, kind, outcome, run_id, url_key, prio, found_by, state, updated_at)"
-            " VALUES (?,?,?,?,?,?, 0, 'test', 'done', '2024-01-01')", rows)
+    with Store(db) as store:
+        frontier = Frontier(store)
+        job = frontier.job("backfill", ["https://good.example/", "https://bad.example/"], None, None)[0].id
+        first = crawl(frontier, job, RUN1)
+        frontier.finish_run(first, "finished", 40, 5)
+        crawl(frontier, job, RUN2)  # still running
+        with store.transaction() as conn:  # fixed times, so pages can be checked for them
+            conn.execute("UPDATE crawl_runs SET started_at='2024-01-01T00:00:00', finished_at='2024-01-01T01:00:00'"
+                         " WHERE id=1")
+            conn.execute("UPDATE crawl_runs SET started_at='2024-01-02T00:00:00' WHERE id=2")
 
 
-def test_crawl_stage_shape(tmp_path: Path) -> None:
+def test_runs_outcomes_and_failing_sites(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     fill_frontier(db)
-    status = crawl_status(sqlite3.connect(db))
-    assert [r["id"] for r in status.runs] == [2, 1]
+    with SqliteArticleStore.query_only(db) as store:
+        status = crawl_status(store)
+    assert [r["id"] for r in status.runs] == [2, 1] and status.frontier
     assert status.run_outcomes(1) == {"stored": 5, "not an article": 2, "blocked": 6}
     assert status.run_outcomes(2) == {"error:timeout": 1, "stored": 1}
     per_site = {(o.site, o.outcome): o.count for o in status.site_outcomes()}
@@ -58,18 +60,11 @@ def test_crawl_stage_shape(tmp_path: Path) -> None:
     assert [(s.site, s.failures, s.top_failure) for s in status.failing_sites] == [("bad.example", 7, "blocked")]
 
 
-def test_simple_shape_and_absent_tables(tmp_path: Path) -> None:
+def test_store_without_crawl_tables(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
-    conn = sqlite3.connect(db)
-    assert crawl_status(conn).to_dict() == {"runs": [], "outcomes_by_site": [], "failing_sites": []}
-    conn.executescript("CREATE TABLE runs (started TEXT); INSERT INTO runs VALUES ('t1');"
-                       "CREATE TABLE outcomes (site TEXT, reason TEXT);"
-                       "INSERT INTO outcomes VALUES ('a.example', 'stored'), ('a.example', 'robots-disallowed');")
-    status = crawl_status(conn)
-    assert status.runs == ({"started": "t1"},)
-    assert [(o.site, o.outcome, o.count) for o in status.site_outcomes()] == [
-        ("a.example", "robots-disallowed", 1), ("a.example", "stored", 1)]
-    assert [s.site for s in status.failing_sites] == ["a.example"]
+    sqlite3.connect(db).execute("CREATE TABLE articles (id INTEGER PRIMARY KEY)").connection.close()
+    with SqliteArticleStore.query_only(db) as store:  # a store made before the crawl tables existed
+        assert crawl_status(store).to_dict() == {"runs": [], "outcomes_by_site": [], "failing_sites": []}
 
 
 @pytest.fixture(scope="module")
@@ -91,9 +86,6 @@ def test_api_runs_and_status_page(live: LiveServer) -> None:
 
 
 def test_status_page_shows_source_health(serve: Callable[..., LiveServer], tmp_path: Path) -> None:
-    from warta.model import Candidate
-    from warta.store.frontier import Frontier, Pending
-
     db = tmp_path / "h.db"
     with Store(db) as store:
         f = Frontier(store)
@@ -118,4 +110,6 @@ def test_status_page_shows_source_health(serve: Callable[..., LiveServer], tmp_p
 def test_status_page_without_health_tables(tmp_path: Path) -> None:
     from warta.web.status import source_health
 
-    assert source_health(sqlite3.connect(tmp_path / "empty.db")) == ()
+    sqlite3.connect(tmp_path / "empty.db").close()
+    with SqliteArticleStore.query_only(tmp_path / "empty.db") as store:
+        assert source_health(store) == ()

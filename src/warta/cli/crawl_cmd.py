@@ -35,7 +35,7 @@ from warta.pipeline.reextract import reextract
 from warta.pipeline.revisit import revisit as revisit_due
 from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
 from warta.pipeline.stats import collect_stats, outcome_table
-from warta.store.backends import is_postgres_url, open_article_store
+from warta.store.backends import open_article_store
 from warta.store.sqlite import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -279,7 +279,7 @@ def export(
     """Export stored articles as JSON Lines, CSV or Parquet."""
     try:
         check_range(since, until)
-        with open_store(_settings(db=db).db) as store:
+        with open_article_store(_settings(db=db).db, create=False) as store:  # a file or postgresql://
             records = iter_records(store, since, until, site)
             if fmt == "parquet":
                 if out is None:
@@ -302,13 +302,8 @@ def export(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def stats(db: str | None, as_json: bool) -> None:
     """Articles stored, and the outcome table of every crawl job."""
-    if is_postgres_url(_settings(db=db).db):  # articles and sites only: no crawl jobs there yet
-        from warta.cli.db_cmd import echo_article_stats
-
-        echo_article_stats(_settings(db=db).db, as_json)
-        return
     try:
-        with open_store(_settings(db=db).db) as store:
+        with open_article_store(_settings(db=db).db, create=False) as store:  # a file or postgresql://
             data = collect_stats(store)
     except WartaError as exc:
         raise _fail(exc) from exc

@@ -70,22 +70,5 @@ def info_command(db: str, as_json: bool) -> None:
         click.echo("\n".join(f"{k}: {v}" for k, v in data.items()))
 
 
-def echo_article_stats(db: str, as_json: bool) -> None:
-    """``warta stats`` for a store without crawl tables (PostgreSQL): articles, captures, articles per site."""
-    try:
-        with open_article_store(db, create=False) as store:
-            data = {"backend": store.backend, "articles": store.count_articles(),
-                    "captures": store.count_captures(),
-                    "sites": [[s["site"] or "", s["articles"]] for s in store.site_counts()[:50]]}
-    except WartaError as exc:
-        raise fail(exc) from exc
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-        return
-    click.echo(f"{data['articles']} articles, {data['captures']} captures ({data['backend']})")
-    for site, n in data["sites"]:  # type: ignore[attr-defined]
-        click.echo(f"  {site:<40} {n:>8}")
-
-
 def register(group: click.Group) -> None:
     group.add_command(db_group)

@@ -9,14 +9,15 @@ from typing import Any
 
 import click
 
-from warta.cli.common import DAY, DB_HELP, check_range, examples, fail, open_store
+from warta.cli.common import DAY, DB_HELP, check_range, examples, fail
 from warta.config import load_settings
 from warta.errors import InputError, WartaError
 from warta.store import search as fts
-from warta.store.backends import open_article_store
+from warta.store.backends import open_article_store, redact
 
 
-@click.command(epilog=examples("warta serve --db news.db", "warta serve --db news.db --host 0.0.0.0 --port 8080"))
+@click.command(epilog=examples("warta serve --db news.db", "warta serve --db news.db --host 0.0.0.0 --port 8080",
+                              "warta serve --db postgresql://warta@db.example/news"))
 @click.option("--db", default=None, help=DB_HELP)
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="TCP port (default 8000).")
@@ -38,7 +39,7 @@ def serve(db: str | None, host: str | None, port: int | None, config_path: str |
 
     try:
         settings = load_settings({"db": db, "host": host, "port": port}, config_path=config_path)
-        open_store(settings.db).close()  # a mistyped --db is an error, not a new empty store
+        open_article_store(settings.db, create=False).close()  # a mistyped --db is an error, not a new empty store
         if allowed_hosts:  # the flags add to the names from the config file and environment
             settings = settings.replace(allowed_hosts=",".join((settings.allowed_hosts, *allowed_hosts)).strip(","))
         app = create_app(settings)
@@ -46,7 +47,8 @@ def serve(db: str | None, host: str | None, port: int | None, config_path: str |
     except WartaError as exc:
         raise fail(exc) from exc
     writes = "enabled (token required)" if settings.api_token else "disabled (no api_token)"
-    click.echo(f"warta: serving {settings.db} on http://{settings.host}:{settings.port}/ ; writes {writes}", err=True)
+    shown = redact(settings.db)  # a postgresql:// URL's password stays out of the log
+    click.echo(f"warta: serving {shown} on http://{settings.host}:{settings.port}/ ; writes {writes}", err=True)
     click.echo(f"warta: answering Host {app.state.hosts.describe()}", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
@@ -112,8 +114,8 @@ def reindex(db: str | None) -> None:
     """Rebuild the full-text index from the stored articles."""
     try:
         settings = load_settings({"db": db})
-        with open_store(settings.db) as store:
-            count = fts.rebuild_index(store.conn)
+        with open_article_store(settings.db, create=False) as store:  # PostgreSQL: always current
+            count = store.rebuild_index()
     except WartaError as exc:
         raise fail(exc) from exc
     click.echo(f"indexed {count} articles")

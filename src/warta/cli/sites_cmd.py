@@ -14,13 +14,14 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from warta.cli.common import examples, fail, open_store
+from warta.cli.common import examples, fail
 from warta.config import load_settings
 from warta.errors import ConfigError, WartaError
 from warta.health.report import health_table, source_health
 from warta.sites import Recipe, load_recipes
 from warta.sites.check import CheckResult, check_recipe, check_rules
 from warta.sites.live import LiveReport, Prober, check_live
+from warta.store.backends import open_article_store, open_frontier
 
 
 def _recipes(recipe_dirs: Sequence[Path]) -> dict[str, Recipe]:
@@ -73,12 +74,13 @@ def list_cmd(recipe_dirs: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--live", is_flag=True, help="Fetch each recipe's feeds, sitemaps and today's listing pages.")
 @click.option("--delay", type=click.FloatRange(min=0), default=None, help="Seconds between two requests to one host (live).")
 @click.option("--allow-private", is_flag=True, help="Also probe loopback, private and link-local addresses (refused by default: SSRF).")
-@click.option("--db", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Also check each recipe's field rules on the newest pages of its site stored here.")
+@click.option("--db", default=None,
+              help="Also check each recipe's field rules on the newest pages of its site stored here"
+                   " (a SQLite file or a postgresql:// URL).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, delay: float | None,
-              allow_private: bool, db: Path | None, as_json: bool, quiet: bool) -> None:
+              allow_private: bool, db: str | None, as_json: bool, quiet: bool) -> None:
     """Check recipes offline (always) and, with --live, against the sites themselves.
 
     With --db, a field rule that matched nothing on the stored pages of its validity window is a
@@ -102,9 +104,9 @@ def check_cmd(site: tuple[str, ...], recipe_dirs: tuple[Path, ...], live: bool, 
         sys.exit(1)
 
 
-def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: Path) -> list[CheckResult]:
+def _with_rules(offline: list[CheckResult], chosen: list[Recipe], db: str) -> list[CheckResult]:
     try:
-        with open_store(db) as store:  # a read command: never creates one
+        with open_article_store(db, create=False) as store:  # a read command: never creates one
             reports = [check_rules(r, store) for r in chosen]
     except WartaError as exc:
         raise fail(exc) from exc
@@ -148,7 +150,7 @@ def _print_tables(offline: list[CheckResult], reports: list[LiveReport]) -> None
 
 
 @sites.command("health", epilog=examples("warta sites health --db news.db", "warta sites health --db news.db --days 7 --json"))
-@click.option("--db", default=None, help="SQLite database to read (default warta.db).")
+@click.option("--db", default=None, help="Store to read: a SQLite file or a postgresql:// URL (default warta.db).")
 @click.option("--days", type=click.IntRange(min=1), default=14, show_default=True,
               help="Days of per-day counts to list (flags always read the whole history).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with per-day counts) instead of a table.")
@@ -160,8 +162,8 @@ def health_cmd(db: str | None, days: int, as_json: bool) -> None:
     """
     since = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days - 1)).isoformat()
     try:
-        with open_store(load_settings({"db": db}).db) as store:  # a read command: never creates one
-            records = source_health(store.conn, since)
+        with open_article_store(load_settings({"db": db}).db, create=False) as store:  # never creates one
+            records = source_health(open_frontier(store), since)
     except WartaError as exc:
         raise fail(exc) from exc
     if as_json:

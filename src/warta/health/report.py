@@ -14,18 +14,30 @@ A source (a site: the URL's host without ``www.``) is flagged
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from warta.store import health as tables
+from warta.store.health import DayRow, SourceRow
+
+
+class HealthTables(Protocol):
+    """Where the health records are read from: a crawl frontier of either backend
+    (:class:`warta.store.protocols.FrontierStore`)."""
+
+    def source_rows(self) -> list[SourceRow]: ...
+
+    def day_rows(self, since: str | None = None) -> list[DayRow]: ...
+
 
 __all__ = [
+    "HealthTables",
     "SourceAlert",
     "SourceDay",
     "SourceHealth",
     "run_alerts",
+    "site_outcomes",
     "source_health",
 ]
 
@@ -137,7 +149,7 @@ class SourceAlert:
         return f"{self.flag}: {self.site} ({self.detail})"
 
 
-def _day(day: str, rows: list[sqlite3.Row]) -> SourceDay:
+def _day(day: str, rows: list[DayRow]) -> SourceDay:
     skips: Counter[str] = Counter()
     blocked: Counter[str] = Counter()
     n: Counter[str] = Counter()
@@ -181,7 +193,7 @@ def layout_break(days: tuple[SourceDay, ...]) -> str | None:
     return None
 
 
-def _flags(state: sqlite3.Row | None, days: tuple[SourceDay, ...], layout: str | None) -> tuple[str, ...]:
+def _flags(state: SourceRow | None, days: tuple[SourceDay, ...], layout: str | None) -> tuple[str, ...]:
     flags: list[str] = []
     if state is not None and int(state["blocked_streak"]) >= BLOCKED_AFTER:
         flags.append("blocked")
@@ -194,12 +206,12 @@ def _flags(state: sqlite3.Row | None, days: tuple[SourceDay, ...], layout: str |
     return tuple(flags)
 
 
-def source_health(conn: sqlite3.Connection, since: str | None = None) -> tuple[SourceHealth, ...]:
+def source_health(src: HealthTables, since: str | None = None) -> tuple[SourceHealth, ...]:
     """Every source's health; ``since`` (YYYY-MM-DD) limits the days listed (flags read them all)."""
-    by_day: dict[str, dict[str, list[sqlite3.Row]]] = defaultdict(lambda: defaultdict(list))
-    for r in tables.day_rows(conn):
+    by_day: dict[str, dict[str, list[DayRow]]] = defaultdict(lambda: defaultdict(list))
+    for r in src.day_rows():
         by_day[str(r["site"])][str(r["day"])].append(r)
-    states = {str(r["site"]): r for r in tables.source_rows(conn)}
+    states = {str(r["site"]): r for r in src.source_rows()}
     out: list[SourceHealth] = []
     for site in sorted(set(by_day) | set(states)):
         days = tuple(_day(day, rows) for day, rows in sorted(by_day[site].items()))
@@ -210,8 +222,16 @@ def source_health(conn: sqlite3.Connection, since: str | None = None) -> tuple[S
     return tuple(out)
 
 
+def site_outcomes(src: HealthTables) -> list[tuple[str, str, int]]:
+    """(site, outcome, count) over every recorded day, by site then outcome (the status page's table)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for r in src.day_rows():
+        counts[(str(r["site"]), str(r["outcome"]))] += int(r["n"])
+    return [(site, outcome, n) for (site, outcome), n in sorted(counts.items())]
+
+
 def _record(
-    site: str, state: sqlite3.Row | None, flags: tuple[str, ...], layout: str | None, days: tuple[SourceDay, ...]
+    site: str, state: SourceRow | None, flags: tuple[str, ...], layout: str | None, days: tuple[SourceDay, ...]
 ) -> SourceHealth:
     if state is None:
         return SourceHealth(site, flags=flags, layout=layout, days=days)
@@ -221,11 +241,11 @@ def _record(
     )
 
 
-def run_alerts(conn: sqlite3.Connection, run_id: int) -> tuple[SourceAlert, ...]:
+def run_alerts(src: HealthTables, run_id: int) -> tuple[SourceAlert, ...]:
     """The flagged sources among those a crawl run fetched from, each with what this run saw."""
-    runs = {str(r["site"]): r for r in tables.source_rows(conn) if r["last_run"] == run_id}
+    runs = {str(r["site"]): r for r in src.source_rows() if r["last_run"] == run_id}
     alerts: list[SourceAlert] = []
-    for h in source_health(conn):
+    for h in source_health(src):
         run = runs.get(h.site)
         if run is None:
             continue

@@ -231,7 +231,8 @@ def crawl_distributed(
     stale: float = STALE,
 ) -> CrawlReport:
     """Run the crawl job of ``spec`` with ``workers`` fetch workers on Ray (see the module docstring)."""
-    from warta.pipeline.runner import Crawler, job_lock  # runner imports this module
+    from warta.pipeline.runner import Crawler  # runner imports this module
+    from warta.store.frontier import job_lock
 
     if stale <= 2 * heartbeat:
         raise ConfigError("stale must exceed twice the heartbeat (a live worker's rows would be taken)")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from warta.errors import ConfigError
-from warta.store.sqlite import Store, StoredArticle
+from warta.store.protocols import ArticleFilter, SearchIndex, StoredArticle
 
 FORMATS = ("jsonl", "csv", "parquet")
 CSV_COLUMNS = (
@@ -59,20 +59,12 @@ def export_record(sa: StoredArticle) -> dict[str, Any]:
 
 
 def iter_records(
-    store: Store, since: str | None = None, until: str | None = None, site: str | None = None
+    store: SearchIndex, since: str | None = None, until: str | None = None, site: str | None = None
 ) -> Iterator[dict[str, Any]]:
-    where, params = [], []
-    if since:
-        where.append("published_day >= ?")
-        params.append(since)
-    if until:
-        where.append("published_day <= ?")
-        params.append(until)
-    if site:
-        where.append("site = ?")
-        params.append(site)
+    """Export records of the stored articles published in [since, until] on ``site`` (any when empty), by id."""
+    where = ArticleFilter(site=site or None, since=since or None, until=until or None)
     batch: list[StoredArticle] = []
-    for sa in store.iter_articles(" AND ".join(where), tuple(params)):
+    for sa in store.iter_articles(where):
         batch.append(sa)
         if len(batch) >= 500:
             yield from _with_clusters(store, batch)
@@ -80,11 +72,11 @@ def iter_records(
     yield from _with_clusters(store, batch)
 
 
-def _with_clusters(store: Store, batch: list[StoredArticle]) -> Iterator[dict[str, Any]]:
+def _with_clusters(store: SearchIndex, batch: list[StoredArticle]) -> Iterator[dict[str, Any]]:
     """Records with ``cluster_id`` and ``is_original`` from the dedupe stage."""
-    from warta.dedupe.verdicts import cluster_info
-
-    info = cluster_info(store, [sa.id for sa in batch])
+    if not batch:
+        return
+    info = store.cluster_info([sa.id for sa in batch])
     for sa in batch:
         cluster_id, original = info[sa.id]
         yield {**export_record(sa), "cluster_id": cluster_id, "is_original": original}

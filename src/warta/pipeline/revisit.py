@@ -54,8 +54,7 @@ def due_articles(
     domains = {registered_domain(s) for s in sites}
     found: list[StoredArticle] = []
     for url in due_for_revisit(store, schedule, now):
-        row = store.conn.execute("SELECT id FROM articles WHERE url=? OR url_key=?", (url, url)).fetchone()
-        stored = store.get_article(int(row[0])) if row else None
+        stored = store.get_article_by_url(url)
         if stored is not None and (not domains or registered_domain(url) in domains):
             found.append(stored)
     return found

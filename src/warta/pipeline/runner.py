@@ -231,7 +231,7 @@ class Crawler:
         """The finished job's report (the job's outcomes so far, this run's counts and alerts)."""
         self.frontier.set_job_status(job.id, "finished")
         outcomes = tuple(self.frontier.outcome_counts(job_id=job.id))
-        alerts = run_alerts(self.db.conn, run_id)
+        alerts = run_alerts(self.frontier, run_id)
         problem = self._nothing_fetched(run_id) if requests and not responses else None
         return CrawlReport(
             job.id,

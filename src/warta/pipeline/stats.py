@@ -1,4 +1,9 @@
-"""What a store holds: articles, captures, and the outcome table of every crawl job."""
+"""What a store holds: articles, captures, and the outcome table of every crawl job.
+
+Read through the store protocol (:class:`warta.store.protocols.SearchIndex`) and the crawl frontier
+kept beside the articles; a store without one (PostgreSQL today) has no jobs, runs or sources and
+says so (:data:`NO_FRONTIER`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from warta.health.report import SourceHealth, health_lines, health_summary, source_health
-from warta.store.frontier import Frontier, Job, OutcomeCount
-from warta.store.sqlite import Store
+from warta.store.frontier import Job, OutcomeCount
+from warta.store.protocols import SearchIndex
+
+NO_FRONTIER = "no crawl jobs in this store"
 
 
 def outcome_table(outcomes: Sequence[OutcomeCount]) -> str:
@@ -48,9 +55,12 @@ class StoreStats:
     jobs: tuple[JobStats, ...]
     runs: tuple[dict[str, Any], ...]
     sources: tuple[SourceHealth, ...] = ()  # per-source health (warta sites health)
+    backend: str = "sqlite"
+    frontier: bool = True  # False: the store keeps no crawl frontier (no jobs, runs or sources)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
+            "backend": self.backend,
             "sources": health_summary(self.sources),
             "articles": self.articles,
             "captures": self.captures,
@@ -58,11 +68,14 @@ class StoreStats:
             "jobs": [j.to_dict() for j in self.jobs],
             "runs": list(self.runs),
         }
+        return out if self.frontier else {**out, "note": NO_FRONTIER}
 
     def render(self) -> str:
         lines = [f"articles: {self.articles}   captures: {self.captures}"]
         lines += [f"  {site or '(unknown)'}: {n}" for site, n in self.sites]
         lines += health_lines(self.sources)
+        if not self.frontier:
+            lines += ["", f"({NO_FRONTIER})"]
         for stats in self.jobs:
             j = stats.job
             window = f"{j.since or '…'} .. {j.until or '…'}"
@@ -74,17 +87,11 @@ class StoreStats:
         return "\n".join(lines)
 
 
-def collect_stats(store: Store, runs: int = 10) -> StoreStats:
-    conn = store.conn
-    frontier = Frontier(store)
-    sites = tuple(
-        (str(r[0] or ""), int(r[1]))
-        for r in conn.execute(
-            "SELECT site, COUNT(*) FROM articles GROUP BY site ORDER BY COUNT(*) DESC LIMIT 50"
-        )
-    )
+def collect_stats(store: SearchIndex, runs: int = 10) -> StoreStats:
+    sites = tuple((str(s["site"] or ""), int(s["articles"])) for s in store.site_counts()[:50])
+    counts = (store.count_articles(), store.count_captures(), sites)
+    frontier = store.frontier()
+    if frontier is None:
+        return StoreStats(*counts, (), (), backend=store.backend, frontier=False)
     jobs = tuple(JobStats(j, tuple(frontier.outcome_counts(job_id=j.id))) for j in frontier.jobs())
-    captures = int(conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0])
-    return StoreStats(
-        store.count_articles(), captures, sites, jobs, tuple(frontier.runs(runs)), source_health(conn)
-    )
+    return StoreStats(*counts, jobs, tuple(frontier.runs(runs)), source_health(frontier), backend=store.backend)

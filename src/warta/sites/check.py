@@ -12,7 +12,6 @@ nothing on the pages of their validity window (the site changed its layout).
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,7 @@ from warta.extract.html import parse_html
 from warta.model import Skip
 from warta.sites import Recipe, listing_urls_for_day, recipe_for
 from warta.sites.rules import RuleCheck, rule_report
-from warta.store.sqlite import Store
+from warta.store.protocols import SearchIndex
 from warta.urls import normalize_url
 
 __all__ = ["CheckResult", "check_recipe", "check_rules", "recipe_urls", "stored_pages"]
@@ -84,23 +83,22 @@ STORED_PAGES = 200  # the newest stored pages of a site read per check
 
 
 def stored_pages(
-    recipe: Recipe, store: Store, limit: int = STORED_PAGES
+    recipe: Recipe, store: SearchIndex, limit: int = STORED_PAGES
 ) -> Iterator[tuple[Any, str, dt.date]]:
-    """(parsed page, URL, page day) of the newest stored articles of the recipe's domains, oldest
-    first: the day is the article's publication day, else its fetch day."""
-    marks = ",".join("?" * len(recipe.domains))
-    rows = store.conn.execute(
-        "SELECT a.url, a.published, c.body, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id"
-        f" WHERE a.site IN ({marks}) ORDER BY a.id DESC LIMIT ?",
-        (*recipe.domains, limit),
-    ).fetchall()
+    """(parsed page, URL, page day) of the newest stored articles of the recipe's domains that kept
+    their raw capture (at most ``limit``, read among the newest ``2 * limit``), oldest first: the
+    day is the article's publication day, else its fetch day."""
     pages: list[tuple[dt.date, int, str, bytes]] = []
-    for n, (url, published, blob, fetched_at) in enumerate(reversed(rows)):
-        day = _iso_day(published) or _iso_day(fetched_at)
+    newest = [sa for sa in store.recent_articles(recipe.domains, 2 * limit) if sa.capture_id is not None]
+    for n, sa in enumerate(reversed(newest[:limit])):
+        capture = store.get_capture(sa.capture_id) if sa.capture_id is not None else None
+        if capture is None:
+            continue
+        day = _iso_day(sa.article.published) or _iso_day(capture.fetched_at)
         if day is not None:
-            pages.append((day, n, str(url or ""), blob))
-    for day, _, url, blob in sorted(pages):
-        tree = parse_html(zlib.decompress(blob), url)
+            pages.append((day, n, str(sa.article.url or ""), capture.body))
+    for day, _, url, body in sorted(pages):
+        tree = parse_html(body, url)
         if not isinstance(tree, Skip):
             yield tree, url, day
 
@@ -112,7 +110,7 @@ def _iso_day(value: str | None) -> dt.date | None:
         return None
 
 
-def check_rules(recipe: Recipe, store: Store) -> tuple[RuleCheck, ...]:
+def check_rules(recipe: Recipe, store: SearchIndex) -> tuple[RuleCheck, ...]:
     """How each field rule of ``recipe`` did on the stored pages of its validity window."""
     if not recipe.rules:
         return ()

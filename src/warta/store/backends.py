@@ -6,10 +6,11 @@ installs ``warta[postgres]`` never imports psycopg.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from warta.errors import ConfigError
-from warta.store.protocols import ArticleStore, FrontierStore
+from warta.store.protocols import ArticleStore, FrontierStore, SearchIndex
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -18,7 +19,12 @@ def is_postgres_url(db: str | Path) -> bool:
     return str(db).startswith(POSTGRES_SCHEMES)
 
 
-def open_article_store(db: str | Path, *, create: bool = True) -> ArticleStore:
+def redact(db: str | Path) -> str:
+    """``db`` for messages: a URL's password replaced by ``***`` (a path as it is)."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", str(db))
+
+
+def open_article_store(db: str | Path, *, create: bool = True) -> SearchIndex:
     """The store at ``db``: SQLite for a path (created when missing, unless ``create`` is false:
     a command that only reads never creates a database), PostgreSQL for a URL (schema created or
     migrated on open)."""
@@ -52,3 +58,16 @@ def open_frontier(store: ArticleStore) -> FrontierStore:
     if not isinstance(store, SqliteArticleStore):
         raise ConfigError(f"no frontier backend for {type(store).__name__}")
     return Frontier(store.store)
+
+
+def open_reader(db: str | Path, *, connections: int = 4) -> SearchIndex:
+    """A store at ``db`` that cannot write, for serving reads (the web app): a query-only SQLite
+    connection, or a PostgreSQL pool of ``connections`` read-only connections. Creates and migrates
+    nothing: open the store once with :func:`open_article_store` first."""
+    if is_postgres_url(db):
+        from warta.store.postgres import PostgresArticleStore  # the extra is there: checked on first open
+
+        return PostgresArticleStore(str(db), readonly=True, max_connections=connections)
+    from warta.store.sqlite_backend import SqliteArticleStore
+
+    return SqliteArticleStore.query_only(db)

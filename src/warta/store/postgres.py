@@ -20,6 +20,13 @@ Layout:
 - ``schema_version``: migrations are applied when a store is opened (under an advisory lock, so two
   processes opening a fresh database at once do not race); a database made by a newer warta is
   refused instead of being written with an older layout.
+
+Opened with ``readonly=True`` (the web app's reads), every connection of the pool runs with
+``default_transaction_read_only``: PostgreSQL itself refuses a write, and no migration is tried.
+
+The dedupe stage's cluster and revision tables have no PostgreSQL layout yet: :meth:`cluster_of`,
+:meth:`cluster_info`, :meth:`revisions_of` and collapsed search answer as for a collection never
+deduplicated (every article its own cluster, no copies, no revisions), and :meth:`frontier` is None.
 """
 
 from __future__ import annotations
@@ -40,8 +47,20 @@ from warta.errors import StoreError
 from warta.model import Article, Capture
 from warta.store.fts_query import QueryError, to_fts5
 from warta.store.pg_frontier_schema import FRONTIER_SCHEMA
-from warta.store.protocols import ArticleFilter, StoredCapture
-from warta.store.search import RANK_WINDOW, SearchFilters, SearchHit, SearchPage, Sort
+from warta.store.protocols import ArticleFilter, FrontierStore, RevisionSummary, StoredCapture
+from warta.store.search import (
+    FACET_SAMPLE,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    RANK_WINDOW,
+    Copy,
+    Facets,
+    SearchFilters,
+    SearchHit,
+    SearchPage,
+    Sort,
+    count_facets,
+)
 from warta.store.snippets import highlight_pattern, make_snippet
 from warta.store.sqlite import StoredArticle, compress_body, utcnow
 
@@ -132,17 +151,22 @@ class PostgresArticleStore:
 
     backend = "postgresql"
 
-    def __init__(self, url: str, *, max_connections: int = 4) -> None:
+    def __init__(self, url: str, *, max_connections: int = 4, readonly: bool = False) -> None:
         self.url = url
         self._local = threading.local()  # per thread: the open transaction's connection and depth
+        kwargs: dict[str, Any] = {"autocommit": True}
+        if readonly:
+            kwargs["options"] = "-c default_transaction_read_only=on"
         try:
             with psycopg.connect(url, connect_timeout=30):  # fails fast (the pool would retry for 30 s)
                 pass
             self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=True,
-                                       kwargs={"autocommit": True}, timeout=30)
+                                       kwargs=kwargs, timeout=30)
             self.pool.wait(timeout=30)
         except Exception as exc:  # psycopg.Error, or the pool's own timeout
             raise StoreError(f"cannot open store: {_reason(exc)}", path=redact(url)) from exc
+        if readonly:
+            return
         try:
             self._migrate()
         except BaseException:
@@ -345,21 +369,21 @@ class PostgresArticleStore:
         sort: Sort = "relevance",
         offset: int = 0,
         limit: int = 20,
+        collapse: bool = False,
         cap: int = 10_000,
     ) -> SearchPage:
         """One page of matches: ``ts_rank`` over the GIN-indexed tsvector, or newest first.
 
         Like the SQLite search, relevance over more than ``RANK_WINDOW`` matches of an unfiltered
         query ranks the newest ``RANK_WINDOW`` of them (``SearchPage.rank_window`` says so).
+        ``collapse`` changes nothing here: without cluster tables no article has copies (as a
+        SQLite store answers before any dedupe run).
         """
         if limit < 0 or offset < 0:
             raise QueryError("offset and limit must not be negative")
-        tsq, tsq_params = tsquery_sql(q)
-        where, params = _filter_clauses(filters or SearchFilters())
-        if tsq is not None:
-            where.insert(0, f"a.tsv @@ {tsq}")
-            params[:0] = tsq_params
-        where_sql = " WHERE " + " AND ".join(where) if where else ""
+        if offset > MAX_OFFSET or limit > MAX_LIMIT:
+            raise QueryError(f"offset must be at most {MAX_OFFSET} and limit at most {MAX_LIMIT}")
+        where_sql, params, tsq, tsq_params = self._where(q, filters)
         n = int(self._one(f"SELECT count(*) FROM (SELECT 1 FROM articles a{where_sql} LIMIT %s) m",
                           (*params, cap + 1))[0])
         total, capped = (cap, True) if n > cap else (n, False)
@@ -389,6 +413,80 @@ class PostgresArticleStore:
             for r in self._rows(sql, args)
         )
         return SearchPage(total, capped, hits, window if windowed else None)
+
+    def _where(self, q: str, filters: SearchFilters | None) -> tuple[str, list[Any], str | None, list[Any]]:
+        """WHERE text over ``articles a`` and its parameters, plus the tsquery and its own parameters."""
+        tsq, tsq_params = tsquery_sql(q)
+        where, params = _filter_clauses(filters or SearchFilters())
+        if tsq is not None:
+            where.insert(0, f"a.tsv @@ {tsq}")
+            params[:0] = tsq_params
+        return (" WHERE " + " AND ".join(where) if where else ""), params, tsq, tsq_params
+
+    def facets(self, q: str = "", filters: SearchFilters | None = None, *, limit: int = 12,
+               sample: int = FACET_SAMPLE) -> Facets:
+        where_sql, params, _, _ = self._where(q, filters)
+        rows = self._rows(
+            "SELECT a.site, a.language, a.section, a.authors, a.published_day, a.access"
+            f" FROM articles a{where_sql} ORDER BY a.id DESC LIMIT %s", (*params, sample + 1))
+        return count_facets(rows, limit=limit, sample=sample)
+
+    def day_counts(self, q: str = "", filters: SearchFilters | None = None) -> list[tuple[str, int]]:
+        where_sql, params, _, _ = self._where(q, filters)
+        where_sql += (" AND" if where_sql else " WHERE") + " a.published_day IS NOT NULL"
+        rows = self._rows(f"SELECT a.published_day, count(*) FROM articles a{where_sql}"
+                          " GROUP BY a.published_day ORDER BY a.published_day", params)
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def iter_matching(self, q: str = "", filters: SearchFilters | None = None, *,
+                      sort: Sort = "date") -> Iterator[StoredArticle]:
+        """Every match, streamed through a server-side cursor (bounded memory however many match)."""
+        where_sql, params, tsq, tsq_params = self._where(q, filters)
+        if sort == "relevance" and tsq is not None:
+            order, order_params = f"ts_rank('{RANK_WEIGHTS}', a.tsv, {tsq}) DESC, a.id DESC", tsq_params
+        else:
+            order, order_params = "a.published DESC NULLS LAST, a.id DESC", []
+        sql = f"SELECT {_STORED_A} FROM articles a{where_sql} ORDER BY {order}"
+        try:
+            with self.pool.connection() as conn, conn.transaction(), \
+                    conn.cursor(name="warta_export", row_factory=dict_row) as cur:
+                cur.itersize = 500
+                cur.execute(sql.encode(), (*params, *order_params))
+                for row in cur:
+                    yield _stored(row)
+        except psycopg.Error as exc:
+            raise StoreError(f"read failed: {_reason(exc)}", path=self.location) from exc
+
+    def recent_articles(self, sites: Sequence[str], limit: int) -> list[StoredArticle]:
+        if not sites or limit <= 0:
+            return []
+        rows = self._rows(f"SELECT {_STORED} FROM articles WHERE site = ANY(%s) ORDER BY id DESC LIMIT %s",
+                          (list(sites), limit), dicts=True)
+        return [_stored(r) for r in rows]
+
+    def get_article_by_url(self, url: str) -> StoredArticle | None:
+        rows = self._rows(f"SELECT {_STORED} FROM articles WHERE url = %s OR url_key = %s ORDER BY id LIMIT 1",
+                          (url, url), dicts=True)
+        return _stored(rows[0]) if rows else None
+
+    # -- what the dedupe stage keeps (no PostgreSQL layout yet: see the module docstring) ------
+    def cluster_of(self, article_id: int) -> list[Copy]:
+        return []
+
+    def cluster_info(self, article_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
+        return {a: (str(a), True) for a in article_ids}
+
+    def revisions_of(self, url_key: str) -> list[RevisionSummary]:
+        return []
+
+    def rebuild_index(self) -> int:
+        """Nothing to rebuild: the tsvector is a generated column, current with every write."""
+        return self.count_articles()
+
+    def frontier(self) -> FrontierStore | None:
+        from warta.store.pg_frontier import PostgresFrontier  # imported here: it imports this module
+
+        return PostgresFrontier(self)
 
 
 # -- query translation -------------------------------------------------------------------------
@@ -472,6 +570,7 @@ def _like_escape(text: str) -> str:
 # -- rows ----------------------------------------------------------------------------------------
 
 _STORED = "id, url_key, data, first_seen, updated_at, capture_id"
+_STORED_A = "a.id, a.url_key, a.data, a.first_seen, a.updated_at, a.capture_id"
 
 
 def _article_values(a: Article) -> tuple[Any, ...]:

@@ -24,9 +24,9 @@ backends: :class:`warta.store.frontier.Frontier` (SQLite) and
 :class:`warta.store.pg_frontier.PostgresFrontier`; :func:`warta.store.backends.open_frontier`
 picks one for an article store.
 
-Not behind the seam yet (the remaining debt, see ``docs/scaling.md``): clusters and revisions
-(``store/clusters.py``, ``dedupe/``), facets and collapsed search. Those still take a SQLite
-``Store`` or its ``conn``.
+:class:`SearchIndex` (at the end) extends it with what the web app, exports and stats read:
+facets, per-day counts, collapsed search, matching articles for an export, the cluster and the
+revisions of one article, and the crawl frontier kept beside the articles (if any).
 """
 
 from __future__ import annotations
@@ -39,10 +39,18 @@ from typing import Any, Protocol, runtime_checkable
 from warta.model import Article, Capture
 from warta.store.frontier import CAPTURE_REUSE_SECONDS, Entry, Job, OutcomeCount, Pending
 from warta.store.health import DayRow, SourceRow
-from warta.store.search import SearchFilters, SearchPage, Sort
+from warta.store.search import FACET_SAMPLE, Copy, Facets, SearchFilters, SearchPage, Sort
 from warta.store.sqlite import StoredArticle
 
-__all__ = ["ArticleFilter", "ArticleStore", "FrontierStore", "StoredArticle", "StoredCapture"]
+__all__ = [
+    "ArticleFilter",
+    "ArticleStore",
+    "FrontierStore",
+    "RevisionSummary",
+    "SearchIndex",
+    "StoredArticle",
+    "StoredCapture",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,3 +260,85 @@ class FrontierStore(Protocol):
     def source_rows(self) -> list[SourceRow]: ...
 
     def day_rows(self, since: str | None = None) -> list[DayRow]: ...
+
+
+# -- what the web app, exports and stats read -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionSummary:
+    """One kept version of an article's content (the reading view's history)."""
+
+    version: int
+    fetched_at: str
+    title: str | None
+    diff: str  # unified diff against the previous version ('' for the first)
+
+
+@runtime_checkable
+class SearchIndex(ArticleStore, Protocol):
+    """An article store as the web app, ``warta export`` and ``warta stats`` read it.
+
+    Clusters and revisions are read here until the dedupe stage's own store (``ClusterStore``)
+    exists for every backend. A backend without the dedupe tables (PostgreSQL today) answers as
+    for a collection never deduplicated: every article is its own cluster, no copies, no revisions.
+    """
+
+    def __enter__(self) -> SearchIndex: ...
+
+    def search(
+        self,
+        q: str = "",
+        filters: SearchFilters | None = None,
+        *,
+        sort: Sort = "relevance",
+        offset: int = 0,
+        limit: int = 20,
+        collapse: bool = False,
+    ) -> SearchPage:
+        """As :meth:`ArticleStore.search`; ``collapse``: one hit per duplicate cluster, with its copies."""
+        ...
+
+    def facets(self, q: str = "", filters: SearchFilters | None = None, *, limit: int = 12,
+               sample: int = FACET_SAMPLE) -> Facets:
+        """Most frequent site, language, section, author, access and per-day counts over the matches
+        (the newest ``sample`` of them when more match)."""
+        ...
+
+    def day_counts(self, q: str = "", filters: SearchFilters | None = None) -> list[tuple[str, int]]:
+        """Matching articles per publication day, oldest first."""
+        ...
+
+    def iter_matching(self, q: str = "", filters: SearchFilters | None = None, *,
+                      sort: Sort = "date") -> Iterator[StoredArticle]:
+        """Every matching article (no cap), newest first or best first: what an export streams."""
+        ...
+
+    def recent_articles(self, sites: Sequence[str], limit: int) -> list[StoredArticle]:
+        """The ``limit`` most recently stored articles of ``sites`` (registered domains), newest first."""
+        ...
+
+    def get_article_by_url(self, url: str) -> StoredArticle | None:
+        """The article whose URL (or url key) is ``url``; the first stored when several are."""
+        ...
+
+    def cluster_of(self, article_id: int) -> list[Copy]:
+        """Every member of the article's duplicate cluster, the original first; empty when never deduplicated."""
+        ...
+
+    def cluster_info(self, article_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
+        """``{id: (cluster id, is original)}`` for exports; an article never deduplicated is its own cluster."""
+        ...
+
+    def revisions_of(self, url_key: str) -> list[RevisionSummary]:
+        """Kept versions of the article under ``url_key``, oldest first (empty when it never changed)."""
+        ...
+
+    def rebuild_index(self) -> int:
+        """Bring the full-text index up to date with the articles; returns the number of articles."""
+        ...
+
+    def frontier(self) -> FrontierStore | None:
+        """The crawl frontier (jobs, runs, outcomes, source health) kept beside the articles, or None
+        where this store has none."""
+        ...

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
@@ -70,6 +70,7 @@ __all__ = [
     "search",
     "facet_counts",
     "facets",
+    "count_facets",
     "Facets",
     "day_counts",
     "site_counts",
@@ -447,7 +448,12 @@ def facets(conn: sqlite3.Connection, q: str, filters: SearchFilters, *, limit: i
     cols = "a.site, a.language, a.section, a.authors, a.published_day, a.access"
     newest = "articles_fts.rowid DESC" if query.match is not None else "a.id DESC"  # no sort needed
     sql = f"SELECT {cols} FROM {query.sql} ORDER BY {newest} LIMIT ?"
-    rows = _run(conn, sql, (*query.all_params, sample + 1))
+    return count_facets(_run(conn, sql, (*query.all_params, sample + 1)), limit=limit, sample=sample)
+
+
+def count_facets(rows: Sequence[Sequence[Any]], *, limit: int = 12, sample: int = FACET_SAMPLE) -> Facets:
+    """:class:`Facets` from (site, language, section, authors, published_day, access) rows, newest
+    first; more than ``sample`` rows means only the first ``sample`` were counted (every backend)."""
     sampled = len(rows) > sample
     counters: dict[str, Counter[str]] = {name: Counter() for name in (*FACET_FIELDS, "day")}
     for site, language, section, authors, day, access in rows[:sample]:

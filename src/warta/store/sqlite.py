@@ -120,7 +120,7 @@ def _refuse_url(path: str | Path) -> None:
     """A postgresql:// URL given to a SQLite-only command is an error, not a file named "postgresql:"."""
     if str(path).startswith(("postgresql://", "postgres://")):
         raise StoreError("this command needs a SQLite file; a postgresql:// URL works with warta db copy,"
-                         " db info, search and stats (see docs/scaling.md)", path=str(path).split("@")[-1])
+                         " db info, search, stats, export, serve and reindex (see docs/scaling.md)", path=str(path).split("@")[-1])
 
 
 class Store:
@@ -170,6 +170,13 @@ class Store:
                 if not _is_readonly_error(exc.__cause__):
                     raise
         return cls(target, readonly=True)
+
+    @classmethod
+    def wrap(cls, path: str | Path, conn: sqlite3.Connection) -> Store:
+        """A store over a connection opened elsewhere (the web app's query-only readers); no schema applied."""
+        store = cls.__new__(cls)
+        store.path, store._depth, store.conn = Path(path), 0, conn
+        return store
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -295,6 +302,11 @@ class Store:
 
     def has_article(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE url_key=?", (key,)).fetchone() is not None
+
+    def get_article_by_url(self, url: str) -> StoredArticle | None:
+        """The article whose URL (or url key) is ``url``; the first stored when several are."""
+        row = self.conn.execute("SELECT * FROM articles WHERE url=? OR url_key=? ORDER BY id LIMIT 1", (url, url)).fetchone()
+        return _stored_from_row(row) if row else None
 
     def iter_articles(self, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[StoredArticle]:
         sql = "SELECT * FROM articles" + (f" WHERE {where}" if where else "") + " ORDER BY id"

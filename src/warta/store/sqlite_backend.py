@@ -7,15 +7,53 @@ PostgreSQL store can.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from warta.errors import StoreError
 from warta.model import Article, Capture
+from warta.store import clusters
 from warta.store import search as fts
-from warta.store.protocols import ArticleFilter, StoredCapture
-from warta.store.sqlite import Store, StoredArticle, _article_row, _capture_from_row
+from warta.store.protocols import ArticleFilter, RevisionSummary, StoredCapture
+from warta.store.sqlite import (
+    Store,
+    StoredArticle,
+    _article_row,
+    _capture_from_row,
+    _stored_from_row,
+    connect_readonly,
+)
+
+if TYPE_CHECKING:
+    from warta.store.frontier import Frontier
+
+CACHE_KIB = 65536  # page cache per query-only connection: keeps the FTS doclists and docsizes hot
+MMAP_BYTES = 1 << 28
+_BATCH = 200
+
+
+def open_query_only(path: str | Path) -> sqlite3.Connection:
+    """A connection that cannot write (``PRAGMA query_only``), usable from one thread at a time.
+
+    A normal connection when SQLite can write beside the file (so it reads a WAL database a crawl
+    is writing), else a ``mode=ro`` / ``immutable`` one (a read-only folder or mount).
+    """
+    try:
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:  # a store SQLite cannot write beside (read-only folder or mount)
+            conn.close()
+            conn = connect_readonly(Path(path))
+        conn.row_factory = sqlite3.Row
+        for pragma in ("query_only=ON", "busy_timeout=10000", f"cache_size=-{CACHE_KIB}", f"mmap_size={MMAP_BYTES}"):
+            conn.execute(f"PRAGMA {pragma}")
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open store: {exc}", path=str(path)) from exc
+    return conn
 
 
 class SqliteArticleStore:
@@ -25,6 +63,11 @@ class SqliteArticleStore:
 
     def __init__(self, path: str | Path = "warta.db", *, store: Store | None = None) -> None:
         self.store = store if store is not None else Store(path)
+
+    @classmethod
+    def query_only(cls, path: str | Path) -> SqliteArticleStore:
+        """The store at ``path`` on one connection that cannot write (see :func:`open_query_only`)."""
+        return cls(path, store=Store.wrap(path, open_query_only(path)))
 
     @property
     def location(self) -> str:
@@ -119,8 +162,68 @@ class SqliteArticleStore:
         sort: fts.Sort = "relevance",
         offset: int = 0,
         limit: int = 20,
+        collapse: bool = False,
     ) -> fts.SearchPage:
-        return fts.search(self.store.conn, q, filters, sort=sort, offset=offset, limit=limit)
+        return fts.search(self.store.conn, q, filters, sort=sort, offset=offset, limit=limit, collapse=collapse)
+
+    def facets(self, q: str = "", filters: fts.SearchFilters | None = None, *, limit: int = 12,
+               sample: int = fts.FACET_SAMPLE) -> fts.Facets:
+        return fts.facets(self.store.conn, q, filters or fts.SearchFilters(), limit=limit, sample=sample)
+
+    def day_counts(self, q: str = "", filters: fts.SearchFilters | None = None) -> list[tuple[str, int]]:
+        return fts.day_counts(self.store.conn, q, filters)
+
+    def iter_matching(self, q: str = "", filters: fts.SearchFilters | None = None, *,
+                      sort: fts.Sort = "date") -> Iterator[StoredArticle]:
+        batch: list[int] = []
+        for article_id in fts.iter_matching_ids(self.store.conn, q, filters, sort=sort):
+            batch.append(article_id)
+            if len(batch) >= _BATCH:
+                yield from self._by_ids(batch)
+                batch = []
+        yield from self._by_ids(batch)
+
+    def _by_ids(self, ids: list[int]) -> Iterator[StoredArticle]:
+        """The articles of ``ids`` in that order (an id deleted meanwhile is left out)."""
+        if not ids:
+            return
+        marks = ",".join("?" * len(ids))
+        rows = {int(r["id"]): r for r in self.store.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", ids)}
+        for article_id in ids:
+            if article_id in rows:
+                yield _stored_from_row(rows[article_id])
+
+    def recent_articles(self, sites: Sequence[str], limit: int) -> list[StoredArticle]:
+        if not sites or limit <= 0:
+            return []
+        marks = ",".join("?" * len(sites))
+        sql = f"SELECT * FROM articles WHERE site IN ({marks}) ORDER BY id DESC LIMIT ?"
+        return [_stored_from_row(r) for r in self.store.conn.execute(sql, (*sites, limit))]
+
+    def get_article_by_url(self, url: str) -> StoredArticle | None:
+        return self.store.get_article_by_url(url)
+
+    def cluster_of(self, article_id: int) -> list[fts.Copy]:
+        return [fts.Copy(int(r["article_id"]), r["url"], r["site"], r["site_name"], r["title"], r["published"],
+                         str(r["verdict"]), bool(r["is_original"]))
+                for r in clusters.cluster_of(self.store.conn, article_id)]
+
+    def cluster_info(self, article_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
+        from warta.dedupe.verdicts import cluster_info  # the dedupe stage owns the cluster tables
+
+        return cluster_info(self.store, list(article_ids))
+
+    def revisions_of(self, url_key: str) -> list[RevisionSummary]:
+        return [RevisionSummary(int(r["version"]), str(r["fetched_at"]), r["title"], str(r["diff"] or ""))
+                for r in clusters.revision_rows(self.store.conn, url_key)]
+
+    def rebuild_index(self) -> int:
+        return fts.rebuild_index(self.store.conn)
+
+    def frontier(self) -> Frontier | None:
+        from warta.store.frontier import Frontier  # imported here: frontier imports the store
+
+        return Frontier(self.store)
 
 
 def _filter_sql(where: ArticleFilter) -> tuple[list[str], list[Any]]:

@@ -11,7 +11,6 @@ import csv
 import hmac
 import io
 import json
-import sqlite3
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
@@ -23,8 +22,8 @@ from warta.config import Settings
 from warta.pipeline.export import csv_safe
 from warta.store import search as fts
 from warta.store.fts_query import QueryError, to_fts5
-from warta.store.sqlite import Store
-from warta.web.app import connection, open_readonly
+from warta.store.protocols import SearchIndex, StoredArticle
+from warta.web.app import ReadPool, reader, writer
 from warta.web.status import crawl_status
 
 
@@ -44,10 +43,10 @@ WRITE_REFUSED: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "write endpoints are disabled: no api_token is configured"},
 }
 router = APIRouter(prefix="/api", tags=["api"], responses=BAD_REQUEST)
-Conn = Annotated[sqlite3.Connection, Depends(connection)]
+Reader = Annotated[SearchIndex, Depends(reader)]
 MAX_PER_PAGE = 100
 MAX_PAGE = fts.MAX_OFFSET // MAX_PER_PAGE
-MAX_ARTICLE_ID = 2**63 - 1  # SQLite's largest integer
+MAX_ARTICLE_ID = 2**63 - 1  # the largest id a store holds (SQLite integer, PostgreSQL bigint)
 ArticleId = Annotated[int, Path(ge=0, le=MAX_ARTICLE_ID, description="the article's id")]
 MAX_FILTER = fts.MAX_FILTER_CHARS
 EXPORT_BATCH = 200
@@ -101,7 +100,7 @@ def page_window(page: int | None, per_page: int | None, offset: int | None, limi
 
 @router.get("/search")
 def api_search(
-    conn: Conn,
+    store: Reader,
     filters: Filters,
     q: QueryText = "",
     sort: Literal["relevance", "date"] = "relevance",
@@ -117,7 +116,7 @@ def api_search(
     lists its cluster under ``copies`` (empty for a story with one copy).
     """
     start, size = page_window(page, per_page, offset, limit)
-    result = fts.search(conn, q, filters, sort=sort, offset=start, limit=size, collapse=collapse)
+    result = store.search(q, filters, sort=sort, offset=start, limit=size, collapse=collapse)
     return {
         "total": result.total,
         "total_capped": result.total_capped,
@@ -131,37 +130,34 @@ def api_search(
 
 
 @router.get("/articles/{article_id}", responses=NOT_FOUND)
-def api_article(conn: Conn, article_id: ArticleId) -> dict[str, Any]:
+def api_article(store: Reader, article_id: ArticleId) -> dict[str, Any]:
     """One article with all its fields (``Article.to_dict()`` plus ``id`` and store metadata)."""
-    row = conn.execute(
-        "SELECT id, url_key, data, first_seen, updated_at FROM articles WHERE id=?", (article_id,)
-    ).fetchone()
-    if row is None:
+    stored = store.get_article(article_id)
+    if stored is None:
         raise HTTPException(404, f"no article with id {article_id}")
-    data: dict[str, Any] = json.loads(row["data"])
-    return {"id": int(row["id"]), **data, "url_key": row["url_key"], "first_seen": row["first_seen"],
-            "updated_at": row["updated_at"]}
+    return {"id": stored.id, **stored.article.to_dict(), "url_key": stored.url_key, "first_seen": stored.first_seen,
+            "updated_at": stored.updated_at}
 
 
 @router.get("/stats/sites")
-def api_stats_sites(conn: Conn) -> dict[str, Any]:
+def api_stats_sites(store: Reader) -> dict[str, Any]:
     """Article counts per site, with the first and last publication day."""
-    return {"sites": fts.site_counts(conn)}
+    return {"sites": store.site_counts()}
 
 
 @router.get("/stats/days")
-def api_stats_days(conn: Conn, filters: Filters, q: QueryText = "") -> dict[str, Any]:
+def api_stats_days(store: Reader, filters: Filters, q: QueryText = "") -> dict[str, Any]:
     """Matching article counts per publication day (all articles when ``q`` is empty)."""
-    return {"days": [{"day": d, "articles": n} for d, n in fts.day_counts(conn, q, filters)]}
+    return {"days": [{"day": d, "articles": n} for d, n in store.day_counts(q, filters)]}
 
 
 @router.get("/facets")
-def api_facets(conn: Conn, filters: Filters, q: QueryText = "") -> dict[str, Any]:
+def api_facets(store: Reader, filters: Filters, q: QueryText = "") -> dict[str, Any]:
     """The most frequent sites, languages, sections, authors and access states among matches.
 
     Counted over the 10000 most recently stored matches when more match (``sampled`` says so).
     """
-    summary = fts.facets(conn, q, filters)
+    summary = store.facets(q, filters)
     values: dict[str, Any] = {
         name: [{"value": v, "count": n} for v, n in summary.values[name]] for name in fts.FACET_FIELDS
     }
@@ -169,9 +165,12 @@ def api_facets(conn: Conn, filters: Filters, q: QueryText = "") -> dict[str, Any
 
 
 @router.get("/runs")
-def api_runs(conn: Conn) -> dict[str, Any]:
-    """Crawl runs (newest first) with their outcome tables, outcomes per site, failing sites."""
-    return crawl_status(conn).to_dict()
+def api_runs(store: Reader) -> dict[str, Any]:
+    """Crawl runs (newest first) with their outcome tables, outcomes per site, failing sites.
+
+    A store that keeps no crawl frontier (PostgreSQL today) answers empty tables and a ``note``.
+    """
+    return crawl_status(store).to_dict()
 
 
 EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
@@ -198,45 +197,30 @@ def api_export(
     tab or carriage return) are prefixed with a single quote.
     """
     to_fts5(q)  # reject a malformed query with a 400 before the stream starts
-    db = request.app.state.settings.db
     media = EXPORT_TYPES[format]
     return StreamingResponse(
-        _export_rows(db, q, filters, sort, format),
+        _export_rows(request.app.state.pool, q, filters, sort, format),
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="warta-export.{format}"'},
     )
 
 
-def _export_rows(db: str, q: str, filters: fts.SearchFilters, sort: Literal["relevance", "date"],
+def _export_rows(pool: ReadPool, q: str, filters: fts.SearchFilters, sort: Literal["relevance", "date"],
                  format: str) -> Iterator[str]:
-    conn = open_readonly(db)
-    try:
+    with pool.store() as store:  # its own store: the request's is given back before the stream runs
         if format == "csv":
             yield _csv_line(CSV_COLUMNS)
-        batch: list[int] = []
-        for article_id in fts.iter_matching_ids(conn, q, filters, sort=sort):
-            batch.append(article_id)
-            if len(batch) >= EXPORT_BATCH:
-                yield from _render_batch(conn, batch, format)
-                batch = []
-        yield from _render_batch(conn, batch, format)
-    finally:
-        conn.close()
+        for stored in store.iter_matching(q, filters, sort=sort):
+            yield _render(stored, format)
 
 
-def _render_batch(conn: sqlite3.Connection, ids: list[int], format: str) -> Iterator[str]:
-    if not ids:
-        return
-    marks = ",".join("?" * len(ids))
-    rows = {int(r["id"]): r for r in conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", ids)}
-    for article_id in ids:
-        row = rows.get(article_id)
-        if row is None:
-            continue
-        if format == "jsonl":
-            yield json.dumps({"id": article_id, **json.loads(row["data"])}, ensure_ascii=False) + "\n"
-        else:
-            yield _csv_line(tuple("" if row[c] is None else row[c] for c in CSV_COLUMNS))
+def _render(stored: StoredArticle, format: str) -> str:
+    a = stored.article
+    if format == "jsonl":
+        return json.dumps({"id": stored.id, **a.to_dict()}, ensure_ascii=False) + "\n"
+    cells = {"id": stored.id, "site": a.domain, "authors": "; ".join(a.authors),
+             "paywalled": None if a.paywalled is None else int(a.paywalled)}
+    return _csv_line(tuple("" if (v := cells.get(c, getattr(a, c, None))) is None else v for c in CSV_COLUMNS))
 
 
 def _csv_line(values: tuple[Any, ...]) -> str:
@@ -264,8 +248,9 @@ Writer = Annotated[None, Depends(require_token)]
 @router.delete("/articles/{article_id}", responses={**NOT_FOUND, **WRITE_REFUSED})
 def api_delete_article(request: Request, article_id: ArticleId, _auth: Writer) -> dict[str, Any]:
     """Delete one article (its full-text entry goes with it). Needs the API token."""
-    with Store(request.app.state.settings.db) as store, store.transaction() as conn:
-        deleted = conn.execute("DELETE FROM articles WHERE id=?", (article_id,)).rowcount
+    with writer(request) as store:
+        stored = store.get_article(article_id)
+        deleted = stored is not None and store.delete_article(stored.url_key)
     if not deleted:
         raise HTTPException(404, f"no article with id {article_id}")
     return {"deleted": article_id}
@@ -274,6 +259,6 @@ def api_delete_article(request: Request, article_id: ArticleId, _auth: Writer) -
 @router.post("/reindex", responses=WRITE_REFUSED)
 def api_reindex(request: Request, _auth: Writer) -> dict[str, Any]:
     """Rebuild the full-text index from the articles table. Needs the API token."""
-    with Store(request.app.state.settings.db) as store:
-        indexed = fts.rebuild_index(store.conn)
+    with writer(request) as store:
+        indexed = store.rebuild_index()
     return {"indexed": indexed}

@@ -1,14 +1,15 @@
 """The web application: JSON API under ``/api/``, HTML pages, static files, security headers.
 
-``create_app(settings)`` builds one FastAPI app over the store at ``settings.db``. Reads use a
-fresh read-only (``PRAGMA query_only``) SQLite connection per request; the few write endpoints
-open a normal :class:`warta.store.sqlite.Store` and require ``Settings.api_token``.
+``create_app(settings)`` builds one FastAPI app over the store at ``settings.db`` (a SQLite file
+or a ``postgresql://`` URL). Every read goes through the :class:`warta.store.protocols.SearchIndex`
+protocol on a store that cannot write: a pooled query-only SQLite store per request (its page cache
+stays warm), or one read-only PostgreSQL store whose connection pool serves every request. The few
+write endpoints open a normal store and require ``Settings.api_token``.
 """
 
 from __future__ import annotations
 
 import queue
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,9 +24,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from warta import __version__
 from warta.config import Settings
-from warta.errors import ConfigError, StoreError, WartaError
+from warta.errors import ConfigError, WartaError
+from warta.store.backends import is_postgres_url, open_article_store, open_reader
 from warta.store.fts_query import QueryError
-from warta.store.sqlite import Store, connect_readonly
+from warta.store.protocols import SearchIndex
+from warta.store.sqlite_backend import open_query_only
 from warta.web.hosts import HostPolicy, host_policy
 
 WEB_DIR = Path(__file__).parent
@@ -45,55 +48,42 @@ SECURITY_HEADERS = {
 
 
 READ_POOL_SIZE = 8
-CACHE_KIB = 65536  # page cache per read connection: keeps the FTS doclists and docsizes hot
-MMAP_BYTES = 1 << 28
-
-
-def open_readonly(path: str | Path) -> sqlite3.Connection:
-    """A connection that cannot write (``PRAGMA query_only``), usable from one thread at a time."""
-    try:
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error:  # a store SQLite cannot write beside (read-only folder or mount)
-            conn.close()
-            conn = connect_readonly(Path(path))
-        conn.row_factory = sqlite3.Row
-        for pragma in ("query_only=ON", "busy_timeout=10000", f"cache_size=-{CACHE_KIB}", f"mmap_size={MMAP_BYTES}"):
-            conn.execute(f"PRAGMA {pragma}")
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot open store: {exc}", path=str(path)) from exc
-    return conn
+open_readonly = open_query_only  # the name benchmarks used before the store layer owned it
 
 
 class ReadPool:
-    """Read-only connections reused across requests, so their page caches stay warm.
+    """Stores that cannot write, reused across requests.
 
-    Each connection serves one request at a time; connections are in autocommit mode, so every
-    statement sees the latest committed data.
+    SQLite: up to ``size`` query-only stores, each serving one request at a time (autocommit, so
+    every statement sees the latest committed data). PostgreSQL: one read-only store shared by all
+    requests (it is thread-safe; its own pool holds the connections).
     """
 
-    def __init__(self, path: str | Path, size: int = READ_POOL_SIZE) -> None:
-        self.path = path
-        self.idle: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue(maxsize=size)
+    def __init__(self, db: str | Path, size: int = READ_POOL_SIZE) -> None:
+        self.db = db
+        self.shared: SearchIndex | None = open_reader(db, connections=size) if is_postgres_url(db) else None
+        self.idle: queue.LifoQueue[SearchIndex] = queue.LifoQueue(maxsize=size)
 
     @contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
+    def store(self) -> Iterator[SearchIndex]:
+        if self.shared is not None:
+            yield self.shared
+            return
         try:
-            conn = self.idle.get_nowait()
+            store = self.idle.get_nowait()
         except queue.Empty:
-            conn = open_readonly(self.path)
+            store = open_reader(self.db)
         try:
-            yield conn
+            yield store
         finally:
-            if conn.in_transaction:
-                conn.rollback()
             try:
-                self.idle.put_nowait(conn)
+                self.idle.put_nowait(store)
             except queue.Full:
-                conn.close()
+                store.close()
 
     def close(self) -> None:
+        if self.shared is not None:
+            self.shared.close()
         while True:
             try:
                 self.idle.get_nowait().close()
@@ -101,18 +91,25 @@ class ReadPool:
                 return
 
 
-async def connection(request: Request) -> AsyncIterator[sqlite3.Connection]:
-    """FastAPI dependency: a pooled read-only connection for the request (async: no thread hop)."""
+async def reader(request: Request) -> AsyncIterator[SearchIndex]:
+    """FastAPI dependency: a pooled store that cannot write, for the request (async: no thread hop)."""
     pool: ReadPool = request.app.state.pool
-    with pool.connection() as conn:
-        yield conn
+    with pool.store() as store:
+        yield store
+
+
+@contextmanager
+def writer(request: Request) -> Iterator[SearchIndex]:
+    """A store that writes, for one write request (they are rare: opened and closed each time)."""
+    with open_article_store(request.app.state.settings.db, create=False) as store:
+        yield store
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; the store at ``settings.db`` is created (with its schema) if missing."""
     settings = settings or Settings()
-    # applies every module schema, including the FTS index and triggers (read-only: as it is)
-    with Store.open_existing(settings.db) if Path(settings.db).exists() else Store(settings.db):
+    # applies every schema or migration, the full-text index included (a read-only file: as it is)
+    with open_article_store(settings.db, create=is_postgres_url(settings.db) or not Path(settings.db).exists()):
         pass
     app = FastAPI(
         title="warta",
@@ -202,7 +199,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OverflowError)
     async def out_of_range(request: Request, exc: Exception) -> Response:
-        # a number that a path or parameter without its own bound passed on to SQLite (64-bit)
+        # a number that a path or parameter without its own bound passed on to the store (64-bit)
         return _error(request, 400, "a number in the request is out of range (at most 9223372036854775807)")
 
     @app.exception_handler(RequestValidationError)

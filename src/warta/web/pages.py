@@ -6,8 +6,6 @@ become ``href``/``src`` values.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -17,14 +15,19 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from warta import __version__
-from warta.model import Article
-from warta.store import clusters
-from warta.store import search as fts
+from warta.store.protocols import SearchIndex
 from warta.web.api import Filters, QueryText
-from warta.web.app import WEB_DIR, connection
+from warta.web.app import WEB_DIR, reader
 from warta.web.dates import human_date
 from warta.web.render import day_chart, diff_lines, safe_url, snippet_html
-from warta.web.status import TIME_COLUMNS, column_label, crawl_status, explain_flag, source_health
+from warta.web.status import (
+    NO_FRONTIER,
+    TIME_COLUMNS,
+    column_label,
+    crawl_status,
+    explain_flag,
+    source_health,
+)
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
@@ -33,7 +36,7 @@ templates.env.filters["snippet_html"] = snippet_html
 templates.env.filters["human_date"] = human_date
 templates.env.filters["column_label"] = column_label
 templates.env.globals["version"] = __version__
-Conn = Annotated[sqlite3.Connection, Depends(connection)]
+Reader = Annotated[SearchIndex, Depends(reader)]
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 SHOWN_COPIES = 12  # copies named on a collapsed hit; the rest are counted ("+4 more")
@@ -72,7 +75,7 @@ class Links:
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
-    conn: Conn,
+    store: Reader,
     filters: Filters,
     q: QueryText = "",
     sort: Literal["relevance", "date"] = "relevance",
@@ -80,9 +83,8 @@ def search_page(
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="results per page")] = PER_PAGE,
     collapse: Annotated[bool, Query(description="copies of one story are one result (false: every copy)")] = True,
 ) -> Response:
-    result = fts.search(conn, q, filters, sort=sort, offset=(page - 1) * per_page, limit=per_page,
-                        collapse=collapse)
-    summary = fts.facets(conn, q, filters)
+    result = store.search(q, filters, sort=sort, offset=(page - 1) * per_page, limit=per_page, collapse=collapse)
+    summary = store.facets(q, filters)
     current = {k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
                for k, v in asdict(filters).items()}
     links = Links({"q": q, "sort": sort, **current, **view_params(per_page, collapse)})
@@ -100,43 +102,40 @@ def search_page(
         "active": {k: v for k, v in current.items() if v},
         "chart": day_chart(summary.days),
         "links": links,
-        "total_articles": int(conn.execute("SELECT count(*) FROM articles").fetchone()[0]),
+        "total_articles": store.count_articles(),
     }
     return templates.TemplateResponse(request, "search.html", context)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, conn: Conn, article_id: int) -> Response:
-    row = conn.execute("SELECT id, url_key, data, first_seen FROM articles WHERE id=?", (article_id,)).fetchone()
-    if row is None:
+def article_page(request: Request, store: Reader, article_id: int) -> Response:
+    stored = store.get_article(article_id)
+    if stored is None:
         return render_error(request, 404, f"No article with id {article_id}.")
-    article = Article.from_dict(json.loads(row["data"]))
     revisions = [
-        {"version": int(r["version"]), "fetched_at": r["fetched_at"], "title": r["title"],
-         "diff": diff_lines(str(r["diff"] or ""))}
-        for r in clusters.revision_rows(conn, str(row["url_key"]))
+        {"version": r.version, "fetched_at": r.fetched_at, "title": r.title, "diff": diff_lines(r.diff)}
+        for r in store.revisions_of(stored.url_key)
     ]
     context = {
-        "id": int(row["id"]),
-        "a": article,
-        "first_seen": row["first_seen"],
-        "cluster": [fts.Copy(int(r["article_id"]), r["url"], r["site"], r["site_name"], r["title"], r["published"],
-                             str(r["verdict"]), bool(r["is_original"]))
-                    for r in clusters.cluster_of(conn, article_id)],
+        "id": stored.id,
+        "a": stored.article,
+        "first_seen": stored.first_seen,
+        "cluster": store.cluster_of(article_id),
         "revisions": revisions,
     }
     return templates.TemplateResponse(request, "article.html", context)
 
 
 @router.get("/status", response_class=HTMLResponse)
-def status_page(request: Request, conn: Conn) -> Response:
-    status = crawl_status(conn)
+def status_page(request: Request, store: Reader) -> Response:
+    status = crawl_status(store)
     context = {
         "status": status,
-        "sites": fts.site_counts(conn),
+        "no_frontier": NO_FRONTIER,
+        "sites": store.site_counts(),
         "run_columns": list(status.runs[0].keys()) if status.runs else [],
         "time_columns": TIME_COLUMNS,
-        "sources": source_health(conn),
+        "sources": source_health(store),
         "explain_flag": explain_flag,
     }
     return templates.TemplateResponse(request, "status.html", context)

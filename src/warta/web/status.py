@@ -1,18 +1,16 @@
-"""Crawl status for the status page and ``/api/runs``, read defensively from the crawl tables.
+"""Crawl status for the status page and ``/api/runs``, read through the crawl frontier's methods.
 
-The crawl stage owns the tables; this module only reads them and copes with their absence
-(missing tables or columns give an empty status, never an error):
+Everything comes from the :class:`warta.store.frontier.Frontier` kept beside the articles
+(:meth:`SearchIndex.frontier`); no SQL is written here:
 
-- runs: the first existing of ``crawl_runs`` and ``runs``; every column is shown as-is, newest
-  first (ordered by ``id``, else ``rowid``).
-- outcomes: the ``outcomes`` table or view, one row per URL outcome or pre-aggregated. Columns
-  read: the outcome name (first present of ``outcome``, ``reason``, ``status``), an optional
-  ``run_id``, an optional count (``n`` or ``count``), and a site (``site``, ``domain`` or ``host``).
-  When ``outcomes`` has no site column, per-site counts come from ``frontier(url, outcome,
-  run_id)``, with the site taken from the URL's host (``www.`` removed).
+- runs: :meth:`Frontier.runs` (newest first), each with its outcome table from
+  :meth:`Frontier.outcome_counts` (``run_id=``), kinds summed;
+- outcomes per site: the source-health tables (:func:`warta.health.report.site_outcomes`);
+- source health (:func:`source_health`): :func:`warta.health.report.source_health`.
 
-Source health (:func:`source_health`) comes from the health tables of :mod:`warta.store.health`
-(per site: last success, fetches, stored, errors, blocked, script-only pages, robots state, flags).
+A store without a frontier (PostgreSQL, until its frontier backend lands) has a status with
+``frontier`` false, shown as "no crawl jobs in this store"; a SQLite store made before the crawl
+tables existed gives an empty status, never an error.
 
 A site is *failing* when most of its outcomes are failures: blocked, robots-disallowed, errors,
 timeouts, HTTP errors (see :data:`FAILURE_WORDS`).
@@ -24,16 +22,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from warta.health.report import SourceHealth, why
+from warta.health.report import SourceHealth, site_outcomes, why
 from warta.health.report import source_health as read_source_health
+from warta.store.protocols import SearchIndex
 
+NO_FRONTIER = "no crawl jobs in this store"
 FAILURE_WORDS = ("block", "robots", "error", "fail", "timeout", "refused", "http 4", "http 5", "forbidden")
-_OUTCOME_COLUMNS = ("outcome", "reason", "status")
-_RUN_TABLES = ("crawl_runs", "runs")
-# host of an absolute URL, in SQL: text between '://' and the next '/'
-_HOST_SQL = "substr(rest, 1, instr(rest || '/', '/') - 1)"
-_SITE_COLUMNS = ("site", "domain", "host")
-_COUNT_COLUMNS = ("count", "n")
 MAX_RUNS = 50
 
 
@@ -64,15 +58,16 @@ class SiteHealth:
 @dataclass(frozen=True, slots=True)
 class CrawlStatus:
     runs: tuple[dict[str, Any], ...] = ()
-    outcomes: tuple[OutcomeCount, ...] = ()
+    outcomes: tuple[OutcomeCount, ...] = ()  # per site (run_id None) and per run (site '(all)')
     sites: tuple[SiteHealth, ...] = field(default_factory=tuple)
+    frontier: bool = True  # False: the store keeps no crawl frontier (shown as NO_FRONTIER)
 
     @property
     def failing_sites(self) -> tuple[SiteHealth, ...]:
         return tuple(s for s in self.sites if s.failing)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "runs": [
                 {**run, "outcomes": self.run_outcomes(run.get("id"))} for run in self.runs
             ],
@@ -85,6 +80,9 @@ class CrawlStatus:
                 for s in self.failing_sites
             ],
         }
+        if not self.frontier:
+            out["note"] = NO_FRONTIER
+        return out
 
     def run_outcomes(self, run_id: Any) -> dict[str, int]:
         table: dict[str, int] = {}
@@ -96,7 +94,8 @@ class CrawlStatus:
     def site_outcomes(self) -> list[OutcomeCount]:
         merged: dict[tuple[str, str], int] = {}
         for o in self.outcomes:
-            merged[(o.site, o.outcome)] = merged.get((o.site, o.outcome), 0) + o.count
+            if o.run_id is None:
+                merged[(o.site, o.outcome)] = merged.get((o.site, o.outcome), 0) + o.count
         return [OutcomeCount(s, k, n) for (s, k), n in sorted(merged.items())]
 
 
@@ -124,68 +123,6 @@ def is_failure(outcome: str) -> bool:
     return any(word in low for word in FAILURE_WORDS)
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    try:
-        return [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")]
-    except sqlite3.Error:
-        return []
-
-
-def _first(candidates: tuple[str, ...], columns: list[str]) -> str | None:
-    return next((c for c in candidates if c in columns), None)
-
-
-def read_runs(conn: sqlite3.Connection, limit: int = MAX_RUNS) -> tuple[dict[str, Any], ...]:
-    for table in _RUN_TABLES:
-        columns = _columns(conn, table)
-        if columns:
-            order = "id" if "id" in columns else "rowid"
-            rows = conn.execute(f"SELECT * FROM {table} ORDER BY {order} DESC LIMIT ?", (limit,)).fetchall()
-            return tuple({name: row[i] for i, name in enumerate(columns)} for row in rows)
-    return ()
-
-
-def read_outcomes(conn: sqlite3.Connection) -> tuple[OutcomeCount, ...]:
-    """Outcome counts per (site, outcome, run); the site is '(all)' where none can be told."""
-    columns = _columns(conn, "outcomes")
-    outcome = _first(_OUTCOME_COLUMNS, columns)
-    site = _first(_SITE_COLUMNS, columns)
-    frontier = _columns(conn, "frontier")
-    if site is None and {"url", "outcome"} <= set(frontier):
-        return _frontier_outcomes(conn, "run_id" in frontier)
-    if outcome is None:
-        return ()
-    count_col = _first(_COUNT_COLUMNS, columns)
-    amount = f"sum({count_col})" if count_col else "count(*)"
-    run = "run_id" if "run_id" in columns else "NULL"
-    site_expr = site or "'(all)'"
-    sql = (
-        f"SELECT {site_expr}, {outcome}, {amount}, {run} FROM outcomes WHERE {outcome} IS NOT NULL"
-        f" GROUP BY {site_expr}, {outcome}, {run} ORDER BY 1, 2"
-    )
-    return tuple(_outcome(r) for r in conn.execute(sql))
-
-
-def _frontier_outcomes(conn: sqlite3.Connection, has_run: bool) -> tuple[OutcomeCount, ...]:
-    run = "run_id" if has_run else "NULL"
-    sql = (
-        f"SELECT {_HOST_SQL} AS host, outcome, count(*), run_id FROM"
-        f" (SELECT substr(url, instr(url, '://') + 3) AS rest, outcome, {run} AS run_id FROM frontier"
-        "  WHERE outcome IS NOT NULL)"
-        " GROUP BY host, outcome, run_id"
-    )
-    merged: dict[tuple[str, str, int | None], int] = {}
-    for row in conn.execute(sql):
-        o = _outcome(row)
-        host = o.site.lower().split(":")[0].removeprefix("www.")
-        merged[(host, o.outcome, o.run_id)] = merged.get((host, o.outcome, o.run_id), 0) + o.count
-    return tuple(OutcomeCount(s, k, n, r) for (s, k, r), n in sorted(merged.items(), key=lambda kv: kv[0][:2]))
-
-
-def _outcome(row: sqlite3.Row | tuple[Any, ...]) -> OutcomeCount:
-    return OutcomeCount(str(row[0] or "?"), str(row[1] or "?"), int(row[2] or 0), None if row[3] is None else int(row[3]))
-
-
 def site_health(outcomes: tuple[OutcomeCount, ...]) -> tuple[SiteHealth, ...]:
     totals: dict[str, int] = {}
     failures: dict[str, dict[str, int]] = {}
@@ -202,19 +139,30 @@ def site_health(outcomes: tuple[OutcomeCount, ...]) -> tuple[SiteHealth, ...]:
     return tuple(result)
 
 
-def crawl_status(conn: sqlite3.Connection) -> CrawlStatus:
-    """Runs, outcome counts and site health; empty when the crawl tables are absent."""
+def crawl_status(store: SearchIndex) -> CrawlStatus:
+    """Runs, outcome counts and site health from the store's crawl frontier (see the module docstring)."""
+    frontier = store.frontier()
+    if frontier is None:
+        return CrawlStatus(frontier=False)
     try:
-        outcomes = read_outcomes(conn)
-        return CrawlStatus(read_runs(conn), outcomes, site_health(outcomes))
-    except sqlite3.Error:
+        runs = tuple(frontier.runs(MAX_RUNS))
+        per_run = tuple(
+            OutcomeCount("(all)", o.outcome, o.n, int(str(run["id"])))
+            for run in runs for o in frontier.outcome_counts(run_id=int(str(run["id"])))
+        )
+        per_site = tuple(OutcomeCount(site, outcome, n) for site, outcome, n in site_outcomes(frontier))
+    except sqlite3.Error:  # a store made before the crawl tables existed
         return CrawlStatus()
+    return CrawlStatus(runs, per_run + per_site, site_health(per_site))
 
 
-def source_health(conn: sqlite3.Connection) -> tuple[SourceHealth, ...]:
-    """Per-source health for the status page; empty when the store has no health tables."""
+def source_health(store: SearchIndex) -> tuple[SourceHealth, ...]:
+    """Per-source health for the status page; empty when the store keeps no health tables."""
+    frontier = store.frontier()
+    if frontier is None:
+        return ()
     try:
-        return read_source_health(conn)
+        return read_source_health(frontier)
     except sqlite3.Error:
         return ()
 
