@@ -35,4 +35,5 @@ def reset_pg(url: str) -> None:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version CASCADE")
+        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version, dedupe_docs, dedupe_bands, revisions,"
+                     " revisits CASCADE")

@@ -84,7 +84,7 @@ def test_db_info_and_same_store(tmp_path: Path) -> None:
     out = CliRunner().invoke(cli, ["db", "info", url, "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output) == {"backend": "postgresql", "location": url, "articles": 0, "captures": 0,
-                                      "schema_version": 1}
+                                      "schema_version": 2}
     same = CliRunner().invoke(cli, ["db", "copy", "x.db", "x.db"])
     assert same.exit_code != 0 and "same store" in same.output
 

@@ -7,9 +7,17 @@ installs ``warta[postgres]`` never imports psycopg.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from warta.errors import ConfigError
-from warta.store.protocols import ArticleStore
+from warta.store.protocols import ArticleStore, ClusterStore
+
+if TYPE_CHECKING:
+    from warta.store.sqlite import Store
+
+# What the dedupe stage's functions take: an article store of either backend, the SQLite ``Store``
+# the crawl runner still holds, or a cluster store already opened.
+StoreLike: TypeAlias = "ArticleStore | Store | ClusterStore"
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -35,3 +43,27 @@ def open_article_store(db: str | Path, *, create: bool = True) -> ArticleStore:
     from warta.store.sqlite_backend import SqliteArticleStore
 
     return SqliteArticleStore(db) if create else SqliteArticleStore(db, store=Store.open_existing(db))
+
+
+def open_cluster_store(store: StoreLike) -> ClusterStore:
+    """The cluster store in the same database as ``store``, sharing its connection and transactions
+    (a ClusterStore is returned as it is)."""
+    from warta.store.sqlite import Store
+    from warta.store.sqlite_backend import SqliteArticleStore
+    from warta.store.sqlite_clusters import SqliteClusterStore
+
+    if isinstance(store, SqliteClusterStore):
+        return store
+    if isinstance(store, Store):
+        return SqliteClusterStore(store)
+    if isinstance(store, SqliteArticleStore):
+        return SqliteClusterStore(store.store)
+    if store.backend == "postgresql":  # imported only for such a store: no psycopg otherwise
+        from warta.store.pg_clusters import PostgresClusterStore
+        from warta.store.postgres import PostgresArticleStore
+
+        if isinstance(store, PostgresClusterStore):
+            return store
+        if isinstance(store, PostgresArticleStore):
+            return PostgresClusterStore(store)
+    raise TypeError(f"no cluster store for {type(store).__name__}")

@@ -17,6 +17,9 @@ Layout:
   for, and the prefix syntax (``pemi*``) already gives the user recall on demand.
 - the author filter uses a ``pg_trgm`` GIN index (``ILIKE`` over the ``; ``-joined names).
 - ``captures``: raw captures, the body zlib-compressed in ``bytea`` as in SQLite.
+- ``dedupe_docs``, ``dedupe_bands``, ``revisions``, ``revisits``: the dedupe stage's tables
+  (:mod:`warta.store.pg_clusters`); fingerprints and band keys go with their article (``ON DELETE
+  CASCADE``).
 - ``schema_version``: migrations are applied when a store is opened (under an advisory lock, so two
   processes opening a fresh database at once do not race); a database made by a newer warta is
   refused instead of being written with an older layout.
@@ -103,6 +106,45 @@ CREATE INDEX articles_site_day ON articles(site, published_day);
 CREATE INDEX articles_day ON articles(published_day);
 CREATE INDEX articles_published ON articles(published DESC NULLS LAST, id DESC);
 CREATE INDEX articles_authors_trgm ON articles USING gin(authors gin_trgm_ops);
+"""),
+    # 2: the dedupe stage's tables (warta.store.pg_clusters): fingerprints, band keys, revisions
+    (2, """
+CREATE TABLE dedupe_docs (
+    article_id   bigint PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    exact_hash   bigint NOT NULL,
+    ntokens      integer NOT NULL,
+    sig          bytea NOT NULL,
+    sents        bytea NOT NULL,
+    nums         bytea NOT NULL,
+    verdict      text NOT NULL,
+    of_id        bigint,
+    score        double precision NOT NULL,
+    cluster_id   bigint NOT NULL,
+    is_original  boolean NOT NULL DEFAULT false
+);
+CREATE INDEX dedupe_docs_exact ON dedupe_docs(exact_hash, article_id) WHERE ntokens > 0;
+CREATE INDEX dedupe_docs_cluster ON dedupe_docs(cluster_id);
+CREATE TABLE dedupe_bands (
+    band_key    bigint NOT NULL,
+    article_id  bigint NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band_key, article_id)
+);
+CREATE INDEX dedupe_bands_article ON dedupe_bands(article_id);
+CREATE TABLE revisions (
+    id          bigserial PRIMARY KEY,
+    url_key     text NOT NULL,
+    version     integer NOT NULL,
+    fetched_at  text NOT NULL,
+    text_hash   bigint NOT NULL,
+    title       text,
+    body        bytea NOT NULL,
+    diff        text NOT NULL DEFAULT '',
+    UNIQUE (url_key, version)
+);
+CREATE TABLE revisits (
+    url_key     text PRIMARY KEY,
+    last_visit  text NOT NULL
+);
 """),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -259,12 +301,16 @@ class PostgresArticleStore:
     # -- articles ----------------------------------------------------------------------------
     def upsert_article(self, key: str, article: Article, capture_id: int | None = None) -> tuple[int, bool]:
         now = utcnow()
-        rows = self._write(
-            f"{_INSERT} ON CONFLICT (url_key) DO UPDATE SET {_UPDATE_SET},"
-            " capture_id = COALESCE(EXCLUDED.capture_id, articles.capture_id), updated_at = EXCLUDED.updated_at"
-            " RETURNING id, (xmax = 0) AS inserted",
-            (key, *_article_values(article), capture_id, now, now),
-        )
+        with self.transaction():
+            old = self._rows("SELECT title, text FROM articles WHERE url_key = %s FOR UPDATE", (key,))
+            if old and (old[0][0], old[0][1]) != (article.title, article.text):
+                _keep_first_version(self, key)  # the content being replaced stays in the history
+            rows = self._write(
+                f"{_INSERT} ON CONFLICT (url_key) DO UPDATE SET {_UPDATE_SET},"
+                " capture_id = COALESCE(EXCLUDED.capture_id, articles.capture_id), updated_at = EXCLUDED.updated_at"
+                " RETURNING id, (xmax = 0) AS inserted",
+                (key, *_article_values(article), capture_id, now, now),
+            )
         return int(rows[0][0]), bool(rows[0][1])
 
     def import_article(self, record: StoredArticle, capture_id: int | None) -> int:
@@ -371,6 +417,13 @@ class PostgresArticleStore:
             for r in self._rows(sql, args)
         )
         return SearchPage(total, capped, hits, window if windowed else None)
+
+
+def _keep_first_version(store: PostgresArticleStore, key: str) -> None:
+    # Imported here, as in the SQLite store: the dedupe stage imports the store.
+    from warta.dedupe.revisions import keep_first_version
+
+    keep_first_version(store, key)
 
 
 # -- query translation -------------------------------------------------------------------------
