@@ -6,6 +6,7 @@ module decides, the store keeps.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,7 +16,7 @@ from warta.dedupe.fingerprint import DEFAULT, Fingerprint, Params, band_keys, co
 from warta.dedupe.normalize import normalise_article
 from warta.model import Article, Verdict, VerdictKind
 from warta.store.backends import StoreLike, open_cluster_store
-from warta.store.protocols import ClusterMember, ClusterStore, DocRow
+from warta.store.protocols import ArticleStore, ClusterMember, ClusterStore, DocRow, StoredArticle
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
@@ -160,3 +161,48 @@ def list_clusters(store: StoreLike, since: str | None = None, min_size: int = 2)
     published (or, without a date, first seen) on or after that ISO date."""
     cs = open_cluster_store(store)
     return [c for c in (get_cluster(cs, i) for i in cs.clusters_with(min_size, since)) if c is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeReport:
+    """What :func:`dedupe_stored` did: verdicts given per kind, and articles that already had one."""
+
+    articles: int
+    assigned: dict[str, int]
+    already: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"articles": self.articles, "assigned": self.assigned, "already": self.already}
+
+
+def dedupe_stored(
+    store: ArticleStore, *, batch: int = 500, progress: Callable[[int], None] | None = None
+) -> DedupeReport:
+    """Give every stored article without a verdict its verdict and cluster, in id order (what a
+    crawl does in ``on_stored``, for articles that came another way: ``warta db copy``, a batch
+    job, an older warta). Commits every ``batch`` articles, so an interrupted run resumes."""
+    cs = open_cluster_store(store)
+    counts: dict[str, int] = {k.value: 0 for k in VerdictKind}
+    seen = already = 0
+    pending: list[StoredArticle] = []
+
+    def flush() -> None:
+        nonlocal already
+        done = cs.cluster_flags([s.id for s in pending])
+        with store.transaction():
+            for stored in pending:
+                if stored.id in done:
+                    already += 1
+                else:
+                    counts[assign(cs, stored.id, stored.article).kind.value] += 1
+        pending.clear()
+        if progress is not None:
+            progress(seen)
+
+    for stored in store.iter_articles():
+        pending.append(stored)
+        seen += 1
+        if len(pending) >= batch:
+            flush()
+    flush()
+    return DedupeReport(seen, counts, already)

@@ -2,26 +2,32 @@
 
 Copied: every article (the whole record, provenance included, its url key, ``first_seen`` and
 ``updated_at``) and every raw capture (all of them, not only the newest per key), with each
-article's link to its capture. Article and capture ids are assigned by the destination.
+article's link to its capture. Article and capture ids are assigned by the destination. Then the
+dedupe stage's tables (:class:`~warta.store.protocols.ClusterStore`): fingerprints with their
+verdicts, clusters and originals, LSH band keys, revisions and revisits, with article ids (and
+cluster ids, which are article ids) mapped to the destination's.
 
 Not copied (the tables that are not behind the storage seam yet): the crawl frontier and job runs,
-dedupe clusters and revisions, source health. When the SQLite source has rows there, the report
-names those tables so nothing is dropped silently; re-run ``warta dedupe``/a crawl against the
-destination to rebuild them.
+source health. When the SQLite source has rows there, the report names those tables so nothing is
+dropped silently. A fingerprint whose article is gone from the source (a store changed by hand)
+is not copied either; the report counts those (``warta dedupe`` gives such articles a verdict).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from warta.errors import StoreError
-from warta.store.protocols import ArticleStore
+from warta.store.backends import open_cluster_store
+from warta.store.protocols import ArticleStore, ClusterStore, DocRow
 
 BATCH = 500  # rows per destination transaction
-_COPIED = {"articles", "captures"}
+_COPIED = {"articles", "captures", "dedupe_docs", "dedupe_bands", "revisions", "revisits"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +37,13 @@ class CopyReport:
     articles: int
     captures: int
     not_copied: dict[str, int] = field(default_factory=dict)  # table -> rows left in the source
+    fingerprints: int = 0  # dedupe rows (verdict, cluster, original) copied
+    revisions: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "destination": self.destination, "articles": self.articles,
-                "captures": self.captures, "not_copied": self.not_copied}
+                "captures": self.captures, "fingerprints": self.fingerprints, "revisions": self.revisions,
+                "not_copied": self.not_copied}
 
 
 def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int], None] | None = None) -> CopyReport:
@@ -62,13 +71,14 @@ def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int]
     flush_captures()
 
     articles = 0
+    article_ids: dict[int, int] = {}
 
     def flush_articles() -> None:
         nonlocal articles
         with dst.transaction() as tx:
             for record in batch:
                 cid = None if record.capture_id is None else capture_ids.get(int(record.capture_id))
-                tx.import_article(record, cid)
+                article_ids[record.id] = tx.import_article(record, cid)
         articles += len(batch)
         batch.clear()
         if progress is not None:
@@ -81,7 +91,62 @@ def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int]
     flush_articles()
     if dst.count_articles() != src.count_articles() or dst.count_captures() != src.count_captures():
         raise StoreError("copy incomplete: counts differ after copying", path=dst.location)
-    return CopyReport(src.location, dst.location, articles, len(capture_ids), _left_behind(src))
+    left = _left_behind(src)
+    fingerprints, orphans = _copy_docs(open_cluster_store(src), open_cluster_store(dst), article_ids)
+    if orphans:
+        left["dedupe_docs without their article"] = orphans
+    revisions = _copy_revisions(open_cluster_store(src), open_cluster_store(dst))
+    return CopyReport(src.location, dst.location, articles, len(capture_ids), left, fingerprints, revisions)
+
+
+def _copy_docs(src: ClusterStore, dst: ClusterStore, ids: dict[int, int]) -> tuple[int, int]:
+    """Fingerprints (by cluster, so each cluster's new id is known before its members) and band
+    keys, with article and cluster ids mapped; returns (copied, skipped without their article)."""
+    copied = orphans = 0
+    docs: list[DocRow] = []
+    cluster: tuple[int, int] = (0, 0)  # (source cluster id, destination cluster id)
+    no_keys = np.empty(0, dtype=np.uint64)
+
+    def flush() -> None:
+        with dst.transaction() as tx:
+            for doc in docs:
+                tx.put_doc(doc, no_keys)
+        docs.clear()
+
+    for doc in src.iter_docs():
+        new_id = ids.get(doc.article_id)
+        if new_id is None:
+            orphans += 1
+            continue
+        if cluster[0] != doc.cluster_id:  # named by its first article, or its first member still stored
+            cluster = (doc.cluster_id, ids.get(doc.cluster_id, new_id))
+        of = None if doc.of_id is None else ids.get(doc.of_id)
+        docs.append(replace(doc, article_id=new_id, cluster_id=cluster[1], of_id=of))
+        copied += 1
+        if len(docs) >= BATCH:
+            flush()
+    flush()
+    pairs: list[tuple[int, int]] = []
+    for article_id, key in src.iter_band_keys():
+        if article_id in ids:
+            pairs.append((ids[article_id], key))
+        if len(pairs) >= BATCH * 20:
+            dst.add_band_keys(pairs)
+            pairs.clear()
+    dst.add_band_keys(pairs)
+    return copied, orphans
+
+
+def _copy_revisions(src: ClusterStore, dst: ClusterStore) -> int:
+    """Revisions and revisits (keyed by url key: nothing to map)."""
+    copied = 0
+    with dst.transaction() as tx:
+        for rev in src.iter_revisions():
+            tx.add_revision(rev)
+            copied += 1
+        for key, when in src.iter_revisits():
+            tx.mark_revisited(key, when)
+    return copied
 
 
 def _left_behind(src: ArticleStore) -> dict[str, int]:
