@@ -31,9 +31,12 @@ def pg_url() -> str:
 
 
 def reset_pg(url: str) -> None:
-    """Drop warta's tables, so each test starts from an empty database (the schema is re-created on open)."""
+    """Drop every table of the test database's public schema (warta's, whichever migration made
+    them), so each test starts from an empty database (the schema is re-created on open)."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version, dedupe_docs, dedupe_bands, revisions,"
-                     " revisits CASCADE")
+        conn.execute("""DO $$ DECLARE t text; BEGIN
+            FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+                EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t);
+            END LOOP; END $$""")
