@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from warta.dedupe.revisions import (
     due_for_revisit,
-    has_versions,
     history,
     mark_revisited,
     parse_schedule,
@@ -32,6 +31,6 @@ def on_stored(store: StoreLike, article_id: int, article: Article) -> Verdict:
     """
     cs = open_cluster_store(store)
     stored = cs.article_content(article_id=article_id)
-    if stored is not None and has_versions(cs, stored.url_key):
+    if stored is not None and stored.has_revisions:
         record_revision(cs, stored.url_key, article, stored.updated_at)
     return assign(cs, article_id, article)

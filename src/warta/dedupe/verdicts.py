@@ -78,13 +78,11 @@ def _refresh_original(cs: ClusterStore, cluster_id: int) -> None:
 def _best_match(
     cs: ClusterStore, article_id: int, fp: Fingerprint, params: Params
 ) -> tuple[list[DocRow], list[float]]:
-    exact = cs.exact_matches(fp.exact, article_id) if not fp.empty else []
-    if exact:
-        docs = cs.get_docs(exact)
-        return docs, [1.0] * len(docs)
     if fp.empty:
         return [], []
-    cands = cs.get_docs(cs.band_matches(band_keys(fp.sig, params).ravel(), article_id))
+    exact, cands = cs.match_candidates(fp.exact, band_keys(fp.sig, params).ravel(), article_id)
+    if exact:
+        return cands, [1.0] * len(cands)
     scored = [(d, compare(fp, d.fp, params)) for d in cands]
     hits = [(d, s) for d, s in scored if s is not None]
     hits.sort(key=lambda h: (-h[1], h[0].article_id))

@@ -99,6 +99,18 @@ class PostgresClusterStore:
         )
         return [int(r[0]) for r in rows]
 
+    def match_candidates(self, exact: int, keys: U64, exclude: int) -> tuple[bool, list[DocRow]]:
+        rows = self._rows(
+            "WITH e AS (SELECT article_id FROM dedupe_docs WHERE exact_hash = %s AND article_id <> %s"
+            " AND ntokens > 0 ORDER BY article_id LIMIT 1)"
+            f" SELECT true, {_DOC_COLUMNS} FROM dedupe_docs WHERE article_id IN (SELECT article_id FROM e)"
+            f" UNION ALL SELECT false, {_DOC_COLUMNS} FROM dedupe_docs WHERE NOT EXISTS (SELECT 1 FROM e)"
+            " AND article_id IN (SELECT article_id FROM dedupe_bands WHERE band_key = ANY(%s::bigint[])"
+            " AND article_id <> %s) ORDER BY 2",
+            (signed_one(exact), exclude, signed(keys), exclude),
+        )
+        return (bool(rows[0][0]) if rows else False), [_doc(r[1:]) for r in rows]
+
     def put_doc(self, doc: DocRow, keys: U64) -> None:
         fp = doc.fp
         self._exec(
@@ -233,12 +245,14 @@ class PostgresClusterStore:
     def article_content(self, *, article_id: int | None = None, url_key: str | None = None) -> ArticleContent | None:
         column, value = ("id", article_id) if article_id is not None else ("url_key", url_key)
         rows = self._rows(
-            f"SELECT id, url_key, title, text, first_seen, updated_at FROM articles WHERE {column} = %s", (value,)
+            "SELECT id, url_key, title, text, first_seen, updated_at,"
+            f" EXISTS(SELECT 1 FROM revisions r WHERE r.url_key = a.url_key) FROM articles a WHERE {column} = %s",
+            (value,),
         )
         if not rows:
             return None
         r = rows[0]
-        return ArticleContent(int(r[0]), str(r[1]), r[2], str(r[3]), str(r[4]), str(r[5]))
+        return ArticleContent(int(r[0]), str(r[1]), r[2], str(r[3]), str(r[4]), str(r[5]), bool(r[6]))
 
     def find_url_key(self, url_or_key: str) -> str | None:
         rows = self._rows(

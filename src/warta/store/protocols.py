@@ -187,6 +187,7 @@ class ArticleContent:
     text: str
     first_seen: str
     updated_at: str
+    has_revisions: bool  # versions were kept under url_key (else the article row is version 1)
 
 
 @runtime_checkable
@@ -223,6 +224,12 @@ class ClusterStore(Protocol):
 
     def band_matches(self, keys: U64, exclude: int) -> list[int]:
         """Other articles sharing a band key, in id order."""
+        ...
+
+    def match_candidates(self, exact: int, keys: U64, exclude: int) -> tuple[bool, list[DocRow]]:
+        """What a new fingerprint is compared with, in one read: ``(True, [doc])`` with the earliest
+        other non-empty article of exact hash ``exact`` when there is one, else ``(False, docs)`` of
+        the other articles sharing a band key in ``keys``, in id order."""
         ...
 
     def put_doc(self, doc: DocRow, keys: U64) -> None:

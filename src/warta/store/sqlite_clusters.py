@@ -53,6 +53,12 @@ class SqliteClusterStore:
     def band_matches(self, keys: U64, exclude: int) -> list[int]:
         return db.band_matches(self.conn, keys, exclude)
 
+    def match_candidates(self, exact: int, keys: U64, exclude: int) -> tuple[bool, list[DocRow]]:
+        found = self.exact_matches(exact, exclude)
+        if found:
+            return True, self.get_docs(found)
+        return False, self.get_docs(self.band_matches(keys, exclude))
+
     def put_doc(self, doc: DocRow, keys: U64) -> None:
         with self.store.transaction() as conn:
             db.put_doc(conn, doc, keys)
@@ -126,11 +132,13 @@ class SqliteClusterStore:
     def article_content(self, *, article_id: int | None = None, url_key: str | None = None) -> ArticleContent | None:
         column, value = ("id", article_id) if article_id is not None else ("url_key", url_key)
         row = self.conn.execute(
-            f"SELECT id, url_key, title, text, first_seen, updated_at FROM articles WHERE {column}=?", (value,)
+            "SELECT id, url_key, title, text, first_seen, updated_at,"
+            f" EXISTS(SELECT 1 FROM revisions r WHERE r.url_key=a.url_key) FROM articles a WHERE {column}=?",
+            (value,),
         ).fetchone()
         if row is None:
             return None
-        return ArticleContent(int(row[0]), str(row[1]), row[2], str(row[3]), str(row[4]), str(row[5]))
+        return ArticleContent(int(row[0]), str(row[1]), row[2], str(row[3]), str(row[4]), str(row[5]), bool(row[6]))
 
     def find_url_key(self, url_or_key: str) -> str | None:
         row = self.conn.execute(
