@@ -13,13 +13,13 @@ from warta.dedupe.revisions import (
     parse_schedule,
     record_revision,
 )
-from warta.dedupe.verdicts import assign, cluster_info, get_cluster, list_clusters, verdict_of
+from warta.dedupe.verdicts import assign, cluster_info, dedupe_stored, get_cluster, list_clusters, verdict_of
 from warta.model import Article, Verdict
 from warta.store.backends import StoreLike, open_cluster_store
 
 __all__ = [
     "assign", "cluster_info", "get_cluster", "list_clusters", "verdict_of", "record_revision",
-    "history", "mark_revisited", "due_for_revisit", "parse_schedule", "on_stored",
+    "history", "mark_revisited", "due_for_revisit", "parse_schedule", "on_stored", "dedupe_stored",
 ]
 
 

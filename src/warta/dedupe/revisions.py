@@ -4,7 +4,8 @@ and say which stored URLs are due for a revisit on a schedule counted from first
 Version 1 of a stored article is the article row itself until its content changes: a crawl does
 not copy every new article's text into ``revisions``. The row is written as version 1 when the
 first change is recorded (:func:`record_revision`) or just before an upsert overwrites different
-content (:func:`keep_first_version`, called by the store), so no version is ever lost.
+content (:func:`keep_first_version`, called by both article store backends), so no version is
+ever lost. Storage goes through :class:`warta.store.protocols.ClusterStore`.
 """
 
 from __future__ import annotations
