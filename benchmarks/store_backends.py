@@ -146,7 +146,8 @@ def main() -> None:
     import psycopg
 
     with psycopg.connect(args.pg, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version CASCADE")
+        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version, dedupe_docs, dedupe_bands, revisions,"
+                     " revisits CASCADE")
         settings = {k: conn.execute(f"SHOW {k}").fetchone()[0]  # type: ignore[index]
                     for k in ("server_version", "fsync", "synchronous_commit", "shared_buffers")}
     src = load_source(args.bench)

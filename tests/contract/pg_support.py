@@ -31,11 +31,13 @@ def pg_url() -> str:
 
 
 def reset_pg(url: str) -> None:
-    """Drop warta's tables, so each test starts from an empty database (the schema is re-created on open)."""
+    """Drop every table of the test database's public schema (warta's, whichever migration made
+    them), so each test starts from an empty database (the schema is re-created on open)."""
     import psycopg
-
-    from warta.store.pg_frontier_schema import FRONTIER_TABLES
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP VIEW IF EXISTS outcomes")
-        conn.execute(f"DROP TABLE IF EXISTS articles, captures, schema_version, {', '.join(FRONTIER_TABLES)} CASCADE")
+        conn.execute("""DO $$ DECLARE t text; BEGIN
+            FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+                EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t);
+            END LOOP; END $$""")

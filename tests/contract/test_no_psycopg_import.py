@@ -11,8 +11,13 @@ CHECK = """
 import sys
 import warta, warta.cli.main, warta.store, warta.store.backends, warta.store.protocols
 from warta.store.backends import open_article_store
+from warta.dedupe import list_clusters, on_stored
+from warta.model import Article, Block
 with open_article_store(sys.argv[1]) as s:
     s.count_articles()
+    a = Article(body=(Block('paragraph', 'satu dua tiga empat lima enam tujuh delapan sembilan'),))
+    on_stored(s, s.upsert_article('k', a)[0], a)  # the dedupe stage on SQLite too
+    list_clusters(s)
 bad = sorted(m for m in sys.modules if m.split('.')[0] in {'psycopg', 'psycopg_pool', 'psycopg_binary'}
              or m == 'warta.store.postgres')
 print(bad)

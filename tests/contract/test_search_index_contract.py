@@ -199,3 +199,33 @@ def test_check_rules_reads_stored_pages_on_every_backend(store: SearchIndex) -> 
     keep(html.replace(b'id="content_news"', b'id="isi_berita"'), url.replace("546640", "546641"))
     assert [c.problem() for c in check_rules(recipe, store) if c.problem()] == [
         "body rule @2015 matched nothing on the newest 1 of 2 page(s) of its validity window (since 2016-02-23)"]
+
+
+def test_deduplicated_clusters_and_revisions_read_alike(store: SearchIndex) -> None:
+    """After the dedupe stage ran, the reading view's cluster and history come from its tables on
+    both backends (a PostgreSQL store once answered 'no copies' whatever the dedupe stage decided)."""
+    from warta.model import Block
+    from warta.pipeline.hooks import on_stored
+
+    words = " ".join(f"kata{i} banjir melanda kota" for i in range(60))
+    body = (Block("paragraph", words),)
+    first = article(1, body=body, url="https://a.example/1", domain="a.example")
+    copy = article(2, body=body, url="https://b.example/2", domain="b.example", published=first.published)
+    ids = []
+    for key, a in (("ka", first), ("kb", copy)):
+        with store.transaction():
+            article_id = store.upsert_article(key, a)[0]
+            on_stored(store, article_id, a)
+        ids.append(article_id)
+    members = store.cluster_of(ids[1])
+    assert sorted(m.id for m in members) == sorted(ids)
+    assert [m.is_original for m in members].count(True) == 1
+    info = store.cluster_info(ids)
+    assert info[ids[0]][0] == info[ids[1]][0] and {info[i][1] for i in ids} == {True, False}
+    changed = article(1, body=(Block("paragraph", "Isi yang lain sama sekali, ralat redaksi. " * 20),),
+                      url="https://a.example/1", domain="a.example")
+    with store.transaction():
+        article_id = store.upsert_article("ka", changed)[0]
+        on_stored(store, article_id, changed)
+    versions = store.revisions_of("ka")
+    assert [v.version for v in versions] == [1, 2] and versions[1].diff

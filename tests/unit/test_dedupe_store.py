@@ -97,3 +97,26 @@ def test_clusters_since_filters_by_date(tmp_path: Path) -> None:
         put(store, article("https://b.test/1", copy_text(row, 1), "2020-01-02"))
         assert len(list_clusters(store, since="2020-01-02")) == 1
         assert list_clusters(store, since="2021-01-01") == []
+
+
+def test_dedupe_command_gives_verdicts_to_articles_stored_without_one(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from warta.cli.main import cli
+
+    row = story()
+    db = tmp_path / "w.db"
+    with Store(db) as store:
+        a = put(store, article("https://a.test/1", row["body"], "2024-03-02"))  # with a verdict (a crawl)
+        for url, text, day in (("https://b.test/1", copy_text(row, 1, "hard"), "2024-03-01"), ("https://c.test/1", _other(), None)):
+            store.upsert_article(url, article(url, text, day))  # without one (a batch job, an older warta)
+    out = CliRunner().invoke(cli, ["dedupe", "--db", str(db), "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output) == {"articles": 3, "assigned": {"new": 1, "exact": 0, "near": 1}, "already": 1}
+    with Store(db) as store:
+        (c,) = list_clusters(store)
+        assert c.original_id != a and {m.url for m in c.members} == {"https://a.test/1", "https://b.test/1"}
+    again = CliRunner().invoke(cli, ["dedupe", "--db", str(db)])
+    assert again.exit_code == 0 and "0 new, 0 exact, 0 near; 3 already had a verdict" in again.output
+    missing = CliRunner().invoke(cli, ["dedupe", "--db", str(tmp_path / "typo.db")])
+    assert missing.exit_code == 1 and "no store at" in missing.output and not (tmp_path / "typo.db").exists()

@@ -23,7 +23,7 @@ def db_group() -> None:
 @click.argument("dst")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def copy_command(src: str, dst: str, as_json: bool) -> None:
-    """Copy every article and raw capture of SRC into the empty store DST.
+    """Copy every article, raw capture, dedupe cluster and revision of SRC into the empty store DST.
 
     SRC and DST are each a SQLite file or a postgresql:// URL; a PostgreSQL schema is created or
     migrated when opened. Example: warta db copy news.db postgresql://warta@127.0.0.1/news
@@ -40,8 +40,8 @@ def copy_command(src: str, dst: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return
-    click.echo(f"copied {report.articles} articles and {report.captures} captures: {report.source} -> "
-               f"{report.destination}")
+    click.echo(f"copied {report.articles} articles, {report.captures} captures, {report.fingerprints} dedupe"
+               f" fingerprints and {report.revisions} revisions: {report.source} -> {report.destination}")
     if report.frontier.get("crawl_jobs"):
         click.echo(f"copied the crawl state: {report.frontier['crawl_jobs']} jobs, {report.frontier['crawl_runs']}"
                    f" runs, {report.frontier['frontier']} frontier URLs, {report.frontier['sources']} sources")

@@ -20,7 +20,7 @@ COMMAND_MODULES = (
     "warta.cli.clean_cmd",  # clean
     "warta.cli.crawl_cmd",  # crawl, watch, export, stats, reextract, sites, demo
     "warta.cli.serve_cmd",  # serve
-    "warta.cli.dedupe_cmd",  # clusters, history
+    "warta.cli.dedupe_cmd",  # dedupe, clusters, history
     "warta.cli.sites_cmd",  # sites list, sites check
     "warta.cli.batch_cmd",  # batch
     "warta.cli.db_cmd",  # db copy, db info (SQLite <-> PostgreSQL)

@@ -10,6 +10,10 @@ Library entry points::
     history(store, url) -> list[Revision]
     due_for_revisit(store, schedule, now) -> list[str]
     on_stored(store, article_id, article)              # what the crawl calls after each store
+    dedupe_stored(store) -> DedupeReport               # verdicts for stored articles without one
+
+``store`` is an article store of either backend (SQLite file or PostgreSQL URL, see
+:func:`warta.store.backends.open_article_store`) or the SQLite ``Store``.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ __all__ = [
     "due_for_revisit",
     "parse_schedule",
     "on_stored",
+    "dedupe_stored",
 ]
 
 

@@ -1,32 +1,36 @@
-"""The store-backed API in one place, and ``on_stored``: what the crawl calls after each stored article."""
+"""The store-backed API in one place, and ``on_stored``: what the crawl calls after each stored article.
+
+Every function takes an article store of either backend (SQLite file or PostgreSQL), the SQLite
+``Store``, or a :class:`~warta.store.protocols.ClusterStore`; none writes SQL.
+"""
 
 from __future__ import annotations
 
 from warta.dedupe.revisions import (
     due_for_revisit,
-    has_versions,
     history,
     mark_revisited,
     parse_schedule,
     record_revision,
 )
-from warta.dedupe.verdicts import assign, cluster_info, get_cluster, list_clusters, verdict_of
+from warta.dedupe.verdicts import assign, cluster_info, dedupe_stored, get_cluster, list_clusters, verdict_of
 from warta.model import Article, Verdict
-from warta.store.sqlite import Store
+from warta.store.backends import StoreLike, open_cluster_store
 
 __all__ = [
     "assign", "cluster_info", "get_cluster", "list_clusters", "verdict_of", "record_revision",
-    "history", "mark_revisited", "due_for_revisit", "parse_schedule", "on_stored",
+    "history", "mark_revisited", "due_for_revisit", "parse_schedule", "on_stored", "dedupe_stored",
 ]
 
 
-def on_stored(store: Store, article_id: int, article: Article) -> Verdict:
+def on_stored(store: StoreLike, article_id: int, article: Article) -> Verdict:
     """Assign a verdict/cluster and keep a revision when the content under this URL key changed.
 
     A new article is its own version 1 (nothing to write); when an upsert replaced different
     content, the store kept the old content as version 1 and this records the new one.
     """
-    row = store.conn.execute("SELECT url_key, updated_at FROM articles WHERE id=?", (article_id,)).fetchone()
-    if row is not None and has_versions(store, str(row[0])):
-        record_revision(store, str(row[0]), article, str(row[1]))
-    return assign(store, article_id, article)
+    cs = open_cluster_store(store)
+    stored = cs.article_content(article_id=article_id)
+    if stored is not None and stored.has_revisions:
+        record_revision(cs, stored.url_key, article, stored.updated_at)
+    return assign(cs, article_id, article)

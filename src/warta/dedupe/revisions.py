@@ -4,7 +4,8 @@ and say which stored URLs are due for a revisit on a schedule counted from first
 Version 1 of a stored article is the article row itself until its content changes: a crawl does
 not copy every new article's text into ``revisions``. The row is written as version 1 when the
 first change is recorded (:func:`record_revision`) or just before an upsert overwrites different
-content (:func:`keep_first_version`, called by the store), so no version is ever lost.
+content (:func:`keep_first_version`, called by both article store backends), so no version is
+ever lost. Storage goes through :class:`warta.store.protocols.ClusterStore`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import xxhash
 from warta.dedupe.normalize import unify
 from warta.errors import ConfigError
 from warta.model import Article
-from warta.store import clusters as db
-from warta.store.sqlite import Store, utcnow
+from warta.store.backends import StoreLike, open_cluster_store
+from warta.store.clusters import signed_one
+from warta.store.protocols import ClusterStore, RevisionRecord
+from warta.store.sqlite import utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,53 +48,40 @@ def _lines(title: str | None, text: str) -> list[str]:
 
 
 def _content_hash(title: str | None, text: str) -> int:
-    return db.signed_one(xxhash.xxh3_64_intdigest("\n".join(_lines(title, text)).encode()))
+    return signed_one(xxhash.xxh3_64_intdigest("\n".join(_lines(title, text)).encode()))
 
 
-def _latest(store: Store, url_key: str) -> Revision | None:
-    row = store.conn.execute(
-        "SELECT * FROM revisions WHERE url_key=? ORDER BY version DESC LIMIT 1", (url_key,)
-    ).fetchone()
-    if row is None:
-        return None
-    return Revision(url_key, int(row["version"]), str(row["fetched_at"]), row["title"],
-                    db.decompress(row["body"]), str(row["diff"]))
+def _revision(rec: RevisionRecord) -> Revision:
+    return Revision(rec.url_key, rec.version, rec.fetched_at, rec.title, rec.text, rec.diff)
 
 
-def _stored_version(store: Store, url_key: str) -> Revision | None:
+def _stored_version(cs: ClusterStore, url_key: str) -> Revision | None:
     """The stored article under ``url_key`` as version 1 (seen first at its ``first_seen``)."""
-    row = store.conn.execute(
-        "SELECT title, text, first_seen FROM articles WHERE url_key=?", (url_key,)
-    ).fetchone()
-    if row is None:
+    found = cs.article_content(url_key=url_key)
+    if found is None:
         return None
-    return Revision(url_key, 1, str(row["first_seen"]), row["title"], str(row["text"]), "")
+    return Revision(url_key, 1, found.first_seen, found.title, found.text, "")
 
 
-def has_versions(store: Store, url_key: str) -> bool:
+def has_versions(store: StoreLike, url_key: str) -> bool:
     """True when versions of ``url_key`` were written (else the stored article is version 1)."""
-    row = store.conn.execute("SELECT 1 FROM revisions WHERE url_key=? LIMIT 1", (url_key,)).fetchone()
-    return row is not None
+    return open_cluster_store(store).has_revisions(url_key)
 
 
-def keep_first_version(store: Store, url_key: str) -> Revision | None:
+def keep_first_version(store: StoreLike, url_key: str) -> Revision | None:
     """Write the stored article as version 1 unless versions exist; returns what was written."""
-    if has_versions(store, url_key):
+    cs = open_cluster_store(store)
+    if cs.has_revisions(url_key):
         return None
-    first = _stored_version(store, url_key)
+    first = _stored_version(cs, url_key)
     if first is not None:
-        _insert(store, first)
+        _insert(cs, first)
     return first
 
 
-def _insert(store: Store, rev: Revision) -> None:
-    with store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO revisions(url_key, version, fetched_at, text_hash, title, body, diff)"
-            " VALUES (?,?,?,?,?,?,?)",
-            (rev.url_key, rev.version, rev.fetched_at, _content_hash(rev.title, rev.text), rev.title,
-             db.compress(rev.text), rev.diff),
-        )
+def _insert(cs: ClusterStore, rev: Revision) -> None:
+    cs.add_revision(RevisionRecord(rev.url_key, rev.version, rev.fetched_at, rev.title, rev.text, rev.diff,
+                                   _content_hash(rev.title, rev.text)))
 
 
 def unified_diff(old: Revision, title: str | None, text: str, fetched_at: str) -> str:
@@ -105,7 +95,7 @@ def unified_diff(old: Revision, title: str | None, text: str, fetched_at: str) -
 
 
 def record_revision(
-    store: Store, url_key: str, new_article: Article, fetched_at: str | None = None
+    store: StoreLike, url_key: str, new_article: Article, fetched_at: str | None = None
 ) -> Revision | None:
     """Record ``new_article`` as the latest content under ``url_key``.
 
@@ -116,47 +106,35 @@ def record_revision(
     counts as a visit for :func:`due_for_revisit`.
     """
     when = fetched_at or utcnow()
-    mark_revisited(store, url_key, when)
-    latest = _latest(store, url_key) or keep_first_version(store, url_key)
-    title, text = new_article.title, new_article.text
-    if latest is None:
-        _insert(store, Revision(url_key, 1, when, title, text, ""))
-        return None
-    if _lines(latest.title, latest.text) == _lines(title, text):
-        return None
-    rev = Revision(url_key, latest.version + 1, when, title, text, unified_diff(latest, title, text, when))
-    _insert(store, rev)
-    return rev
+    with open_cluster_store(store).transaction() as cs:
+        cs.mark_revisited(url_key, when)
+        kept = cs.latest_revision(url_key)
+        latest = _revision(kept) if kept is not None else keep_first_version(cs, url_key)
+        title, text = new_article.title, new_article.text
+        if latest is None:
+            _insert(cs, Revision(url_key, 1, when, title, text, ""))
+            return None
+        if _lines(latest.title, latest.text) == _lines(title, text):
+            return None
+        rev = Revision(url_key, latest.version + 1, when, title, text, unified_diff(latest, title, text, when))
+        _insert(cs, rev)
+        return rev
 
 
-def history(store: Store, url_or_key: str) -> list[Revision]:
+def history(store: StoreLike, url_or_key: str) -> list[Revision]:
     """All versions kept for a URL (or URL key), oldest first."""
-    row = store.conn.execute(
-        "SELECT url_key FROM articles WHERE url_key=? OR url=? OR json_extract(data, '$.canonical_url')=?"
-        " LIMIT 1",
-        (url_or_key, url_or_key, url_or_key),
-    ).fetchone()
-    key = str(row[0]) if row else url_or_key
-    rows = store.conn.execute("SELECT * FROM revisions WHERE url_key=? ORDER BY version", (key,))
-    kept = [
-        Revision(key, int(r["version"]), str(r["fetched_at"]), r["title"], db.decompress(r["body"]),
-                 str(r["diff"]))
-        for r in rows
-    ]
+    cs = open_cluster_store(store)
+    key = cs.find_url_key(url_or_key) or url_or_key
+    kept = [_revision(r) for r in cs.revisions(key)]
     if kept:
         return kept
-    first = _stored_version(store, key)  # never changed: the stored article is the only version
+    first = _stored_version(cs, key)  # never changed: the stored article is the only version
     return [first] if first is not None else []
 
 
-def mark_revisited(store: Store, url_key: str, when: str | None = None) -> None:
+def mark_revisited(store: StoreLike, url_key: str, when: str | None = None) -> None:
     """Note a revisit (e.g. a 304 Not Modified answer) so the schedule moves on."""
-    with store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO revisits(url_key, last_visit) VALUES (?,?)"
-            " ON CONFLICT(url_key) DO UPDATE SET last_visit=MAX(last_visit, excluded.last_visit)",
-            (url_key, when or utcnow()),
-        )
+    open_cluster_store(store).mark_revisited(url_key, when or utcnow())
 
 
 def parse_schedule(spec: str) -> list[timedelta]:
@@ -171,20 +149,8 @@ def parse_schedule(spec: str) -> list[timedelta]:
     return sorted(out)
 
 
-def due_for_revisit(store: Store, schedule: Sequence[timedelta], now: datetime | None = None) -> list[str]:
+def due_for_revisit(store: StoreLike, schedule: Sequence[timedelta], now: datetime | None = None) -> list[str]:
     """URLs whose latest passed schedule point (first_seen + offset) is after their last visit."""
-    now = now or datetime.now(UTC)
-    now_s = now.astimezone(UTC).isoformat(timespec="seconds")
-    clauses, params = [], []
-    for off in schedule:
-        days = off.total_seconds() / 86400
-        clauses.append("(julianday(a.first_seen) + ? <= julianday(?) AND julianday(MAX(a.updated_at,"
-                       " COALESCE(v.last_visit, a.updated_at))) < julianday(a.first_seen) + ?)")
-        params += [days, now_s, days]
-    if not clauses:
+    if not schedule:
         return []
-    sql = (
-        "SELECT COALESCE(a.url, a.url_key) FROM articles a LEFT JOIN revisits v ON v.url_key=a.url_key"
-        f" WHERE {' OR '.join(clauses)} ORDER BY a.first_seen, a.id"
-    )
-    return [str(r[0]) for r in store.conn.execute(sql, params)]
+    return open_cluster_store(store).due_for_revisit(schedule, now or datetime.now(UTC))

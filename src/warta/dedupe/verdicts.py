@@ -1,8 +1,12 @@
-"""Verdicts for stored articles, clusters in the store, and the original of each cluster."""
+"""Verdicts for stored articles, clusters in the store, and the original of each cluster.
+
+Storage goes through :class:`warta.store.protocols.ClusterStore` (SQLite or PostgreSQL): this
+module decides, the store keeps.
+"""
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,8 +15,8 @@ import numpy as np
 from warta.dedupe.fingerprint import DEFAULT, Fingerprint, Params, band_keys, compare, fingerprint
 from warta.dedupe.normalize import normalise_article
 from warta.model import Article, Verdict, VerdictKind
-from warta.store import clusters as db
-from warta.store.sqlite import Store
+from warta.store.backends import StoreLike, open_cluster_store
+from warta.store.protocols import ArticleStore, ClusterMember, ClusterStore, DocRow, StoredArticle
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
@@ -64,59 +68,58 @@ def _when(value: str | None) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def _refresh_original(conn: sqlite3.Connection, cluster_id: int) -> None:
-    rows = db.cluster_members(conn, cluster_id)
-    if rows:
-        first = min(rows, key=lambda r: (_when(r["published"]), str(r["first_seen"]), int(r["article_id"])))
-        db.set_original(conn, cluster_id, int(first["article_id"]))
+def _refresh_original(cs: ClusterStore, cluster_id: int) -> None:
+    members = cs.cluster_members(cluster_id)
+    if members:
+        first = min(members, key=lambda m: (_when(m.published), m.first_seen, m.article_id))
+        cs.set_original(cluster_id, first.article_id)
 
 
 def _best_match(
-    conn: sqlite3.Connection, article_id: int, fp: Fingerprint, params: Params
-) -> tuple[list[db.DocRow], list[float]]:
-    exact = db.exact_matches(conn, fp.exact, article_id) if not fp.empty else []
-    if exact:
-        docs = db.get_docs(conn, exact)
-        return docs, [1.0] * len(docs)
+    cs: ClusterStore, article_id: int, fp: Fingerprint, params: Params
+) -> tuple[list[DocRow], list[float]]:
     if fp.empty:
         return [], []
-    cands = db.get_docs(conn, db.band_matches(conn, band_keys(fp.sig, params).ravel(), article_id))
+    exact, cands = cs.match_candidates(fp.exact, band_keys(fp.sig, params).ravel(), article_id)
+    if exact:
+        return cands, [1.0] * len(cands)
     scored = [(d, compare(fp, d.fp, params)) for d in cands]
     hits = [(d, s) for d, s in scored if s is not None]
     hits.sort(key=lambda h: (-h[1], h[0].article_id))
     return [d for d, _ in hits], [s for _, s in hits]
 
 
-def assign(store: Store, article_id: int, article: Article, params: Params = DEFAULT) -> Verdict:
+def assign(store: StoreLike, article_id: int, article: Article, params: Params = DEFAULT) -> Verdict:
     """Give the stored article ``article_id`` a verdict and a cluster; persists both.
 
     Re-assigning an article whose normalised text did not change returns its stored verdict.
     """
     fp = fingerprint(normalise_article(article), params)
-    with store.transaction() as conn:
-        old = db.get_doc(conn, article_id)
+    with open_cluster_store(store).transaction() as cs:
+        cs.lock_clusters()
+        old = cs.get_doc(article_id)
         if old is not None and old.fp.exact == fp.exact and old.fp.ntokens == fp.ntokens:
-            _refresh_original(conn, old.cluster_id)
+            _refresh_original(cs, old.cluster_id)
             return _verdict(old)
         if old is not None:
-            db.delete_doc(conn, article_id)
-            _refresh_original(conn, old.cluster_id)
-        matches, scores = _best_match(conn, article_id, fp, params)
+            cs.delete_doc(article_id)
+            _refresh_original(cs, old.cluster_id)
+        matches, scores = _best_match(cs, article_id, fp, params)
         if matches:
             target = min(d.cluster_id for d in matches)
-            db.merge_clusters(conn, target, {d.cluster_id for d in matches})
+            cs.merge_clusters(target, {d.cluster_id for d in matches})
             kind = VerdictKind.EXACT if scores[0] == 1.0 and matches[0].fp.exact == fp.exact else VerdictKind.NEAR
-            doc = db.DocRow(article_id, fp, kind.value, matches[0].article_id, scores[0], target, False)
+            doc = DocRow(article_id, fp, kind.value, matches[0].article_id, scores[0], target, False)
         else:  # first assignment, no match: a cluster of its own, whose original it is
-            doc = db.DocRow(article_id, fp, VerdictKind.NEW.value, None, 1.0, article_id, old is None)
+            doc = DocRow(article_id, fp, VerdictKind.NEW.value, None, 1.0, article_id, old is None)
         keys = band_keys(fp.sig, params).ravel() if not fp.empty else np.empty(0, dtype=np.uint64)
-        db.put_doc(conn, doc, keys)
+        cs.put_doc(doc, keys)
         if not doc.is_original:  # (a re-assigned article may rejoin members of its old cluster)
-            _refresh_original(conn, doc.cluster_id)
+            _refresh_original(cs, doc.cluster_id)
         return _verdict(doc)
 
 
-def _verdict(doc: db.DocRow) -> Verdict:
+def _verdict(doc: DocRow) -> Verdict:
     return Verdict(
         kind=VerdictKind(doc.verdict),
         of=None if doc.of_id is None else str(doc.of_id),
@@ -125,52 +128,79 @@ def _verdict(doc: db.DocRow) -> Verdict:
     )
 
 
-def verdict_of(store: Store, article_id: int) -> Verdict | None:
-    doc = db.get_doc(store.conn, article_id)
+def verdict_of(store: StoreLike, article_id: int) -> Verdict | None:
+    doc = open_cluster_store(store).get_doc(article_id)
     return _verdict(doc) if doc else None
 
 
-def cluster_info(store: Store, article_ids: list[int]) -> dict[int, tuple[str, bool]]:
+def cluster_info(store: StoreLike, article_ids: list[int]) -> dict[int, tuple[str, bool]]:
     """``{article_id: (cluster_id, is_original)}`` for exports; unassigned articles are their own cluster."""
     out = {a: (str(a), True) for a in article_ids}
-    for start in range(0, len(article_ids), 500):
-        chunk = article_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = store.conn.execute(
-            f"SELECT article_id, cluster_id, is_original FROM dedupe_docs WHERE article_id IN ({marks})",
-            chunk,
-        )
-        for r in rows:
-            out[int(r[0])] = (str(r[1]), bool(r[2]))
+    for article_id, (cluster_id, is_original) in open_cluster_store(store).cluster_flags(article_ids).items():
+        out[article_id] = (str(cluster_id), is_original)
     return out
 
 
-def _member(r: sqlite3.Row) -> Member:
-    return Member(
-        int(r["article_id"]), r["url"], r["site"], r["title"], r["published"], str(r["verdict"]),
-        None if r["of_id"] is None else int(r["of_id"]), float(r["score"]), bool(r["is_original"]),
-    )
+def _member(m: ClusterMember) -> Member:
+    return Member(m.article_id, m.url, m.site, m.title, m.published, m.verdict, m.of_id, m.score, m.is_original)
 
 
-def get_cluster(store: Store, cluster_id: int | str) -> ClusterSummary | None:
-    rows = db.cluster_members(store.conn, int(cluster_id))
-    if not rows:
+def get_cluster(store: StoreLike, cluster_id: int | str) -> ClusterSummary | None:
+    found = open_cluster_store(store).cluster_members(int(cluster_id))
+    if not found:
         return None
-    members = tuple(_member(r) for r in rows)
+    members = tuple(_member(m) for m in found)
     original = next((m.article_id for m in members if m.is_original), members[0].article_id)
     return ClusterSummary(str(cluster_id), original, members)
 
 
-def list_clusters(store: Store, since: str | None = None, min_size: int = 2) -> list[ClusterSummary]:
+def list_clusters(store: StoreLike, since: str | None = None, min_size: int = 2) -> list[ClusterSummary]:
     """Clusters with at least ``min_size`` members; ``since`` keeps clusters with a member
     published (or, without a date, first seen) on or after that ISO date."""
-    sql = (
-        "SELECT d.cluster_id FROM dedupe_docs d JOIN articles a ON a.id=d.article_id"
-        " GROUP BY d.cluster_id HAVING COUNT(*)>=?"
-    )
-    params: list[object] = [min_size]
-    if since:
-        sql += " AND MAX(COALESCE(a.published, a.first_seen))>=?"
-        params.append(since)
-    ids = [int(r[0]) for r in store.conn.execute(sql + " ORDER BY d.cluster_id", params)]
-    return [c for c in (get_cluster(store, i) for i in ids) if c is not None]
+    cs = open_cluster_store(store)
+    return [c for c in (get_cluster(cs, i) for i in cs.clusters_with(min_size, since)) if c is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeReport:
+    """What :func:`dedupe_stored` did: verdicts given per kind, and articles that already had one."""
+
+    articles: int
+    assigned: dict[str, int]
+    already: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"articles": self.articles, "assigned": self.assigned, "already": self.already}
+
+
+def dedupe_stored(
+    store: ArticleStore, *, batch: int = 500, progress: Callable[[int], None] | None = None
+) -> DedupeReport:
+    """Give every stored article without a verdict its verdict and cluster, in id order (what a
+    crawl does in ``on_stored``, for articles that came another way: ``warta db copy``, a batch
+    job, an older warta). Commits every ``batch`` articles, so an interrupted run resumes."""
+    cs = open_cluster_store(store)
+    counts: dict[str, int] = {k.value: 0 for k in VerdictKind}
+    seen = already = 0
+    pending: list[StoredArticle] = []
+
+    def flush() -> None:
+        nonlocal already
+        done = cs.cluster_flags([s.id for s in pending])
+        with store.transaction():
+            for stored in pending:
+                if stored.id in done:
+                    already += 1
+                else:
+                    counts[assign(cs, stored.id, stored.article).kind.value] += 1
+        pending.clear()
+        if progress is not None:
+            progress(seen)
+
+    for stored in store.iter_articles():
+        pending.append(stored)
+        seen += 1
+        if len(pending) >= batch:
+            flush()
+    flush()
+    return DedupeReport(seen, counts, already)

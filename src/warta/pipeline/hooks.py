@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from warta.model import Article
-from warta.store.sqlite import Store
+
+if TYPE_CHECKING:
+    from warta.store.backends import StoreLike
 
 
-def on_stored(store: Store, article_id: int, article: Article) -> None:
+def on_stored(store: StoreLike, article_id: int, article: Article) -> None:
     """Called once after each article is stored by a crawl.
 
     The deduplication stage hooks in here: exact and near-copy verdicts, clusters and originals,

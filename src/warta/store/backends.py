@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from warta.errors import ConfigError
-from warta.store.protocols import ArticleStore, FrontierStore, SearchIndex
+from warta.store.protocols import ArticleStore, ClusterStore, FrontierStore, SearchIndex
+
+if TYPE_CHECKING:
+    from warta.store.sqlite import Store
+
+# What the dedupe stage's functions take: an article store of either backend, the SQLite ``Store``
+# the crawl runner still holds, or a cluster store already opened.
+StoreLike: TypeAlias = "ArticleStore | Store | ClusterStore"
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -71,3 +79,27 @@ def open_reader(db: str | Path, *, connections: int = 4) -> SearchIndex:
     from warta.store.sqlite_backend import SqliteArticleStore
 
     return SqliteArticleStore.query_only(db)
+
+
+def open_cluster_store(store: StoreLike) -> ClusterStore:
+    """The cluster store in the same database as ``store``, sharing its connection and transactions
+    (a ClusterStore is returned as it is)."""
+    from warta.store.sqlite import Store
+    from warta.store.sqlite_backend import SqliteArticleStore
+    from warta.store.sqlite_clusters import SqliteClusterStore
+
+    if isinstance(store, SqliteClusterStore):
+        return store
+    if isinstance(store, Store):
+        return SqliteClusterStore(store)
+    if isinstance(store, SqliteArticleStore):
+        return SqliteClusterStore(store.store)
+    if store.backend == "postgresql":  # imported only for such a store: no psycopg otherwise
+        from warta.store.pg_clusters import PostgresClusterStore
+        from warta.store.postgres import PostgresArticleStore
+
+        if isinstance(store, PostgresClusterStore):
+            return store
+        if isinstance(store, PostgresArticleStore):
+            return PostgresClusterStore(store)
+    raise TypeError(f"no cluster store for {type(store).__name__}")

@@ -61,6 +61,12 @@ CREATE TABLE IF NOT EXISTS revisits (
 """
 
 
+COPY_COLUMNS = (
+    "d.article_id, d.verdict, d.of_id, d.score, d.is_original, a.url, a.site, a.site_name, a.title, a.published,"
+    " a.first_seen"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class DocRow:
     article_id: int
@@ -91,7 +97,7 @@ def _fp_from_row(row: sqlite3.Row) -> Fingerprint:
     )
 
 
-def _doc_from_row(row: sqlite3.Row) -> DocRow:
+def doc_from_row(row: sqlite3.Row) -> DocRow:
     return DocRow(
         article_id=int(row["article_id"]),
         fp=_fp_from_row(row),
@@ -105,7 +111,7 @@ def _doc_from_row(row: sqlite3.Row) -> DocRow:
 
 def get_doc(conn: sqlite3.Connection, article_id: int) -> DocRow | None:
     row = conn.execute("SELECT * FROM dedupe_docs WHERE article_id=?", (article_id,)).fetchone()
-    return _doc_from_row(row) if row else None
+    return doc_from_row(row) if row else None
 
 
 def get_docs(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[DocRow]:
@@ -114,7 +120,7 @@ def get_docs(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[DocRo
         chunk = list(article_ids[start : start + 500])
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(f"SELECT * FROM dedupe_docs WHERE article_id IN ({marks})", chunk)
-        out.extend(_doc_from_row(r) for r in rows)
+        out.extend(doc_from_row(r) for r in rows)
     return sorted(out, key=lambda d: d.article_id)
 
 
@@ -170,8 +176,7 @@ def merge_clusters(conn: sqlite3.Connection, into: int, others: Iterable[int]) -
 def cluster_members(conn: sqlite3.Connection, cluster_id: int) -> list[sqlite3.Row]:
     return list(
         conn.execute(
-            "SELECT d.article_id, d.verdict, d.of_id, d.score, d.is_original, a.url, a.site, a.title,"
-            " a.published, a.first_seen FROM dedupe_docs d JOIN articles a ON a.id=d.article_id"
+            f"SELECT {COPY_COLUMNS} FROM dedupe_docs d JOIN articles a ON a.id=d.article_id"
             " WHERE d.cluster_id=? ORDER BY d.article_id",
             (cluster_id,),
         )
@@ -196,9 +201,6 @@ def decompress(blob: bytes) -> str:
 
 # -- read queries for the web UI (read-only connections) ------------------------------------------
 
-COPY_COLUMNS = (
-    "d.article_id, d.verdict, d.of_id, d.score, d.is_original, a.url, a.site, a.site_name, a.title, a.published"
-)
 
 
 def cluster_of(conn: sqlite3.Connection, article_id: int) -> list[sqlite3.Row]:

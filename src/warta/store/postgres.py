@@ -17,6 +17,9 @@ Layout:
   for, and the prefix syntax (``pemi*``) already gives the user recall on demand.
 - the author filter uses a ``pg_trgm`` GIN index (``ILIKE`` over the ``; ``-joined names).
 - ``captures``: raw captures, the body zlib-compressed in ``bytea`` as in SQLite.
+- ``dedupe_docs``, ``dedupe_bands``, ``revisions``, ``revisits``: the dedupe stage's tables
+  (:mod:`warta.store.pg_clusters`); fingerprints and band keys go with their article (``ON DELETE
+  CASCADE``).
 - ``schema_version``: migrations are applied when a store is opened (under an advisory lock, so two
   processes opening a fresh database at once do not race); a database made by a newer warta is
   refused instead of being written with an older layout.
@@ -24,9 +27,9 @@ Layout:
 Opened with ``readonly=True`` (the web app's reads), every connection of the pool runs with
 ``default_transaction_read_only``: PostgreSQL itself refuses a write, and no migration is tried.
 
-The dedupe stage's cluster and revision tables have no PostgreSQL layout yet: :meth:`cluster_of`,
-:meth:`cluster_info`, :meth:`revisions_of` and collapsed search answer as for a collection never
-deduplicated (every article its own cluster, no copies, no revisions), and :meth:`frontier` is None.
+The crawl frontier (:meth:`frontier`) lives in :mod:`warta.store.pg_frontier`, the dedupe stage's
+clusters and revisions in :mod:`warta.store.pg_clusters` (read here by :meth:`cluster_of`,
+:meth:`cluster_info`, :meth:`revisions_of`). Collapsed search is not implemented on PostgreSQL yet.
 """
 
 from __future__ import annotations
@@ -125,6 +128,45 @@ CREATE INDEX articles_published ON articles(published DESC NULLS LAST, id DESC);
 CREATE INDEX articles_authors_trgm ON articles USING gin(authors gin_trgm_ops);
 """),
     (2, FRONTIER_SCHEMA),  # crawl frontier, job runs, validators, source health (store/pg_frontier.py)
+    # 3: the dedupe stage's tables (warta.store.pg_clusters): fingerprints, band keys, revisions
+    (3, """
+CREATE TABLE dedupe_docs (
+    article_id   bigint PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    exact_hash   bigint NOT NULL,
+    ntokens      integer NOT NULL,
+    sig          bytea NOT NULL,
+    sents        bytea NOT NULL,
+    nums         bytea NOT NULL,
+    verdict      text NOT NULL,
+    of_id        bigint,
+    score        double precision NOT NULL,
+    cluster_id   bigint NOT NULL,
+    is_original  boolean NOT NULL DEFAULT false
+);
+CREATE INDEX dedupe_docs_exact ON dedupe_docs(exact_hash, article_id) WHERE ntokens > 0;
+CREATE INDEX dedupe_docs_cluster ON dedupe_docs(cluster_id);
+CREATE TABLE dedupe_bands (
+    band_key    bigint NOT NULL,
+    article_id  bigint NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band_key, article_id)
+);
+CREATE INDEX dedupe_bands_article ON dedupe_bands(article_id);
+CREATE TABLE revisions (
+    id          bigserial PRIMARY KEY,
+    url_key     text NOT NULL,
+    version     integer NOT NULL,
+    fetched_at  text NOT NULL,
+    text_hash   bigint NOT NULL,
+    title       text,
+    body        bytea NOT NULL,
+    diff        text NOT NULL DEFAULT '',
+    UNIQUE (url_key, version)
+);
+CREATE TABLE revisits (
+    url_key     text PRIMARY KEY,
+    last_visit  text NOT NULL
+);
+"""),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -301,12 +343,16 @@ class PostgresArticleStore:
     # -- articles ----------------------------------------------------------------------------
     def upsert_article(self, key: str, article: Article, capture_id: int | None = None) -> tuple[int, bool]:
         now = utcnow()
-        rows = self._write(
-            f"{_INSERT} ON CONFLICT (url_key) DO UPDATE SET {_UPDATE_SET},"
-            " capture_id = COALESCE(EXCLUDED.capture_id, articles.capture_id), updated_at = EXCLUDED.updated_at"
-            " RETURNING id, (xmax = 0) AS inserted",
-            (key, *_article_values(article), capture_id, now, now),
-        )
+        with self.transaction():
+            old = self._rows("SELECT title, text FROM articles WHERE url_key = %s FOR UPDATE", (key,))
+            if old and (old[0][0], old[0][1]) != (article.title, article.text):
+                _keep_first_version(self, key)  # the content being replaced stays in the history
+            rows = self._write(
+                f"{_INSERT} ON CONFLICT (url_key) DO UPDATE SET {_UPDATE_SET},"
+                " capture_id = COALESCE(EXCLUDED.capture_id, articles.capture_id), updated_at = EXCLUDED.updated_at"
+                " RETURNING id, (xmax = 0) AS inserted",
+                (key, *_article_values(article), capture_id, now, now),
+            )
         return int(rows[0][0]), bool(rows[0][1])
 
     def import_article(self, record: StoredArticle, capture_id: int | None) -> int:
@@ -376,8 +422,8 @@ class PostgresArticleStore:
 
         Like the SQLite search, relevance over more than ``RANK_WINDOW`` matches of an unfiltered
         query ranks the newest ``RANK_WINDOW`` of them (``SearchPage.rank_window`` says so).
-        ``collapse`` changes nothing here: without cluster tables no article has copies (as a
-        SQLite store answers before any dedupe run).
+        ``collapse`` is not implemented on PostgreSQL yet: every matching article is its own hit
+        (copies are listed per article by :meth:`cluster_of`).
         """
         if limit < 0 or offset < 0:
             raise QueryError("offset and limit must not be negative")
@@ -469,15 +515,24 @@ class PostgresArticleStore:
                           (url, url), dicts=True)
         return _stored(rows[0]) if rows else None
 
-    # -- what the dedupe stage keeps (no PostgreSQL layout yet: see the module docstring) ------
+    # -- what the dedupe stage keeps (read through warta.store.pg_clusters) -------------------
+    def _clusters(self) -> Any:
+        from warta.store.pg_clusters import PostgresClusterStore  # imported here: it imports this module
+
+        return PostgresClusterStore(self)
+
     def cluster_of(self, article_id: int) -> list[Copy]:
-        return []
+        return [Copy(m.article_id, m.url, m.site, m.site_name, m.title, m.published, m.verdict, m.is_original)
+                for m in self._clusters().cluster_of(article_id)]
 
     def cluster_info(self, article_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
-        return {a: (str(a), True) for a in article_ids}
+        out = {a: (str(a), True) for a in article_ids}  # an article never deduplicated is its own cluster
+        for article_id, (cluster_id, is_original) in self._clusters().cluster_flags(list(article_ids)).items():
+            out[article_id] = (str(cluster_id), is_original)
+        return out
 
     def revisions_of(self, url_key: str) -> list[RevisionSummary]:
-        return []
+        return [RevisionSummary(r.version, r.fetched_at, r.title, r.diff) for r in self._clusters().revisions(url_key)]
 
     def rebuild_index(self) -> int:
         """Nothing to rebuild: the tsvector is a generated column, current with every write."""
@@ -487,6 +542,13 @@ class PostgresArticleStore:
         from warta.store.pg_frontier import PostgresFrontier  # imported here: it imports this module
 
         return PostgresFrontier(self)
+
+
+def _keep_first_version(store: PostgresArticleStore, key: str) -> None:
+    # Imported here, as in the SQLite store: the dedupe stage imports the store.
+    from warta.dedupe.revisions import keep_first_version
+
+    keep_first_version(store, key)
 
 
 # -- query translation -------------------------------------------------------------------------

@@ -27,6 +27,11 @@ picks one for an article store.
 :class:`SearchIndex` (at the end) extends it with what the web app, exports and stats read:
 facets, per-day counts, collapsed search, matching articles for an export, the cluster and the
 revisions of one article, and the crawl frontier kept beside the articles (if any).
+
+:class:`ClusterStore` (at the end) holds the dedupe stage's tables: fingerprints and LSH band keys,
+clusters and their originals, revisions and revisits. :func:`warta.store.backends.open_cluster_store`
+gives the one that shares an article store's database (and its transactions).
+
 """
 
 from __future__ import annotations
@@ -34,18 +39,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
+from warta.dedupe.minhash import U64
 from warta.model import Article, Capture
+from warta.store.clusters import DocRow
 from warta.store.frontier import CAPTURE_REUSE_SECONDS, Entry, Job, OutcomeCount, Pending
 from warta.store.health import DayRow, SourceRow
 from warta.store.search import FACET_SAMPLE, Copy, Facets, SearchFilters, SearchPage, Sort
 from warta.store.sqlite import StoredArticle
 
 __all__ = [
+    "ArticleContent",
     "ArticleFilter",
     "ArticleStore",
+    "ClusterMember",
+    "ClusterStore",
+    "DocRow",
     "FrontierStore",
+    "RevisionRecord",
     "RevisionSummary",
     "SearchIndex",
     "StoredArticle",
@@ -341,4 +354,188 @@ class SearchIndex(ArticleStore, Protocol):
     def frontier(self) -> FrontierStore | None:
         """The crawl frontier (jobs, runs, outcomes, source health) kept beside the articles, or None
         where this store has none."""
+
+
+# -- clusters and revisions (the dedupe stage's tables) ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterMember:
+    """A member of a cluster: its dedupe row joined with the article's display fields."""
+
+    article_id: int
+    verdict: str
+    of_id: int | None
+    score: float
+    is_original: bool
+    url: str | None
+    site: str | None
+    site_name: str | None
+    title: str | None
+    published: str | None
+    first_seen: str
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionRecord:
+    """One kept version of the content under a URL key (the store compresses ``text``)."""
+
+    url_key: str
+    version: int
+    fetched_at: str
+    title: str | None
+    text: str
+    diff: str  # unified diff against the previous version ('' for the first)
+    text_hash: int  # signed 64-bit hash of the normalised content
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleContent:
+    """What the dedupe stage reads of a stored article (without parsing its whole record)."""
+
+    id: int
+    url_key: str
+    title: str | None
+    text: str
+    first_seen: str
+    updated_at: str
+    has_revisions: bool  # versions were kept under url_key (else the article row is version 1)
+
+
+@runtime_checkable
+class ClusterStore(Protocol):
+    """Fingerprints with their LSH band keys, clusters of copies, revisions and revisits.
+
+    Shares its article store's database: :meth:`transaction` joins an open article-store
+    transaction (a crawl stores an article and assigns its cluster in one commit). Article and
+    cluster ids are article ids; band keys are uint64 (stored as signed 64-bit integers).
+    """
+
+    @property
+    def backend(self) -> str: ...
+
+    def transaction(self) -> AbstractContextManager[ClusterStore]:
+        """One atomic unit of writes, yielding this store; joins an open one."""
+        ...
+
+    def lock_clusters(self) -> None:
+        """Serialise cluster assignment until the open transaction ends (concurrent writers on a
+        shared database then see each other's fingerprints); a no-op where writes are serial."""
+        ...
+
+    # -- fingerprints -----------------------------------------------------------------------
+    def get_doc(self, article_id: int) -> DocRow | None: ...
+
+    def get_docs(self, article_ids: Sequence[int]) -> list[DocRow]:
+        """The dedupe rows of ``article_ids`` that exist, in article id order."""
+        ...
+
+    def exact_matches(self, exact: int, exclude: int) -> list[int]:
+        """The earliest other non-empty article with this exact hash (at most one id)."""
+        ...
+
+    def band_matches(self, keys: U64, exclude: int) -> list[int]:
+        """Other articles sharing a band key, in id order."""
+        ...
+
+    def match_candidates(self, exact: int, keys: U64, exclude: int) -> tuple[bool, list[DocRow]]:
+        """What a new fingerprint is compared with, in one read: ``(True, [doc])`` with the earliest
+        other non-empty article of exact hash ``exact`` when there is one, else ``(False, docs)`` of
+        the other articles sharing a band key in ``keys``, in id order."""
+        ...
+
+    def put_doc(self, doc: DocRow, keys: U64) -> None:
+        """Insert or replace ``doc`` and add its band keys."""
+        ...
+
+    def delete_doc(self, article_id: int) -> None:
+        """Remove an article's dedupe row and band keys."""
+        ...
+
+    def iter_docs(self) -> Iterator[DocRow]:
+        """Every dedupe row, by cluster id then article id (for copying a store)."""
+        ...
+
+    def iter_band_keys(self) -> Iterator[tuple[int, int]]:
+        """Every (article id, uint64 band key) pair (for copying a store)."""
+        ...
+
+    def add_band_keys(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Add (article id, uint64 band key) pairs; existing pairs are kept."""
+        ...
+
+    # -- clusters ---------------------------------------------------------------------------
+    def merge_clusters(self, into: int, others: Iterable[int]) -> None:
+        """Move every member of the ``others`` clusters into cluster ``into``."""
+        ...
+
+    def cluster_members(self, cluster_id: int) -> list[ClusterMember]:
+        """The members of a cluster in article id order (empty when there is no such cluster)."""
+        ...
+
+    def set_original(self, cluster_id: int, article_id: int) -> None:
+        """Make ``article_id`` the only original of its cluster."""
+        ...
+
+    def cluster_of(self, article_id: int) -> list[ClusterMember]:
+        """Every member of the article's cluster (itself included): the original first, then by
+        publication date (undated last), then id. Empty when the article has no dedupe row."""
+        ...
+
+    def copies_of(self, article_ids: Sequence[int]) -> dict[int, list[ClusterMember]]:
+        """For each of ``article_ids`` in a cluster of two or more, its cluster (ordered as in
+        :meth:`cluster_of`); articles alone in their cluster are left out."""
+        ...
+
+    def cluster_ids(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """Cluster id of each of ``article_ids`` that has a dedupe row."""
+        ...
+
+    def cluster_flags(self, article_ids: Sequence[int]) -> dict[int, tuple[int, bool]]:
+        """(cluster id, is original) of each of ``article_ids`` that has a dedupe row."""
+        ...
+
+    def has_copies(self) -> bool:
+        """True when some cluster has two or more members."""
+        ...
+
+    def clusters_with(self, min_size: int, since: str | None = None) -> list[int]:
+        """Ids of clusters with at least ``min_size`` members, ascending; ``since`` (an ISO date)
+        keeps those with a member published (or, undated, first seen) on or after it."""
+        ...
+
+    # -- revisions and revisits -------------------------------------------------------------
+    def article_content(self, *, article_id: int | None = None, url_key: str | None = None) -> ArticleContent | None:
+        """The stored article with this id or url key (its title, text and timestamps)."""
+        ...
+
+    def find_url_key(self, url_or_key: str) -> str | None:
+        """The url key of the article stored under, fetched from, or canonically at ``url_or_key``."""
+        ...
+
+    def has_revisions(self, url_key: str) -> bool: ...
+
+    def latest_revision(self, url_key: str) -> RevisionRecord | None: ...
+
+    def revisions(self, url_key: str) -> list[RevisionRecord]:
+        """The versions kept for ``url_key``, oldest first."""
+        ...
+
+    def iter_revisions(self) -> Iterator[RevisionRecord]:
+        """Every kept version, by url key and version (for copying a store)."""
+        ...
+
+    def add_revision(self, rev: RevisionRecord) -> None: ...
+
+    def mark_revisited(self, url_key: str, when: str) -> None:
+        """Note a visit of ``url_key`` at ``when`` (ISO 8601); an earlier time never replaces a later one."""
+        ...
+
+    def iter_revisits(self) -> Iterator[tuple[str, str]]:
+        """Every (url key, last visit) pair (for copying a store)."""
+        ...
+
+    def due_for_revisit(self, schedule: Sequence[timedelta], now: datetime) -> list[str]:
+        """URLs (or url keys) whose latest passed schedule point (first_seen + offset) is after
+        their last visit, oldest first_seen first."""
         ...

@@ -2,31 +2,38 @@
 
 Copied: every article (the whole record, provenance included, its url key, ``first_seen`` and
 ``updated_at``) and every raw capture (all of them, not only the newest per key), with each
-article's link to its capture. Article and capture ids are assigned by the destination.
+article's link to its capture. Article and capture ids are assigned by the destination. Then the
+dedupe stage's tables (:class:`~warta.store.protocols.ClusterStore`): fingerprints with their
+verdicts, clusters and originals, LSH band keys, revisions and revisits, with article ids (and
+cluster ids, which are article ids) mapped to the destination's.
 
 Also copied, through :class:`warta.store.protocols.FrontierStore`: the crawl jobs and runs, the
 frontier (every URL's state and outcome, its capture and article links mapped to the destination's
 ids), duplicate-URL aliases, conditional-request validators and source health. Job, run and
 frontier ids are kept, so a crawl resumed on the destination continues the same job.
 
-Not copied (the tables that are not behind the storage seam yet): dedupe clusters and revisions.
-When the SQLite source has rows there, the report names those tables so nothing is dropped
-silently; re-run ``warta dedupe`` against the destination to rebuild them.
+Also copied, through :class:`warta.store.protocols.ClusterStore`: the dedupe stage's fingerprints
+(verdicts, clusters and originals, ids mapped), LSH band keys, revisions and revisits. A fingerprint
+whose article is gone from the source (a store changed by hand) is not copied; the report counts
+those (``warta dedupe`` gives such articles a verdict).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from warta.errors import StoreError
+from warta.store.backends import open_cluster_store
 from warta.store.frontier import TABLE_COLUMNS
-from warta.store.protocols import ArticleStore, FrontierStore
+from warta.store.protocols import ArticleStore, ClusterStore, DocRow, FrontierStore
 
 BATCH = 500  # rows per destination transaction
-_COPIED = {"articles", "captures", *TABLE_COLUMNS}
+_COPIED = {"articles", "captures", "dedupe_docs", "dedupe_bands", "revisions", "revisits", *TABLE_COLUMNS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +44,13 @@ class CopyReport:
     captures: int
     frontier: dict[str, int] = field(default_factory=dict)  # frontier table -> rows copied
     not_copied: dict[str, int] = field(default_factory=dict)  # table -> rows left in the source
+    fingerprints: int = 0  # dedupe rows (verdict, cluster, original) copied
+    revisions: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "destination": self.destination, "articles": self.articles,
-                "captures": self.captures, "frontier": self.frontier, "not_copied": self.not_copied}
+                "captures": self.captures, "frontier": self.frontier, "fingerprints": self.fingerprints,
+                "revisions": self.revisions, "not_copied": self.not_copied}
 
 
 def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int], None] | None = None) -> CopyReport:
@@ -92,7 +102,12 @@ def copy_store(src: ArticleStore, dst: ArticleStore, *, progress: Callable[[int]
     if dst.count_articles() != src.count_articles() or dst.count_captures() != src.count_captures():
         raise StoreError("copy incomplete: counts differ after copying", path=dst.location)
     copied = copy_frontier(src_frontier, dst_frontier, capture_ids, article_ids)
-    return CopyReport(src.location, dst.location, articles, len(capture_ids), copied, _left_behind(src))
+    left = _left_behind(src)
+    fingerprints, orphans = _copy_docs(open_cluster_store(src), open_cluster_store(dst), article_ids)
+    if orphans:
+        left["dedupe_docs without their article"] = orphans
+    revisions = _copy_revisions(open_cluster_store(src), open_cluster_store(dst))
+    return CopyReport(src.location, dst.location, articles, len(capture_ids), copied, left, fingerprints, revisions)
 
 
 def copy_frontier(
@@ -117,6 +132,56 @@ def copy_frontier(
             dst.import_rows(table, rows)
             n += len(rows)
         copied[table] = n
+    return copied
+
+
+def _copy_docs(src: ClusterStore, dst: ClusterStore, ids: dict[int, int]) -> tuple[int, int]:
+    """Fingerprints (by cluster, so each cluster's new id is known before its members) and band
+    keys, with article and cluster ids mapped; returns (copied, skipped without their article)."""
+    copied = orphans = 0
+    docs: list[DocRow] = []
+    cluster: tuple[int, int] = (0, 0)  # (source cluster id, destination cluster id)
+    no_keys = np.empty(0, dtype=np.uint64)
+
+    def flush() -> None:
+        with dst.transaction() as tx:
+            for doc in docs:
+                tx.put_doc(doc, no_keys)
+        docs.clear()
+
+    for doc in src.iter_docs():
+        new_id = ids.get(doc.article_id)
+        if new_id is None:
+            orphans += 1
+            continue
+        if cluster[0] != doc.cluster_id:  # named by its first article, or its first member still stored
+            cluster = (doc.cluster_id, ids.get(doc.cluster_id, new_id))
+        of = None if doc.of_id is None else ids.get(doc.of_id)
+        docs.append(replace(doc, article_id=new_id, cluster_id=cluster[1], of_id=of))
+        copied += 1
+        if len(docs) >= BATCH:
+            flush()
+    flush()
+    pairs: list[tuple[int, int]] = []
+    for article_id, key in src.iter_band_keys():
+        if article_id in ids:
+            pairs.append((ids[article_id], key))
+        if len(pairs) >= BATCH * 20:
+            dst.add_band_keys(pairs)
+            pairs.clear()
+    dst.add_band_keys(pairs)
+    return copied, orphans
+
+
+def _copy_revisions(src: ClusterStore, dst: ClusterStore) -> int:
+    """Revisions and revisits (keyed by url key: nothing to map)."""
+    copied = 0
+    with dst.transaction() as tx:
+        for rev in src.iter_revisions():
+            tx.add_revision(rev)
+            copied += 1
+        for key, when in src.iter_revisits():
+            tx.mark_revisited(key, when)
     return copied
 
 
