@@ -203,8 +203,11 @@ def test_a_version_1_database_is_migrated_with_its_articles(tmp_path: Path) -> N
     url = pg_url()
     reset_pg(url)
     PostgresArticleStore(url).close()
+    from warta.store.pg_frontier_schema import FRONTIER_TABLES
+
     with psycopg.connect(url, autocommit=True) as conn:  # back to the layout of schema version 1
-        conn.execute("DROP TABLE dedupe_docs, dedupe_bands, revisions, revisits")
+        conn.execute("DROP VIEW outcomes")
+        conn.execute(f"DROP TABLE dedupe_docs, dedupe_bands, revisions, revisits, {', '.join(FRONTIER_TABLES)}")
         conn.execute("DELETE FROM schema_version WHERE version > 1")
         conn.execute("INSERT INTO articles(url_key, data, first_seen, updated_at) VALUES ('old', '{}', 'x', 'x')")
     with PostgresArticleStore(url) as store:

@@ -136,12 +136,10 @@ def test_rebuild_index_keeps_search_working(store: SearchIndex) -> None:
     assert store.search("banjir").total == before == 5
 
 
-def test_frontier_where_the_backend_keeps_one(store: SearchIndex, backend: str) -> None:
+def test_frontier_beside_the_articles(store: SearchIndex, backend: str) -> None:
     frontier = store.frontier()
-    if backend == "sqlite":
-        assert frontier is not None and frontier.jobs() == [] and frontier.runs() == []
-    else:
-        assert frontier is None  # no PostgreSQL frontier yet: pages say "no crawl jobs in this store"
+    assert frontier is not None and frontier.backend == backend
+    assert frontier.jobs() == [] and frontier.runs() == []
 
 
 def test_sqlite_query_only_store_refuses_writes(tmp_path: Path) -> None:
