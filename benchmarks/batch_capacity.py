@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -173,9 +174,11 @@ def main() -> None:
     items = []
     for i in range(args.articles):
         url, body, article = good[i % len(good)]
-        copy = f"{url.rstrip('/')}/copy-{i}"
+        parts = urlsplit(url)
+        copy = urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/copy-{i}"))
         items.append((url_key(copy), Capture(copy, copy, 200, HEADERS, body, "2026-01-01T00:00:00+00:00"),
                       Article.from_dict({**article.to_dict(), "url": copy})))
+    assert len({key for key, _, _ in items}) == len(items), "copies must have distinct url keys"
     drop_pg(args.pg)
     with open_article_store(args.pg) as store:
         out["postgresql"] = load(store, items, args.pg)

@@ -23,7 +23,7 @@ from multipage_site import site_pages, stories
 from sitefixture import FixtureSite, news_site_pages, sample_articles
 from warta.batch import captures as batch_captures
 from warta.batch.captures import CaptureItem, extract_capture, reextract_store
-from warta.batch.shards import shard_log
+from warta.batch.shards import Part, shard_log
 from warta.cli.main import cli
 from warta.config import Settings
 from warta.execute.local import LocalExecutor
@@ -128,6 +128,29 @@ def test_a_new_extractor_version_or_new_captures_rerun_shards(
         table.close()
         assert newer.shards_already_done == 0 and newer.shards_run == len(batch_captures.plan(store, SHARD))
     assert newer.updated == first.updated
+
+
+def test_two_drivers_with_a_part_each_share_the_shards(crawled: Path, tmp_path: Path, executor: LocalExecutor) -> None:
+    db = copy_db(crawled, tmp_path)
+    with open_article_store(db) as store:
+        before = make_stale(store)
+        table = shard_log(None, db)
+        one = reextract_store(store, executor, table=table, timeout=30, shard_size=SHARD, part=Part(1, 2))
+        assert articles(store) != before  # half the shards: some articles still stale
+        two = reextract_store(store, executor, table=table, timeout=30, shard_size=SHARD, part=Part(2, 2))
+        whole = reextract_store(store, executor, table=table, timeout=30, shard_size=SHARD)
+        table.close()
+        assert articles(store) == before
+        shards = len(batch_captures.plan(store, SHARD))
+    assert (one.shards_run, two.shards_run) == ((shards + 1) // 2, shards // 2)
+    assert one.updated + two.updated == len(before)
+    assert (whole.shards_run, whole.shards_already_done) == (0, shards)  # the parts' shards are the same shards
+
+
+@pytest.mark.parametrize("part", ["3/2", "0/2", "1", "a/b"])
+def test_a_bad_part_is_refused(part: str) -> None:
+    out = CliRunner().invoke(cli, ["batch", "--captures", "--db", "x.db", "--part", part])
+    assert out.exit_code == 2 and "--part" in out.output
 
 
 def test_extractor_version_names_warta_and_its_rule_files() -> None:

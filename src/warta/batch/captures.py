@@ -35,7 +35,7 @@ from typing import Any
 from tqdm import tqdm
 
 import warta
-from warta.batch.shards import ShardLog
+from warta.batch.shards import WHOLE, Part, ShardLog
 from warta.errors import FetchError
 from warta.execute import Executor
 from warta.extract.html import parse_html
@@ -148,15 +148,17 @@ def reextract_store(
     table: ShardLog | None = None,
     timeout: float | None = 10.0,
     shard_size: int = SHARD_SIZE,
+    part: Part = WHOLE,
     progress: bool = False,
 ) -> CapturesReport:
     """Re-extract the newest capture of every stored article, shard by shard; see the module
-    docstring. With a shard ``table``, finished shards are skipped and new ones recorded."""
+    docstring. With a shard ``table``, finished shards are skipped and new ones recorded; with a
+    ``part``, only that part of the shards is run (several drivers, one part each)."""
     report = CapturesReport()
     done = table.done() if table is not None else set()
     with tqdm(total=store.count_articles(), desc="reextract", unit="doc", disable=not progress,
               file=sys.stderr) as bar:
-        for shard in plan(store, shard_size):
+        for shard in part.select(plan(store, shard_size)):
             key = shard.key(store)
             if key in done:
                 report.shards_already_done += 1

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from warta.batch.corpus import CorpusDocument, clean_with_stats, learn_corpus
-from warta.batch.shards import Shard, expand, shard_log, shard_table_path
+from warta.batch.shards import WHOLE, Part, Shard, expand, shard_log, shard_table_path
 from warta.batch.warc import WarcPage, read_warc
 from warta.clean.article import Cleaner
 from warta.clean.corpus import site_key
@@ -168,9 +168,10 @@ def run_batch(
     db: str | Path | None = None,
     out: Path | None = None,
     corpus: bool = False,
+    part: Part = WHOLE,
 ) -> BatchReport:
-    """Run every shard of ``inputs`` not yet finished; see the module docstring."""
-    shards = expand(inputs, prefix)
+    """Run every shard of ``inputs`` (of ``part`` of them) not yet finished; see the module docstring."""
+    shards = part.select(expand(inputs, prefix))
     if out is None and db is None:
         raise ConfigError("batch needs somewhere to write: a store (--db) and/or a Parquet directory (--out)")
     table_path = shard_table_path(out, db)

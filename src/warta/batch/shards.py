@@ -17,14 +17,16 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from warta.errors import InputError, StoreError
 from warta.store.backends import is_postgres_url
 
+T = TypeVar("T")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet")
 LIST_SUFFIXES = (".paths", ".paths.gz")
@@ -89,6 +91,29 @@ def expand(inputs: list[str], prefix: Path | None = None) -> list[Shard]:
             raise InputError("the same shard is named twice", path=shard.id)
         seen.add(shard.id)
     return shards
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Part ``index`` of ``count`` (1-based): the shards one of ``count`` drivers runs, every
+    ``count``-th shard from the ``index``-th, so drivers started with 1/N ... N/N split the shards
+    between them (the shard ids, and so the shard table, do not depend on the part)."""
+
+    index: int = 1
+    count: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> Part:
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+        if match is None or not 1 <= int(match[1]) <= int(match[2]):
+            raise InputError(f"a part is I/N with 1 <= I <= N, not {text!r}")
+        return cls(int(match[1]), int(match[2]))
+
+    def select(self, items: Sequence[T]) -> list[T]:
+        return list(items[self.index - 1 :: self.count])
+
+
+WHOLE = Part()  # every shard: one driver
 
 
 class ShardLog(Protocol):

@@ -10,7 +10,7 @@ import click
 from warta.batch.captures import reextract_store
 from warta.batch.clusters import cluster_parquet
 from warta.batch.run import BatchReport, run_batch
-from warta.batch.shards import shard_log
+from warta.batch.shards import Part, shard_log
 from warta.cli.common import examples
 from warta.errors import WartaError
 from warta.execute import ENGINES, make_executor
@@ -49,11 +49,13 @@ def _summary(report: BatchReport) -> dict[str, object]:
               help="Text dumps: learn lines repeated across each site's documents in all shards first.")
 @click.option("--clusters", is_flag=True,
               help="With --out: near-duplicate clusters over all shards in it, to DIR/clusters.jsonl.")
+@click.option("--part", default="1/1", show_default=True, metavar="I/N",
+              help="Run part I of N of the shards (start N drivers, 1/N to N/N, to share the work).")
 @click.option("--captures", is_flag=True,
               help="Re-extract the raw captures kept in --db (no INPUTS): shards of 1,000 capture ids.")
 def batch_command(inputs: tuple[str, ...], prefix: Path | None, engine: str, workers: int, address: str | None,
                   timeout: float, db: str | None, out: Path | None, corpus: bool, clusters: bool,
-                  captures: bool) -> None:
+                  part: str, captures: bool) -> None:
     """Turn WARC files (response records with HTML) and JSONL/CSV/Parquet text dumps into articles.
 
     INPUTS are .warc/.warc.gz files, corpus files, or lists of such paths (.paths, .paths.gz).
@@ -62,8 +64,12 @@ def batch_command(inputs: tuple[str, ...], prefix: Path | None, engine: str, wor
     With --captures, the store's own raw captures are extracted again (after warta or a site's
     rules changed) and its articles updated; a capture that fails keeps its article as stored.
     """
+    try:
+        share = Part.parse(part)
+    except WartaError as exc:
+        raise click.BadParameter(str(exc), param_hint="--part") from exc
     if captures:
-        _captures(inputs, db, out, corpus or clusters or prefix is not None, engine, workers, address, timeout)
+        _captures(inputs, db, out, corpus or clusters or prefix is not None, engine, workers, address, timeout, share)
         return
     if not inputs:
         raise click.UsageError("give INPUTS (WARC files, corpus files, lists of paths), or --captures --db DB")
@@ -72,7 +78,7 @@ def batch_command(inputs: tuple[str, ...], prefix: Path | None, engine: str, wor
     try:
         with make_executor(engine, workers, address) as executor:
             report = run_batch(list(inputs), executor, prefix=prefix, timeout=timeout or None, db=db, out=out,
-                               corpus=corpus)
+                               corpus=corpus, part=share)
             summary = _summary(report)
             if clusters and out is not None:
                 mapping = cluster_parquet(executor, sorted(out.glob("*.parquet")))
@@ -86,7 +92,7 @@ def batch_command(inputs: tuple[str, ...], prefix: Path | None, engine: str, wor
 
 
 def _captures(inputs: tuple[str, ...], db: str | None, out: Path | None, other: bool, engine: str, workers: int,
-              address: str | None, timeout: float) -> None:
+              address: str | None, timeout: float, part: Part) -> None:
     if inputs or out is not None or other:
         raise click.UsageError("--captures re-extracts the store given with --db: no INPUTS, --out, --prefix,"
                                " --corpus or --clusters")
@@ -96,7 +102,7 @@ def _captures(inputs: tuple[str, ...], db: str | None, out: Path | None, other: 
         with open_article_store(db, create=False) as store, make_executor(engine, workers, address) as executor:
             table = shard_log(None, db)
             try:
-                report = reextract_store(store, executor, table=table, timeout=timeout or None)
+                report = reextract_store(store, executor, table=table, timeout=timeout or None, part=part)
             finally:
                 table.close()
     except WartaError as exc:
