@@ -171,7 +171,8 @@ def run_batch(
     part: Part = WHOLE,
 ) -> BatchReport:
     """Run every shard of ``inputs`` (of ``part`` of them) not yet finished; see the module docstring."""
-    shards = part.select(expand(inputs, prefix))
+    every = expand(inputs, prefix)
+    shards = part.select(every)
     if out is None and db is None:
         raise ConfigError("batch needs somewhere to write: a store (--db) and/or a Parquet directory (--out)")
     table_path = shard_table_path(out, db)
@@ -185,7 +186,7 @@ def run_batch(
     try:
         done = table.done()
         stats = None
-        corpora = [s.path for s in shards if s.kind == "corpus"]
+        corpora = [s.path for s in every if s.kind == "corpus"]  # all parts clean with the same statistics
         if corpus and corpora:
             assert table_path is not None
             stats = learn_corpus(executor, corpora, table_path.with_name(table_path.stem + "_linestats.npz"))
