@@ -18,6 +18,9 @@ URLs, ``pages/*.html.gz``). Measured, in this order:
    (``pg_relation_size``), SQLite file size.
 4. **Re-extraction of those captures** (``reextract_store``, one local worker, PostgreSQL store):
    CPU per article of the driver (reading captures, writing articles) and of the worker.
+5. **A WARC batch into PostgreSQL** (``run_batch`` over one gzip-per-record WARC of the first
+   ``--warc`` pages, one local worker, the store emptied first): CPU per article of the driver
+   (reading records, writing articles) and the worker, and WARC bytes per record.
 """
 
 from __future__ import annotations
@@ -37,10 +40,13 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from batch_warc import cpu_seconds, cpu_used, own_cpu  # noqa: E402
 
+import warcfiles  # noqa: E402
 from warta.batch.captures import reextract_store  # noqa: E402
+from warta.batch.run import run_batch  # noqa: E402
 from warta.execute.local import LocalExecutor  # noqa: E402
 from warta.extract.core import extract  # noqa: E402
 from warta.model import Article, Capture  # noqa: E402
@@ -156,10 +162,32 @@ def reextract_cpu(store: ArticleStore) -> dict[str, float]:
             "worker_cpu_ms": all_ms - driver_ms}
 
 
+def warc_batch_cpu(url: str, pages: list[tuple[str, bytes]], tmp: Path) -> dict[str, float]:
+    """``warta batch`` of a gzip-per-record WARC of ``pages`` into the PostgreSQL store at ``url``
+    (emptied first), one local worker: CPU per article of the driver and the worker (the server's
+    share is the article upserts' of :func:`load`: the same calls, 256 per transaction; its backends
+    exit with the run, out of /proc's reach)."""
+    path = warcfiles.write_warc(tmp / "pages.warc.gz", pages)
+    drop_pg(url)
+    with open_article_store(url):
+        pass  # the schema, created untimed
+    with LocalExecutor(1) as executor:
+        list(executor.map(abs, [(0, 0)]))  # start the worker untimed
+        before, driver, start = cpu_seconds(), own_cpu(), time.perf_counter()
+        report = run_batch([str(path)], executor, db=url, timeout=60)
+        wall = time.perf_counter() - start
+        n = report.articles
+        driver_ms = 1000 * (own_cpu() - driver) / n
+        all_ms = 1000 * cpu_used(before, cpu_seconds()) / n
+    return {"articles": n, "per_s": n / wall, "driver_cpu_ms": driver_ms, "worker_cpu_ms": all_ms - driver_ms,
+            "warc_bytes_per_record": path.stat().st_size / len(pages)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pg", required=True, help="a PostgreSQL database whose warta tables may be dropped")
     parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--warc", type=int, default=2000, help="pages in the WARC batch run")
     parser.add_argument("--sets", default="fundus,scrapinghub,indonesian,newspaper4k")
     parser.add_argument("--bench", type=Path, default=ROOT.parent.parent / "shared" / "bench")
     parser.add_argument("--json", type=Path)
@@ -184,6 +212,9 @@ def main() -> None:
         out["postgresql"] = load(store, items, args.pg)
         out["postgresql_sizes"] = pg_sizes(args.pg)
         out["reextract_postgresql"] = reextract_cpu(store)
+    with tempfile.TemporaryDirectory() as tmp:
+        warc_pages = [(item[1].url, item[1].body) for item in items[: args.warc]]
+        out["warc_batch_postgresql"] = warc_batch_cpu(args.pg, warc_pages, Path(tmp))
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "cap.db"
         with open_article_store(db) as store:
@@ -212,6 +243,10 @@ def report(out: dict[str, Any]) -> None:
         print(f"| {rel} | {size['main'] / n:.0f} | {size['toast'] / n:.0f} |")
     print(f"| SQLite file (articles + captures + FTS) | {out['sqlite_bytes'] / n:.0f} | |")
     r = out["reextract_postgresql"]
+    w = out["warc_batch_postgresql"]
+    print(f"\nWARC batch into PostgreSQL, 1 local worker: {w['articles']} articles, {w['per_s']:.1f}/s,"
+          f" driver CPU {w['driver_cpu_ms']:.2f} ms/article, worker CPU {w['worker_cpu_ms']:.2f};"
+          f" {w['warc_bytes_per_record'] / 1024:.0f} KiB of gzip WARC per record")
     print(f"\nre-extraction of the PostgreSQL captures, 1 local worker: {r['articles']} articles, {r['per_s']:.1f}/s,"
           f" driver CPU {r['driver_cpu_ms']:.2f} ms/article, worker CPU {r['worker_cpu_ms']:.2f} ms/article")
 
