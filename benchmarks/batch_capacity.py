@@ -189,7 +189,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--warc", type=int, default=2000, help="pages in the WARC batch run")
     parser.add_argument("--sets", default="fundus,scrapinghub,indonesian,newspaper4k")
-    parser.add_argument("--bench", type=Path, default=ROOT.parent.parent / "shared" / "bench")
+    parser.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     pages = load_pages(args.bench, args.sets.split(","))
