@@ -10,7 +10,7 @@ URLs, ``pages/*.html.gz``). Measured, in this order:
    (``time.process_time``, which load from other work moves little); the mean over pages of each
    page's median.
 2. **Loading ``--articles`` N captures and articles** (the pages again and again under distinct
-   URLs) into PostgreSQL (the database of ``--pg``: warta's tables are DROPPED first) and into a
+   URLs) into PostgreSQL (the database of ``--pg``: every table in it is DROPPED first) and into a
    SQLite file, the way ``warta batch`` writes: one transaction per 256 rows. Rows per second, and
    the CPU per row of this process (the driver) and, for PostgreSQL, of the server processes
    serving it (read from /proc; the server must run on this machine).
@@ -144,10 +144,15 @@ def pg_sizes(url: str) -> dict[str, dict[str, int]]:
 
 
 def drop_pg(url: str) -> None:
+    """Drop every table (and the view ``outcomes``) of the database's public schema."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version, batch_shards CASCADE")
+        conn.execute("DROP VIEW IF EXISTS outcomes")
+        conn.execute("""DO $$ DECLARE t text; BEGIN
+            FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+                EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t);
+            END LOOP; END $$""")
 
 
 def reextract_cpu(store: ArticleStore) -> dict[str, float]:
@@ -185,7 +190,7 @@ def warc_batch_cpu(url: str, pages: list[tuple[str, bytes]], tmp: Path) -> dict[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg", required=True, help="a PostgreSQL database whose warta tables may be dropped")
+    parser.add_argument("--pg", required=True, help="a PostgreSQL database whose tables may all be dropped")
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--warc", type=int, default=2000, help="pages in the WARC batch run")
     parser.add_argument("--sets", default="fundus,scrapinghub,indonesian,newspaper4k")

@@ -256,16 +256,22 @@ def test_single_pages_equal_one_in_process_extraction(crawled: Path) -> None:
     assert checked >= 4
 
 
-@pytest.fixture
-def pg(monkeypatch: pytest.MonkeyPatch) -> str:
-    from contract.pg_support import pg_url
+def empty_pg() -> str:
+    """The test database (``WARTA_TEST_PG``; CI fails without it), emptied: warta's tables and the shard table."""
+    from contract.pg_support import pg_url, reset_pg
 
     url = pg_url()
+    reset_pg(url)
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version, batch_shards CASCADE")
+        conn.execute("DROP TABLE IF EXISTS batch_shards")
     return url
+
+
+@pytest.fixture
+def pg() -> str:
+    return empty_pg()
 
 
 def test_postgresql_store_is_reextracted_and_records_its_shards_inside(

@@ -172,13 +172,9 @@ def test_two_drivers_with_a_part_each_run_every_warc_shard_once(tmp_path: Path, 
 
 
 def test_warc_batch_into_a_postgresql_store_keeps_its_shard_table_inside(tmp_path: Path, executor: LocalExecutor) -> None:
-    import psycopg
+    from test_batch_captures import empty_pg
 
-    from contract.pg_support import pg_url
-
-    url = pg_url()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version, batch_shards CASCADE")
+    url = empty_pg()
     paths = _warcs(tmp_path)
     report = run_batch([str(paths)], executor, db=url, timeout=30)
     assert report.articles == 10 and not list(tmp_path.glob("*.sqlite"))
