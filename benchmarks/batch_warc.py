@@ -8,8 +8,13 @@ Then ``run_batch`` with the local executor (1 and 2 workers) and Ray (1 and 2 CP
 into a fresh store; every run times all engines in turn. Executors are started and warmed up (one shard, untimed) before the clock starts. Prints the
 median articles/s of R runs, the ratio to the peer and per worker, the CPU time per article of
 all processes (this one and its descendants: workers, Ray's raylet and GCS; a figure that load
-from other work on the machine does not change much, unlike the rates), and checks that every
-engine stored exactly the peer's articles.
+from other work on the machine does not change much, unlike the rates), the CPU time per article
+of the driver alone (this process: reading the WARC records, sending pages, receiving articles,
+writing the store: the serial share), and checks that every engine stored exactly the peer's
+articles. From those CPU figures it computes, per engine, the number of worker cores K up to which
+the rate stays at 0.8 of linear (K times the plain process), under two models: the driver's work
+overlapping the workers' (a pipeline: the driver saturates at 1/d articles/s) and not overlapping
+at all (Amdahl: d + w/K per article).
 """
 
 from __future__ import annotations
@@ -100,6 +105,7 @@ def main() -> None:
         inputs = [str(p) for p in paths]
         rates: dict[str, list[float]] = {PEER: []}
         cpu: dict[str, list[float]] = {PEER: []}  # CPU milliseconds per article, all processes
+        driver: dict[str, list[float]] = {}  # CPU milliseconds per article, the driver alone
         reference: dict[str, Any] = {}
         local = {n: make_executor("local", n) for n in (1, 2)}
         for n, ex in local.items():
@@ -119,10 +125,11 @@ def main() -> None:
                         if engine != "local":
                             run_batch(inputs[:1], executor, out=base / f"warm-{engine}{workers}-{run}", timeout=60)
                         db = base / f"{engine}{workers}-{run}.db"
-                        used, start = cpu_seconds(), time.perf_counter()
+                        used, own, start = cpu_seconds(), own_cpu(), time.perf_counter()
                         report = run_batch(inputs, executor, db=db, timeout=60)
                         rates.setdefault(label, []).append(report.articles / (time.perf_counter() - start))
                         cpu.setdefault(label, []).append(1000 * cpu_used(used, cpu_seconds()) / report.articles)
+                        driver.setdefault(label, []).append(1000 * (own_cpu() - own) / report.articles)
                     finally:
                         if engine != "local":
                             executor.close()
@@ -132,13 +139,32 @@ def main() -> None:
                 ex.close()
     peer = statistics.median(rates[PEER])
     print(f"{args.records} pages in {args.shards} WARC shards, median of {args.runs} runs; identical articles: yes")
-    print("| engine | articles/s | vs plain | per worker vs plain (1.0 = linear) | CPU ms per article (all processes) |")
-    print("|---|---|---|---|---|")
+    print("| engine | articles/s | vs plain | per worker vs plain (1.0 = linear) | CPU ms per article (all processes) | of which the driver |")
+    print("|---|---|---|---|---|---|")
     for label, values in rates.items():
         rate = statistics.median(values)
         workers = int(label.split(", ")[1].split()[0]) if "," in label else 1
         ms = statistics.median(cpu[label])
-        print(f"| {label} | {rate:.1f} | {rate / peer:.2f} | {rate / peer / workers:.2f} | {ms:.1f} |")
+        own = f"{statistics.median(driver[label]):.2f}" if label in driver else "(all)"
+        print(f"| {label} | {rate:.1f} | {rate / peer:.2f} | {rate / peer / workers:.2f} | {ms:.1f} | {own} |")
+    p = statistics.median(cpu[PEER])
+    print(f"\nWorker cores K with at least 0.8 of linear (K x plain, p = {p:.2f} CPU ms per article in the plain process;"
+          " w = all - d: the workers' share):")
+    print("| engine | d, driver ms | w, workers ms | efficiency at large K if the driver keeps up (p / w) |"
+          " K, pipeline (p / (0.8 d)) | K, Amdahl ((1.25 p - w) / d) |")
+    print("|---|---|---|---|---|---|")
+    for label in driver:
+        d = statistics.median(driver[label])
+        w = statistics.median(cpu[label]) - d
+        pipeline = p / (0.8 * d) if p / w >= 0.8 else 0.0
+        amdahl = max(0.0, (1.25 * p - w) / d)
+        print(f"| {label} | {d:.2f} | {w:.2f} | {p / w:.2f} | {pipeline:.1f} | {amdahl:.1f} |")
+
+
+def own_cpu() -> float:
+    """CPU seconds (user + system) of this process alone (the driver)."""
+    t = os.times()
+    return t.user + t.system
 
 
 if __name__ == "__main__":

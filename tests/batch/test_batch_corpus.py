@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 
 from warta.batch.corpus import learn_shard
 from warta.batch.run import run_batch
+from warta.batch.shards import Part
 from warta.clean.corpus import LineStats
 from warta.clean.io import Document
 from warta.clean.run import clean_documents, learn
@@ -61,3 +62,20 @@ def test_corpus_mode_merges_line_statistics_across_shards(tmp_path: Path) -> Non
     assert plain.articles == len(docs)
     assert any(b["text"] in furniture for r in plain_rows for b in json.loads(r["body"]))  # single-document mode keeps it
     assert (tmp_path / "out" / "_shards_linestats.npz").exists()  # a rerun reuses the same statistics
+
+
+def test_corpus_mode_in_parts_cleans_with_every_parts_statistics(tmp_path: Path) -> None:
+    """Three drivers with a part each learn the line statistics of all shards, not of their part."""
+    docs, furniture = _corpus()
+    shards = []
+    for n in range(3):
+        path = tmp_path / f"part{n}.jsonl"
+        path.write_text("".join(json.dumps({"id": d.id, "url": d.url, "text": d.text}) + "\n" for d in docs[n::3]))
+        shards.append(path)
+    with LocalExecutor(2) as ex:
+        reports = [run_batch([str(p) for p in shards], ex, out=tmp_path / f"out{i}", timeout=30, corpus=True,
+                             part=Part(i, 3)) for i in (1, 2, 3)]
+    assert [len(r.shards) for r in reports] == [1, 1, 1]
+    rows = [r for f in tmp_path.glob("out*/*.parquet") for r in pq.read_table(f).to_pylist()]
+    assert len(rows) == len(docs)
+    assert not any(b["text"] in furniture for r in rows for b in json.loads(r["body"]))

@@ -15,7 +15,7 @@ import warcfiles
 from cleantexts import HEADLINE, PROSE
 from warta.batch.clusters import cluster_shards
 from warta.batch.run import run_batch
-from warta.batch.shards import expand
+from warta.batch.shards import Part, expand
 from warta.batch.warc import WarcPage, read_warc
 from warta.cli.main import cli
 from warta.dedupe.batch import cluster
@@ -23,6 +23,7 @@ from warta.errors import InputError
 from warta.execute.local import LocalExecutor
 from warta.extract.core import extract
 from warta.model import Article, Skip, SkipReason
+from warta.store.backends import open_article_store
 from warta.store.sqlite import Store
 
 
@@ -157,3 +158,26 @@ def test_cli_batch_with_prefix_and_clusters(tmp_path: Path) -> None:
     assert json.loads(result.output)["shards_already_done"] == 2
     bad = CliRunner().invoke(cli, ["batch", str(listing), "--prefix", str(data)])
     assert bad.exit_code != 0 and "--db" in bad.output
+
+
+def test_two_drivers_with_a_part_each_run_every_warc_shard_once(tmp_path: Path, executor: LocalExecutor) -> None:
+    paths = _warcs(tmp_path)
+    db = tmp_path / "p.db"
+    one = run_batch([str(paths)], executor, db=db, timeout=30, part=Part(1, 2))
+    two = run_batch([str(paths)], executor, db=db, timeout=30, part=Part(2, 2))
+    assert [s.shard for s in one.shards] == ["a.warc.gz"] and [s.shard for s in two.shards] == ["b.warc.gz"]
+    assert run_batch([str(paths)], executor, db=db, timeout=30).skipped_shards == ["a.warc.gz", "b.warc.gz"]
+    with Store(db) as store:
+        assert store.count_articles() == 10
+
+
+def test_warc_batch_into_a_postgresql_store_keeps_its_shard_table_inside(tmp_path: Path, executor: LocalExecutor) -> None:
+    from test_batch_captures import empty_pg
+
+    url = empty_pg()
+    paths = _warcs(tmp_path)
+    report = run_batch([str(paths)], executor, db=url, timeout=30)
+    assert report.articles == 10 and not list(tmp_path.glob("*.sqlite"))
+    with open_article_store(url) as store:
+        assert store.count_articles() == 10
+    assert run_batch([str(paths)], executor, db=url, timeout=30).skipped_shards == ["a.warc.gz", "b.warc.gz"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from warta.batch.corpus import CorpusDocument, clean_with_stats, learn_corpus
-from warta.batch.shards import Shard, ShardTable, expand
+from warta.batch.shards import WHOLE, Part, Shard, expand, shard_log, shard_table_path
 from warta.batch.warc import WarcPage, read_warc
 from warta.clean.article import Cleaner
 from warta.clean.corpus import site_key
@@ -30,7 +30,8 @@ from warta.errors import ConfigError
 from warta.execute import Executor
 from warta.extract.core import extract
 from warta.model import Article, Skip
-from warta.store.sqlite import Store
+from warta.store.backends import open_article_store
+from warta.store.protocols import ArticleStore
 from warta.urls import url_key
 
 Result = Article | Skip
@@ -79,15 +80,6 @@ class BatchReport:
         return total
 
 
-def shard_table_path(out: Path | None, db: Path | None) -> Path:
-    """Where the shard table lives: in the output directory, else next to the store."""
-    if out is not None:
-        return out / "_shards.sqlite"
-    if db is not None:
-        return db.with_name(db.name + ".shards.sqlite")
-    raise ConfigError("batch needs somewhere to write: a store (--db) and/or a Parquet directory (--out)")
-
-
 Item = Document | WarcPage | CorpusDocument
 
 
@@ -112,7 +104,7 @@ def _function(shard: Shard, stats: Path | None) -> Callable[[Any], Result]:
 
 
 def run_shard(
-    shard: Shard, executor: Executor, timeout: float | None, store: Store | None, out: Path | None,
+    shard: Shard, executor: Executor, timeout: float | None, store: ArticleStore | None, out: Path | None,
     stats: Path | None = None,
 ) -> ShardReport:
     """One shard through the executor; returns its counts once its output is committed."""
@@ -158,12 +150,12 @@ def run_shard(
     return report
 
 
-def _store(store: Store | None, articles: list[tuple[str, Article]]) -> None:
+def _store(store: ArticleStore | None, articles: list[tuple[str, Article]]) -> None:
     """Upsert the waiting articles in one transaction (a rerun of the shard upserts them again)."""
     if store is not None and articles:
-        with store.transaction():
+        with store.transaction() as tx:
             for key, article in articles:
-                store.upsert_article(key, article)
+                tx.upsert_article(key, article)
     articles.clear()
 
 
@@ -173,23 +165,30 @@ def run_batch(
     *,
     prefix: Path | None = None,
     timeout: float | None = 10.0,
-    db: Path | None = None,
+    db: str | Path | None = None,
     out: Path | None = None,
     corpus: bool = False,
+    part: Part = WHOLE,
 ) -> BatchReport:
-    """Run every shard of ``inputs`` not yet finished; see the module docstring."""
-    shards = expand(inputs, prefix)
+    """Run every shard of ``inputs`` (of ``part`` of them) not yet finished; see the module docstring."""
+    every = expand(inputs, prefix)
+    shards = part.select(every)
+    if out is None and db is None:
+        raise ConfigError("batch needs somewhere to write: a store (--db) and/or a Parquet directory (--out)")
     table_path = shard_table_path(out, db)
+    if corpus and table_path is None:
+        raise ConfigError("--corpus with a postgresql:// store needs --out DIR (where the line statistics are kept)")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     report = BatchReport()
-    table = ShardTable(table_path)
-    store = Store(db) if db is not None else None
+    table = shard_log(out, db)
+    store = open_article_store(db) if db is not None else None
     try:
         done = table.done()
         stats = None
-        corpora = [s.path for s in shards if s.kind == "corpus"]
+        corpora = [s.path for s in every if s.kind == "corpus"]  # all parts clean with the same statistics
         if corpus and corpora:
+            assert table_path is not None
             stats = learn_corpus(executor, corpora, table_path.with_name(table_path.stem + "_linestats.npz"))
         for shard in shards:
             if shard.id in done:

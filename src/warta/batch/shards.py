@@ -1,8 +1,10 @@
 """Shards (one input file each) and the shard table that lets a rerun skip finished shards.
 
 The shard table is a small SQLite file next to the output (``DIR/_shards.sqlite`` with ``--out``,
-else ``<db>.shards.sqlite``), not a table inside the store: it works the same for Parquet-only
-output, and it leaves the store's schema to the store. A shard is marked finished only after
+else ``<db>.shards.sqlite``), not a table inside a SQLite store: it works the same for Parquet-only
+output, and it leaves the store's schema to the store. A ``postgresql://`` store has no file
+beside it, so there the table ``batch_shards`` inside the database is the shard table (any
+machine that reaches the database sees which shards are finished). A shard is marked finished only after
 its output is committed (store transaction, Parquet file renamed into place), so a crash in
 between redoes the shard, which is harmless: articles are upserted by URL key and the shard's
 Parquet file is written again whole.
@@ -15,13 +17,16 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from warta.errors import InputError, StoreError
+from warta.store.backends import is_postgres_url
 
+T = TypeVar("T")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 CORPUS_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet")
 LIST_SUFFIXES = (".paths", ".paths.gz")
@@ -88,6 +93,40 @@ def expand(inputs: list[str], prefix: Path | None = None) -> list[Shard]:
     return shards
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Part ``index`` of ``count`` (1-based): the shards one of ``count`` drivers runs, every
+    ``count``-th shard from the ``index``-th, so drivers started with 1/N ... N/N split the shards
+    between them (the shard ids, and so the shard table, do not depend on the part)."""
+
+    index: int = 1
+    count: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> Part:
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+        if match is None or not 1 <= int(match[1]) <= int(match[2]):
+            raise InputError(f"a part is I/N with 1 <= I <= N, not {text!r}")
+        return cls(int(match[1]), int(match[2]))
+
+    def select(self, items: Sequence[T]) -> list[T]:
+        return list(items[self.index - 1 :: self.count])
+
+
+WHOLE = Part()  # every shard: one driver
+
+
+class ShardLog(Protocol):
+    """Where finished shards are recorded: :class:`ShardTable` (a SQLite file) or, for a
+    PostgreSQL store, :class:`warta.store.pg_shards.PgShardTable` (a table in that database)."""
+
+    def done(self) -> set[str]: ...
+
+    def finish(self, shard_id: str, counts: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class ShardTable:
     """Finished shards, in a SQLite file (see the module docstring)."""
 
@@ -114,3 +153,26 @@ class ShardTable:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def shard_table_path(out: Path | None, db: str | Path | None) -> Path | None:
+    """The shard table's file: ``DIR/_shards.sqlite`` with an output directory, else
+    ``DB.shards.sqlite`` beside a SQLite store; ``None`` for a PostgreSQL store (kept inside it)."""
+    if out is not None:
+        return out / "_shards.sqlite"
+    if db is None or is_postgres_url(db):
+        return None
+    return Path(db).with_name(Path(db).name + ".shards.sqlite")
+
+
+def shard_log(out: Path | None, db: str | Path | None) -> ShardLog:
+    """The shard table of a batch run (see :func:`shard_table_path`); a PostgreSQL store's is its
+    table ``batch_shards`` (:class:`warta.store.pg_shards.PgShardTable`)."""
+    path = shard_table_path(out, db)
+    if path is not None:
+        return ShardTable(path)
+    if db is None:
+        raise StoreError("no shard table without an output directory or a store")
+    from warta.store.pg_shards import PgShardTable
+
+    return PgShardTable(str(db))

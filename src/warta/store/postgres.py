@@ -180,6 +180,14 @@ _UPDATE_SET = (
     " section=EXCLUDED.section, authors=EXCLUDED.authors, paywalled=EXCLUDED.paywalled,"
     " access=EXCLUDED.access, text=EXCLUDED.text, data=EXCLUDED.data"
 )
+_CAPTURE_PAGE = 100  # captures per keyset page of iter_article_captures
+# the newest capture of each url key that has an article (captures_key indexes both subqueries)
+_ARTICLE_CAPTURES = (
+    "SELECT c.* FROM captures c WHERE c.id > %s AND c.id <= %s"
+    " AND EXISTS (SELECT 1 FROM articles a WHERE a.url_key = c.url_key)"
+    " AND NOT EXISTS (SELECT 1 FROM captures n WHERE n.url_key = c.url_key AND n.id > c.id)"
+    f" ORDER BY c.id LIMIT {_CAPTURE_PAGE}"
+)
 _INSERT = f"INSERT INTO articles({_ARTICLE_COLUMNS}) VALUES ({', '.join(['%s'] * 17)})"
 
 
@@ -339,6 +347,23 @@ class PostgresArticleStore:
 
     def count_captures(self) -> int:
         return int(self._one("SELECT count(*) FROM captures")[0])
+
+    def latest_capture(self, key: str) -> Capture | None:
+        rows = self._rows("SELECT * FROM captures WHERE url_key = %s ORDER BY id DESC LIMIT 1", (key,), dicts=True)
+        return _capture(rows[0]) if rows else None
+
+    def last_capture_id(self) -> int:
+        return int(self._one("SELECT COALESCE(max(id), 0) FROM captures")[0])
+
+    def iter_article_captures(self, first: int, last: int) -> Iterator[StoredCapture]:
+        after = first - 1
+        while True:  # keyset pages, as iter_captures
+            rows = self._rows(_ARTICLE_CAPTURES, (after, last), dicts=True)
+            for row in rows:
+                yield StoredCapture(int(row["id"]), str(row["url_key"]), _capture(row))
+            if len(rows) < _CAPTURE_PAGE:
+                return
+            after = int(rows[-1]["id"])
 
     # -- articles ----------------------------------------------------------------------------
     def upsert_article(self, key: str, article: Article, capture_id: int | None = None) -> tuple[int, bool]:

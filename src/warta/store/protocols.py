@@ -122,6 +122,19 @@ class ArticleStore(Protocol):
 
     def count_captures(self) -> int: ...
 
+    def latest_capture(self, key: str) -> Capture | None:
+        """The newest capture kept under ``key`` (a following page of a multi-page article, say)."""
+        ...
+
+    def last_capture_id(self) -> int:
+        """The highest capture id, 0 when there is none (re-extraction shards are id ranges up to it)."""
+        ...
+
+    def iter_article_captures(self, first: int, last: int) -> Iterator[StoredCapture]:
+        """For capture ids ``first``..``last`` (inclusive), in id order: each capture that is the
+        newest of its url key and whose key has a stored article (what re-extraction reads)."""
+        ...
+
     # -- articles ---------------------------------------------------------------------------
     def upsert_article(self, key: str, article: Article, capture_id: int | None = None) -> tuple[int, bool]:
         """Insert or replace the article stored under ``key``; returns (id, inserted)."""

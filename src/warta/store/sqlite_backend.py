@@ -55,6 +55,15 @@ def open_query_only(path: str | Path) -> sqlite3.Connection:
         raise StoreError(f"cannot open store: {exc}", path=str(path)) from exc
     return conn
 
+_CAPTURE_PAGE = 100  # captures per keyset page of iter_article_captures
+# the newest capture of each url key that has an article (captures_key indexes both subqueries)
+_ARTICLE_CAPTURES = (
+    "SELECT c.* FROM captures c WHERE c.id > ? AND c.id <= ?"
+    " AND EXISTS (SELECT 1 FROM articles a WHERE a.url_key = c.url_key)"
+    " AND NOT EXISTS (SELECT 1 FROM captures n WHERE n.url_key = c.url_key AND n.id > c.id)"
+    f" ORDER BY c.id LIMIT {_CAPTURE_PAGE}"
+)
+
 
 class SqliteArticleStore:
     """An :class:`~warta.store.protocols.ArticleStore` over one SQLite file."""
@@ -100,6 +109,22 @@ class SqliteArticleStore:
 
     def count_captures(self) -> int:
         return int(self.store.conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0])
+
+    def latest_capture(self, key: str) -> Capture | None:
+        return self.store.latest_capture(key)
+
+    def last_capture_id(self) -> int:
+        return int(self.store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM captures").fetchone()[0])
+
+    def iter_article_captures(self, first: int, last: int) -> Iterator[StoredCapture]:
+        after = first - 1
+        while True:  # keyset pages: no statement left open while the caller writes
+            rows = self.store.conn.execute(_ARTICLE_CAPTURES, (after, last)).fetchall()
+            for row in rows:
+                yield StoredCapture(int(row["id"]), str(row["url_key"]), _capture_from_row(row))
+            if len(rows) < _CAPTURE_PAGE:
+                return
+            after = int(rows[-1]["id"])
 
     # -- articles ---------------------------------------------------------------------------
     def upsert_article(self, key: str, article: Article, capture_id: int | None = None) -> tuple[int, bool]:
