@@ -4,7 +4,7 @@ Candidates are independent readings of one page: the main DOM reading with class
 the same without hints (``dom-nohints``), the readability-style scoring (``score``, in
 ``scored.py``), and the page's own statements of its article (JSON-LD ``articleBody``, embedded
 script data). Two readings *agree* when most of the words of one are words of the other
-(bag-of-words coverage); they are *disjoint* when neither covers half of the other: they chose
+(bag-of-words coverage, content words only); they are *disjoint* when neither covers half of the other: they chose
 different regions of the page.
 
 - :func:`agreeing_pair`: when the main choice disagrees with two candidates that agree with each
@@ -42,7 +42,13 @@ class Reading:
 
     @property
     def words(self) -> Counter[str]:
-        return Counter(TOKEN.findall(self.text))
+        return content_words(self.text)
+
+
+def content_words(text: str) -> Counter[str]:
+    """The words of four characters or more, case-folded, with their counts: short function words
+    would make any two texts of one language look alike."""
+    return Counter(t.casefold() for t in TOKEN.findall(text) if len(t) > 3)
 
 
 def coverage(part: Counter[str], whole: Counter[str]) -> float:
@@ -89,7 +95,7 @@ def arbitrate(main: Reading, other: Reading, witnesses: Witnesses, tree: Any) ->
     holds clearly more of its words; the reading that starts nearest after the page's headline (an
     element of ``tree`` whose text one of the titles shows)."""
     for text in witnesses.texts:
-        words = Counter(TOKEN.findall(text))
+        words = content_words(text)
         mine, theirs = coverage(main.words, words), coverage(other.words, words)
         if abs(mine - theirs) >= WITNESS_MARGIN:
             return main if mine > theirs else other

@@ -268,7 +268,8 @@ def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
     before = 0
     for i, block in enumerate(blocks):
         strong = block.kind == "heading" or block.bold
-        if before >= 200 and furniture.is_stop(block.text) and (strong or total - before < before):
+        heading_like = not block.in_table  # a table's header cell ("Comment") is no section heading
+        if heading_like and before >= 200 and furniture.is_stop(block.text) and (strong or total - before < before):
             return i
         before += len(block.text)
     return len(blocks)
