@@ -127,3 +127,36 @@ def test_a_comment_header_cell_in_a_table_does_not_end_the_body() -> None:
     <p>The open day is on Saturday.</p></article></body></html>"""
     art = extract(html, url="https://x.test/a")
     assert isinstance(art, Article) and "timeout of 1 minutes" in art.text and "open day" in art.text
+
+
+READERS = ("Ann", "Bob", "Cleo", "Dan", "Eve", "Finn", "Gus", "Hal", "Ida")
+
+
+def _thread(n: int) -> str:
+    """``n`` reader comments, each signed by the same template line after its text."""
+    return "".join(
+        f"<div id='c{i}'><p>{COMMENT} {i}</p><p>{COMMENT}</p></div>"
+        f"<p class='posted'>Posted by: {READERS[i % 9]} at October 29, 2012 0{i % 9}:23 PM</p>"
+        for i in range(n)
+    )
+
+
+def test_a_comment_thread_longer_than_the_article_is_cut_at_its_first_signed_post() -> None:
+    html = f"""<html><body><div class="content"><h1>New ferry terminal opens</h1>{_paras(STORY)}
+    <p class="posted">Posted by Ann Lee at October 29, 2012 05:10 PM</p>
+    <h2 id="comments">Comments</h2>{_thread(8)}</div></body></html>"""
+    art = extract(html, url="https://x.test/a")
+    assert isinstance(art, Article)
+    assert STORY[-1] in art.text and "parking fee" not in art.text
+
+
+def test_embedded_posts_and_unsigned_source_lines_do_not_make_a_thread() -> None:
+    # signed quotes (embedded social posts) and source lines without a template class stay in the body
+    tweets = "".join(
+        f"<p>{STORY[i]}</p><blockquote class='tweet'><p>{COMMENT}</p><p class='sig'>Ann (@ann{i}) November 2, 2012</p></blockquote>"
+        for i in range(5)
+    )
+    sources = "".join(f"<p>{STORY[i]}</p><p>Ann Lee, The Harbour Times, August {i + 1}, 2012</p>" for i in range(5))
+    for inner in (tweets, sources):
+        art = extract(f"<html><body><div class='content'>{_paras(STORY)}{inner}</div></body></html>", url="https://x.test/a")
+        assert isinstance(art, Article) and art.text.count(STORY[4]) == 2

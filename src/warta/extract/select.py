@@ -167,6 +167,7 @@ def keep_blocks(
     inside = _standfirst(blocks, inside, container, furniture) + inside
     inside = inside[: _stop_index(inside, furniture)]
     inside = inside[: teaser_tail(inside)]
+    inside = inside[: thread_start(inside, furniture)]
     kept: list[RawBlock] = []
     lines: list[str] = []
     for block in inside:
@@ -259,6 +260,41 @@ def teaser_tail(blocks: Sequence[RawBlock]) -> int:
         if i in starts and before >= TAIL_AFTER_CHARS:
             return i
         before += len(block.text)
+    return len(blocks)
+
+
+THREAD_POSTS = 3  # signed posts in a row after the article that make a comment thread
+THREAD_AFTER_CHARS = 200  # ... after at least this much article text
+SIGNATURE_CHARS = 100  # a signature line (``Posted by: X at October 29, 2012 05:23 PM``) is short
+SIGNATURES = frozenset(("byline", "date"))
+
+
+def _signature(block: RawBlock, furniture: Furniture) -> tuple[str, str] | None:
+    """The (tag, class) of a post's signature line: a short byline or date line in a classed element
+    (a comment template), not inside a quote (an embedded social post signs itself too)."""
+    cls = block.element.get("class")
+    if not cls or block.kind == "quote" or len(block.text) > SIGNATURE_CHARS:
+        return None
+    return (block.element.tag, cls) if furniture.line_kind(block.text) in SIGNATURES else None
+
+
+def thread_start(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
+    """Where a thread of signed posts follows the article (reader comments: the same signature line,
+    ``Posted by: X at October 29, 2012``, then prose, again and again to the end), ``len(blocks)`` if
+    none. Every signature from the cut on must share one template and be followed by prose."""
+    keys = [_signature(b, furniture) for b in blocks]
+    marks = [i for i, key in enumerate(keys) if key is not None]
+    before = 0
+    done = 0
+    for n, i in enumerate(marks):
+        before += sum(len(b.text) for b, key in zip(blocks[done:i], keys[done:i], strict=True) if key is None)
+        done = i
+        rest = marks[n:]
+        if before < THREAD_AFTER_CHARS or len(rest) < THREAD_POSTS:
+            continue
+        same = all(keys[j] == keys[i] for j in rest)
+        if same and all(b - a > 1 for a, b in zip(rest, [*rest[1:], len(blocks) + 1], strict=True)):
+            return i
     return len(blocks)
 
 
