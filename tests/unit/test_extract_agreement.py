@@ -160,3 +160,18 @@ def test_embedded_posts_and_unsigned_source_lines_do_not_make_a_thread() -> None
     for inner in (tweets, sources):
         art = extract(f"<html><body><div class='content'>{_paras(STORY)}{inner}</div></body></html>", url="https://x.test/a")
         assert isinstance(art, Article) and art.text.count(STORY[4]) == 2
+
+
+def test_a_section_heading_that_reads_like_a_stop_line_does_not_end_the_article() -> None:
+    # "Comment" is one of several same-level section headings of the article, each followed by prose
+    sections = "".join(f"<h2>{name}</h2><p>{STORY[i]} {STORY[i + 1]}</p>" for i, name in enumerate(("Comment", "Briefing", "Data")))
+    html = f"<html><body><div class='post'>{_paras(STORY)}{sections}</div></body></html>"
+    art = extract(html, url="https://x.test/a")
+    assert isinstance(art, Article) and "Briefing" in art.text and art.text.count(STORY[3]) == 2
+
+
+def test_a_stop_heading_followed_by_linked_headlines_still_ends_the_article() -> None:
+    teasers = "".join(f"<h2><a href='/s{i}'>Another story about the harbour, part {i}</a></h2><p>{COMMENT}</p>" for i in range(3))
+    html = f"<html><body><div class='post'>{_paras(STORY, 2)}<h2>Comments</h2><p>{COMMENT}</p>{teasers}</div></body></html>"
+    art = extract(html, url="https://x.test/a")
+    assert isinstance(art, Article) and STORY[-1] in art.text and "parking fee" not in art.text

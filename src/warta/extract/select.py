@@ -306,9 +306,30 @@ def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
         strong = block.kind == "heading" or block.bold
         heading_like = not block.in_table  # a table's header cell ("Comment") is no section heading
         if heading_like and before >= 200 and furniture.is_stop(block.text) and (strong or total - before < before):
-            return i
+            if not _section_goes_on(blocks, i, furniture):
+                return i
         before += len(block.text)
     return len(blocks)
+
+
+SECTION_PROSE_CHARS = 200  # unlinked text under a stop heading before the next section heading
+
+
+def _section_goes_on(blocks: Sequence[RawBlock], at: int, furniture: Furniture) -> bool:
+    """True if the heading at ``at`` is one section of the article: prose follows it and then another
+    heading of the same tag that is neither a stop line nor a link (``<h2>Comment</h2>`` ... ``<h2>Data
+    </h2>`` in a how-to). A related-stories heading is followed by linked headlines, not sections."""
+    head = blocks[at]
+    if head.kind != "heading":
+        return False
+    prose = 0
+    for block in blocks[at + 1 :]:
+        if block.kind == "heading" and block.element.tag == head.element.tag:
+            return (
+                prose >= SECTION_PROSE_CHARS and block.link_density < 0.5 and not furniture.is_stop(block.text)
+            )
+        prose += len(block.text) - block.link_chars
+    return False
 
 
 _DATELINE_ONLY = re.compile(r"^[^\W\d_][\w .,()/]{0,60}\s*[-–—]{1,2}$")
