@@ -175,3 +175,13 @@ def test_a_stop_heading_followed_by_linked_headlines_still_ends_the_article() ->
     html = f"<html><body><div class='post'>{_paras(STORY, 2)}<h2>Comments</h2><p>{COMMENT}</p>{teasers}</div></body></html>"
     art = extract(html, url="https://x.test/a")
     assert isinstance(art, Article) and STORY[-1] in art.text and "parking fee" not in art.text
+
+
+def test_a_list_of_short_unlinked_items_inside_the_article_is_kept() -> None:
+    towns = "".join(f"<li>{name}</li>" for name in ("Ardmore", "Fort Smith", "Minneapolis", "Tulsa", "Wichita", "Omaha", "Boise"))
+    links = "".join(f"<li><a href='/t{i}'>Topic {i}</a></li>" for i in range(8))
+    html = f"""<html><body><div class='post'>{_paras(STORY[:3])}<p>Ferries will call at these towns:</p>
+    <ul>{towns}</ul>{_paras(STORY[3:])}<ul>{links}</ul></div></body></html>"""
+    art = extract(html, url="https://x.test/a")
+    assert isinstance(art, Article) and "Fort Smith" in art.text and "Wichita" in art.text
+    assert "Topic 3" not in art.text  # a list of links is still pruned

@@ -135,7 +135,8 @@ def _status(el: Any, box: Container, memo: dict[int, str]) -> str:
         el = el.getparent()
     if result == "in":
         for key in reversed(path):
-            if box.totals.get(key, 0.0) < PRUNE and box.elements.get(key) is not box.element:
+            wrapper = box.elements.get(key)
+            if box.totals.get(key, 0.0) < PRUNE and wrapper is not box.element and not _plain_list(wrapper):
                 result = "pruned"
             memo[key] = result
     else:
@@ -150,6 +151,14 @@ def _inside(block: RawBlock, box: Container, memo: dict[int, str]) -> bool:
     parent = block.element.getparent()
     box.elements.setdefault(id(parent), parent)  # keep the proxy alive while its id is memoised
     return parent is not None and _status(parent, box, memo) == "in"
+
+
+LISTS = frozenset(("ul", "ol", "dl"))
+
+
+def _plain_list(el: Any) -> bool:
+    """A list without a single link (cities, devices, steps): short items, but the article's own."""
+    return el is not None and el.tag in LISTS and next(el.iter("a"), None) is None
 
 
 def blocks_inside(blocks: Sequence[RawBlock], container: Container) -> list[RawBlock]:
