@@ -238,7 +238,7 @@ def _vote(main: BodyResult, others: list[BodyResult]) -> BodyResult:
     return next(o for o in others if o.strategy == pick.name)
 
 
-SCORED_GAIN = 2.0  # the scored reading must hold this many times the text to challenge the main one
+SCORED_GAIN = 3.0  # a skipped region (and the scored reading) must hold this many times the body's text
 
 
 def _check(tree: Any, main: BodyResult, scored: BodyResult, reference: str | None) -> BodyResult:
