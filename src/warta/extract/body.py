@@ -6,7 +6,10 @@
    short fragments. The container is the element whose descendant blocks sum to the most value.
 3. Keep the container's blocks in reading order, moving furniture lines (bylines, read-also,
    promo lines, trailers) into ``furniture`` for metadata extraction.
-4. Compare with the JSON-LD ``articleBody`` when the page has one: it filters blocks the publisher
+4. Check the reading against independent candidates (``choose.py``): the reading without hints, a
+   readability-style scoring of the DOM (``scored.py``), the embedded script data; the one that
+   agrees with the others or with what the page says about itself (description, headline) wins.
+5. Compare with the JSON-LD ``articleBody`` when the page has one: it filters blocks the publisher
    does not count as body, and replaces a DOM result that clearly missed the article.
 """
 
@@ -197,15 +200,12 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if dropped and result.strategy == "dom":
         result = _continuation(tree, furniture, result, dropped)
     kept = _chars(result)
-    scored: BodyResult | None = None
     if kept < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * kept:
-            scored = _scored(tree, furniture)
-            result = _vote(retry, [result, scored])
+            result = _vote(retry, [result, _scored(tree, furniture)])
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
-        scored = _scored(tree, furniture)
-        result = _check(tree, result, scored, reference)
+        result = _check(tree, result, _scored(tree, furniture), reference)
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
@@ -243,7 +243,8 @@ SCORED_GAIN = 3.0  # a skipped region (and the scored reading) must hold this ma
 
 def _check(tree: Any, main: BodyResult, scored: BodyResult, reference: str | None) -> BodyResult:
     """The main reading against the scored one when they read different regions and the scored one
-    holds much more text: a third witness (the page's own article text, else its headline) decides."""
+    holds much more text: a witness decides (the page's own article text, else its meta description,
+    else its headline; see :func:`~warta.extract.choose.arbitrate`)."""
     if _chars(scored) < SCORED_GAIN * _chars(main) or not disjoint(_reading(main), _reading(scored)):
         return main
     texts = [t for t in (reference, embedded_article(tree) if has_embedded_data(tree) else None) if t]

@@ -34,11 +34,12 @@ HEADLINE_WORDS = 3
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """One candidate body: its name (the provenance value it would get), text and first element."""
+    """One candidate body: its name (the provenance value it would get), its text, and the element it
+    was read from (its container), which the headline witness places in the page."""
 
     name: str
     text: str
-    first: Any = None  # the element holding its first block (for the headline witness)
+    first: Any = None
 
     @property
     def words(self) -> Counter[str]:
