@@ -6,7 +6,10 @@
    short fragments. The container is the element whose descendant blocks sum to the most value.
 3. Keep the container's blocks in reading order, moving furniture lines (bylines, read-also,
    promo lines, trailers) into ``furniture`` for metadata extraction.
-4. Compare with the JSON-LD ``articleBody`` when the page has one: it filters blocks the publisher
+4. Check the reading against independent candidates (``choose.py``): the reading without hints, a
+   readability-style scoring of the DOM (``scored.py``), the embedded script data; the one that
+   agrees with the others or with what the page says about itself (description, headline) wins.
+5. Compare with the JSON-LD ``articleBody`` when the page has one: it filters blocks the publisher
    does not count as body, and replaces a DOM result that clearly missed the article.
 """
 
@@ -20,11 +23,20 @@ from typing import Any
 
 from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
+from warta.extract.choose import Reading, Witnesses, agreeing_pair, agreement, arbitrate, disjoint
 from warta.extract.embedded import embedded_article, has_embedded_data
 from warta.extract.jsonld import article_body
 from warta.extract.meta_jsonld import parse_scripts
 from warta.extract.meta_tags import jsonld_scripts, read_head
-from warta.extract.select import Container, blocks_inside, choose_container, keep_blocks, teaser_runs
+from warta.extract.scored import score_body
+from warta.extract.select import (
+    Container,
+    blocks_inside,
+    choose_container,
+    keep_blocks,
+    merge_datelines,
+    teaser_runs,
+)
 from warta.extract.text import normalize_text, text_of
 from warta.model import Block, Image
 
@@ -187,15 +199,62 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         result = _second_reading(tree, furniture, result, sheltered)
     if dropped and result.strategy == "dom":
         result = _continuation(tree, furniture, result, dropped)
-    if _chars(result) < MIN_GOOD_CHARS:
+    kept = _chars(result)
+    if kept < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)
-        if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * _chars(result):
-            result = retry
+        if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * kept:
+            result = _vote(retry, [result, _scored(tree, furniture)])
+    elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
+        result = _check(tree, result, _scored(tree, furniture), reference)
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
         result = reconcile(result, reference)
     return result
+
+
+def _scored(tree: Any, furniture: Furniture) -> BodyResult:
+    """The readability-style reading (``scored.py``) as a body, furniture lines moved out."""
+    found = score_body(_root(tree))
+    if found is None:
+        return BodyResult(blocks=(), strategy="score")
+    blocks = [b for b in merge_datelines(list(found.blocks)) if not furniture.line_kind(b.text)]
+    lines = tuple(b.text for b in found.blocks if furniture.line_kind(b.text))
+    return BodyResult(
+        blocks=tuple(Block(b.kind, b.text) for b in blocks),  # type: ignore[arg-type]
+        furniture=lines, node=found.nodes[0], strategy="score",
+    )
+
+
+def _reading(result: BodyResult) -> Reading:
+    return Reading(result.strategy, _text(result), result.node)
+
+
+def _vote(main: BodyResult, others: list[BodyResult]) -> BodyResult:
+    """``main`` unless it agrees with none of ``others`` while two of them agree with each other."""
+    pick = agreeing_pair(_reading(main), [_reading(o) for o in others])
+    if pick is None:
+        return main
+    return next(o for o in others if o.strategy == pick.name)
+
+
+SCORED_GAIN = 3.0  # a skipped region (and the scored reading) must hold this many times the body's text
+
+
+def _check(tree: Any, main: BodyResult, scored: BodyResult, reference: str | None) -> BodyResult:
+    """The main reading against the scored one when they read different regions and the scored one
+    holds much more text: a witness decides (the page's own article text, else its meta description,
+    else its headline; see :func:`~warta.extract.choose.arbitrate`)."""
+    if _chars(scored) < SCORED_GAIN * _chars(main) or not disjoint(_reading(main), _reading(scored)):
+        return main
+    texts = [t for t in (reference, embedded_article(tree) if has_embedded_data(tree) else None) if t]
+    head = read_head(tree)
+    witnesses = Witnesses(
+        texts, head.first("description", "og:description", "twitter:description"),
+        [t for t in (head.first("og:title", "twitter:title"), head.title) if t],
+    )
+    pick = arbitrate(_reading(main), _reading(scored), witnesses, tree)
+    return scored if pick.name == scored.strategy else main
 
 
 SECOND_READING_GAIN = 2.0  # the second reading must find this many times the text of the first
@@ -294,6 +353,13 @@ def _is_prose(el: Any, size: int) -> bool:
     return len(long) >= 3 and sum(long) >= PROSE_SHARE * size and links < 0.2 * size
 
 
+CHECK_LINK_SHARE = 0.2  # a skipped region with fewer links than this share of its text may be prose
+
+
+def _few_links(el: Any, size: int) -> bool:
+    return sum(len(text_of(a)) for a in el.iter("a")) < CHECK_LINK_SHARE * size
+
+
 REPEATED_LEVELS = 3  # an element, its parent or grandparent repeated among siblings is a list item
 ITEM_TAGS = frozenset(("li", "dd", "article"))
 
@@ -334,14 +400,6 @@ def self_description(tree: Any) -> str:
         return desc
     h1 = " ".join(text_of(h) for h in tree.iter("h1"))
     return " ".join(filter(None, (head.first("og:title", "twitter:title"), head.title, h1)))
-
-
-def agreement(reference: str, text: str) -> float:
-    """The share of the reference's content words (over three letters, case-folded) found in ``text``."""
-    ref = {t.casefold() for t in TOKEN.findall(reference) if len(t) > 3}
-    if not ref:
-        return 0.0
-    return len(ref & {t.casefold() for t in TOKEN.findall(text)}) / len(ref)
 
 
 def _tokens(text: str) -> Counter[str]:

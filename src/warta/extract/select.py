@@ -135,7 +135,8 @@ def _status(el: Any, box: Container, memo: dict[int, str]) -> str:
         el = el.getparent()
     if result == "in":
         for key in reversed(path):
-            if box.totals.get(key, 0.0) < PRUNE and box.elements.get(key) is not box.element:
+            wrapper = box.elements.get(key)
+            if box.totals.get(key, 0.0) < PRUNE and wrapper is not box.element and not _plain_list(wrapper):
                 result = "pruned"
             memo[key] = result
     else:
@@ -150,6 +151,14 @@ def _inside(block: RawBlock, box: Container, memo: dict[int, str]) -> bool:
     parent = block.element.getparent()
     box.elements.setdefault(id(parent), parent)  # keep the proxy alive while its id is memoised
     return parent is not None and _status(parent, box, memo) == "in"
+
+
+LISTS = frozenset(("ul", "ol", "dl"))
+
+
+def _plain_list(el: Any) -> bool:
+    """A list without a single link (cities, devices, steps): short items, but the article's own."""
+    return el is not None and el.tag in LISTS and next(el.iter("a"), None) is None
 
 
 def blocks_inside(blocks: Sequence[RawBlock], container: Container) -> list[RawBlock]:
@@ -167,6 +176,7 @@ def keep_blocks(
     inside = _standfirst(blocks, inside, container, furniture) + inside
     inside = inside[: _stop_index(inside, furniture)]
     inside = inside[: teaser_tail(inside)]
+    inside = inside[: thread_start(inside, furniture)]
     kept: list[RawBlock] = []
     lines: list[str] = []
     for block in inside:
@@ -262,16 +272,73 @@ def teaser_tail(blocks: Sequence[RawBlock]) -> int:
     return len(blocks)
 
 
+THREAD_POSTS = 3  # signed posts in a row after the article that make a comment thread
+THREAD_AFTER_CHARS = 200  # ... after at least this much article text
+SIGNATURE_CHARS = 100  # a signature line (``Posted by: X at October 29, 2012 05:23 PM``) is short
+SIGNATURES = frozenset(("byline", "date"))
+
+
+def _signature(block: RawBlock, furniture: Furniture) -> tuple[str, str] | None:
+    """The (tag, class) of a post's signature line: a short byline or date line in a classed element
+    (a comment template), not inside a quote (an embedded social post signs itself too)."""
+    cls = block.element.get("class")
+    if not cls or block.kind == "quote" or len(block.text) > SIGNATURE_CHARS:
+        return None
+    return (block.element.tag, cls) if furniture.line_kind(block.text) in SIGNATURES else None
+
+
+def thread_start(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
+    """Where a thread of signed posts follows the article (reader comments: the same signature line,
+    ``Posted by: X at October 29, 2012``, then prose, again and again to the end), ``len(blocks)`` if
+    none. Every signature from the cut on must share one template and be followed by prose."""
+    keys = [_signature(b, furniture) for b in blocks]
+    marks = [i for i, key in enumerate(keys) if key is not None]
+    before = 0
+    done = 0
+    for n, i in enumerate(marks):
+        before += sum(len(b.text) for b, key in zip(blocks[done:i], keys[done:i], strict=True) if key is None)
+        done = i
+        rest = marks[n:]
+        if before < THREAD_AFTER_CHARS or len(rest) < THREAD_POSTS:
+            continue
+        same = all(keys[j] == keys[i] for j in rest)
+        if same and all(b - a > 1 for a, b in zip(rest, [*rest[1:], len(blocks) + 1], strict=True)):
+            return i
+    return len(blocks)
+
+
 def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
     """Where a related-content tail (``You may also like``) starts: it must be smaller than the article."""
     total = sum(len(b.text) for b in blocks)
     before = 0
     for i, block in enumerate(blocks):
         strong = block.kind == "heading" or block.bold
-        if before >= 200 and furniture.is_stop(block.text) and (strong or total - before < before):
-            return i
+        heading_like = not block.in_table  # a table's header cell ("Comment") is no section heading
+        if heading_like and before >= 200 and furniture.is_stop(block.text) and (strong or total - before < before):
+            if not _section_goes_on(blocks, i, furniture):
+                return i
         before += len(block.text)
     return len(blocks)
+
+
+SECTION_PROSE_CHARS = 200  # unlinked text under a stop heading before the next section heading
+
+
+def _section_goes_on(blocks: Sequence[RawBlock], at: int, furniture: Furniture) -> bool:
+    """True if the heading at ``at`` is one section of the article: prose follows it and then another
+    heading of the same tag that is neither a stop line nor a link (``<h2>Comment</h2>`` ... ``<h2>Data
+    </h2>`` in a how-to). A related-stories heading is followed by linked headlines, not sections."""
+    head = blocks[at]
+    if head.kind != "heading":
+        return False
+    prose = 0
+    for block in blocks[at + 1 :]:
+        if block.kind == "heading" and block.element.tag == head.element.tag:
+            return (
+                prose >= SECTION_PROSE_CHARS and block.link_density < 0.5 and not furniture.is_stop(block.text)
+            )
+        prose += len(block.text) - block.link_chars
+    return False
 
 
 _DATELINE_ONLY = re.compile(r"^[^\W\d_][\w .,()/]{0,60}\s*[-–—]{1,2}$")
