@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from warta import lang
+from warta.dates import find_dates
 
 CREDIT_LANGS = ("id", "en", "de", "nl", "fr", "es", "it", "pt", "sv", "no", "da", "ko", "ja")
 _EMAIL = re.compile(r"[^\s()]+@[^\s()]+\.\w+")
@@ -38,6 +39,8 @@ class CreditVocab:
     first_word_re: re.Pattern[str]  # cheap pre-check: a label and a colon, or a bare label
     job_words: frozenset[str] = frozenset()  # job-title words ("Senior Reporter", "Redakteurin"): no name
     accounts: frozenset[str] = frozenset()  # CMS logins and shared newsroom accounts ("admin", "Redaksi")
+    degrees: frozenset[str] = frozenset()  # degrees after a name ("MA", "PhD"), matched with their case
+    with_re: re.Pattern[str] = re.compile(r"(?!)")  # "(avec B et C)": a co-author note in parentheses
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -53,10 +56,14 @@ def vocab() -> CreditVocab:
     abbreviations: dict[str, str] = {}
     job_words: set[str] = set()
     accounts: set[str] = set()
+    degrees: set[str] = set()
+    withs: set[str] = set()
     for code in CREDIT_LANGS:
         data = lang.load(code)
         job_words.update(w.lower() for w in data.get("credits", {}).get("roles", []))
         accounts.update(w.casefold() for w in data.get("credits", {}).get("accounts", []))
+        degrees.update(data.get("credits", {}).get("degrees", []))
+        withs.update(w.lower() for w in data.get("names", {}).get("with", []))
         for kind, words in data.get("bylines", {}).items():
             if kind in ("author", "editor", "source", "photo"):
                 role.update({w.lower(): kind for w in words})
@@ -80,6 +87,8 @@ def vocab() -> CreditVocab:
         first_word_re=re.compile(rf"(?:{labels})\s*(?::|\s-\s|=|$)", re.IGNORECASE),
         job_words=frozenset(job_words),
         accounts=frozenset(accounts),
+        degrees=frozenset(degrees),
+        with_re=re.compile(rf"\s*\(\s*(?:{_alternation(withs)})\s+([^()]+)\)", re.IGNORECASE) if withs else re.compile("(?!)"),
     )
 
 
@@ -133,8 +142,11 @@ def strip_job_title(text: str) -> str:
     """``Senior Reporter`` -> "" (a job title alone is no name); ``Redakteurin Anna Berg`` -> ``Anna Berg``:
     the job-title words of every language's ``[credits] roles`` are taken off the front of a name."""
     jobs = vocab().job_words
+    degrees = vocab().degrees
     words = text.split()
-    if words and all(w.lower().strip(_TRIM) in jobs for w in words):
+    while words and words[-1].strip(",;") in degrees:
+        words = words[:-1]  # "Brenda Goodman MA": a degree, not a name
+    if not words or all(w.lower().strip(_TRIM) in jobs for w in words):
         return ""
     lead = 0
     while lead < len(words) - 2 and words[lead].lower().strip(_TRIM) in jobs:
@@ -145,9 +157,26 @@ def strip_job_title(text: str) -> str:
     return " ".join(words[lead:end])
 
 
+def dated_byline(text: str) -> str | None:
+    """``By Jane Doe on March 11, 2015 3:46 PM`` -> ``By Jane Doe``: a byline element that opens with a
+    by-word and ends in its date, without the date and the lower-case words before it; else None."""
+    prefix = vocab().prefix_re.match(text)
+    if not prefix or prefix.group(0).strip().lower() not in vocab().by_words or not any(c.isdigit() for c in text):
+        return None
+    found = find_dates(text)
+    if not found or found[0].start <= prefix.end():
+        return None
+    words = text[: found[0].start].split()
+    while words and not words[-1][:1].isupper():
+        words.pop()  # "on", "at", "|"
+    return " ".join(words) or None
+
+
 def split_names(raw: str) -> list[str]:
-    """``A dan B``, ``A and B``, ``A, B`` -> cleaned names, in order, without repeats."""
-    text = _DASH_TAIL.sub("", " ".join(raw.split()))
+    """``A dan B``, ``A and B``, ``A, B`` -> cleaned names, in order, without repeats; the names in a
+    co-author note (``A (avec B et C)``) count too."""
+    text = vocab().with_re.sub(r", \1", " ".join(raw.split()))
+    text = _DASH_TAIL.sub("", text)
     text = vocab().prefix_re.sub("", text)
     names: list[str] = []
     for part in vocab().joiner_re.split(text):

@@ -1,0 +1,73 @@
+"""Metadata classes that must generalise to unseen publishers (issue 11, item 3), on small invented
+pages: authors that are not people or carry more than a name, titles whose suffix or og:title is not
+the displayed headline, and dates from the wrong element."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from warta.extract.body import extract_body
+from warta.extract.metadata import extract_metadata
+from warta.model import Article
+
+PROSE = " ".join(["Residents gathered in the town square to celebrate this year's harvest festival."] * 6)
+
+
+def _meta(body: str, head: str = "", url: str | None = "https://www.example.com/news/story") -> Article:
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    return extract_metadata(tree, url, extract_body(tree, url)).fields
+
+
+def _article(byline: str) -> str:
+    return f"<h1>Harvest festival draws crowds</h1>{byline}<article><p>{PROSE}</p></article>"
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    ("By Annie-Rose Strasser on Aug 9, 2012 at 4:20 pm", ("Annie-Rose Strasser",)),
+    ("By GILLIAN MOHNEY March 11, 2015 3:46 PM", ("GILLIAN MOHNEY",)),
+    ("Last Updated: January 7, 2025", ()),  # a date line in a byline element names nobody
+    ("On November 1, 2012 at 10:12 am Maggie said:", ()),
+])
+def test_a_byline_element_ending_in_its_date_gives_the_name(byline: str, names: tuple[str, ...]) -> None:
+    assert _meta(_article(f'<div class="byline">{byline}</div>')).authors == names
+
+
+def test_names_in_a_co_author_note_are_authors() -> None:
+    byline = '<div class="author">Martin Untersinger (avec Damien Leloup et Morgane Tual)</div>'
+    assert _meta(_article(byline)).authors == ("Martin Untersinger", "Damien Leloup", "Morgane Tual")
+
+
+def test_a_person_named_after_a_wire_only_byline_is_the_author() -> None:
+    both = '<div class="author">AFP</div><div class="author">Par Sébastien Farcis</div>'
+    assert _meta(_article(both)).authors == ("Sébastien Farcis",)
+    assert _meta(_article('<div class="author">AFP</div>')).authors == ("AFP",)  # a wire alone stays
+
+
+def test_a_credit_naming_the_site_by_abbreviation_gives_way_to_a_person() -> None:
+    head = '<meta name="byl" content="By Nelson D. Schwartz">'
+    chart = "<p>By The New York Times | Source: Congressional Budget Office</p>"
+    body = f"<h1>Harvest festival draws crowds</h1><article><p>{PROSE}</p>{chart}<p>{PROSE}</p></article>"
+    assert _meta(body, head, "https://www.nytimes.com/2018/06/11/business/debt.html").authors == ("Nelson D. Schwartz",)
+
+
+def test_an_acronym_of_the_site_is_the_site() -> None:
+    from warta.extract.meta_people import _site_like
+
+    assert _site_like("LTO", ["Legal Tribune Online"]) and _site_like("The New York Times", ["nytimes"])
+    assert not _site_like("John Smith", ["jsmith"])  # one initial and a surname: a person's own blog
+
+
+def test_a_site_account_is_no_person() -> None:
+    head = ('<meta property="og:site_name" content="Ilanga News">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harvest festival draws crowds",'
+            ' "author": {"@type": "Person", "name": "Ilanga D"}}</script>')
+    body = _article('<div class="byline">By Thandi Sithole</div>')
+    assert _meta(body, head, "https://www.ilanganews.co.za/news/1").authors == ("Thandi Sithole",)
+
+
+def test_degrees_and_the_sites_newsroom_are_not_part_of_a_name() -> None:
+    url = "https://www.webmd.com/news/20150223/peanuts"
+    assert _meta(_article('<div class="byline">By Brenda Goodman, MA</div>'), url=url).authors == ("Brenda Goodman",)
+    assert _meta(_article('<div class="byline">By Kelli Miller WebMD Health News</div>'), url=url).authors == (
+        "Kelli Miller",)
