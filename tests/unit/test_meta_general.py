@@ -71,3 +71,28 @@ def test_degrees_and_the_sites_newsroom_are_not_part_of_a_name() -> None:
     assert _meta(_article('<div class="byline">By Brenda Goodman, MA</div>'), url=url).authors == ("Brenda Goodman",)
     assert _meta(_article('<div class="byline">By Kelli Miller WebMD Health News</div>'), url=url).authors == (
         "Kelli Miller",)
+
+
+def test_a_readers_comment_or_a_menu_names_no_author() -> None:
+    comments = ('<ol class="commentlist"><li class="comment"><div class="comment-author vcard">Jacob says</div>'
+                "<p>Great post!</p></li></ol>")
+    menu = '<nav><ul><li class="menu-item"><a rel="author" href="/about">About</a></li></ul></nav>'
+    authors = '<ul id="main-nav"><li><a class="author" href="/felicia">Felicia Sonmez</a></li></ul>'
+    assert _meta(menu + _article("") + comments).authors == ()
+    page = authors + _article('<div class="byline">By Max Fisher</div>') + comments
+    assert _meta(page).authors == ("Max Fisher",)
+
+
+def test_an_opinion_wrapper_named_comment_still_holds_the_byline() -> None:
+    body = (f'<div class="comment-piece"><h1>Harvest festival draws crowds</h1><div class="byline">By Ed Avis</div>'
+            f"<p>{PROSE}</p><p>{PROSE}</p></div>")
+    assert _meta(body).authors == ("Ed Avis",)
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    ("Gary Younge in Sarasota, Florida", ("Gary Younge",)),
+    ("Tom Kington in Rome", ("Tom Kington",)),
+    ("Authors", ()),
+])
+def test_where_the_reporter_filed_from_and_a_bare_label_are_no_names(byline: str, names: tuple[str, ...]) -> None:
+    assert _meta(_article(f'<div class="byline">{byline}</div>')).authors == names

@@ -41,6 +41,8 @@ class CreditVocab:
     accounts: frozenset[str] = frozenset()  # CMS logins and shared newsroom accounts ("admin", "Redaksi")
     degrees: frozenset[str] = frozenset()  # degrees after a name ("MA", "PhD"), matched with their case
     with_re: re.Pattern[str] = re.compile(r"(?!)")  # "(avec B et C)": a co-author note in parentheses
+    place_re: re.Pattern[str] = re.compile(r"(?!)")  # " in Sarasota": where the reporter filed from
+    stop_words: frozenset[str] = frozenset()  # every language's stop words: "About" alone is no name
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -58,12 +60,16 @@ def vocab() -> CreditVocab:
     accounts: set[str] = set()
     degrees: set[str] = set()
     withs: set[str] = set()
+    places: set[str] = set()
+    stop_words: set[str] = set()
     for code in CREDIT_LANGS:
         data = lang.load(code)
         job_words.update(w.lower() for w in data.get("credits", {}).get("roles", []))
         accounts.update(w.casefold() for w in data.get("credits", {}).get("accounts", []))
         degrees.update(data.get("credits", {}).get("degrees", []))
         withs.update(w.lower() for w in data.get("names", {}).get("with", []))
+        places.update(data.get("names", {}).get("places", []))
+        stop_words.update(w.casefold() for w in data.get("stopwords", {}).get("words", []))
         for kind, words in data.get("bylines", {}).items():
             if kind in ("author", "editor", "source", "photo"):
                 role.update({w.lower(): kind for w in words})
@@ -88,6 +94,8 @@ def vocab() -> CreditVocab:
         job_words=frozenset(job_words),
         accounts=frozenset(accounts),
         degrees=frozenset(degrees),
+        stop_words=frozenset(stop_words),
+        place_re=re.compile(rf"\s(?:{_alternation(places)})\s+(?=[^\W\d_])") if places else re.compile("(?!)"),
         with_re=re.compile(rf"\s*\(\s*(?:{_alternation(withs)})\s+([^()]+)\)", re.IGNORECASE) if withs else re.compile("(?!)"),
     )
 
@@ -127,8 +135,8 @@ def clean_name(raw: str) -> str | None:
     if words and (words[-1] in vocab().by_words or words[-1] in vocab().role):
         return None  # "Powered by", "Foto oleh"
     text = strip_job_title(text)
-    if is_account(text):
-        return None  # "admin", "Tim Redaksi": a publishing-system login, not a person
+    if is_account(text) or text.casefold() in vocab().stop_words:
+        return None  # "admin", "Tim Redaksi": a publishing-system login; "About": a word, not a person
     return text if text and looks_like_name(text) else None
 
 
@@ -172,10 +180,20 @@ def dated_byline(text: str) -> str | None:
     return " ".join(words) or None
 
 
+def _without_place(text: str) -> str:
+    """``Gary Younge in Sarasota, Florida`` -> ``Gary Younge``: a capitalised place after two or more
+    capitalised words and a place preposition (``[names] places``)."""
+    found = vocab().place_re.search(text)
+    if found is None or not text[found.end()].isupper():
+        return text
+    head = text[: found.start()].split()
+    return " ".join(head) if len(head) >= 2 and all(w[:1].isupper() for w in head[-2:]) else text
+
+
 def split_names(raw: str) -> list[str]:
     """``A dan B``, ``A and B``, ``A, B`` -> cleaned names, in order, without repeats; the names in a
     co-author note (``A (avec B et C)``) count too."""
-    text = vocab().with_re.sub(r", \1", " ".join(raw.split()))
+    text = _without_place(vocab().with_re.sub(r", \1", " ".join(raw.split())))
     text = _DASH_TAIL.sub("", text)
     text = vocab().prefix_re.sub("", text)
     names: list[str] = []

@@ -19,16 +19,17 @@ class DomFacts:
     then the whole body) of elements whose attributes name them."""
 
     def __init__(
-        self, tree: Any, scope: Any, h1s: tuple[str, ...], credits: tuple[tuple[str, str], ...]
+        self, tree: Any, scope: Any, h1s: tuple[str, ...], credits: tuple[tuple[str, str], ...], article: Any = None
     ) -> None:
         self._tree = tree
         self._scope = scope
+        self._article = article  # the article container, if known: a comment-named wrapper around it is no comment
         self.h1s = h1s
         self.credits = credits  # (role, value)
 
     @functools.cached_property
     def _near(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        bylines, dates = _hinted(self._scope)
+        bylines, dates = _hinted(self._scope, self._article)
         return tuple(bylines), tuple(dates)
 
     @functools.cached_property
@@ -36,7 +37,7 @@ class DomFacts:
         body = self._tree.find("body")
         if self._scope is body or self._scope is self._tree:
             return self._near
-        bylines, dates = _hinted(body if body is not None else self._tree)
+        bylines, dates = _hinted(body if body is not None else self._tree, self._article)
         return tuple(bylines), tuple(dates)
 
     @functools.cached_property
@@ -173,7 +174,29 @@ def _in_caption(el: Any) -> bool:
     return False
 
 
-def _hinted(tree: Any) -> tuple[list[str], list[str]]:
+_COMMENT_LEVELS = 12  # ancestors of a byline element looked at for a reader-comment section
+# a reader comment or its list (``comment-author``, ``commentlist``, ``disqus_thread``), or a menu (a
+# ``rel=author`` link to the "About" page); not a page-state flag such as WordPress's ``comments-open``
+_COMMENT_RE = re.compile(
+    r"(?:^|[\s_-])(?:comments?|commentlist|disqus|menu|nav|navbar|navigation)(?![\w-]*(?:open|closed|count|link|enabled))"
+)
+
+
+def _in_comments(el: Any, article: Any = None) -> bool:
+    """True inside readers' comments or a menu: a name there is a commenter's, not the story's author. A
+    comment-named element that holds the article container is the article's wrapper (an opinion
+    section called "Comment"), not a comment."""
+    node = el
+    for _ in range(_COMMENT_LEVELS):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        if node.tag == "nav" or _COMMENT_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}".lower()):
+            return article is None or not (node is article or any(a is node for a in article.iterancestors()))
+        node = node.getparent()
+    return False
+
+
+def _hinted(tree: Any, article: Any = None) -> tuple[list[str], list[str]]:
     """Byline texts and date texts of elements whose class/id/itemprop/rel says what they hold."""
     bylines: list[str] = []
     dates: list[str] = []
@@ -188,7 +211,10 @@ def _hinted(tree: Any) -> tuple[list[str], list[str]]:
             if len(dates) < 60:
                 found = _date_text(el)
                 dates.extend([found] if found else [])
-        elif is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS) and not _in_caption(el):
+        elif (
+            is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS)
+            and not _in_caption(el) and not _in_comments(el, article)
+        ):
             text = _text(el)
             if 0 < len(text) <= 150:
                 bylines.append(text)
@@ -199,7 +225,7 @@ def read_dom(tree: Any, node: Any = None) -> DomFacts:
     """Headlines, byline elements, credit lines and short date-ish texts of the page body."""
     h1s = tuple(_text(h) for h in tree.iter("h1"))
     scope = _scope(tree, node)
-    return DomFacts(tree, scope, h1s, tuple(_credits(scope)))
+    return DomFacts(tree, scope, h1s, tuple(_credits(scope)), node)
 
 
 def first_dated(texts: tuple[str, ...]) -> ParsedDate | None:

@@ -61,11 +61,16 @@ def _site_like(name: str, sites: Sequence[str]) -> bool:
     key = re.sub(r"\W+", "", name.casefold())
     for site in sites:
         other = re.sub(r"\W+", "", site.casefold())
-        if len(other) >= 3 and key and (key == other or other in key or key in other):
+        if len(other) >= 3 and key and (key == other or other in key or key in other or _spelled(key) == other):
             return True
         if _abbreviates(key, site) or _abbreviates(other, name):
             return True
     return False
+
+
+def _spelled(key: str) -> str:
+    """``nfldotcom`` -> ``nflcom``: a site account that spells out its host name."""
+    return key.replace("dot", "")
 
 
 def _abbreviates(short: str, long: str) -> bool:
