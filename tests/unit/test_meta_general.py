@@ -96,3 +96,39 @@ def test_an_opinion_wrapper_named_comment_still_holds_the_byline() -> None:
 ])
 def test_where_the_reporter_filed_from_and_a_bare_label_are_no_names(byline: str, names: tuple[str, ...]) -> None:
     assert _meta(_article(f'<div class="byline">{byline}</div>')).authors == names
+
+
+def test_a_site_name_with_its_tagline_is_stripped_from_the_title() -> None:
+    from warta.extract.meta_title import strip_site
+
+    head = "Ipswitch File Transfer Launches MOVEit Cloud & MOVEit Ad Hoc Transfer"
+    title = f"{head} : VMblog.com - Virtualization Technology News and Information for Everyone"
+    assert strip_site(title, ["VMblog.com"]) == head
+
+
+def test_a_section_suffix_goes_only_when_the_page_names_that_section() -> None:
+    head = '<title>Steuerreform beschlossen | Politik | Stadtzeitung</title><meta property="og:site_name" content="Stadtzeitung">'
+    body = f"<article><p>{PROSE}</p></article>"
+    url = "https://www.stadtzeitung.example/politik/steuerreform-beschlossen-123"
+    assert _meta(body, head, url).title == "Steuerreform beschlossen"
+    other = "https://www.stadtzeitung.example/wirtschaft/steuerreform-beschlossen-123"
+    assert _meta(body, head, other).title == "Steuerreform beschlossen | Politik"  # no evidence: kept
+
+
+def test_the_articles_own_h1_beats_an_seo_title_but_a_logo_h1_does_not() -> None:
+    head = "<title>Instagram photos from Iceland: Reykjavik &amp; the Golden Circle | Legal Nomads</title>"
+    post = f'<div class="post"><h1>Instagramming Iceland</h1><div class="entry"><p>{PROSE}</p><p>{PROSE}</p></div></div>'
+    assert _meta('<div id="header"><h1>Legal Nomads</h1></div>' + post, head).title == "Instagramming Iceland"
+    logo = f'<div id="header"><h1>The White House Blog</h1></div><div class="post"><p>{PROSE}</p><p>{PROSE}</p></div>'
+    head = "<title>President Obama Offers Comfort to Aurora | The White House</title>"
+    url = "https://www.whitehouse.gov/blog/2012/07/22/president-obama-offers-comfort-aurora"
+    assert _meta(logo, head, url).title == "President Obama Offers Comfort to Aurora"
+
+
+def test_a_heading_with_a_glued_label_shows_the_title_when_og_title_is_the_blog_name() -> None:
+    from warta.extract.meta_title import choose_title
+
+    story = "Posluszny agrees with owner that Jaguars start is embarrassing"
+    choice = choose_title(None, "Official Blog of the National Football League", None, f"{story} - NFL.com", [],
+                          ["NFL.com"], all_headings=lambda: ["Share this:", f"NFL Network {story}"])
+    assert choice.title == story

@@ -50,6 +50,13 @@ class DomFacts:
                 break
         return tuple(found)
 
+    @functools.cached_property
+    def article_h1s(self) -> tuple[str, ...]:
+        """The ``<h1>`` texts around the article container (``scope``), not the page header's logo."""
+        if self._article is None:
+            return ()
+        return tuple(_text(h) for h in self._scope.iter("h1"))
+
     @property
     def bylines(self) -> tuple[str, ...]:
         return self._everywhere[0]  # the page's first byline; nearer ones are often other credits

@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from warta.extract.body import BodyResult
 from warta.extract.meta_dates import pick_dates
@@ -90,6 +90,19 @@ def _site_list(src: _Sources, site: str | None, domain: str | None) -> list[str]
     return sites + ([domain.split(".")[0]] if domain else [])
 
 
+_PATH_SECTIONS = 3  # URL path segments before the article's own that may name its section
+
+
+def _section_names(src: _Sources) -> list[str]:
+    """Every way the page names its section: article:section and kin, JSON-LD articleSection and
+    breadcrumbs, and the words of the URL's first path segments (``/us-news/`` -> ``us news``)."""
+    names = [*src.head.all("article:section", "og:article:section", "section", "parsely-section")]
+    names += [n for n in (src.ld.section, *src.ld.breadcrumbs[:-1]) if n]  # the last crumb is the page itself
+    path = [seg for seg in urlsplit(src.url or "").path.split("/") if seg]
+    names += [seg.replace("-", " ").replace("_", " ") for seg in path[:-1][:_PATH_SECTIONS] if not seg.isdigit()]
+    return names
+
+
 def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
     """Each Article field the metadata stage fills, as ``(value, strategy)``."""
     head = src.head
@@ -98,7 +111,7 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
     sites = _site_list(src, site, domain)
     title = choose_title(
         src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites,
-        all_headings=lambda: src.dom.headings,
+        all_headings=lambda: src.dom.headings, sections=_section_names(src), article_h1s=src.dom.article_h1s,
     )
     people = pick_people(head, src.ld, src.dom, src.body, sites)
     values: dict[str, tuple[Any, str | None]] = {
