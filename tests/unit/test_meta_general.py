@@ -132,3 +132,12 @@ def test_a_heading_with_a_glued_label_shows_the_title_when_og_title_is_the_blog_
     choice = choose_title(None, "Official Blog of the National Football League", None, f"{story} - NFL.com", [],
                           ["NFL.com"], all_headings=lambda: ["Share this:", f"NFL Network {story}"])
     assert choice.title == story
+
+
+def test_a_colon_the_jsonld_headline_lost_is_kept_from_og_title() -> None:
+    from warta.extract.meta_title import choose_title
+
+    ld = "Rückbau von Atomkraftwerk - Kühltürme von AKW Gundremmingen gesprengt"
+    og = "Rückbau von Atomkraftwerk: Kühltürme von AKW Gundremmingen gesprengt"
+    assert choose_title(ld, og, None, None, ["Kühltürme von AKW Gundremmingen gesprengt"], ["stuttgarter-zeitung.de"]).title == og
+    assert choose_title(og, ld, None, None, [], []).title == og  # never the other way round

@@ -234,6 +234,14 @@ def _article_headline(
     return h1
 
 
+def _punctuated(headline: str, social: Sequence[str]) -> str | None:
+    """og:title / twitter:title with the words of the JSON-LD headline where the JSON-LD joins two parts
+    with a title separator (``Rückbau von Atomkraftwerk - Kühltürme ...``) and the social title keeps the
+    headline's own punctuation (``Rückbau von Atomkraftwerk: Kühltürme ...``): the colon was lost."""
+    norm, joins = _norm(headline), len(_SEPARATOR.findall(headline))
+    return next((t for t in social if _norm(t) == norm and len(_SEPARATOR.findall(t)) < joins), None)
+
+
 def _first_confirmed(headings: Sequence[str], by: Sequence[str]) -> str | None:
     return next((h1 for h1 in headings if _matches(h1, by)), None)
 
@@ -263,6 +271,9 @@ def choose_title(
     if jsonld and _norm(jsonld) not in {_norm(site) for site in sites}:
         headline = strip_site(jsonld, sites, sections)
         others = [strip_site(t, sites, sections) for t in social]
+        punctuated = _punctuated(headline, others)
+        if punctuated:
+            return TitleChoice(punctuated, "meta")
         unkicked = _unkicked(headline, others)
         if unkicked and not any(_norm(h) == _norm(headline) for h in headings):  # the h1 shows no kicker
             return TitleChoice(unkicked, "meta")
