@@ -141,3 +141,59 @@ def test_a_colon_the_jsonld_headline_lost_is_kept_from_og_title() -> None:
     og = "Rückbau von Atomkraftwerk: Kühltürme von AKW Gundremmingen gesprengt"
     assert choose_title(ld, og, None, None, ["Kühltürme von AKW Gundremmingen gesprengt"], ["stuttgarter-zeitung.de"]).title == og
     assert choose_title(og, ld, None, None, [], []).title == og  # never the other way round
+
+
+def _dated(body: str, head: str = "", url: str = "https://www.example.com/news/story") -> str | None:
+    return _meta(body, head, url).published
+
+
+def test_a_related_storys_date_is_not_the_articles() -> None:
+    related = '<div class="related-posts"><a href="/x">Older story</a><time datetime="2019-05-05T10:00:00">5 May</time></div>'
+    body = (f'<div class="post"><h1>Harvest festival draws crowds</h1><span class="date">12 March 2020</span>'
+            f"<p>{PROSE}</p><p>{PROSE}</p>{related}</div>")
+    assert _dated(body) == "2020-03-12"
+
+
+def test_the_first_stamp_wins_and_takes_a_time_only_from_the_same_day() -> None:
+    def page(later: str) -> str:
+        return (f'<div class="post"><h1>Harvest festival draws crowds</h1><span class="date">March 12, 2020</span>'
+                f'<p>{PROSE}</p><p>{PROSE}</p><time datetime="{later}">later</time></div>')
+
+    assert _dated(page("2020-03-01T09:00:00")) == "2020-03-12"  # another day: another story's time
+    assert _dated(page("2020-03-12T09:00:00")) == "2020-03-12T09:00:00"
+
+
+def test_a_page_level_date_header_dates_a_post_whose_own_line_holds_only_a_time() -> None:
+    post = (f'<div class="post"><h3>Harvest festival</h3><div class="post-body"><p>{PROSE}</p><p>{PROSE}</p></div>'
+            '<div class="post-footer"><span class="post-timestamp">at 8:40 AM</span></div></div>')
+    body = ('<div class="blog-posts"><div class="date-outer"><h2 class="date-header">Thursday, July 05, 2012</h2>'
+            f'<div class="date-posts"><div class="post-outer">{post}</div></div></div></div>')
+    assert (_dated(body) or "")[:10] == "2012-07-05"
+
+
+def test_a_readers_comment_date_does_not_date_the_article() -> None:
+    comments = '<ol class="commentlist"><li class="comment"><span class="comment-date">August 8, 2012 at 9:00 am</span></li></ol>'
+    assert _dated(_article("") + comments) is None
+
+
+@pytest.mark.parametrize(("url", "day"), [
+    ("https://x.example/2021/09/10-things-to-know", None),  # a month, then a slug starting with a number
+    ("https://x.example/2016/10/05/slug", "2016-10-05"),
+    ("https://x.example/fortune/2023-11/17/c_1129981476.htm", "2023-11-17"),
+    ("https://x.example/news/20161005-slug", "2016-10-05"),
+    ("https://x.example/item/20161005123", None),
+])
+def test_a_url_segment_counts_only_when_it_is_a_whole_date(url: str, day: str | None) -> None:
+    from warta.extract.meta_dates import url_date
+
+    assert url_date(url) == day
+
+
+def test_a_utc_stamp_shown_as_a_local_clock_time_keeps_the_pages_day() -> None:
+    head = '<meta property="article:published_time" content="2019-11-19T00:04:00Z">'
+    body = f'<div class="post"><h1>Harvest</h1><span class="date">Nov 18, 2019 7:04 pm</span><p>{PROSE}</p><p>{PROSE}</p></div>'
+    assert _dated(body, head) == "2019-11-18T19:04:00-05:00"
+    shown_utc = body.replace("7:04 pm", "12:04 am").replace("Nov 18", "Nov 19")
+    assert _dated(shown_utc, head) == "2019-11-19T00:04:00+00:00"  # the page shows UTC: kept
+    unrelated = body.replace("7:04 pm", "7:31 pm")  # not a whole offset away: another moment
+    assert _dated(unrelated, head) == "2019-11-19T00:04:00+00:00"

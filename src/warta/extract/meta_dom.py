@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from typing import Any, cast
@@ -64,6 +65,11 @@ class DomFacts:
     @property
     def date_texts(self) -> tuple[str, ...]:
         return self._near[1] or self._everywhere[1]
+
+    def first_date(self) -> ParsedDate | None:
+        """The article's own stamp: the first date near the article container, else on the whole page
+        (the date texts near it may hold only a time, ``at 8:40 AM``, under a page-level date header)."""
+        return first_dated(self._near[1]) or first_dated(self._everywhere[1])
 
 
 def _text(el: Any) -> str:
@@ -189,15 +195,33 @@ _COMMENT_RE = re.compile(
 )
 
 
+# where other stories are listed: a date there is another story's (``related-posts``, ``sidebar``)
+_OTHER_STORIES_RE = re.compile(
+    r"(?:^|[\s_-])(?:related|recommend\w*|teasers?|sidebar|popular|trending|most-read|more-stories|more-news"
+    r"|comments?|commentlist|menu|nav)(?:[\s_-]|$)"
+)
+_LISTING_TAGS = frozenset(("nav",))  # not <aside>: themes put the post's own date line in one
+
+
 def _in_comments(el: Any, article: Any = None) -> bool:
     """True inside readers' comments or a menu: a name there is a commenter's, not the story's author. A
     comment-named element that holds the article container is the article's wrapper (an opinion
     section called "Comment"), not a comment."""
+    return _inside(el, article, _COMMENT_RE, frozenset(("nav",)))
+
+
+def _in_other_stories(el: Any, article: Any = None) -> bool:
+    """True inside a list of other stories (related, popular, a sidebar, comments, a menu): a date there
+    is not the article's own stamp, unless that element holds the article."""
+    return _inside(el, article, _OTHER_STORIES_RE, _LISTING_TAGS)
+
+
+def _inside(el: Any, article: Any, names: re.Pattern[str], tags: frozenset[str]) -> bool:
     node = el
     for _ in range(_COMMENT_LEVELS):
         if node is None or node.tag in ("body", "html"):
             return False
-        if node.tag == "nav" or _COMMENT_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}".lower()):
+        if node.tag in tags or names.search(f"{node.get('class') or ''} {node.get('id') or ''}".lower()):
             return article is None or not (node is article or any(a is node for a in article.iterancestors()))
         node = node.getparent()
     return False
@@ -215,7 +239,7 @@ def _hinted(tree: Any, article: Any = None) -> tuple[list[str], list[str]]:
             continue
         is_byline = any(w in attrs for w in _BYLINE_WORDS)
         if el.tag == "time" or (not is_byline and any(w in attrs for w in _DATE_WORDS)):
-            if len(dates) < 60:
+            if len(dates) < 60 and not _in_other_stories(el, article):
                 found = _date_text(el)
                 dates.extend([found] if found else [])
         elif (
@@ -236,11 +260,20 @@ def read_dom(tree: Any, node: Any = None) -> DomFacts:
 
 
 def first_dated(texts: tuple[str, ...]) -> ParsedDate | None:
-    """The first date in ``texts`` that has a time, else the first date at all."""
+    """The first date in ``texts`` (the stamp nearest the headline), with the time a later text gives
+    for the same day; a later date on another day is another story's, not this one's time."""
     first: ParsedDate | None = None
     for text in texts:
         for found in find_dates(text):
-            if found.has_time:
+            if first is None and found.has_time:
                 return found
-            first = first or found
+            if first is None:
+                first = found
+            elif found.has_time and _day_of(found) == _day_of(first):
+                return found
     return first
+
+
+def _day_of(found: ParsedDate) -> object:
+    value = found.value
+    return value.date() if isinstance(value, dt.datetime) else value
