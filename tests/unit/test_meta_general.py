@@ -197,3 +197,10 @@ def test_a_utc_stamp_shown_as_a_local_clock_time_keeps_the_pages_day() -> None:
     assert _dated(shown_utc, head) == "2019-11-19T00:04:00+00:00"  # the page shows UTC: kept
     unrelated = body.replace("7:04 pm", "7:31 pm")  # not a whole offset away: another moment
     assert _dated(unrelated, head) == "2019-11-19T00:04:00+00:00"
+
+
+def test_author_meta_with_a_homepage_note_and_article_author_name_are_read() -> None:
+    body = f"<h1>Harvest festival draws crowds</h1><article><p>{PROSE}</p></article>"
+    assert _meta(body, '<meta name="author" content="Bradley M. Kuhn (http://ebb.org/bkuhn/)">').authors == (
+        "Bradley M. Kuhn",)
+    assert _meta(body, '<meta name="article:author_name" content="Hazel Sheffield">').authors == ("Hazel Sheffield",)

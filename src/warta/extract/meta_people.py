@@ -29,10 +29,11 @@ from warta.extract.text import text_of
 
 AUTHOR_META = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author",
-    "content_author",
+    "content_author", "article:author_name", "author_name",
 )
 _DATELINE_BLOCKS = 3  # body blocks searched for the dateline
 LAST_FIRST_META = ("citation_author", "dc.creator")  # bibliographic tags write "Last, First"
+_NOTE = re.compile(r"\s*\([^()]*\)")  # a parenthesised note after a name: a homepage, a handle
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)/", re.IGNORECASE)
 
 
@@ -175,7 +176,8 @@ def _dated_byline(dom: DomFacts, sites: Sequence[str]) -> list[str]:
 def _meta_authors(head: HeadFacts) -> list[str]:
     """``<meta name=author>`` and kin; several tags name one person each (``citation_author`` as ``Last, First``)."""
     for key in AUTHOR_META:
-        values = [v for v in head.all(key) if not _URLISH.search(v) and "/" not in v and "(" not in v]
+        unnoted = (_NOTE.sub(" ", v).strip() for v in head.all(key))  # "Bradley M. Kuhn (http://ebb.org/bkuhn/)"
+        values = [v for v in unnoted if v and not _URLISH.search(v) and "/" not in v and "(" not in v]
         if len(values) > 1 or key in LAST_FIRST_META:
             values = [_first_last(v) if key in LAST_FIRST_META else v for v in values]
             found = [n for n in (clean_name(v) for v in values[:20]) if n]
