@@ -204,3 +204,10 @@ def test_author_meta_with_a_homepage_note_and_article_author_name_are_read() -> 
     assert _meta(body, '<meta name="author" content="Bradley M. Kuhn (http://ebb.org/bkuhn/)">').authors == (
         "Bradley M. Kuhn",)
     assert _meta(body, '<meta name="article:author_name" content="Hazel Sheffield">').authors == ("Hazel Sheffield",)
+
+
+def test_a_blogs_host_name_marks_its_name_in_the_title() -> None:
+    page = ('<div id="header"><h1>Angry by Choice</h1></div><div class="post"><h3>A Curious Night</h3>'
+            f'<div class="post-body"><p>{PROSE}</p><p>{PROSE}</p></div></div>')
+    url = "http://angrybychoice.fieldofscience.com/2012/08/a-curious-night.html"
+    assert _meta(page, "<title>Angry by Choice: A Curious Night</title>", url).title == "A Curious Night"

@@ -83,6 +83,19 @@ def _language(src: _Sources) -> tuple[str | None, str | None]:
     return guessed, ("text" if guessed else None)
 
 
+_GENERIC_HOSTS = frozenset(("www", "www2", "www3", "m", "mobile", "amp", "en", "news", "blog", "blogs", "edition"))
+
+
+def _host_label(url: str | None, domain: str | None) -> list[str]:
+    """The subdomain that names a blog on a shared host (``angrybychoice`` of
+    ``angrybychoice.fieldofscience.com``): site evidence for titles (``Angry by Choice: A Curious Night``)."""
+    host = (urlsplit(url or "").hostname or "").lower()
+    if not domain or not host.endswith("." + domain):
+        return []
+    label = host[: -len(domain) - 1].split(".")[-1]
+    return [label] if len(label) >= 4 and label not in _GENERIC_HOSTS else []
+
+
 def _site_list(src: _Sources, site: str | None, domain: str | None) -> list[str]:
     """Every way the page names its publisher, for stripping it from titles and bylines."""
     names = (site, src.ld.publisher, src.ld.site_name, src.head.first("application-name"), domain)
@@ -110,7 +123,8 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
     site, site_source = site_names(head, src.ld, domain)
     sites = _site_list(src, site, domain)
     title = choose_title(
-        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites,
+        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s,
+        [*sites, *_host_label(src.url, domain)],
         all_headings=lambda: src.dom.headings, sections=_section_names(src), article_h1s=src.dom.article_h1s,
     )
     people = pick_people(head, src.ld, src.dom, src.body, sites)
