@@ -211,3 +211,12 @@ def test_a_blogs_host_name_marks_its_name_in_the_title() -> None:
             f'<div class="post-body"><p>{PROSE}</p><p>{PROSE}</p></div></div>')
     url = "http://angrybychoice.fieldofscience.com/2012/08/a-curious-night.html"
     assert _meta(page, "<title>Angry by Choice: A Curious Night</title>", url).title == "A Curious Night"
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    ("By TOM KRISHER, AP Auto Writer", ("TOM KRISHER",)),
+    ("Von Anna Berg, Leitende Redakteurin", ("Anna Berg",)),
+    ("By Jane Doe and John Roe", ("Jane Doe", "John Roe")),
+])
+def test_a_job_description_after_a_name_is_no_second_author(byline: str, names: tuple[str, ...]) -> None:
+    assert _meta(_article(f'<div class="byline">{byline}</div>')).authors == names

@@ -198,10 +198,18 @@ def split_names(raw: str) -> list[str]:
     text = vocab().prefix_re.sub("", text)
     names: list[str] = []
     for part in vocab().joiner_re.split(text):
+        if names and _job_description(part):
+            continue  # "TOM KRISHER, AP Auto Writer": the job of the name before it
         name = clean_name(part)
         if name and name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
     return names
+
+
+def _job_description(part: str) -> bool:
+    """``AP Auto Writer``, ``Senior Political Correspondent``: words ending in a job title (``[credits] roles``)."""
+    words = part.split()
+    return len(words) >= 2 and words[-1].lower().strip(_TRIM) in vocab().job_words
 
 
 @dataclass(frozen=True, slots=True)
