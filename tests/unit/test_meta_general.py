@@ -220,3 +220,9 @@ def test_a_blogs_host_name_marks_its_name_in_the_title() -> None:
 ])
 def test_a_job_description_after_a_name_is_no_second_author(byline: str, names: tuple[str, ...]) -> None:
     assert _meta(_article(f'<div class="byline">{byline}</div>')).authors == names
+
+
+def test_class_words_that_only_begin_like_comment_or_nav_are_no_comments() -> None:
+    body = ('<div class="commentary-header navy-theme"><div class="byline">By Jane Doe</div></div>'
+            f"<h1>Harvest festival draws crowds</h1><article><p>{PROSE}</p></article>")
+    assert _meta(body).authors == ("Jane Doe",)

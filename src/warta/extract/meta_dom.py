@@ -191,7 +191,8 @@ _COMMENT_LEVELS = 12  # ancestors of a byline element looked at for a reader-com
 # a reader comment or its list (``comment-author``, ``commentlist``, ``disqus_thread``), or a menu (a
 # ``rel=author`` link to the "About" page); not a page-state flag such as WordPress's ``comments-open``
 _COMMENT_RE = re.compile(
-    r"(?:^|[\s_-])(?:comments?|commentlist|disqus|menu|nav|navbar|navigation)(?![\w-]*(?:open|closed|count|link|enabled))"
+    r"(?:^|[\s_-])(?:comments?|commentlist|commentform|respond|disqus|menu|nav|navbar|navigation)(?=[\s_-]|$)"
+    r"(?![\w-]*(?:open|closed|count|link|enabled))"
 )
 
 
