@@ -10,7 +10,17 @@ import pytest
 from click.testing import CliRunner
 
 from warta.cli.main import cli
-from warta.extract.eval import Prediction, author_f1, evaluate_sets, find_sets, load_set, page_prf, prf, score
+from warta.extract.eval import (
+    Prediction,
+    author_f1,
+    byline_match,
+    evaluate_sets,
+    find_sets,
+    load_set,
+    page_prf,
+    prf,
+    score,
+)
 
 BODY = "Warga menyambut baik jembatan baru itu, kata kepala desa setempat kepada wartawan. " * 5
 
@@ -30,6 +40,25 @@ def test_author_f1_rules() -> None:
     assert author_f1([], []) == 1.0
     assert author_f1(["Budi  Santoso"], ["budi santoso"]) == 1.0
     assert author_f1(["A", "B"], ["A"]) == pytest.approx(2 / 3)
+
+
+def test_byline_match_is_the_share_of_predicted_names_the_gold_byline_holds() -> None:
+    assert byline_match("By Brenda  Goodman, MA\n WebMD Health News", ["brenda goodman"]) == 1.0
+    assert byline_match("By Brenda Goodman, MA", ["Brenda Goodman", "MA WebMD Health News"]) == 0.5
+    assert byline_match("Jane Doe", []) == 0.0
+
+
+def test_sets_with_a_free_text_byline_get_a_byline_column(tmp_path: Path) -> None:
+    root = make_set(tmp_path)
+    rows = [json.loads(line) for line in (root / "truth.jsonl").read_text("utf8").splitlines()]
+    for row in rows:
+        row["authors"], row["byline"] = None, "By Budi Santoso"
+    (root / "truth.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf8")
+    preds = [Prediction("p0", None, ["Budi Santoso"], None, BODY, 0.1), Prediction("p1", None, ["Redaksi"], None, BODY, 0.1)]
+    s = score("tiny", "x", load_set(root), preds)
+    assert (s.author_f1, s.byline) == (None, 0.5)
+    out = CliRunner().invoke(cli, ["eval", str(root), "--compare", "none"])
+    assert out.exit_code == 0 and "| byline |" in out.output
 
 
 def make_set(root: Path) -> Path:

@@ -175,7 +175,8 @@ def extract_command(
 COLUMNS = (
     ("engine", "engine", "{}"), ("P", "precision", "{:.3f}"), ("R", "recall", "{:.3f}"), ("F1", "f1", "{:.3f}"),
     ("page F1", "page_f1", "{:.3f}"), ("title", "title_exact", "{:.2f}"), ("date", "date_day", "{:.2f}"),
-    ("author F1", "author_f1", "{:.2f}"), ("pages/s", "pages_per_s", "{:.1f}"), ("p99 s", "p99_s", "{:.3f}"),
+    ("author F1", "author_f1", "{:.2f}"), ("byline", "byline", "{:.2f}"),
+    ("pages/s", "pages_per_s", "{:.1f}"), ("p99 s", "p99_s", "{:.3f}"),
     ("fail", "fail_rate", "{:.1%}"), ("empty", "empty", "{}"), ("crashes", "crashes", "{}"),
 )
 

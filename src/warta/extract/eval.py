@@ -63,6 +63,7 @@ class Score:
     crashes: int
     failed: int = 0
     fail_rate: float | None = None
+    byline: float | None = None  # authors found in a free-text gold byline (sets with ``byline``, no ``authors``)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,6 +111,14 @@ def author_f1(truth: Sequence[str], pred: Sequence[str] | None) -> float:
     return 2 * tp / (len(t) + len(p)) if tp else 0.0
 
 
+def byline_match(byline: str, pred: Sequence[str] | None) -> float:
+    """Share of predicted authors whose name the gold byline contains (``By Jane Doe, MA`` holds
+    ``Jane Doe``); no prediction scores 0. For sets whose gold is a free-text byline, not a name list."""
+    names = [_fold(a) for a in pred or [] if a.strip()]
+    text = _fold(byline)
+    return sum(1 for n in names if n in text) / len(names) if names else 0.0
+
+
 def page_prf(truth: dict[str, Any], body: str) -> tuple[float, float, float]:
     """Per-page P/R/F1; where the truth has ``body_required`` the better reference counts."""
     refs = [truth["body"]] + ([truth["body_required"]] if truth.get("body_required") else [])
@@ -144,6 +153,7 @@ def score(set_name: str, engine: str, pages: Sequence[Page], preds: Sequence[Pre
     titles: list[float] = []
     dates: list[float] = []
     authors: list[float] = []
+    bylines: list[float] = []
     for page in pages:
         t = page.truth
         pred = by_id.get(page.id)
@@ -160,6 +170,8 @@ def score(set_name: str, engine: str, pages: Sequence[Page], preds: Sequence[Pre
             dates.append(float(_day(t["published"]) == _day(pred.published if pred else None)))
         if t.get("authors") is not None:
             authors.append(author_f1(t["authors"], pred.authors if pred else None))
+        elif str(t.get("byline") or "").strip():
+            bylines.append(byline_match(t["byline"], pred.authors if pred else None))
     mp, mr = sum(ps) / max(len(ps), 1), sum(rs) / max(len(rs), 1)
     seconds = sorted(p.seconds for p in preds) or [0.0]
     p99 = seconds[min(len(seconds) - 1, int(round(0.99 * (len(seconds) - 1))))]
@@ -173,6 +185,7 @@ def score(set_name: str, engine: str, pages: Sequence[Page], preds: Sequence[Pre
         crashes=sum(1 for p in preds if p.error),
         failed=sum(1 for f in fs if f < FAIL_F1),
         fail_rate=round(sum(1 for f in fs if f < FAIL_F1) / len(fs), 4) if fs else None,
+        byline=_mean(bylines),
     )
 
 

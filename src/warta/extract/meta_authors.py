@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from warta import lang
+from warta.dates import find_dates
 
 CREDIT_LANGS = ("id", "en", "de", "nl", "fr", "es", "it", "pt", "sv", "no", "da", "ko", "ja")
 _EMAIL = re.compile(r"[^\s()]+@[^\s()]+\.\w+")
@@ -38,6 +39,10 @@ class CreditVocab:
     first_word_re: re.Pattern[str]  # cheap pre-check: a label and a colon, or a bare label
     job_words: frozenset[str] = frozenset()  # job-title words ("Senior Reporter", "Redakteurin"): no name
     accounts: frozenset[str] = frozenset()  # CMS logins and shared newsroom accounts ("admin", "Redaksi")
+    degrees: frozenset[str] = frozenset()  # degrees after a name ("MA", "PhD"), matched with their case
+    with_re: re.Pattern[str] = re.compile(r"(?!)")  # "(avec B et C)": a co-author note in parentheses
+    place_re: re.Pattern[str] = re.compile(r"(?!)")  # " in Sarasota": where the reporter filed from
+    stop_words: frozenset[str] = frozenset()  # every language's stop words: "About" alone is no name
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -53,10 +58,18 @@ def vocab() -> CreditVocab:
     abbreviations: dict[str, str] = {}
     job_words: set[str] = set()
     accounts: set[str] = set()
+    degrees: set[str] = set()
+    withs: set[str] = set()
+    places: set[str] = set()
+    stop_words: set[str] = set()
     for code in CREDIT_LANGS:
         data = lang.load(code)
         job_words.update(w.lower() for w in data.get("credits", {}).get("roles", []))
         accounts.update(w.casefold() for w in data.get("credits", {}).get("accounts", []))
+        degrees.update(data.get("credits", {}).get("degrees", []))
+        withs.update(w.lower() for w in data.get("names", {}).get("with", []))
+        places.update(data.get("names", {}).get("places", []))
+        stop_words.update(w.casefold() for w in data.get("stopwords", {}).get("words", []))
         for kind, words in data.get("bylines", {}).items():
             if kind in ("author", "editor", "source", "photo"):
                 role.update({w.lower(): kind for w in words})
@@ -80,6 +93,10 @@ def vocab() -> CreditVocab:
         first_word_re=re.compile(rf"(?:{labels})\s*(?::|\s-\s|=|$)", re.IGNORECASE),
         job_words=frozenset(job_words),
         accounts=frozenset(accounts),
+        degrees=frozenset(degrees),
+        stop_words=frozenset(stop_words),
+        place_re=re.compile(rf"\s(?:{_alternation(places)})\s+(?=[^\W\d_])") if places else re.compile("(?!)"),
+        with_re=re.compile(rf"\s*\(\s*(?:{_alternation(withs)})\s+([^()]+)\)", re.IGNORECASE) if withs else re.compile("(?!)"),
     )
 
 
@@ -118,8 +135,8 @@ def clean_name(raw: str) -> str | None:
     if words and (words[-1] in vocab().by_words or words[-1] in vocab().role):
         return None  # "Powered by", "Foto oleh"
     text = strip_job_title(text)
-    if is_account(text):
-        return None  # "admin", "Tim Redaksi": a publishing-system login, not a person
+    if is_account(text) or text.casefold() in vocab().stop_words:
+        return None  # "admin", "Tim Redaksi": a publishing-system login; "About": a word, not a person
     return text if text and looks_like_name(text) else None
 
 
@@ -133,8 +150,11 @@ def strip_job_title(text: str) -> str:
     """``Senior Reporter`` -> "" (a job title alone is no name); ``Redakteurin Anna Berg`` -> ``Anna Berg``:
     the job-title words of every language's ``[credits] roles`` are taken off the front of a name."""
     jobs = vocab().job_words
+    degrees = vocab().degrees
     words = text.split()
-    if words and all(w.lower().strip(_TRIM) in jobs for w in words):
+    while words and words[-1].strip(",;") in degrees:
+        words = words[:-1]  # "Brenda Goodman MA": a degree, not a name
+    if not words or all(w.lower().strip(_TRIM) in jobs for w in words):
         return ""
     lead = 0
     while lead < len(words) - 2 and words[lead].lower().strip(_TRIM) in jobs:
@@ -145,16 +165,51 @@ def strip_job_title(text: str) -> str:
     return " ".join(words[lead:end])
 
 
+def dated_byline(text: str) -> str | None:
+    """``By Jane Doe on March 11, 2015 3:46 PM`` -> ``By Jane Doe``: a byline element that opens with a
+    by-word and ends in its date, without the date and the lower-case words before it; else None."""
+    prefix = vocab().prefix_re.match(text)
+    if not prefix or prefix.group(0).strip().lower() not in vocab().by_words or not any(c.isdigit() for c in text):
+        return None
+    found = find_dates(text)
+    if not found or found[0].start <= prefix.end():
+        return None
+    words = text[: found[0].start].split()
+    while words and not words[-1][:1].isupper():
+        words.pop()  # "on", "at", "|"
+    return " ".join(words) or None
+
+
+def _without_place(text: str) -> str:
+    """``Gary Younge in Sarasota, Florida`` -> ``Gary Younge``: a capitalised place after two or more
+    capitalised words and a place preposition (``[names] places``)."""
+    found = vocab().place_re.search(text)
+    if found is None or not text[found.end()].isupper():
+        return text
+    head = text[: found.start()].split()
+    return " ".join(head) if len(head) >= 2 and all(w[:1].isupper() for w in head[-2:]) else text
+
+
 def split_names(raw: str) -> list[str]:
-    """``A dan B``, ``A and B``, ``A, B`` -> cleaned names, in order, without repeats."""
-    text = _DASH_TAIL.sub("", " ".join(raw.split()))
+    """``A dan B``, ``A and B``, ``A, B`` -> cleaned names, in order, without repeats; the names in a
+    co-author note (``A (avec B et C)``) count too."""
+    text = _without_place(vocab().with_re.sub(r", \1", " ".join(raw.split())))
+    text = _DASH_TAIL.sub("", text)
     text = vocab().prefix_re.sub("", text)
     names: list[str] = []
     for part in vocab().joiner_re.split(text):
+        if names and _job_description(part):
+            continue  # "TOM KRISHER, AP Auto Writer": the job of the name before it
         name = clean_name(part)
         if name and name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
     return names
+
+
+def _job_description(part: str) -> bool:
+    """``AP Auto Writer``, ``Senior Political Correspondent``: words ending in a job title (``[credits] roles``)."""
+    words = part.split()
+    return len(words) >= 2 and words[-1].lower().strip(_TRIM) in vocab().job_words
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,15 @@ MODIFIED_META = (
 )
 _URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0[1-9]|1[0-2])(?:/|$)")
 _DATE_LINE_CHARS = 80  # a date line moved out of the body is at most this long
-_URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:/|\D|$)")
+# a date in the path: ``/2016/10/05/``, ``/2016-10-05-slug``, ``/2023-11/17/``, ``/20161005``; the day must
+# end the date (``/2021/09/10-things-to-know`` is a month and a slug, not the tenth)
+_URL_DATES = (
+    re.compile(
+        r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0[1-9]|1[0-2])[/-](?P<d>0[1-9]|[12]\d|3[01])"
+        r"(?:(?<=-\d\d)(?=[-_/.?#]|$)|(?<=/\d\d)(?=[/.?#_]|$))"
+    ),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +62,7 @@ def url_date(url: str | None) -> str | None:
     """``/2016/10/05/`` or ``/20161005`` in the URL path, as a date alone."""
     if not url:
         return None
-    match = _URL_DATE.search(url)
+    match = next((m for m in (pattern.search(url) for pattern in _URL_DATES) if m), None)
     if not match:
         return None
     parsed = parse_date(f"{match['y']}-{match['m']}-{match['d']}", fallback=False)
@@ -75,14 +83,36 @@ def _visible_twin(found: ParsedDate, dom: DomFacts) -> ParsedDate | None:
     value = found.value
     if isinstance(value, dt.datetime) and value.utcoffset() != dt.timedelta(0):
         return None
-    shown = first_dated(dom.date_texts)
-    if shown is None or not isinstance(shown.value, dt.datetime) or shown.value.tzinfo is None:
+    shown = dom.first_date()
+    if shown is None or not isinstance(shown.value, dt.datetime):
         return None
+    if shown.value.tzinfo is None:
+        return _shown_offset(value, shown.value)
     if isinstance(value, dt.datetime):
         same = abs((shown.value - value).total_seconds()) < 120
     else:
         same = shown.value.date() == value
     return shown if same else None
+
+
+_OFFSETS = (-11 * 3600, 14 * 3600)  # seconds: the UTC offsets in use
+_ZONE_STEP = 1800  # seconds: offsets are whole hours, or half hours east of UTC (India, Iran, Australia)
+_CLOCK_SLACK = 60  # seconds a shown time may differ from the stamp (minutes shown, seconds dropped)
+
+
+def _shown_offset(value: dt.datetime | dt.date, shown: dt.datetime) -> ParsedDate | None:
+    """A UTC stamp (``2016-02-16T02:10:56Z``) whose moment the page shows as a local clock time without a
+    zone (``16 Feb 2016 09:10``): the difference is a whole time-zone offset, so the stamp is given in it
+    (``2016-02-16T09:10:56+07:00``) and the page's own day is kept."""
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        return None
+    delta = (shown - value.astimezone(dt.UTC).replace(tzinfo=None)).total_seconds()
+    step = round(delta / _ZONE_STEP) * _ZONE_STEP
+    if not step or abs(delta - step) > _CLOCK_SLACK or not _OFFSETS[0] <= step <= _OFFSETS[1]:
+        return None
+    if step % 3600 and step < 0:
+        return None
+    return ParsedDate(value.astimezone(dt.timezone(dt.timedelta(seconds=step))))
 
 
 def _local_twin(found: ParsedDate, values: tuple[str | None, ...]) -> ParsedDate | None:
@@ -129,7 +159,7 @@ def _published(
                 return twin, "dom"
             local = _local_twin(found, stated)
             return (local, "meta") if local else (found, source)
-    found = first_dated(dom.date_texts)
+    found = dom.first_date()
     if found:
         return _url_agrees(found, url), "dom"
     found = first_dated(tuple(line for line in furniture if len(line) <= _DATE_LINE_CHARS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from typing import Any, cast
@@ -19,16 +20,17 @@ class DomFacts:
     then the whole body) of elements whose attributes name them."""
 
     def __init__(
-        self, tree: Any, scope: Any, h1s: tuple[str, ...], credits: tuple[tuple[str, str], ...]
+        self, tree: Any, scope: Any, h1s: tuple[str, ...], credits: tuple[tuple[str, str], ...], article: Any = None
     ) -> None:
         self._tree = tree
         self._scope = scope
+        self._article = article  # the article container, if known: a comment-named wrapper around it is no comment
         self.h1s = h1s
         self.credits = credits  # (role, value)
 
     @functools.cached_property
     def _near(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        bylines, dates = _hinted(self._scope)
+        bylines, dates = _hinted(self._scope, self._article)
         return tuple(bylines), tuple(dates)
 
     @functools.cached_property
@@ -36,7 +38,7 @@ class DomFacts:
         body = self._tree.find("body")
         if self._scope is body or self._scope is self._tree:
             return self._near
-        bylines, dates = _hinted(body if body is not None else self._tree)
+        bylines, dates = _hinted(body if body is not None else self._tree, self._article)
         return tuple(bylines), tuple(dates)
 
     @functools.cached_property
@@ -49,6 +51,13 @@ class DomFacts:
                 break
         return tuple(found)
 
+    @functools.cached_property
+    def article_h1s(self) -> tuple[str, ...]:
+        """The ``<h1>`` texts around the article container (``scope``), not the page header's logo."""
+        if self._article is None:
+            return ()
+        return tuple(_text(h) for h in self._scope.iter("h1"))
+
     @property
     def bylines(self) -> tuple[str, ...]:
         return self._everywhere[0]  # the page's first byline; nearer ones are often other credits
@@ -56,6 +65,11 @@ class DomFacts:
     @property
     def date_texts(self) -> tuple[str, ...]:
         return self._near[1] or self._everywhere[1]
+
+    def first_date(self) -> ParsedDate | None:
+        """The article's own stamp: the first date near the article container, else on the whole page
+        (the date texts near it may hold only a time, ``at 8:40 AM``, under a page-level date header)."""
+        return first_dated(self._near[1]) or first_dated(self._everywhere[1])
 
 
 def _text(el: Any) -> str:
@@ -173,7 +187,48 @@ def _in_caption(el: Any) -> bool:
     return False
 
 
-def _hinted(tree: Any) -> tuple[list[str], list[str]]:
+_COMMENT_LEVELS = 12  # ancestors of a byline element looked at for a reader-comment section
+# a reader comment or its list (``comment-author``, ``commentlist``, ``disqus_thread``), or a menu (a
+# ``rel=author`` link to the "About" page); not a page-state flag such as WordPress's ``comments-open``
+_COMMENT_RE = re.compile(
+    r"(?:^|[\s_-])(?:comments?|commentlist|commentform|respond|disqus|menu|nav|navbar|navigation)(?=[\s_-]|$)"
+    r"(?![\w-]*(?:open|closed|count|link|enabled))"
+)
+
+
+# where other stories are listed: a date there is another story's (``related-posts``, ``sidebar``)
+_OTHER_STORIES_RE = re.compile(
+    r"(?:^|[\s_-])(?:related|recommend\w*|teasers?|sidebar|popular|trending|most-read|more-stories|more-news"
+    r"|comments?|commentlist|menu|nav)(?:[\s_-]|$)"
+)
+_LISTING_TAGS = frozenset(("nav",))  # not <aside>: themes put the post's own date line in one
+
+
+def _in_comments(el: Any, article: Any = None) -> bool:
+    """True inside readers' comments or a menu: a name there is a commenter's, not the story's author. A
+    comment-named element that holds the article container is the article's wrapper (an opinion
+    section called "Comment"), not a comment."""
+    return _inside(el, article, _COMMENT_RE, frozenset(("nav",)))
+
+
+def _in_other_stories(el: Any, article: Any = None) -> bool:
+    """True inside a list of other stories (related, popular, a sidebar, comments, a menu): a date there
+    is not the article's own stamp, unless that element holds the article."""
+    return _inside(el, article, _OTHER_STORIES_RE, _LISTING_TAGS)
+
+
+def _inside(el: Any, article: Any, names: re.Pattern[str], tags: frozenset[str]) -> bool:
+    node = el
+    for _ in range(_COMMENT_LEVELS):
+        if node is None or node.tag in ("body", "html"):
+            return False
+        if node.tag in tags or names.search(f"{node.get('class') or ''} {node.get('id') or ''}".lower()):
+            return article is None or not (node is article or any(a is node for a in article.iterancestors()))
+        node = node.getparent()
+    return False
+
+
+def _hinted(tree: Any, article: Any = None) -> tuple[list[str], list[str]]:
     """Byline texts and date texts of elements whose class/id/itemprop/rel says what they hold."""
     bylines: list[str] = []
     dates: list[str] = []
@@ -185,10 +240,13 @@ def _hinted(tree: Any) -> tuple[list[str], list[str]]:
             continue
         is_byline = any(w in attrs for w in _BYLINE_WORDS)
         if el.tag == "time" or (not is_byline and any(w in attrs for w in _DATE_WORDS)):
-            if len(dates) < 60:
+            if len(dates) < 60 and not _in_other_stories(el, article):
                 found = _date_text(el)
                 dates.extend([found] if found else [])
-        elif is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS) and not _in_caption(el):
+        elif (
+            is_byline and len(bylines) < 40 and not any(w in attrs for w in _SKIP_WORDS)
+            and not _in_caption(el) and not _in_comments(el, article)
+        ):
             text = _text(el)
             if 0 < len(text) <= 150:
                 bylines.append(text)
@@ -199,15 +257,24 @@ def read_dom(tree: Any, node: Any = None) -> DomFacts:
     """Headlines, byline elements, credit lines and short date-ish texts of the page body."""
     h1s = tuple(_text(h) for h in tree.iter("h1"))
     scope = _scope(tree, node)
-    return DomFacts(tree, scope, h1s, tuple(_credits(scope)))
+    return DomFacts(tree, scope, h1s, tuple(_credits(scope)), node)
 
 
 def first_dated(texts: tuple[str, ...]) -> ParsedDate | None:
-    """The first date in ``texts`` that has a time, else the first date at all."""
+    """The first date in ``texts`` (the stamp nearest the headline), with the time a later text gives
+    for the same day; a later date on another day is another story's, not this one's time."""
     first: ParsedDate | None = None
     for text in texts:
         for found in find_dates(text):
-            if found.has_time:
+            if first is None and found.has_time:
                 return found
-            first = first or found
+            if first is None:
+                first = found
+            elif found.has_time and _day_of(found) == _day_of(first):
+                return found
     return first
+
+
+def _day_of(found: ParsedDate) -> object:
+    value = found.value
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -16,6 +16,7 @@ from warta.extract.meta_authors import (
     agency_name,
     clean_name,
     credits_in,
+    dated_byline,
     is_account,
     read_credit,
     split_names,
@@ -28,10 +29,11 @@ from warta.extract.text import text_of
 
 AUTHOR_META = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author",
-    "content_author",
+    "content_author", "article:author_name", "author_name",
 )
 _DATELINE_BLOCKS = 3  # body blocks searched for the dateline
 LAST_FIRST_META = ("citation_author", "dc.creator")  # bibliographic tags write "Last, First"
+_NOTE = re.compile(r"\s*\([^()]*\)")  # a parenthesised note after a name: a homepage, a handle
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)/", re.IGNORECASE)
 
 
@@ -55,12 +57,50 @@ class People:
 
 
 def _site_like(name: str, sites: Sequence[str]) -> bool:
+    """True when ``name`` names the site: the same letters, one inside the other, or one abbreviating the
+    other (``The New York Times`` for ``nytimes.com``, ``LTO`` for ``Legal Tribune Online``)."""
     key = re.sub(r"\W+", "", name.casefold())
     for site in sites:
         other = re.sub(r"\W+", "", site.casefold())
-        if len(other) >= 3 and key and (key == other or other in key or key in other):
+        if len(other) >= 3 and key and (key == other or other in key or key in other or _spelled(key) == other):
+            return True
+        if _abbreviates(key, site) or _abbreviates(other, name):
             return True
     return False
+
+
+def _spelled(key: str) -> str:
+    """``nfldotcom`` -> ``nflcom``: a site account that spells out its host name."""
+    return key.replace("dot", "")
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``nytimes`` abbreviates ``The New York Times`` (the initials of at least two words, then the rest
+    in full), ``lto`` abbreviates ``Legal Tribune Online``; one initial (``jsmith``) is too little."""
+    words = [w for w in re.findall(r"\w+", long.casefold()) if w != "the"]
+    if len(short) < 3 or len(words) < 2:
+        return False
+    return any("".join(w[0] for w in words[:k]) + "".join(words[k:]) == short for k in range(2, len(words) + 1))
+
+
+def _site_account(name: str, sites: Sequence[str]) -> bool:
+    """``Ilanga D``, ``kompas01``: the site's name with a letter or a number, a publishing-system login."""
+    match = re.fullmatch(r"([^\W\d_]{3,})[\s_.-]*(\w|\d+)", name.strip())
+    if not match:
+        return False
+    head = match[1].casefold()
+    return any(re.sub(r"\W+", "", s.casefold()).startswith(head) for s in sites)
+
+
+def _without_site_tail(name: str, sites: Sequence[str]) -> str:
+    """``Kelli Miller WebMD Health News`` -> ``Kelli Miller``: a byline element that lost its line break
+    between the name and the site's newsroom; cut where a word is the site's name."""
+    words = name.split()
+    keys = {re.sub(r"\W+", "", s.casefold()) for s in sites}
+    for index in range(2, len(words)):
+        if re.sub(r"\W+", "", words[index].casefold()) in keys:
+            return " ".join(words[:index])
+    return name
 
 
 _NAME_MARKS = re.compile(r"[-.'’]")  # inside a name: "Anne-Marie", "J.", "O'Neill"
@@ -98,13 +138,37 @@ def _jsonld_authors(ld: JsonLd) -> tuple[list[str], list[str]]:
     return persons, orgs
 
 
+def _own_names(text: str, sites: Sequence[str]) -> list[str]:
+    """The names in a byline text, less a trailing site newsroom, that do not name the site itself."""
+    return [n for n in (_without_site_tail(n, sites) for n in split_names(text)) if not _site_like(n, sites)]
+
+
 def _byline_authors(dom: DomFacts, sites: Sequence[str]) -> list[str]:
+    """The first byline element that names someone; when it names only a wire agency (``AFP``) and one
+    of the next bylines names a person (``Par Sébastien Farcis``), the person."""
+    wire: list[str] = []
     for text in dom.bylines:
         credit = read_credit(text)
         if credit is not None and credit.role != "author":
             continue
-        names = [n for n in split_names(text) if not _site_like(n, sites)]
+        names = [n for n in _own_names(text, sites) if not _site_account(n, sites)]
+        if names and wire:
+            return names if all(person_shaped(n) for n in names) else wire
+        if names and all(agency_name(n) for n in names):
+            wire = names
+            continue
         if names:
+            return names
+    return wire or _dated_byline(dom, sites)
+
+
+def _dated_byline(dom: DomFacts, sites: Sequence[str]) -> list[str]:
+    """When no byline element gave a name: the first ``By Jane Doe on March 11, 2015`` whose names, the
+    date cut off, are person-shaped."""
+    for text in dom.bylines:
+        undated = dated_byline(text)
+        names = _own_names(undated, sites) if undated else []
+        if names and all(person_shaped(n) for n in names):
             return names
     return []
 
@@ -112,7 +176,8 @@ def _byline_authors(dom: DomFacts, sites: Sequence[str]) -> list[str]:
 def _meta_authors(head: HeadFacts) -> list[str]:
     """``<meta name=author>`` and kin; several tags name one person each (``citation_author`` as ``Last, First``)."""
     for key in AUTHOR_META:
-        values = [v for v in head.all(key) if not _URLISH.search(v) and "/" not in v and "(" not in v]
+        unnoted = (_NOTE.sub(" ", v).strip() for v in head.all(key))  # "Bradley M. Kuhn (http://ebb.org/bkuhn/)"
+        values = [v for v in unnoted if v and not _URLISH.search(v) and "/" not in v and "(" not in v]
         if len(values) > 1 or key in LAST_FIRST_META:
             values = [_first_last(v) if key in LAST_FIRST_META else v for v in values]
             found = [n for n in (clean_name(v) for v in values[:20]) if n]
@@ -134,12 +199,13 @@ def _authors(
     head: HeadFacts, ld: JsonLd, dom: DomFacts, credits: dict[str, list[str]], sites: Sequence[str]
 ) -> tuple[list[str], str | None]:
     named, orgs = _jsonld_authors(ld)
-    persons = [p for p in named if not _site_like(p, sites)]
+    persons = [p for p in named if not _site_like(p, sites) and not _site_account(p, sites)]
     editors = {e.casefold() for e in credits.get("editor", [])}
     if persons and not (editors and all(p.casefold() in editors for p in persons)):
         return persons, "jsonld"
-    if credits.get("author"):
-        return credits["author"], "text"
+    credited = [c for c in credits.get("author", []) if not _site_like(c, sites)]
+    if credited:
+        return credited, "text"
     orgs = [o for o in orgs if not is_account(o)]
     if not persons and any(not _site_like(o, sites) for o in orgs):
         return orgs, "jsonld"  # a wire agency or another organisation credited for the story
@@ -159,7 +225,9 @@ def _authors(
         return bylines, "dom"
     if named:
         return named, "jsonld"
-    return (meta, "meta") if meta else ([], None)
+    if meta:
+        return meta, "meta"
+    return (credits["author"], "text") if credits.get("author") else ([], None)  # the site's own credit
 
 
 def _agencies(
@@ -203,6 +271,7 @@ def pick_people(
     tail = [*(b.text for b in body.blocks[-2:]), *body.furniture[-3:]]
     closing = signature(tail)
     authors, source = _authors(head, ld, dom, credits, sites)
+    authors = list(dict.fromkeys(_without_site_tail(a, sites) for a in authors))
     if dateline and dateline.city:
         authors = [a for a in authors if a.casefold() != dateline.city.casefold()]  # "JAKARTA" is a place
         source = source if authors else None

@@ -48,8 +48,16 @@ def _is_site(segment: str, sites: Sequence[str]) -> bool:
     return False
 
 
-def strip_site(title: str, sites: Sequence[str]) -> str:
-    """Drop leading/trailing segments that name the site (``... - Kompas.com``, ``Tempo | ...``)."""
+def _is_section(segment: str, sections: Sequence[str]) -> bool:
+    """A short segment (``Politik``, ``US news``) that is one of the page's section names."""
+    seg = _norm(segment)
+    return bool(seg) and len(segment.split()) <= _LABEL_WORDS and any(_norm(s) == seg for s in sections)
+
+
+def strip_site(title: str, sites: Sequence[str], sections: Sequence[str] = ()) -> str:
+    """Drop leading/trailing segments that name the site (``... - Kompas.com``, ``Tempo | ...``), a
+    trailing segment that names the page's section (``sections``: ``Headline | Politik | Site``), and a
+    site segment with the tagline after it (``Headline : VMblog.com - Virtualization News for Everyone``)."""
     lead = _SITE_PREFIX.match(title)
     if lead and _is_site(lead["site"], sites):
         title = title[lead.end():]
@@ -58,7 +66,10 @@ def strip_site(title: str, sites: Sequence[str]) -> str:
     if len(parts) < 2:
         return title.strip()
     start, end = 0, len(parts)
-    while end - start > 1 and _is_site(parts[end - 1], sites):
+    tagged = next((i for i in range(1, len(parts) - 1) if _is_site(parts[i], sites) and _norm(parts[i])), None)
+    if tagged is not None and len(" ".join(parts[tagged + 1:]).split()) <= len(" ".join(parts[:tagged]).split()):
+        end = tagged  # the site's name, then its tagline
+    while end - start > 1 and (_is_site(parts[end - 1], sites) or _is_section(parts[end - 1], sections)):
         end -= 1
     while end - start > 1 and _is_site(parts[start], sites):
         start += 1
@@ -84,14 +95,16 @@ def _plain(text: str) -> str:
     return _DASHES.sub("-", " ".join(text.translate(_QUOTES).split())).casefold()
 
 
-def _with_punctuation(h1: str, metas: Sequence[tuple[str | None, str]], sites: Sequence[str]) -> TitleChoice:
+def _with_punctuation(
+    h1: str, metas: Sequence[tuple[str | None, str]], sites: Sequence[str], sections: Sequence[str] = ()
+) -> TitleChoice:
     """The confirmed ``<h1>``; its metadata twin when they differ in punctuation or spacing, because
     markup often drops the separator between a kicker and the headline (``Kicker<span>Headline``), but
     not when they differ only in the style of quotes and dashes (the page shows ``We’re``, not ``We're``)."""
     norm = _norm(h1)
     for value, source in metas:
         if value:
-            text = strip_site(value, sites)
+            text = strip_site(value, sites, sections)
             if _norm(text) == norm:
                 return TitleChoice(h1, "dom") if _plain(text) == _plain(h1) else TitleChoice(text, source)
     return TitleChoice(h1, "dom")
@@ -145,6 +158,24 @@ def _displayed(titles: Sequence[str | None], headings: Sequence[str], sites: Seq
                 best = shown[key]
         if best:
             return best
+    return _glued(titles, shown, sites)
+
+
+_GLUED_CHARS = 20  # at most this many letters glued before a displayed headline (a kicker, a label)
+
+
+def _glued(titles: Sequence[str | None], shown: dict[str, str], sites: Sequence[str]) -> str | None:
+    """A part of the title that a heading shows after a short glued label (``<h2><span>NFL Network</span>
+    Posluszny agrees ...</h2>``), as the title spells it; at least ``_RUN_WORDS`` words."""
+    for title in titles:
+        if not title or len(title) > 400:
+            continue
+        for run in sorted(_runs(title), key=len, reverse=True):
+            key = _norm(run)
+            if len(run.split()) < _RUN_WORDS or _is_site(run, sites):
+                continue
+            if any(h.endswith(key) and len(h) - len(key) <= _GLUED_CHARS for h in shown):
+                return run.strip()
     return None
 
 
@@ -188,6 +219,29 @@ def _shown_kicker(headline: str, social: Sequence[str], headings: Sequence[str])
     return None
 
 
+def _article_headline(
+    article_h1s: Sequence[str], html_title: str, sites: Sequence[str], sections: Sequence[str]
+) -> str | None:
+    """The one ``<h1>`` of the article (``Instagramming Iceland``) when the ``<title>`` states the story
+    otherwise (``Instagram photos from Iceland: Reykjavik | Legal Nomads``): what readers see. Not when
+    it is the ``<title>`` with more after it (``Headline 199 Comments``), or a site name."""
+    shown = [h for h in article_h1s if h.strip()]
+    if len(shown) != 1 or len(shown[0].split()) < 2 or len(shown[0]) > 400:
+        return None
+    h1, stated = shown[0], _norm(strip_site(html_title, sites, sections))
+    if _is_site(h1, sites) or (stated and _norm(h1).startswith(stated)):
+        return None
+    return h1
+
+
+def _punctuated(headline: str, social: Sequence[str]) -> str | None:
+    """og:title / twitter:title with the words of the JSON-LD headline where the JSON-LD joins two parts
+    with a title separator (``Rückbau von Atomkraftwerk - Kühltürme ...``) and the social title keeps the
+    headline's own punctuation (``Rückbau von Atomkraftwerk: Kühltürme ...``): the colon was lost."""
+    norm, joins = _norm(headline), len(_SEPARATOR.findall(headline))
+    return next((t for t in social if _norm(t) == norm and len(_SEPARATOR.findall(t)) < joins), None)
+
+
 def _first_confirmed(headings: Sequence[str], by: Sequence[str]) -> str | None:
     return next((h1 for h1 in headings if _matches(h1, by)), None)
 
@@ -200,18 +254,26 @@ def choose_title(
     h1s: Sequence[str],
     sites: Sequence[str],
     all_headings: Callable[[], Sequence[str]] | None = None,
+    sections: Sequence[str] = (),
+    article_h1s: Sequence[str] = (),
 ) -> TitleChoice:
     """The JSON-LD headline (the publisher's own structured statement of it) when there is one; else the
     displayed ``<h1>`` when og:title / twitter:title confirm it; else og:title / twitter:title (the
     publisher's headline for sharing, which outranks the ``<title>``, often an SEO variant), but first
     a heading that displays a part of og:title / twitter:title / ``<title>`` (``all_headings``: the
     page's ``<h1>``-``<h3>``, read only when needed; default the ``<h1>`` texts); else the ``<h1>`` the
-    ``<title>`` confirms; else the ``<title>``; else the first ``<h1>``."""
+    ``<title>`` confirms; else the ``<title>``; else the first ``<h1>``. ``sections``: the page's section
+    names (article:section, JSON-LD articleSection and breadcrumbs, URL path words), a suffix naming
+    one of them is dropped like a site name. ``article_h1s``: the ``<h1>`` around the article container;
+    with no JSON-LD or social title, the only one there is the displayed headline, over an SEO ``<title>``."""
     headings = [h for h in h1s if 0 < len(h) <= 400]
     social = [t for t in (og, twitter) if t]
     if jsonld and _norm(jsonld) not in {_norm(site) for site in sites}:
-        headline = strip_site(jsonld, sites)
-        others = [strip_site(t, sites) for t in social]
+        headline = strip_site(jsonld, sites, sections)
+        others = [strip_site(t, sites, sections) for t in social]
+        punctuated = _punctuated(headline, others)
+        if punctuated:
+            return TitleChoice(punctuated, "meta")
         unkicked = _unkicked(headline, others)
         if unkicked and not any(_norm(h) == _norm(headline) for h in headings):  # the h1 shows no kicker
             return TitleChoice(unkicked, "meta")
@@ -221,21 +283,22 @@ def choose_title(
         return TitleChoice(_drop_label(headline, [*headings, *others], others), "jsonld")
     metas = [t for t in (jsonld, og, twitter) if t]
     pairs = [(jsonld, "jsonld"), (og, "meta"), (twitter, "meta")]
-    h1 = _first_confirmed(headings, [*metas, *(strip_site(t, sites) for t in metas)])
+    h1 = _first_confirmed(headings, [*metas, *(strip_site(t, sites, sections) for t in metas)])
     if h1:
-        return _with_punctuation(h1, pairs, sites)
+        return _with_punctuation(h1, pairs, sites, sections)
     if jsonld:
-        return TitleChoice(strip_site(jsonld, sites), "jsonld")
+        return TitleChoice(strip_site(jsonld, sites, sections), "jsonld")
     titles = [*social, html_title] if not social or _unrelated(social[0], html_title) else social
     shown = _displayed(titles, all_headings() if all_headings else headings, sites)
     if shown:
         return TitleChoice(shown, "dom")
     if social:
-        rest = [strip_site(t, sites) for t in (*social[1:], html_title) if t]
-        return TitleChoice(_drop_label(strip_site(social[0], sites), [*headings, *rest], rest), "meta")
-    h1 = _first_confirmed(headings, [html_title, strip_site(html_title, sites)] if html_title else [])
+        rest = [strip_site(t, sites, sections) for t in (*social[1:], html_title) if t]
+        return TitleChoice(_drop_label(strip_site(social[0], sites, sections), [*headings, *rest], rest), "meta")
+    h1 = _first_confirmed(headings, [html_title, strip_site(html_title, sites, sections)] if html_title else [])
     if h1:
-        return _with_punctuation(h1, pairs, sites)
+        return _with_punctuation(h1, pairs, sites, sections)
     if html_title:
-        return TitleChoice(strip_site(html_title, sites), "meta")
+        shown = _article_headline(article_h1s, html_title, sites, sections) if not social else None
+        return TitleChoice(shown, "dom") if shown else TitleChoice(strip_site(html_title, sites, sections), "meta")
     return TitleChoice(headings[0] if headings else None, "dom")

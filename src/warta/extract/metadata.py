@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from warta.extract.body import BodyResult
 from warta.extract.meta_dates import pick_dates
@@ -83,11 +83,37 @@ def _language(src: _Sources) -> tuple[str | None, str | None]:
     return guessed, ("text" if guessed else None)
 
 
+_GENERIC_HOSTS = frozenset(("www", "www2", "www3", "m", "mobile", "amp", "en", "news", "blog", "blogs", "edition"))
+
+
+def _host_label(url: str | None, domain: str | None) -> list[str]:
+    """The subdomain that names a blog on a shared host (``angrybychoice`` of
+    ``angrybychoice.fieldofscience.com``): site evidence for titles (``Angry by Choice: A Curious Night``)."""
+    host = (urlsplit(url or "").hostname or "").lower()
+    if not domain or not host.endswith("." + domain):
+        return []
+    label = host[: -len(domain) - 1].split(".")[-1]
+    return [label] if len(label) >= 4 and label not in _GENERIC_HOSTS else []
+
+
 def _site_list(src: _Sources, site: str | None, domain: str | None) -> list[str]:
     """Every way the page names its publisher, for stripping it from titles and bylines."""
     names = (site, src.ld.publisher, src.ld.site_name, src.head.first("application-name"), domain)
     sites = [s for s in names if s]
     return sites + ([domain.split(".")[0]] if domain else [])
+
+
+_PATH_SECTIONS = 3  # URL path segments before the article's own that may name its section
+
+
+def _section_names(src: _Sources) -> list[str]:
+    """Every way the page names its section: article:section and kin, JSON-LD articleSection and
+    breadcrumbs, and the words of the URL's first path segments (``/us-news/`` -> ``us news``)."""
+    names = [*src.head.all("article:section", "og:article:section", "section", "parsely-section")]
+    names += [n for n in (src.ld.section, *src.ld.breadcrumbs[:-1]) if n]  # the last crumb is the page itself
+    path = [seg for seg in urlsplit(src.url or "").path.split("/") if seg]
+    names += [seg.replace("-", " ").replace("_", " ") for seg in path[:-1][:_PATH_SECTIONS] if not seg.isdigit()]
+    return names
 
 
 def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
@@ -97,8 +123,9 @@ def _fields(src: _Sources) -> tuple[dict[str, tuple[Any, str | None]], People]:
     site, site_source = site_names(head, src.ld, domain)
     sites = _site_list(src, site, domain)
     title = choose_title(
-        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s, sites,
-        all_headings=lambda: src.dom.headings,
+        src.ld.headline, head.first("og:title"), head.first("twitter:title"), head.title, src.dom.h1s,
+        [*sites, *_host_label(src.url, domain)],
+        all_headings=lambda: src.dom.headings, sections=_section_names(src), article_h1s=src.dom.article_h1s,
     )
     people = pick_people(head, src.ld, src.dom, src.body, sites)
     values: dict[str, tuple[Any, str | None]] = {
