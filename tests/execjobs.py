@@ -38,3 +38,18 @@ def always_stall(marker: str) -> str:
     Path(marker).write_text(str(os.getpid()))
     time.sleep(120)
     return "not killed"
+
+
+_STATE: dict[str, object] = {}  # set once per worker by ``remember`` (the executor's initializer)
+
+
+def remember(value: object, marker: str) -> None:
+    """An initializer: keep ``value`` for every item, and count the calls in ``marker``."""
+    _STATE["value"] = value
+    with open(marker, "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+
+
+def recall(x: int) -> tuple[object, int]:
+    """``x`` with the value the initializer kept."""
+    return _STATE.get("value"), x

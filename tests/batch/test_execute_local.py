@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,60 @@ def test_unknown_engine_and_address_without_ray_are_config_errors() -> None:
         make_executor("spark")
     with pytest.raises(ConfigError):
         make_executor("local", 1, address="ray://x:10001")
+
+
+def test_chunks_keep_a_limit_per_item_not_per_chunk() -> None:
+    with LocalExecutor(1, chunk=4) as ex:
+        ex.start()
+        out = dict(ex.map(execjobs.sleepy, [(f"k{i}", 0.6) for i in range(4)], timeout=1.5))
+    assert out == {f"k{i}": 0.6 for i in range(4)}  # 2.4 s for the chunk, 0.6 s for each item
+
+
+def test_an_item_past_its_limit_in_a_chunk_resends_the_rest() -> None:
+    with LocalExecutor(1, chunk=4) as ex:
+        out = dict(ex.map(execjobs.sleepy, [("a", 0.0), ("slow", 60.0), ("b", 0.0), ("c", 0.01)], timeout=1.5))
+    assert isinstance(out["slow"], Skip) and out["slow"].reason is SkipReason.TIMEOUT
+    assert (out["a"], out["b"], out["c"]) == (0.0, 0.0, 0.01)
+
+
+def test_worker_killed_mid_chunk_loses_no_item(tmp_path: Path) -> None:
+    marker = tmp_path / "pid"
+    killer = kill_when_written(marker)
+    for i in range(3):
+        (tmp_path / f"other{i}").write_text("")
+    items = [("k0", str(tmp_path / "other0")), ("victim", str(marker))] + [
+        (f"k{i}", str(tmp_path / f"other{i}")) for i in (1, 2)
+    ]
+    with LocalExecutor(1, chunk=4) as ex:
+        out = dict(ex.map(execjobs.stall_until_killed, items, timeout=60))
+    killer.join(5)
+    assert set(out) == {"victim", "k0", "k1", "k2"}
+    assert all(isinstance(v, str) and v.startswith("done by") for v in out.values())
+
+
+def test_ordered_results_come_in_input_order_with_a_bounded_window() -> None:
+    pulled: list[int] = []
+
+    def items() -> Iterator[tuple[int, float]]:
+        for i in range(200):
+            pulled.append(i)
+            yield i, (1.5 if i == 0 else 0.0)
+
+    with LocalExecutor(2, chunk=2) as ex:
+        ex.start()
+        results = ex.map(execjobs.sleepy, items(), timeout=30, ordered=True)
+        first = next(results)
+        ahead = len(pulled)  # item 0 took 1.5 s: the other worker ran ahead only so far
+        rest = list(results)
+    assert first == (0, 1.5)
+    assert [k for k, _ in rest] == list(range(1, 200)) and all(v == 0.0 for _, v in rest)
+    assert ahead <= 2 * 2 * 2 * 2 + 2, ahead  # window: 2 x ahead (2) x workers x chunk, + one chunk
+
+
+def test_initializer_runs_once_per_worker(tmp_path: Path) -> None:
+    marker = tmp_path / "inits"
+    with LocalExecutor(2, chunk=3, initializer=execjobs.remember, initargs=("stats", str(marker))) as ex:
+        out = dict(ex.map(execjobs.recall, ((i, i) for i in range(30)), timeout=30))
+    assert out == {i: ("stats", i) for i in range(30)}
+    assert len(marker.read_text().split()) == 2  # two workers, once each (not per item or chunk)
+

@@ -52,7 +52,7 @@ def preloaded(body: bytes, url: str) -> Article | Skip:
     return Article(url=url, title=str("warta.pipeline.preload" in sys.modules and "warta.extract" in sys.modules))
 
 
-def test_workers_fork_from_a_server_that_preloaded_the_extractor() -> None:
+def test_workers_preload_the_extractor_before_their_first_document() -> None:
     async def go() -> Article | Skip:
         with ExtractPool(workers=1, timeout=30, func=preloaded) as pool:
             pool.start()  # blocking start-up, as a crawl runs it in a helper thread
@@ -78,3 +78,20 @@ def test_extract_linked_gives_the_article_and_its_links_from_one_worker_call() -
     assert isinstance(article, Article) and "Kalimat berita" in article.text
     assert links == ["http://127.0.0.1/2024/01/02/berita-lain"]  # same site only, fragment dropped
     assert isinstance(custom, Article) and custom.title == html.decode()  # a custom extractor is kept
+
+
+def raises_on_boom(body: bytes, url: str) -> Article | Skip:
+    if body == b"boom":
+        raise ValueError("a bug in the extractor")
+    return Article(url=url, title=body.decode())
+
+
+def test_an_extractor_that_raises_gives_an_error_skip_and_the_crawl_goes_on() -> None:
+    async def go() -> list[Article | Skip]:
+        with ExtractPool(workers=1, timeout=30, func=raises_on_boom) as pool:
+            return list(await asyncio.gather(pool.extract(b"boom", "u0"), pool.extract(b"ok", "u1")))
+
+    boom, ok = asyncio.run(go())
+    assert isinstance(boom, Skip) and boom.reason is SkipReason.ERROR and boom.url == "u0"
+    assert "a bug in the extractor" in boom.detail
+    assert isinstance(ok, Article) and ok.title == "ok"
