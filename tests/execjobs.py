@@ -53,3 +53,29 @@ def remember(value: object, marker: str) -> None:
 def recall(x: int) -> tuple[object, int]:
     """``x`` with the value the initializer kept."""
     return _STATE.get("value"), x
+
+
+def stamp(x: float) -> float:
+    """Sleeps ``x`` seconds and returns the wall time it started at."""
+    started = time.time()
+    time.sleep(x)
+    return started
+
+
+def echo(data: bytes) -> bytes:
+    """Returns its argument (large items and results fill the pipes both ways)."""
+    return data
+
+
+def stall_on_empty(data: bytes) -> int:
+    """Stalls for two minutes on ``b""``; else returns the length at once."""
+    if not data:
+        time.sleep(120)
+    return len(data)
+
+
+def worker_facts(_: object) -> tuple[bool, int]:
+    """Whether the fork server preloaded the cleaner's vocabulary here, and this worker's parent."""
+    import sys
+
+    return "warta.clean.preload" in sys.modules, os.getppid()
