@@ -132,12 +132,14 @@ def main() -> None:
             if bench in args.only
         }
     print(f"workers {args.workers}, runs {args.runs} each, alternating; ours = {ROOT}, peer = {trees['peer']}")
-    print("| benchmark | unit | ours (median) | peer (median) | ours/peer | ours runs | peer runs |")
-    print("|---|---|---|---|---|---|---|")
+    print("ours/peer: ratio of the medians; paired: median of each run's ratio (the two trees ran back to back)")
+    print("| benchmark | unit | ours (median) | peer (median) | ours/peer | paired | ours runs | peer runs |")
+    print("|---|---|---|---|---|---|---|---|")
     units = {"clean": f"s for {args.docs} docs", "extract": f"s for {args.pages} pages", "crawl": "articles/s"}
     for bench, by_tree in results.items():
         ours, peer = statistics.median(by_tree["ours"]), statistics.median(by_tree["peer"])
-        print(f"| {bench} | {units[bench]} | {ours:.2f} | {peer:.2f} | {ours / peer:.3f} | "
+        paired = statistics.median(a / b for a, b in zip(by_tree["ours"], by_tree["peer"], strict=True))
+        print(f"| {bench} | {units[bench]} | {ours:.2f} | {peer:.2f} | {ours / peer:.3f} | {paired:.3f} | "
               f"{_fmt(by_tree['ours'])} | {_fmt(by_tree['peer'])} |")
     for bench, ok in same.items():
         print(f"{bench}: outputs of both trees {'identical' if ok else 'DIFFER'}")

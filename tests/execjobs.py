@@ -79,3 +79,14 @@ def worker_facts(_: object) -> tuple[bool, int]:
     import sys
 
     return "warta.clean.preload" in sys.modules, os.getppid()
+
+
+def preloaded_extractor(body: bytes, url: str) -> object:
+    """A custom extractor for the crawl's pool: whether the fork server preloaded the extractor here,
+    and whether this worker's parent is not the driver (whose pid is the body)."""
+    import sys
+
+    from warta.model import Article
+
+    preloaded = "warta.pipeline.preload" in sys.modules and "warta.extract" in sys.modules
+    return Article(url=url, title=f"{preloaded} {os.getppid() != int(body)}")
