@@ -34,13 +34,62 @@ BENCH = ROOT / "benchmarks"
 PAGES = Path("/work/shared/bench/dragnet/pages")
 
 CRAWL = """
-import sys
+import os, sys, threading, time
+from pathlib import Path
 sys.path.insert(0, {bench!r})
 from crawl_throughput import RemoteSite, articles, warta_run
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid, skip):
+    out, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            tasks = list(Path(f"/proc/{{p}}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                kids = [int(k) for k in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            for k in kids:
+                if k != skip and k not in out:
+                    out.add(k)
+                    todo.append(k)
+    return out
+
+
+def cpu(pid):
+    try:
+        fields = Path(f"/proc/{{pid}}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
 arts = articles({n})
 with RemoteSite(len(arts)) as site:
+    seen, done = {{}}, threading.Event()
+
+    def sample():  # CPU seconds of every process below this one but the site server (workers, fork server)
+        while not done.is_set():
+            for p in descendants(os.getpid(), site.proc.pid):
+                used = cpu(p)
+                if used is not None:
+                    seen[p] = max(seen.get(p, 0.0), used)
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    before = time.process_time()
     rate, _ = warta_run(site, len(arts), {workers})
-print(rate)
+    own = time.process_time() - before
+    done.set()
+    thread.join()
+print(rate, (own + sum(seen.values())) / len(arts) * 1000)
 """
 
 
@@ -78,10 +127,13 @@ def extract_once(tree: Path, pages: Path, out: Path, workers: int) -> float:
                      stdout=fh.fileno())
 
 
-def crawl_once(tree: Path, n: int, workers: int) -> float:
+def crawl_once(tree: Path, n: int, workers: int) -> tuple[float, float]:
+    """Articles/s, and CPU ms per article of the crawl's process tree (crawler, fork server, workers;
+    sampled from /proc, so the last 50 ms of a worker may be missed)."""
     code = CRAWL.format(bench=str(BENCH), n=n, workers=workers)
     out = subprocess.run([sys.executable, "-c", code], env=env_for(tree), check=True, capture_output=True, text=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    rate, cpu_ms = out.stdout.strip().splitlines()[-1].split()
+    return float(rate), float(cpu_ms)
 
 
 def _fmt(values: list[float]) -> str:
@@ -103,7 +155,8 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", default=["clean", "extract", "crawl"])
     args = ap.parse_args()
     trees = {"ours": ROOT, "peer": args.peer.resolve()}
-    results: dict[str, dict[str, list[float]]] = {b: {t: [] for t in trees} for b in args.only}
+    benches = [*args.only, *(["crawl-cpu"] if "crawl" in args.only else [])]
+    results: dict[str, dict[str, list[float]]] = {b: {t: [] for t in trees} for b in benches}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         corpus, pages = tmp / "corpus.jsonl", tmp / "pages"
@@ -123,7 +176,8 @@ def main() -> None:
                     elif bench == "extract":
                         value = extract_once(tree, pages, tmp / f"extract-{name}.jsonl", args.workers)
                     else:
-                        value = crawl_once(tree, args.articles, args.workers)
+                        value, cpu_ms = crawl_once(tree, args.articles, args.workers)
+                        results["crawl-cpu"][name].append(cpu_ms)
                     results[bench][name].append(value)
             print(f"run {run + 1}/{args.runs} done; load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
         same = {
@@ -135,7 +189,8 @@ def main() -> None:
     print("ours/peer: ratio of the medians; paired: median of each run's ratio (the two trees ran back to back)")
     print("| benchmark | unit | ours (median) | peer (median) | ours/peer | paired | ours runs | peer runs |")
     print("|---|---|---|---|---|---|---|---|")
-    units = {"clean": f"s for {args.docs} docs", "extract": f"s for {args.pages} pages", "crawl": "articles/s"}
+    units = {"clean": f"s for {args.docs} docs", "extract": f"s for {args.pages} pages", "crawl": "articles/s",
+             "crawl-cpu": "CPU ms/article"}
     for bench, by_tree in results.items():
         ours, peer = statistics.median(by_tree["ours"]), statistics.median(by_tree["peer"])
         paired = statistics.median(a / b for a, b in zip(by_tree["ours"], by_tree["peer"], strict=True))

@@ -73,10 +73,12 @@ def _with_links(func: ExtractFn, body: bytes, url: str) -> Linked:
 class ExtractPool:
     """Async front of worker processes running the extractor.
 
-    At most ``queued`` documents per worker are awaited at once (default 2: one running, one
-    waiting), which bounds the bodies held in memory; a document's clock starts when a worker
-    takes it, so a document never pays for the one before it, nor for a stuck worker (that one
-    alone is replaced when its own document times out).
+    Each worker holds up to ``queued`` documents (default 2: one running, one waiting in its
+    pipe, so it never waits for the driver), and one more per worker waits in the driver for
+    whichever worker has room first (a worker is not left idle behind another's slow document);
+    that bounds the bodies held in memory. A document's clock starts when a worker takes it, so a
+    document never pays for the one before it, nor for a stuck worker (that one alone is replaced
+    when its own document times out).
     """
 
     def __init__(
@@ -126,7 +128,7 @@ class ExtractPool:
 
     async def _call(self, func: Callable[[bytes, str], T], body: bytes, url: str) -> T | Skip:
         if self._slots is None:
-            self._slots = asyncio.Semaphore(self.workers * self.queued)
+            self._slots = asyncio.Semaphore(self.workers * (self.queued + 1))
         async with self._slots:
             result = await self._executor().run(func, body, url)
         if not isinstance(result, Skip):
