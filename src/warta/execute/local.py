@@ -423,21 +423,21 @@ class LocalExecutor:
         exhausted = False
         try:
             while not (feed is not None and feed.aborted):
-                for worker in list(self._pool):
-                    while not worker.dead and worker.room(self.ahead, self.chunk):
-                        if resend:
-                            tasks = resend.popleft()
-                        elif feed is not None:
-                            tasks = feed.take(self.chunk)
-                        else:
-                            want = 0 if exhausted else min(self.chunk, room())
-                            tasks = _take(source, want)  # type: ignore[arg-type]
-                            exhausted = exhausted or len(tasks) < want
-                        if not tasks:
-                            break
-                        worker.send(fn, tasks, timeout)
-                    if worker.dead:
-                        yield from self._buried(worker, resend, "its pipe closed")
+                # each chunk to the least loaded worker: an idle one first, not behind a busy one
+                while open_ := [w for w in self._pool if not w.dead and w.room(self.ahead, self.chunk)]:
+                    if resend:
+                        tasks = resend.popleft()
+                    elif feed is not None:
+                        tasks = feed.take(self.chunk)
+                    else:
+                        want = 0 if exhausted else min(self.chunk, room())
+                        tasks = _take(source, want)  # type: ignore[arg-type]
+                        exhausted = exhausted or len(tasks) < want
+                    if not tasks:
+                        break
+                    min(open_, key=lambda w: (len(w.tasks), not w.ready)).send(fn, tasks, timeout)
+                for worker in [w for w in self._pool if w.dead]:
+                    yield from self._buried(worker, resend, "its pipe closed")
                 busy = [w for w in self._pool if w.tasks]
                 if not busy and not resend and (feed.drained if feed is not None else exhausted):
                     return

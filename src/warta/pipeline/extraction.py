@@ -73,7 +73,7 @@ def _with_links(func: ExtractFn, body: bytes, url: str) -> Linked:
 class ExtractPool:
     """Async front of worker processes running the extractor.
 
-    Each worker holds up to ``queued`` documents (default 2: one running, one waiting in its
+    Each worker holds up to ``queued`` documents (default 3: one running, two waiting in its
     pipe, so it never waits for the driver), and one more per worker waits in the driver for
     whichever worker has room first (a worker is not left idle behind another's slow document);
     that bounds the bodies held in memory. A document's clock starts when a worker takes it, so a
@@ -82,7 +82,7 @@ class ExtractPool:
     """
 
     def __init__(
-        self, workers: int = 0, timeout: float = 10.0, func: ExtractFn = extract_document, queued: int = 2
+        self, workers: int = 0, timeout: float = 10.0, func: ExtractFn = extract_document, queued: int = 3
     ) -> None:
         self.workers = workers if workers > 0 else (os.cpu_count() or 1)
         self.timeout = timeout
