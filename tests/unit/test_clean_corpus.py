@@ -124,3 +124,42 @@ def test_a_document_over_the_time_limit_is_skipped_and_the_run_goes_on() -> None
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # and no alarm is left running
     (_, unlimited), = clean_documents([slow], timeout=None)
     assert isinstance(unlimited, Skip) and unlimited.reason == SkipReason.NOT_AN_ARTICLE  # judged, however long
+
+
+def _worker_processes() -> list[int]:
+    """The worker processes below this one: spawned workers (children) or a fork server's workers
+    (grandchildren); not the fork server or the resource tracker themselves."""
+    import os
+    from pathlib import Path
+
+    def children(pid: int) -> list[int]:
+        out: list[int] = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            out += [int(p) for p in (task / "children").read_text().split()]
+        return out
+
+    found = []
+    for child in children(os.getpid()):
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        if b"spawn_main" in cmdline:
+            found.append(child)
+        elif b"forkserver" in cmdline:
+            found += children(child)
+    return found
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc")
+def test_a_cleaning_worker_killed_mid_run_loses_no_document() -> None:
+    import os
+    import signal
+
+    docs, _ = _corpus(per_site=60)  # 180 documents: several batches per worker
+    expected = [result for _, result in clean_documents(docs)]
+    results = clean_documents(docs, workers=2)
+    first = next(results)  # the workers are up and busy with their batches
+    victims = _worker_processes()
+    assert victims
+    os.kill(victims[0], signal.SIGKILL)
+    out = [first, *results]
+    assert [doc.id for doc, _ in out] == [doc.id for doc in docs]
+    assert [result for _, result in out] == expected

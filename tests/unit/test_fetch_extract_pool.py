@@ -4,7 +4,11 @@ stuck worker replaced, without losing the documents around it."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from warta.model import Article, Skip, SkipReason
 from warta.pipeline.extraction import ExtractPool
@@ -46,20 +50,26 @@ def test_default_extractor_runs_in_workers() -> None:
     assert isinstance(result, Article) and "Kalimat berita" in result.text
 
 
-def preloaded(body: bytes, url: str) -> Article | Skip:
-    import sys
+PRELOADED = """
+import asyncio, os, execjobs
+from warta.pipeline.extraction import ExtractPool
 
-    return Article(url=url, title=str("warta.pipeline.preload" in sys.modules and "warta.extract" in sys.modules))
+async def go():
+    with ExtractPool(workers=1, timeout=30, func=execjobs.preloaded_extractor) as pool:
+        pool.start()  # blocking start-up, as a crawl runs it in a helper thread
+        return await pool.extract(str(os.getpid()).encode(), "u")
+
+print(asyncio.run(go()).title)
+"""
 
 
 def test_workers_fork_from_a_server_that_preloaded_the_extractor() -> None:
-    async def go() -> Article | Skip:
-        with ExtractPool(workers=1, timeout=30, func=preloaded) as pool:
-            pool.start()  # blocking start-up, as a crawl runs it in a helper thread
-            return await pool.extract(b"", "u")
-
-    result = asyncio.run(go())
-    assert isinstance(result, Article) and result.title == "True"
+    """In a fresh process: the fork server is one per process, and the first pool to start it
+    chooses its preload."""
+    tests = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests.parent / "src"), str(tests)])}
+    out = subprocess.run([sys.executable, "-c", PRELOADED], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["True", "True"], out.stderr
 
 
 def test_extract_linked_gives_the_article_and_its_links_from_one_worker_call() -> None:
@@ -78,3 +88,20 @@ def test_extract_linked_gives_the_article_and_its_links_from_one_worker_call() -
     assert isinstance(article, Article) and "Kalimat berita" in article.text
     assert links == ["http://127.0.0.1/2024/01/02/berita-lain"]  # same site only, fragment dropped
     assert isinstance(custom, Article) and custom.title == html.decode()  # a custom extractor is kept
+
+
+def raises_on_boom(body: bytes, url: str) -> Article | Skip:
+    if body == b"boom":
+        raise ValueError("a bug in the extractor")
+    return Article(url=url, title=body.decode())
+
+
+def test_an_extractor_that_raises_gives_an_error_skip_and_the_crawl_goes_on() -> None:
+    async def go() -> list[Article | Skip]:
+        with ExtractPool(workers=1, timeout=30, func=raises_on_boom) as pool:
+            return list(await asyncio.gather(pool.extract(b"boom", "u0"), pool.extract(b"ok", "u1")))
+
+    boom, ok = asyncio.run(go())
+    assert isinstance(boom, Skip) and boom.reason is SkipReason.ERROR and boom.url == "u0"
+    assert "a bug in the extractor" in boom.detail
+    assert isinstance(ok, Article) and ok.title == "ok"

@@ -3,27 +3,23 @@ first pass, clean in a second); in this process or in worker processes."""
 
 from __future__ import annotations
 
-import multiprocessing
+import dataclasses
 import os
 import signal
 import threading
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from itertools import islice
-from multiprocessing.context import BaseContext
 from types import FrameType
 
 from warta.clean.article import Cleaner
 from warta.clean.corpus import LineStats, site_key
 from warta.clean.io import Document
-from warta.errors import ExtractError
-from warta.lifeline import die_with
+from warta.execute.local import LocalExecutor
 from warta.model import Article, Skip, SkipReason
 
-BATCH = 32  # documents sent to a worker at a time
+BATCH = 32  # documents sent to a worker at a time (the executor's chunk)
+# Imported once by the fork server (the cleaner's vocabulary); every worker is forked from it.
+PRELOAD = ("warta.clean.preload",)
 TIMEOUT = 30.0  # default seconds one document may take (clean_documents, ``warta clean --timeout``)
 Task = tuple[str, str | None, str]  # text, url, site
 
@@ -100,56 +96,39 @@ def _cleaner(stats: LineStats | None) -> Cleaner:
     return Cleaner(boilerplate=stats.boilerplate if stats is not None else None)
 
 
-# The cleaner of a worker process, made once by _start_worker (the corpus statistics reach each
-# worker once, not with every batch).
+# The cleaner of a worker process, made once by _start_worker (the executor's initializer: the
+# corpus statistics reach each worker once, not with every batch).
 _worker: list[Cleaner] = []
 
 
-def _start_worker(stats: LineStats | None, owner: int) -> None:
-    # dies with the process that runs the pool, even by kill -9 (a fork server's worker also by
-    # the parent-death signal: its parent is the fork server)
-    die_with(owner, parent_signal=os.getppid() != owner)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the main process alone answers (no worker traceback)
+def _start_worker(stats: LineStats | None) -> None:
     _worker[:] = [_cleaner(stats)]
 
 
-def _clean_batch(tasks: list[Task], timeout: float | None) -> list[Article | Skip]:
-    cleaner = _worker[0]
-    return [_clean_one(cleaner, text, url, site, timeout) for text, url, site in tasks]
+def _clean_task(task: Task) -> Article | Skip:
+    """One document in a worker; the executor kills the worker past the limit (no alarm needed)."""
+    text, url, site = task
+    return _worker[0].clean(text, url, site)
 
 
 def _clean_in_workers(
     docs: Iterable[Document], stats: LineStats | None, workers: int, timeout: float | None
 ) -> Iterator[tuple[Document, Article | Skip]]:
-    context: BaseContext = multiprocessing.get_context("spawn")
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        server = multiprocessing.get_context("forkserver")
-        # no effect once the server runs; '__main__' (the default preload) stays, as in the crawl's
-        # ExtractPool: a worker started without it imports the main script itself after the fork
-        server.set_forkserver_preload(["__main__", "warta.clean.preload"])
-        context = server
-    source = iter(docs)
-    owner = os.getpid()
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(stats, owner)
-    ) as pool:
-        pending: deque[tuple[list[Document], Future[list[Article | Skip]]]] = deque()
-        try:
-            while batch := list(islice(source, BATCH)):
-                tasks = [(doc.text, doc.url, site_key(doc.url, doc.id)) for doc in batch]
-                pending.append((batch, pool.submit(_clean_batch, tasks, timeout)))
-                if len(pending) > 2 * workers:
-                    yield from _results(*pending.popleft())
-            while pending:
-                yield from _results(*pending.popleft())
-        except BaseException:  # Ctrl-C or a consumer that stops early: drop the batches not started
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    """The local executor: batches of ``BATCH`` documents, two per worker at most outstanding,
+    results in input order. A document past ``timeout`` has its worker killed and replaced (the
+    rest of its batch goes to the fresh worker), a worker that dies has its document tried once
+    more: the run never stops for one document."""
+    tasks = ((doc, (doc.text, doc.url, site_key(doc.url, doc.id))) for doc in docs)
+    executor = LocalExecutor(
+        workers, chunk=BATCH, initializer=_start_worker, initargs=(stats,), start="forkserver", preload=PRELOAD
+    )
+    with executor:
+        for doc, result in executor.map(_clean_task, tasks, timeout, ordered=True):
+            yield doc, _with_url(result, doc.url)
 
 
-def _results(batch: list[Document], future: Future[list[Article | Skip]]) -> Iterator[tuple[Document, Article | Skip]]:
-    try:
-        results = future.result()
-    except BrokenProcessPool as exc:  # a worker was killed (out of memory, a signal)
-        raise ExtractError(f"a cleaning worker died: {exc}", first_document=batch[0].id) from exc
-    yield from zip(batch, results, strict=True)
+def _with_url(result: Article | Skip, url: str | None) -> Article | Skip:
+    """A Skip made by the executor (timeout, dead worker) does not know the document's url."""
+    if isinstance(result, Skip) and result.url is None and url is not None:
+        return dataclasses.replace(result, url=url)
+    return result

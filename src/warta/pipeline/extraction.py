@@ -1,35 +1,35 @@
 """Extraction in worker processes, behind one function the lead can swap for the batch API.
 
-``ExtractPool.extract(body, url)`` runs ``warta.extract.extract`` in a process pool with a
-per-document timeout; a document that overruns yields ``Skip(TIMEOUT)`` and the pool is replaced
-(a worker stuck in a crafted page cannot be interrupted otherwise).
+``ExtractPool.extract(body, url)`` runs ``warta.extract.extract`` in the workers of a
+:class:`~warta.execute.local.LocalExecutor` through its asyncio front
+(:class:`~warta.execute.aio.AsyncExecutor`), with a per-document timeout: a document that overruns
+yields ``Skip(TIMEOUT)`` and its worker alone is killed and replaced (a worker stuck in a crafted
+page cannot be interrupted otherwise); a worker that dies has its document run once more.
 
 Workers are forked from a fork server that has already imported and warmed up the extractor
 (:mod:`warta.pipeline.preload`), so a worker costs a fork instead of ~0.7 s of imports each, and
-:meth:`ExtractPool.start` lets a crawl start that server while discovery documents are fetched.
+:meth:`ExtractPool.start` lets a crawl start that server and the workers while discovery
+documents are fetched. Each worker has its next document queued while it runs one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
-import multiprocessing
 import os
-import signal
 import threading
 from collections.abc import Callable
-from concurrent import futures
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import TypeVar
 
 from warta.discover.listing import extract_links, links_in
+from warta.execute.aio import AsyncExecutor
+from warta.execute.local import LocalExecutor
 from warta.extract import extract
 from warta.extract.core import extract_tree
 from warta.extract.html import parse_html
 from warta.extract.pagination import Pagination, paged_tree
-from warta.lifeline import die_with
 from warta.model import Article, Skip, SkipReason
 
 ExtractFn = Callable[[bytes, str], Article | Skip]
@@ -37,22 +37,10 @@ Linked = tuple[Article | Skip, list[str]]  # the page's extraction and its same-
 Paged = tuple[Article | Skip, list[str], Pagination]  # ... and the article's other pages
 T = TypeVar("T")
 
-# Imported once by the fork server; every worker is forked from it. '__main__' (the default
-# preload) stays: a worker started without it imports the main script itself after the fork.
-PRELOAD = ["__main__", "warta.pipeline.preload"]
 
-
-def ignore_sigint() -> None:
-    """Worker start: Ctrl-C reaches the whole process group; the main process alone answers it
-    (it stops the pool), so a worker shows no KeyboardInterrupt traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def start_worker(owner: int) -> None:
-    """Worker start: no Ctrl-C traceback (:func:`ignore_sigint`), and the worker dies with process
-    ``owner``, even by kill -9 (a fork server's worker also by the parent-death signal)."""
-    ignore_sigint()
-    die_with(owner, True)
+# Imported and warmed up once by the fork server (one per process: the first executor to start it
+# chooses); every worker is forked from it with the extractor's modules and caches ready.
+PRELOAD = ("warta.pipeline.preload",)
 
 
 def extract_document(body: bytes, url: str) -> Article | Skip:
@@ -83,17 +71,18 @@ def _with_links(func: ExtractFn, body: bytes, url: str) -> Linked:
 
 
 class ExtractPool:
-    """Async front of a process pool running the extractor.
+    """Async front of worker processes running the extractor.
 
-    At most ``queued`` documents per worker are submitted at once (default 2: one running, one
-    waiting), so a worker that finishes starts its next document without waiting for the
-    crawler's busy event loop, and the timeout still measures little besides extraction: a
-    document waits at most for one other document, and only behind a stuck worker does it wait
-    longer, until that worker's timeout replaces the pool (then it gets a second try).
+    Each worker holds up to ``queued`` documents (default 3: one running, two waiting in its
+    pipe, so it never waits for the driver), and one more per worker waits in the driver for
+    whichever worker has room first (a worker is not left idle behind another's slow document);
+    that bounds the bodies held in memory. A document's clock starts when a worker takes it, so a
+    document never pays for the one before it, nor for a stuck worker (that one alone is replaced
+    when its own document times out).
     """
 
     def __init__(
-        self, workers: int = 0, timeout: float = 10.0, func: ExtractFn = extract_document, queued: int = 2
+        self, workers: int = 0, timeout: float = 10.0, func: ExtractFn = extract_document, queued: int = 3
     ) -> None:
         self.workers = workers if workers > 0 else (os.cpu_count() or 1)
         self.timeout = timeout
@@ -102,27 +91,21 @@ class ExtractPool:
         self.linked: Callable[[bytes, str], Linked] = (
             extract_linked if func is extract_document else functools.partial(_with_links, func)
         )
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: AsyncExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
         self._lock = threading.Lock()  # start() may run in a helper thread
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self) -> AsyncExecutor:
         with self._lock:
             if self._pool is None:
-                ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(PRELOAD)  # no effect once the server runs
-                # each worker dies with this process, even by kill -9 (so does the fork server)
-                self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=ctx, initializer=start_worker, initargs=(os.getpid(),)
-                )
+                workers = LocalExecutor(self.workers, ahead=self.queued, start="forkserver", preload=PRELOAD)
+                self._pool = AsyncExecutor(workers, self.timeout)
             return self._pool
 
     def start(self) -> None:
-        """Start the fork server and the workers now (blocking: call it in a helper thread), so
-        their start-up overlaps other work instead of delaying the first document."""
-        pool = self._executor()
-        # bounded: a server that cannot start is reported by the documents, not waited for here
-        futures.wait([pool.submit(int) for _ in range(self.workers)], timeout=max(30.0, self.timeout))
+        """Start the workers now and wait until they are ready (blocking: call it in a helper
+        thread), so their start-up overlaps other work instead of delaying the first document."""
+        self._executor().start()
 
     async def extract(self, body: bytes, url: str) -> Article | Skip:
         return await self._call(self.func, body, url)
@@ -145,35 +128,23 @@ class ExtractPool:
 
     async def _call(self, func: Callable[[bytes, str], T], body: bytes, url: str) -> T | Skip:
         if self._slots is None:
-            self._slots = asyncio.Semaphore(self.workers * self.queued)
+            self._slots = asyncio.Semaphore(self.workers * (self.queued + 1))
         async with self._slots:
-            for _ in range(2):  # a document in flight when another one broke the pool gets a second try
-                pool = self._executor()
-                future = asyncio.get_running_loop().run_in_executor(pool, func, body, url)
-                try:
-                    return await asyncio.wait_for(future, self.timeout)
-                except TimeoutError:
-                    self._replace(pool)
-                    return Skip(SkipReason.TIMEOUT, f"extraction took over {self.timeout:g}s", url=url)
-                except (BrokenProcessPool, asyncio.CancelledError):
-                    task = asyncio.current_task()
-                    if task is not None and task.cancelling():
-                        raise
-                    self._replace(pool)
-        return Skip(SkipReason.UNREADABLE, "extraction worker crashed", url=url)
-
-    def _replace(self, pool: ProcessPoolExecutor) -> None:
-        """Kill a pool whose worker is stuck or dead; the next document starts a fresh one."""
-        if self._pool is pool:
-            self._pool = None
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+            result = await self._executor().run(func, body, url)
+        if not isinstance(result, Skip):
+            return result
+        if result.reason is SkipReason.TIMEOUT:
+            return Skip(SkipReason.TIMEOUT, f"extraction took over {self.timeout:g}s", url=url)
+        if result.reason is SkipReason.ERROR and result.detail.startswith("worker died"):
+            return Skip(SkipReason.UNREADABLE, "extraction worker crashed", url=url)
+        return result if result.url is not None else dataclasses.replace(result, url=url)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the workers (a document still running is abandoned)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def __enter__(self) -> ExtractPool:
         return self

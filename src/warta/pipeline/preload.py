@@ -7,10 +7,7 @@ worker inherits it instead of building it again. Importing it elsewhere is harml
 
 from __future__ import annotations
 
-from warta.lifeline import guard_fork_server
 from warta.pipeline.extraction import extract_paged
-
-guard_fork_server()  # the fork server ends with the process that started it (kill -9 included)
 
 WARM_PAGE = (
     b"<html lang='id'><head><meta charset='utf-8'><title>Harga emas naik - Warta</title>"
