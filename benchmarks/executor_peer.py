@@ -31,7 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
-PAGES = Path("/work/shared/bench/dragnet/pages")
+# the shared benchmark sets beside the repository (../shared/bench), or WARTA_BENCH
+BENCH = Path(os.environ.get("WARTA_BENCH", Path(__file__).resolve().parents[2] / "shared" / "bench"))
+PAGES = BENCH / "dragnet" / "pages"
 
 CRAWL = """
 import os, sys, threading, time
@@ -111,7 +113,7 @@ def make_corpus(path: Path, n: int) -> None:
     sys.path.insert(0, str(BENCH))
     from clean_corpus import Generator, _bodies
 
-    gen = Generator(_bodies(Path("/work/shared/bench/textmode")), sites=30)
+    gen = Generator(_bodies(BENCH / "textmode"), sites=30)
     with path.open("w", encoding="utf8") as fh:
         for doc in gen.documents(n):
             fh.write(json.dumps({"id": doc.id, "text": doc.text, "url": doc.url}) + "\n")
