@@ -35,8 +35,8 @@ from warta.pipeline.hooks import on_stored  # noqa: E402
 from warta.store.backends import open_article_store  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_BENCH = next((p for p in (REPO / "shared" / "bench", REPO.parent / "shared" / "bench",
-                                  Path("/work/shared/bench")) if p.is_dir()), REPO / "shared" / "bench")
+DEFAULT_BENCH = next((p for p in (REPO / "shared" / "bench", REPO.parent / "shared" / "bench") if p.is_dir()),
+                     REPO.parent / "shared" / "bench")
 
 
 def empty_pg(url: str) -> None:

@@ -95,8 +95,6 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     root = Path(__file__).resolve().parents[1]
     set_dir = Path(args[0]) if args else root.parent / "shared" / "bench" / "indonesian"
-    if not (set_dir / "truth.jsonl").exists():
-        set_dir = Path("/work/shared/bench/indonesian")
     result = run(set_dir)
     if "--json" in sys.argv:
         print(json.dumps(result, indent=1))
