@@ -101,9 +101,10 @@ class ManyHostSite:
                     self.wfile.flush()
                 except OSError:
                     pass
+                end = time.monotonic()  # before waiting for the lock: a late stamp would shorten the gap seen
                 host, port = self.server.server_address[:2]
                 with site._lock:
-                    site.spans.append(Span(f"http://{host!s}:{port}", self.path, start, time.monotonic()))
+                    site.spans.append(Span(f"http://{host!s}:{port}", self.path, start, end))
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 return

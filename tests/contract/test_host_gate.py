@@ -75,7 +75,7 @@ def test_a_dead_holders_lease_expires_and_its_late_release_frees_nothing(db: str
             assert isinstance(await dead.try_acquire(host, 5.0), float)
             await alive.release(host, second, 0.2)
             again = await dead.try_acquire(host, 5.0)
-            assert isinstance(again, float) and 0.05 < again <= 0.2
+            assert isinstance(again, float) and 0.05 < again <= 0.2 + 0.005  # the clock keeps milliseconds
         finally:
             dead.close()
             alive.close()

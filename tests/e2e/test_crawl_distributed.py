@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_warta, warta_env
+from conftest import run_warta, warta_cmd, warta_env
 from manyhosts import SINCE, UNTIL, ManyHostSite, Span, politeness
 from proctree import descendants, kill_all, survivors
 
@@ -158,3 +158,29 @@ def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workd
         assert conn.execute("SELECT COUNT(*) FROM frontier WHERE state!='done'").fetchone()[0] == 0
         runs = conn.execute("SELECT status FROM crawl_runs ORDER BY id").fetchall()
     assert [r[0] for r in runs] == ["interrupted", "finished"]
+
+
+def test_ctrl_c_stops_a_distributed_crawl_cleanly_and_the_same_command_resumes(workdir: Path) -> None:
+    db = workdir / "c.db"
+    with ManyHostSite(hosts=2, copies=2, slow=0.05) as site:
+        args = ["crawl", *site.urls, "--db", str(db), "--since", SINCE, "--until", UNTIL, "--delay", "0.3",
+                "--engine", "ray", "--workers", "2"]
+        proc = subprocess.Popen(warta_cmd(*args), cwd=workdir, env=warta_env(), start_new_session=True,
+                                text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            wait_for("the workers to fetch articles", proc,
+                     lambda: sum(s.path.startswith(("/read", "/berita")) for s in site.snapshot()) >= 2)
+            os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole group
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            kill_all(descendants(proc.pid))
+        assert proc.returncode == 130, err[-2000:]
+        assert "run the same command again to resume" in err and "Traceback" not in err, err[-2000:]
+        done = run_warta(*args, cwd=workdir, timeout=180)
+        assert done.returncode == 0, done.stderr[-2000:]
+    urls = stored_urls(db)
+    assert len(urls) == len(set(urls)) and set(urls) == site.in_window
+    with sqlite3.connect(db) as conn:
+        assert [r[0] for r in conn.execute("SELECT status FROM crawl_runs ORDER BY id")] == ["interrupted", "finished"]

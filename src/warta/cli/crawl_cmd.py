@@ -113,8 +113,14 @@ def _crawl(
     if opts.get("engine", "local") == "ray":
         from warta.pipeline.distributed import crawl_distributed
 
-        return crawl_distributed(settings.db, settings, CrawlSpec(tuple(sites), since, until, mode), command,
-                                 workers=opts["workers"] or 0, address=opts.get("address"))
+        try:
+            return crawl_distributed(settings.db, settings, CrawlSpec(tuple(sites), since, until, mode), command,
+                                     workers=opts["workers"] or 0, address=opts.get("address"))
+        except KeyboardInterrupt:
+            raise Interrupted(
+                f"interrupted: what the workers stored is saved in {settings.db}; "
+                "run the same command again to resume where it stopped"
+            ) from None
     if opts.get("address"):
         raise ConfigError("--address needs --engine ray", field="address")
 
