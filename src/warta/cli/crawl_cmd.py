@@ -36,6 +36,7 @@ from warta.pipeline.revisit import revisit as revisit_due
 from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
 from warta.pipeline.stats import collect_stats, outcome_table
 from warta.store.backends import open_article_store
+from warta.store.protocols import ArticleStore
 from warta.store.sqlite import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -124,7 +125,7 @@ def _crawl(
     if opts.get("address"):
         raise ConfigError("--address needs --engine ray", field="address")
 
-    def stored(store: Store, article_id: int, article: Article) -> None:
+    def stored(store: ArticleStore, article_id: int, article: Article) -> None:
         on_stored(store, article_id, article)
         if new is not None:
             new.append(article)

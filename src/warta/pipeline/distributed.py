@@ -42,10 +42,8 @@ from warta.errors import ConfigError, WartaError
 from warta.extract.pagination import Pagination
 from warta.model import Skip, SkipReason
 from warta.store.backends import is_postgres_url, open_article_store
-from warta.store.frontier import Frontier
 from warta.store.hosts import SharedGate, open_host_gate
-from warta.store.protocols import ArticleStore
-from warta.store.sqlite import Store
+from warta.store.protocols import FrontierStore
 
 if TYPE_CHECKING:
     from warta.pipeline.extraction import Paged
@@ -54,23 +52,6 @@ if TYPE_CHECKING:
 HEARTBEAT = 2.0  # seconds between two touches of a worker's claimed rows
 STALE = 15.0  # claimed rows untouched this long belong to a dead worker: back to the queue
 RESTARTS_PER_WORKER = 5  # workers dying more often than this (each) stop the crawl with an error
-
-
-def sqlite_store(store: ArticleStore) -> Store:
-    """The SQLite ``Store`` under ``store``, for the crawl's parts not behind a protocol yet."""
-    from warta.store.sqlite_backend import SqliteArticleStore
-
-    if isinstance(store, SqliteArticleStore):
-        return store.store
-    raise ConfigError(
-        f"crawling into {store.location} needs a SQLite file for now (the crawl frontier has no"
-        " PostgreSQL backend yet); give --db a file path"
-    )
-
-
-def frontier_for(store: ArticleStore) -> Frontier:
-    """The crawl frontier of ``store``: the one place a frontier is made."""
-    return Frontier(sqlite_store(store))
 
 
 class InlineExtractor:
@@ -181,7 +162,7 @@ class _Tally:
 
 
 def _supervise(
-    ray: Any, task: WorkerTask, frontier: Frontier, gate: SharedGate, job_id: int, workers: int, stale: float
+    ray: Any, task: WorkerTask, frontier: FrontierStore, gate: SharedGate, job_id: int, workers: int, stale: float
 ) -> _Tally:
     """Keep ``workers`` workers running until the job has nothing left; replace a dead one."""
     remote = ray.remote(num_cpus=1, max_retries=0)(crawl_worker)
@@ -232,7 +213,6 @@ def crawl_distributed(
 ) -> CrawlReport:
     """Run the crawl job of ``spec`` with ``workers`` fetch workers on Ray (see the module docstring)."""
     from warta.pipeline.runner import Crawler  # runner imports this module
-    from warta.store.frontier import job_lock
 
     if stale <= 2 * heartbeat:
         raise ConfigError("stale must exceed twice the heartbeat (a live worker's rows would be taken)")
@@ -243,7 +223,7 @@ def crawl_distributed(
         scope = crawler.scope(spec)
         frontier = crawler.frontier
         job, existed = frontier.job(spec.mode, spec.sites, spec.since, spec.until)
-        with job_lock(crawler.db.path, job.id):
+        with frontier.job_lock(job.id):
             crawler.prepare(spec, scope, job, existed)
             run_id = frontier.start_run(job.id, command)
             holder = f"job{job.id}-run{run_id}"
@@ -265,4 +245,4 @@ def crawl_distributed(
             return crawler.report(job, run_id, existed, tally.requests, tally.responses, stored, started)
 
 
-__all__ = ["InlineExtractor", "crawl_distributed", "crawl_worker", "frontier_for", "sqlite_store"]
+__all__ = ["InlineExtractor", "crawl_distributed", "crawl_worker"]

@@ -5,9 +5,9 @@ documents (robots.txt, sitemaps, feeds, listings) are processed before article p
 date known before fetching is in the frontier before an article is chosen for fetching.
 
 Articles and captures are written through the :class:`~warta.store.protocols.ArticleStore`
-protocol. The frontier comes from :func:`warta.pipeline.distributed.frontier_for`; what is not
-behind a protocol yet (the dedupe hook, source-health alerts, the job lock, per-article
-savepoints) uses that store's SQLite file. The same :class:`_Run` is one worker of a distributed
+protocol and the frontier, job lock and source health through
+:class:`~warta.store.protocols.FrontierStore` (:func:`warta.store.backends.open_frontier`), so a
+crawl runs on a SQLite file or a ``postgresql://`` database alike. The same :class:`_Run` is one worker of a distributed
 crawl (:mod:`warta.pipeline.distributed`): a shared host gate, inline extraction, claims kept
 fresh by a heartbeat, and it ends only when the whole job is done.
 """
@@ -48,19 +48,19 @@ from warta.health.report import SourceAlert, run_alerts
 from warta.model import Article, Capture, Skip, SkipReason
 from warta.pipeline import discovery as disc
 from warta.pipeline.batch import ArticleWrite, WriteBatch
-from warta.pipeline.distributed import frontier_for, sqlite_store
 from warta.pipeline.extraction import ExtractPool, Paged
 from warta.pipeline.hooks import on_stored as default_on_stored
 from warta.pipeline.pages import Fetch, whole_article
 from warta.pipeline.window import Window, local_day
 from warta.sites import Recipe, load_recipes
-from warta.store.frontier import Entry, Job, Outcome, OutcomeCount, Pending, job_lock
+from warta.store.backends import open_frontier
+from warta.store.frontier import Entry, Job, Outcome, OutcomeCount, Pending
 from warta.store.protocols import ArticleStore
 from warta.store.sqlite import Store, compress_body
 from warta.store.sqlite_backend import SqliteArticleStore
 from warta.urls import normalize_url
 
-OnStored = Callable[[Store, int, Article], None]
+OnStored = Callable[[ArticleStore, int, Article], None]
 
 SKIP_OUTCOMES = {
     SkipReason.NOT_AN_ARTICLE: Outcome.NOT_ARTICLE.value,
@@ -171,9 +171,8 @@ class Crawler:
         on_stored: OnStored = default_on_stored,
     ) -> None:
         self.store = as_article_store(store)
-        self.db = sqlite_store(self.store)  # for what is not behind a protocol yet (see the docstring)
         self.settings = settings
-        self.frontier = frontier_for(self.store)
+        self.frontier = open_frontier(self.store)
         self.progress = progress
         self.on_stored = on_stored
 
@@ -190,7 +189,7 @@ class Crawler:
     async def arun(self, spec: CrawlSpec, command: str = "crawl") -> CrawlReport:
         scope = self.scope(spec)
         job, existed = self.frontier.job(spec.mode, spec.sites, spec.since, spec.until)
-        with job_lock(self.db.path, job.id):
+        with self.frontier.job_lock(job.id):
             return await self._run_job(spec, scope, job, existed, command)
 
     def prepare(self, spec: CrawlSpec, scope: disc.Scope, job: Job, existed: bool) -> None:
@@ -296,7 +295,6 @@ class _Run:
         self.c = crawler
         self.f = crawler.frontier
         self.store = crawler.store
-        self.db = crawler.db
         self.job = job
         self.run_id = run_id
         self.scope = scope
@@ -530,14 +528,14 @@ class _Run:
     def _write(self, w: ArticleWrite) -> int:
         """The article, its URL's outcome and its cluster, all or nothing. Returns 1 when new."""
         try:
-            with self.db.savepoint():  # not in the ArticleStore protocol yet: the SQLite file's
+            with self.store.savepoint():
                 article_id, inserted = self.store.upsert_article(w.entry.key, w.article, w.capture_id)
                 outcome = w.outcome
                 if not inserted and outcome == Outcome.STORED.value:  # another job stored it first
                     outcome = Outcome.ALREADY_STORED.value
                 self._finish(w.entry, outcome, "", list(w.links), article_id)
                 if inserted:
-                    self.c.on_stored(self.db, article_id, w.article)
+                    self.c.on_stored(self.store, article_id, w.article)
         except StoreError:
             raise
         except INPUT_ERRORS as exc:  # a hook tripped on this article: its URL records why

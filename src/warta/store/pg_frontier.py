@@ -168,6 +168,12 @@ class PostgresFrontier:
             (job_id, older_than_seconds),
         )
 
+    def heartbeat(self, entry_ids: Sequence[int]) -> None:
+        """A live worker still holds these claimed rows (keeps them from :meth:`release_stale`)."""
+        if entry_ids:
+            self._count("UPDATE frontier SET updated_at = now() WHERE id = ANY(%s::bigint[]) AND state = 'fetching'",
+                        (list(entry_ids),))
+
     def requeue(self, job_id: int, kinds: Iterable[str], *, entry_points_only: bool = False) -> int:
         """Queue discovery documents again (see :meth:`warta.store.frontier.Frontier.requeue`)."""
         sql = (

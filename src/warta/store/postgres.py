@@ -280,6 +280,21 @@ class PostgresArticleStore:
         except psycopg.Error as exc:
             raise StoreError(f"write failed: {_reason(exc)}", path=self.location) from exc
 
+    @contextmanager
+    def savepoint(self) -> Iterator[PostgresArticleStore]:
+        """A SAVEPOINT inside the thread's transaction (undone alone when the block raises), or a
+        transaction of its own."""
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is None:
+            with self.transaction():
+                yield self
+            return
+        try:
+            with conn.transaction():
+                yield self
+        except psycopg.Error as exc:
+            raise StoreError(f"write failed: {_reason(exc)}", path=self.location) from exc
+
     def _conn(self) -> psycopg.Connection[Any]:
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
         if conn is None:

@@ -109,6 +109,11 @@ class ArticleStore(Protocol):
         """One atomic unit of writes, yielding the store; re-entrant (an inner one joins the outer)."""
         ...
 
+    def savepoint(self) -> AbstractContextManager[ArticleStore]:
+        """Inside a transaction, a part that is undone alone when it raises (the rest of the
+        transaction stands); outside one, a transaction of its own."""
+        ...
+
     # -- captures ---------------------------------------------------------------------------
     def add_capture(self, key: str, capture: Capture, compressed: bytes | None = None) -> int:
         """Keep a raw capture; ``compressed``: its body already zlib-compressed (off the caller's loop)."""
@@ -215,6 +220,10 @@ class FrontierStore(Protocol):
 
     def release_stale(self, job_id: int, older_than_seconds: float) -> int:
         """Rows in flight whose claim is older than the limit go back to the queue, capture kept."""
+        ...
+
+    def heartbeat(self, entry_ids: Sequence[int]) -> None:
+        """A live worker still holds these claimed rows: their claim time is now (see release_stale)."""
         ...
 
     def requeue(self, job_id: int, kinds: Iterable[str], *, entry_points_only: bool = False) -> int: ...

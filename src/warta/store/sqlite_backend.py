@@ -96,6 +96,11 @@ class SqliteArticleStore:
         with self.store.transaction():
             yield self
 
+    @contextmanager
+    def savepoint(self) -> Iterator[SqliteArticleStore]:
+        with self.store.savepoint():
+            yield self
+
     # -- captures ---------------------------------------------------------------------------
     def add_capture(self, key: str, capture: Capture, compressed: bytes | None = None) -> int:
         return self.store.add_capture(key, capture, compressed)
