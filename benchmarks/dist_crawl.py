@@ -1,10 +1,11 @@
 """Distributed crawl throughput and politeness on the many-host loopback site.
 
-    PYTHONPATH=src python benchmarks/dist_crawl.py [--hosts 8] [--copies 4] [--delay 0.05] [--runs 3]
+    PYTHONPATH=src python benchmarks/dist_crawl.py [--hosts 8] [--copies 4] [--delay 0.05] [--runs 3] [--pg URL]
 
 Serves ``--hosts`` news sites, each on its own loopback address (127.0.0.2, ...; every other host
 with a Crawl-delay of twice ``--delay`` in its robots.txt), and crawls their date window into a
-fresh SQLite file with ``--engine ray`` and 1, 2 and 4 workers; the peer in the same run is the
+fresh SQLite file (or, with ``--pg URL``, an emptied PostgreSQL database: every table of its
+public schema is dropped before each crawl) with ``--engine ray`` and 1, 2 and 4 workers; the peer in the same run is the
 local engine (``Crawler``, its extraction pool with 2 processes, in a process of its own as each Ray
 worker is: the servers stamp requests in this process, and a crawler sharing their interpreter
 would delay the stamps). Ray is started once (4 CPUs,
@@ -12,7 +13,7 @@ would delay the stamps). Ray is started once (4 CPUs,
 includes starting its workers. Reports articles/s (median of ``--runs``), and from the servers'
 record of every request: the most requests in flight at once to one host and the smallest rest
 between two requests to a host divided by the rest it asked for (>= 1.0: polite).
-Results go to benchmarks/results/dist_crawl.txt.
+Results go to benchmarks/results/dist_crawl.txt (dist_crawl_pg.txt with ``--pg``).
 """
 
 from __future__ import annotations
@@ -44,11 +45,25 @@ def local_crawl(settings: Settings, spec: CrawlSpec) -> int:
         return Crawler(store, settings).run(spec).stored
 
 
+def empty_pg(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP VIEW IF EXISTS outcomes")
+        conn.execute("""DO $$ DECLARE t text; BEGIN
+            FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+                EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t);
+            END LOOP; END $$""")
+
+
 def one_run(engine: str, workers: int, args: argparse.Namespace) -> tuple[float, int, float, int]:
     """(articles/s, max in flight per host, min rest / asked rest, articles stored) of one crawl."""
     delays = (None, 2 * args.delay)
     with tempfile.TemporaryDirectory() as tmp, ManyHostSite(args.hosts, args.copies, delays) as site:
-        db = Path(tmp) / "d.db"
+        db: str | Path = Path(tmp) / "d.db"
+        if args.pg:
+            empty_pg(args.pg)
+            db = args.pg
         settings = Settings(db=str(db), delay=args.delay, workers=2, allow_private=True)
         spec = CrawlSpec(tuple(site.urls), SINCE, UNTIL)
         started = time.perf_counter()
@@ -73,6 +88,7 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=4, help="copies of the sample articles per host")
     ap.add_argument("--delay", type=float, default=0.05)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--pg", default="", help="crawl into this PostgreSQL database (emptied first) instead of SQLite")
     args = ap.parse_args()
     import ray
 
@@ -95,9 +111,10 @@ def main() -> None:
         ray.shutdown()
     lines = [
         f"# benchmarks/dist_crawl.py --hosts {args.hosts} --copies {args.copies} --delay {args.delay}"
-        f" --runs {args.runs}",
+        f" --runs {args.runs}" + (" --pg URL" if args.pg else ""),
         f"# {platform.platform()}, Python {platform.python_version()}, Ray {ray.__version__};"
-        f" {stored} in-window articles on {args.hosts} hosts (every other one with Crawl-delay {2 * args.delay:g})",
+        f" {stored} in-window articles on {args.hosts} hosts (every other one with Crawl-delay {2 * args.delay:g});"
+        f" store: {'PostgreSQL' if args.pg else 'SQLite'}",
         "",
         "| engine | workers | articles/s (median) | runs | max in flight per host | min rest / asked rest |",
         "|---|---|---|---|---|---|",
@@ -109,8 +126,9 @@ def main() -> None:
         lines.append(f"| {engine} | {label} | {statistics.median(r):.1f} | {', '.join(f'{x:.1f}' for x in r)}"
                      f" | {n} | {ratio:.2f} |")
     text = "\n".join(lines) + "\n"
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
+    out = RESULTS.with_name("dist_crawl_pg.txt") if args.pg else RESULTS
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
     print(text)
 
 

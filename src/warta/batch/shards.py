@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from warta.errors import InputError, StoreError
 from warta.store.backends import is_postgres_url
+from warta.store.shards import ShardTable
 
 T = TypeVar("T")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -117,7 +115,7 @@ WHOLE = Part()  # every shard: one driver
 
 
 class ShardLog(Protocol):
-    """Where finished shards are recorded: :class:`ShardTable` (a SQLite file) or, for a
+    """Where finished shards are recorded: :class:`warta.store.shards.ShardTable` (a SQLite file) or, for a
     PostgreSQL store, :class:`warta.store.pg_shards.PgShardTable` (a table in that database)."""
 
     def done(self) -> set[str]: ...
@@ -125,34 +123,6 @@ class ShardLog(Protocol):
     def finish(self, shard_id: str, counts: dict[str, Any]) -> None: ...
 
     def close(self) -> None: ...
-
-
-class ShardTable:
-    """Finished shards, in a SQLite file (see the module docstring)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self.conn = sqlite3.connect(path)
-            self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS shards (id TEXT PRIMARY KEY, finished_at TEXT NOT NULL, counts TEXT NOT NULL)"
-            )
-            self.conn.commit()
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the shard table: {exc}", path=str(path)) from exc
-
-    def done(self) -> set[str]:
-        return {str(r[0]) for r in self.conn.execute("SELECT id FROM shards")}
-
-    def finish(self, shard_id: str, counts: dict[str, Any]) -> None:
-        with self.conn:
-            self.conn.execute(
-                "INSERT OR REPLACE INTO shards(id, finished_at, counts) VALUES (?,?,?)",
-                (shard_id, datetime.now(UTC).isoformat(timespec="seconds"), json.dumps(counts, sort_keys=True)),
-            )
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 def shard_table_path(out: Path | None, db: str | Path | None) -> Path | None:

@@ -67,7 +67,7 @@ _fail = fail
 def crawl_options(f: F) -> F:
     for opt in reversed(
         [
-            click.option("--db", default=None, help="SQLite database (default warta.db)."),
+            click.option("--db", default=None, help="SQLite file or postgresql:// URL (default warta.db)."),
             click.option(
                 "--delay", type=click.FloatRange(min=0), default=None,
                 help="Minimum seconds between requests to one host (1).",

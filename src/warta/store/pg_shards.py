@@ -2,7 +2,7 @@
 
 A re-extraction of a ``postgresql://`` store records its finished shards beside the articles, so a
 rerun from any machine that reaches the database skips them (the SQLite counterpart is
-:class:`warta.batch.shards.ShardTable`, a file next to a SQLite store). Imported only for such a
+:class:`warta.store.shards.ShardTable`, a file next to a SQLite store). Imported only for such a
 store.
 """
 
