@@ -139,14 +139,27 @@ def test_search_and_stats_take_a_postgres_url(tmp_path: Path) -> None:
             (s["site"] or "", s["articles"]) for s in a.site_counts())
 
 
-def test_commands_without_postgres_support_refuse_the_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A SQLite-only command given a postgresql:// URL says so instead of creating a file named "postgresql:"."""
+def test_the_sqlite_only_store_refuses_a_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What still needs a SQLite file (the concrete ``Store``: ``watch --revisit``) says so instead
+    of creating a file named "postgresql:"."""
+    from warta.errors import StoreError
+    from warta.store.sqlite import Store
+
     monkeypatch.chdir(tmp_path)  # the file would appear in the working directory
-    runner = CliRunner()
-    for args in (["reextract", "--db", "postgresql://u:pw@127.0.0.1:9/x"],):
-        out = runner.invoke(cli, args)
-        assert out.exit_code != 0 and "needs a SQLite file" in out.output and "pw" not in out.output, out.output
+    with pytest.raises(StoreError, match="needs a SQLite file") as err:
+        Store("postgresql://u:pw@127.0.0.1:9/x")
+    assert "pw" not in str(err.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reextract_takes_a_postgres_url(tmp_path: Path) -> None:
+    url = pg_url()
+    reset_pg(url)
+    with open_article_store(url) as store:
+        store.upsert_article("k", Article(title="tanpa halaman"))
+    out = CliRunner().invoke(cli, ["reextract", "--db", url, "--json", "--workers", "1"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output.strip().splitlines()[-1])["updated"] == 0  # no capture kept: nothing to redo
 
 
 def test_copy_maps_frontier_links_to_the_destination_ids(tmp_path: Path) -> None:

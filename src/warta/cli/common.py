@@ -80,7 +80,7 @@ def check_range(since: str | None, until: str | None) -> None:
         click.echo(f"note: --since {since} is in the future, so no article can match", err=True)
 
 
-DB_HELP = "SQLite store (default: the db setting, warta.db)."
+DB_HELP = "SQLite file or postgresql:// URL (default: the db setting, warta.db)."
 
 
 def examples(*lines: str) -> str:

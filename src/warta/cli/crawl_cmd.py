@@ -330,7 +330,7 @@ def reextract_cmd(db: str | None, workers: int | None, as_json: bool, quiet: boo
     """Re-run extraction over the stored raw captures of stored articles."""
     settings = _settings(db=db, workers=workers)
     try:
-        with open_store(settings.db) as store:
+        with open_article_store(settings.db, create=False) as store:  # a SQLite file or a postgresql:// URL
             report = reextract(
                 store,
                 workers=settings.workers,

@@ -119,8 +119,8 @@ def _migrate_health(conn: sqlite3.Connection) -> None:
 def _refuse_url(path: str | Path) -> None:
     """A postgresql:// URL given to a SQLite-only command is an error, not a file named "postgresql:"."""
     if str(path).startswith(("postgresql://", "postgres://")):
-        raise StoreError("this command needs a SQLite file; a postgresql:// URL works with warta db copy,"
-                         " db info, search, stats, export, serve and reindex (see docs/scaling.md)", path=str(path).split("@")[-1])
+        raise StoreError("this needs a SQLite file (watch --revisit); every other command"
+                         " takes a postgresql:// URL (see docs/scaling.md)", path=str(path).split("@")[-1])
 
 
 class Store:
