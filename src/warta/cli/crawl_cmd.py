@@ -22,7 +22,6 @@ from warta.cli.common import (
     check_writable,
     examples,
     fail,
-    open_store,
     output_file,
 )
 from warta.config import Settings, load_settings
