@@ -2,7 +2,8 @@
 
 Politeness is read from the servers' own record of every request (start and end, per host): with
 four workers no two requests to one host overlap and no rest between two is shorter than the
-delay, or the host's Crawl-delay. Killing a worker and then the driver with kill -9 loses nothing:
+delay, or the host's Crawl-delay. Killing a worker and then the driver with kill -9 loses nothing (on a SQLite file and on one
+PostgreSQL database):
 after a restart every in-window article is stored exactly once, and no URL decided before a kill
 is requested again after it. In CI (``CI`` set) a missing Ray fails instead of skipping.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run_warta, warta_cmd, warta_env
+from contract.pg_support import pg_url, reset_pg
 from manyhosts import SINCE, UNTIL, ManyHostSite, Span, politeness
 from proctree import descendants, kill_all, survivors
+from warta.store.backends import open_article_store, open_frontier
 
 
 @pytest.fixture(autouse=True)
@@ -35,16 +37,34 @@ def need_ray() -> None:
         pytest.skip("Ray is not installed (pip install 'warta[ray]'); CI fails here instead")
 
 
-def stored_urls(db: Path) -> list[str]:
-    with sqlite3.connect(db) as conn:
-        return [str(r[0]) for r in conn.execute("SELECT url FROM articles")]
+def stored_urls(db: Path | str) -> list[str]:
+    with open_article_store(db, create=False) as store:
+        return [str(s.article.url) for s in store.iter_articles()]
 
 
-def decided(db: Path) -> set[str]:
+def decided(db: Path | str) -> set[str]:
     """URLs whose outcome is recorded, or whose page is kept: never to be requested again."""
-    with sqlite3.connect(db, timeout=30) as conn:
-        rows = conn.execute("SELECT url FROM frontier WHERE state='done' OR capture_id IS NOT NULL")
-        return {str(r[0]) for r in rows}
+    with open_article_store(db, create=False) as store:
+        rows = open_frontier(store).export_rows("frontier")
+        return {str(r["url"]) for r in rows if r["state"] == "done" or r["capture_id"] is not None}
+
+
+def frontier_state(db: Path | str) -> tuple[int, list[str]]:
+    """(rows not done, run statuses oldest first)."""
+    with open_article_store(db, create=False) as store:
+        frontier = open_frontier(store)
+        open_rows = sum(r["state"] != "done" for r in frontier.export_rows("frontier"))
+        return open_rows, [str(r["status"]) for r in reversed(frontier.runs())]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def kill_db(request: pytest.FixtureRequest, workdir: Path) -> Path | str:
+    """Where the kill test crawls: a SQLite file, or one PostgreSQL database (real, emptied)."""
+    if request.param == "sqlite":
+        return workdir / "k.db"
+    url = pg_url()
+    reset_pg(url)
+    return url
 
 
 def requested_after(spans: list[Span], t: float) -> set[str]:
@@ -87,7 +107,7 @@ print(report.stored, report.requests)
 """
 
 
-def start_driver(db: Path, site: ManyHostSite, cwd: Path) -> subprocess.Popen[str]:
+def start_driver(db: Path | str, site: ManyHostSite, cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER, str(db), SINCE, UNTIL, *site.urls],
         cwd=cwd, env=warta_env(), start_new_session=True, text=True,
@@ -116,8 +136,8 @@ def wait_for(what: str, proc: subprocess.Popen[str], ready: object, limit: float
         time.sleep(0.1)
 
 
-def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workdir: Path) -> None:
-    db = workdir / "k.db"
+def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workdir: Path, kill_db: Path | str) -> None:
+    db = kill_db
     with ManyHostSite(hosts=4, copies=3, slow=0.05) as site:
         proc = start_driver(db, site, workdir)
         try:
@@ -154,10 +174,7 @@ def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workd
     assert len(urls) == len(set(urls)) and set(urls) == site.in_window  # each in-window article once
     assert not after_worker & requested_after(spans, t_worker), after_worker & requested_after(spans, t_worker)
     assert not after_driver & requested_after(spans, t_driver), after_driver & requested_after(spans, t_driver)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM frontier WHERE state!='done'").fetchone()[0] == 0
-        runs = conn.execute("SELECT status FROM crawl_runs ORDER BY id").fetchall()
-    assert [r[0] for r in runs] == ["interrupted", "finished"]
+    assert frontier_state(db) == (0, ["interrupted", "finished"])
 
 
 def test_ctrl_c_stops_a_distributed_crawl_cleanly_and_the_same_command_resumes(workdir: Path) -> None:
@@ -182,5 +199,4 @@ def test_ctrl_c_stops_a_distributed_crawl_cleanly_and_the_same_command_resumes(w
         assert done.returncode == 0, done.stderr[-2000:]
     urls = stored_urls(db)
     assert len(urls) == len(set(urls)) and set(urls) == site.in_window
-    with sqlite3.connect(db) as conn:
-        assert [r[0] for r in conn.execute("SELECT status FROM crawl_runs ORDER BY id")] == ["interrupted", "finished"]
+    assert frontier_state(db)[1] == ["interrupted", "finished"]
