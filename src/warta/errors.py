@@ -98,6 +98,11 @@ class StoreError(WartaError):
     """The store could not be opened, read or written."""
 
 
+class StoreConflict(StoreError):
+    """Two writers collided (PostgreSQL found a deadlock or a serialization failure): the
+    transaction was rolled back whole and may be run again."""
+
+
 class InputError(WartaError):
     """An input file or corpus could not be read."""
 

@@ -215,3 +215,41 @@ def test_import_article_keeps_timestamps(store: ArticleStore) -> None:
     assert got is not None
     assert (got.first_seen, got.updated_at, got.capture_id, got.article) == (
         record.first_seen, record.updated_at, cid, record.article)
+
+
+def test_postgres_writers_that_deadlock_get_a_retryable_store_conflict() -> None:
+    """Two transactions that lock two articles in opposite orders: PostgreSQL rolls one back, and
+    warta says so with StoreConflict (what the crawl retries), not a plain StoreError."""
+    import threading
+
+    from pg_support import pg_url, reset_pg
+
+    from warta.errors import StoreConflict
+    from warta.store.backends import open_article_store
+
+    url = pg_url()
+    reset_pg(url)
+    store = open_article_store(url)
+    try:
+        for key in ("k1", "k2"):
+            store.upsert_article(key, article(1))
+        both = threading.Barrier(2, timeout=30)
+        errors: list[BaseException] = []
+
+        def writer(first: str, second: str) -> None:
+            try:
+                with store.transaction():
+                    store.upsert_article(first, article(2))
+                    both.wait()
+                    store.upsert_article(second, article(3))
+            except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+        threads = [threading.Thread(target=writer, args=pair) for pair in (("k1", "k2"), ("k2", "k1"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(errors) == 1 and isinstance(errors[0], StoreConflict), errors
+    finally:
+        store.close()

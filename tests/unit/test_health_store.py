@@ -43,7 +43,7 @@ def test_outcomes_are_counted_per_site_and_day(tmp_path: Path) -> None:
             ("https://b.example/1", "not an article", "no article body found"),
             ("https://b.example/2", "error:timeout", "timed out"),
         ])
-        records = {h.site: h for h in source_health(store.conn)}
+        records = {h.site: h for h in source_health(Frontier(store))}
     a, b = records["a.example"], records["b.example"]
     assert (a.fetches, a.stored, a.blocked, a.robots_denied) == (3, 1, 2, 1)
     assert dict(a.days[-1].blocked) == {"403": 1, "429": 1}
@@ -58,10 +58,10 @@ def test_a_served_page_clears_the_blocked_flag(tmp_path: Path) -> None:
         job = f.job("backfill", ["https://a.example/"], None, None)[0].id
         run = f.start_run(job, "crawl")
         crawl(f, job, run, [("https://a.example/1", "blocked", "challenge page (cf-chl)")])
-        assert [a.flag for a in run_alerts(store.conn, run)] == ["blocked"]
+        assert [a.flag for a in run_alerts(Frontier(store), run)] == ["blocked"]
         crawl(f, job, run, [("https://a.example/2", "not an article", "")])
-        assert source_health(store.conn)[0].flags == ()
-        assert run_alerts(store.conn, run) == ()
+        assert source_health(Frontier(store))[0].flags == ()
+        assert run_alerts(Frontier(store), run) == ()
 
 
 def test_a_store_made_before_the_health_tables_gets_its_history_counted(tmp_path: Path) -> None:
@@ -71,15 +71,15 @@ def test_a_store_made_before_the_health_tables_gets_its_history_counted(tmp_path
         job = f.job("backfill", ["https://a.example/"], None, None)[0].id
         run = f.start_run(job, "crawl")
         crawl(f, job, run, [("https://a.example/1", "stored", ""), ("https://a.example/2", "blocked", "forbidden (403)")])
-        expected = source_health(store.conn)
+        expected = source_health(Frontier(store))
     conn = sqlite3.connect(path)  # the store as an older warta left it
     conn.executescript("DROP TABLE source_days; DROP TABLE sources;")
     conn.close()
     with Store(path) as store:
-        migrated = source_health(store.conn)
+        migrated = source_health(Frontier(store))
         assert migrated == expected and migrated[0].stored == 1 and migrated[0].flags == ("blocked",)
     with Store(path) as store:  # opened again: counted once
-        assert source_health(store.conn) == expected
+        assert source_health(Frontier(store)) == expected
 
 
 def test_script_only_pages_in_a_row_flag_the_source(tmp_path: Path) -> None:
@@ -88,11 +88,11 @@ def test_script_only_pages_in_a_row_flag_the_source(tmp_path: Path) -> None:
         health.record(conn, event("https://a.example/0", "stored", "2026-01-01"))
         for i in range(3):
             health.record(conn, event(f"https://a.example/{i + 1}", "script-only", "2026-01-02"))
-        (h,) = source_health(conn)
+        (h,) = source_health(Frontier(store))
         assert h.flags == ("script-only",) and h.script_only == 3
         assert "script-only: a.example" in health_table((h,))
         health.record(conn, event("https://a.example/9", "stored", "2026-01-03"))
-        assert source_health(conn)[0].flags == ()
+        assert source_health(Frontier(store))[0].flags == ()
 
 
 def test_empty_bodies_jumping_against_the_sites_history_flag_a_broken_layout(tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_empty_bodies_jumping_against_the_sites_history_flag_a_broken_layout(tmp
             broken = "not an article" if i < 6 else "stored"
             health.record(conn, event(f"https://broken.example/n/{i}", broken, "2026-01-03"))
             health.record(conn, event(f"https://steady.example/n/{i}", "not an article" if i == 0 else "stored", "2026-01-03"))
-        records = {h.site: h for h in source_health(conn)}
+        records = {h.site: h for h in source_health(Frontier(store))}
     assert records["steady.example"].flags == ()
     broken_site = records["broken.example"]
     assert broken_site.flags == ("layout broken",)
@@ -117,5 +117,5 @@ def test_days_can_be_limited_without_changing_the_flags(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         for day in ("2026-01-01", "2026-01-05"):
             health.record(store.conn, event(f"https://a.example/{day}", "stored", day))
-        (h,) = source_health(store.conn, since="2026-01-03")
+        (h,) = source_health(Frontier(store), since="2026-01-03")
     assert [d.day for d in h.days] == ["2026-01-05"]

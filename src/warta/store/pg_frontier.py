@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
@@ -29,7 +31,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from warta.errors import ConfigError, StoreError
+from warta.errors import ConfigError, StoreConflict, StoreError
 from warta.store import pg_health
 from warta.store.frontier import (
     CAPTURE_REUSE_SECONDS,
@@ -44,9 +46,10 @@ from warta.store.frontier import (
     Pending,
 )
 from warta.store.health import DayRow, Event, SourceRow, was_fetched
-from warta.store.postgres import PostgresArticleStore, _reason
+from warta.store.postgres import PostgresArticleStore, _reason, write_error
 from warta.store.sqlite import utcnow
 
+CONFLICT_TRIES = 5  # an outcome commit that collides with another worker's is run again up to this often
 _JOB_LOCKS = 0x6A6F6273  # "jobs": the advisory-lock namespace of job locks (key 2 is the job id)
 _ENTRY = "f.id, f.url, f.url_key, f.kind, f.found_by, f.hint, f.depth, f.capture_id"
 _BUSY = (
@@ -291,7 +294,30 @@ class PostgresFrontier:
         job_id: int = 0,
         run_id: int | None = None,
     ) -> int:
-        """Record a URL's outcome and the URLs it led to, atomically. Returns new children."""
+        """Record a URL's outcome and the URLs it led to, atomically. Returns new children.
+
+        Alone (not inside a caller's transaction), a commit that collided with another worker's
+        (a deadlock over the health rows, say) is run again a few times; inside one, the caller
+        decides (the crawl reruns its whole batch)."""
+        for attempt in range(1, CONFLICT_TRIES + 1):
+            try:
+                return self._finish(entry_id, outcome, detail, article_id, children, job_id, run_id)
+            except StoreConflict:
+                if attempt == CONFLICT_TRIES or self.store.in_transaction():
+                    raise
+                time.sleep(random.uniform(0.02, 0.2) * attempt)
+        raise AssertionError("unreachable")
+
+    def _finish(
+        self,
+        entry_id: int,
+        outcome: str,
+        detail: str,
+        article_id: int | None,
+        children: Sequence[Pending],
+        job_id: int,
+        run_id: int | None,
+    ) -> int:
         with self.store.transaction(pipeline=True):  # the writes and the commit go out together
             conn = self.store._conn()
             events: list[Event] = []
@@ -381,7 +407,7 @@ class PostgresFrontier:
                     cur.execute(f"SELECT {', '.join(cols)} FROM {table}".encode())
                     yield from cur
         except psycopg.Error as exc:
-            raise StoreError(f"read failed: {_reason(exc)}", path=self.store.location) from exc
+            raise write_error(exc, self.store.location, "read failed") from exc
 
     def import_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
         """Insert exported rows as they are (ids kept; the id sequence moves past them)."""

@@ -46,7 +46,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from warta.errors import StoreError
+from warta.errors import StoreConflict, StoreError
 from warta.model import Article, Capture
 from warta.store.fts_query import QueryError, to_fts5
 from warta.store.pg_frontier_schema import FRONTIER_SCHEMA
@@ -278,7 +278,11 @@ class PostgresArticleStore:
                 finally:
                     self._local.conn = None
         except psycopg.Error as exc:
-            raise StoreError(f"write failed: {_reason(exc)}", path=self.location) from exc
+            raise write_error(exc, self.location) from exc
+
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside a transaction of this store."""
+        return getattr(self._local, "conn", None) is not None
 
     @contextmanager
     def savepoint(self) -> Iterator[PostgresArticleStore]:
@@ -293,7 +297,7 @@ class PostgresArticleStore:
             with conn.transaction():
                 yield self
         except psycopg.Error as exc:
-            raise StoreError(f"write failed: {_reason(exc)}", path=self.location) from exc
+            raise write_error(exc, self.location) from exc
 
     def _conn(self) -> psycopg.Connection[Any]:
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
@@ -312,7 +316,7 @@ class PostgresArticleStore:
                 with conn.cursor(row_factory=dict_row) if dicts else conn.cursor() as cur:
                     return list(cur.execute(sql.encode(), params).fetchall())
         except psycopg.Error as exc:
-            raise StoreError(f"read failed: {_reason(exc)}", path=self.location) from exc
+            raise write_error(exc, self.location, "read failed") from exc
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = self._rows(sql, params)
@@ -328,7 +332,7 @@ class PostgresArticleStore:
             with self.pool.connection() as conn:
                 return int(conn.execute(sql.encode(), params).rowcount)
         except psycopg.Error as exc:
-            raise StoreError(f"write failed: {_reason(exc)}", path=self.location) from exc
+            raise write_error(exc, self.location) from exc
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self.transaction():
@@ -541,7 +545,7 @@ class PostgresArticleStore:
                 for row in cur:
                     yield _stored(row)
         except psycopg.Error as exc:
-            raise StoreError(f"read failed: {_reason(exc)}", path=self.location) from exc
+            raise write_error(exc, self.location, "read failed") from exc
 
     def recent_articles(self, sites: Sequence[str], limit: int) -> list[StoredArticle]:
         if not sites or limit <= 0:
@@ -701,6 +705,14 @@ def _capture(row: dict[str, Any]) -> Capture:
         body=zlib.decompress(row["body"]),
         fetched_at=str(row["fetched_at"]),
     )
+
+
+def write_error(exc: psycopg.Error, location: str, what: str = "write failed") -> StoreError:
+    """A failed statement as warta's error: :class:`StoreConflict` when PostgreSQL rolled the
+    transaction back for colliding with another (deadlock 40P01, serialization 40001), so the
+    caller may run it again."""
+    cls = StoreConflict if getattr(exc, "sqlstate", None) in ("40P01", "40001") else StoreError
+    return cls(f"{what}: {_reason(exc)}", path=location)
 
 
 def _reason(exc: BaseException) -> str:
