@@ -227,3 +227,35 @@ def test_deduplicated_clusters_and_revisions_read_alike(store: SearchIndex) -> N
         on_stored(store, article_id, changed)
     versions = store.revisions_of("ka")
     assert [v.version for v in versions] == [1, 2] and versions[1].diff
+
+
+def test_collapsed_search_gives_one_hit_per_story_on_both_backends(store: SearchIndex) -> None:
+    """Three copies of one story and two other articles: collapsed, the story is one hit carrying
+    its three members, and ``total`` counts stories (the same on SQLite and PostgreSQL)."""
+    from warta.model import Block
+    from warta.pipeline.hooks import on_stored
+
+    story = " ".join(f"kata{i} banjir melanda kota" for i in range(60))
+    other = [" ".join(f"lain{j}x{i} banjir di desa" for i in range(60)) for j in range(2)]
+    items = [(f"s{n}", article(n, body=(Block("paragraph", story),), url=f"https://s{n}.example/a",
+                                domain=f"s{n}.example", published=f"2024-03-0{n + 1}T10:00:00+07:00"))
+             for n in range(3)]
+    items += [(f"o{j}", article(10 + j, body=(Block("paragraph", other[j]),), url=f"https://o{j}.example/a",
+                                 domain=f"o{j}.example", published=f"2024-03-1{j}T10:00:00+07:00"))
+              for j in range(2)]
+    ids = {}
+    for key, a in items:
+        with store.transaction():
+            ids[key] = store.upsert_article(key, a)[0]
+            on_stored(store, ids[key], a)
+    plain = store.search("banjir", sort="date")
+    page = store.search("banjir", sort="date", collapse=True)
+    assert plain.total == 5 and page.collapsed and page.total == 3
+    story_hits = [h for h in page.hits if h.copies]
+    assert len(page.hits) == 3 and len(story_hits) == 1
+    assert story_hits[0].id == ids["s2"]  # the newest member stands for the story when sorted by date
+    assert sorted(c.id for c in story_hits[0].copies) == sorted(ids[f"s{n}"] for n in range(3))
+    assert [c.is_original for c in story_hits[0].copies].count(True) == 1
+    assert store.search("banjir", sort="date", collapse=True, offset=2, limit=5).hits[0].id == page.hits[2].id
+    ranked = store.search("banjir", collapse=True)
+    assert ranked.total == 3 and sorted(len(h.copies) for h in ranked.hits) == [0, 0, 3]

@@ -466,14 +466,16 @@ class PostgresArticleStore:
 
         Like the SQLite search, relevance over more than ``RANK_WINDOW`` matches of an unfiltered
         query ranks the newest ``RANK_WINDOW`` of them (``SearchPage.rank_window`` says so).
-        ``collapse`` is not implemented on PostgreSQL yet: every matching article is its own hit
-        (copies are listed per article by :meth:`cluster_of`).
+        ``collapse``: one hit per duplicate cluster (its best-ranked matching member), with the
+        cluster's members as ``copies``; ``total`` counts clusters (see :meth:`_collapsed`).
         """
         if limit < 0 or offset < 0:
             raise QueryError("offset and limit must not be negative")
         if offset > MAX_OFFSET or limit > MAX_LIMIT:
             raise QueryError(f"offset must be at most {MAX_OFFSET} and limit at most {MAX_LIMIT}")
         where_sql, params, tsq, tsq_params = self._where(q, filters)
+        if collapse and self._clusters().has_copies():
+            return self._collapsed(q, where_sql, params, tsq, tsq_params, sort, offset, limit, cap)
         n = int(self._one(f"SELECT count(*) FROM (SELECT 1 FROM articles a{where_sql} LIMIT %s) m",
                           (*params, cap + 1))[0])
         total, capped = (cap, True) if n > cap else (n, False)
@@ -503,6 +505,39 @@ class PostgresArticleStore:
             for r in self._rows(sql, args)
         )
         return SearchPage(total, capped, hits, window if windowed else None)
+
+    def _collapsed(self, q: str, where_sql: str, params: list[Any], tsq: str | None, tsq_params: list[Any],
+                   sort: Sort, offset: int, limit: int, cap: int) -> SearchPage:
+        """One page of stories: each cluster's best-ranked matching member stands for it (one
+        window function over the matches); articles never deduplicated are their own cluster."""
+        joined = f"articles a LEFT JOIN dedupe_docs d ON d.article_id = a.id{where_sql}"
+        n = int(self._one(f"SELECT count(*) FROM (SELECT DISTINCT COALESCE(d.cluster_id, a.id) FROM {joined}"
+                          " LIMIT %s) m", (*params, cap + 1))[0])
+        total, capped = (cap, True) if n > cap else (n, False)
+        if limit == 0 or offset >= total and not capped:
+            return SearchPage(total, capped, collapsed=True)
+        if sort == "relevance" and tsq is not None:
+            key, key_params, order = f"ts_rank('{RANK_WEIGHTS}', a.tsv, {tsq})", tsq_params, "k DESC, id DESC"
+        else:
+            key, key_params, order = "a.published", [], "k DESC NULLS LAST, id DESC"
+        ids = [int(r[0]) for r in self._rows(
+            f"SELECT id FROM (SELECT a.id, {key} AS k, row_number() OVER (PARTITION BY COALESCE(d.cluster_id, a.id)"
+            f" ORDER BY {key} DESC NULLS LAST, a.id DESC) AS rn FROM {joined}) m WHERE rn = 1"
+            f" ORDER BY {order} LIMIT %s OFFSET %s",
+            (*key_params, *key_params, *params, limit, offset))]
+        cols = "a.id, a.url, a.title, a.site, a.published, a.text, a.site_name, a.authors, a.language"
+        rows = {int(r[0]): r for r in self._rows(f"SELECT {cols} FROM articles a WHERE a.id = ANY(%s::bigint[])",
+                                                 (ids,))}
+        members = self._clusters().copies_of(ids)
+        pattern = highlight_pattern(q) if tsq is not None else None
+        hits = tuple(
+            SearchHit(i, r[1], r[2], r[3], r[4], make_snippet(str(r[5] or ""), pattern), r[6],
+                      tuple(x for x in str(r[7] or "").split("; ") if x), r[8],
+                      copies=tuple(Copy(m.article_id, m.url, m.site, m.site_name, m.title, m.published, m.verdict,
+                                        m.is_original) for m in members.get(i, ())))
+            for i in ids if (r := rows.get(i)) is not None
+        )
+        return SearchPage(total, capped, hits, None, True)
 
     def _where(self, q: str, filters: SearchFilters | None) -> tuple[str, list[Any], str | None, list[Any]]:
         """WHERE text over ``articles a`` and its parameters, plus the tsquery and its own parameters."""
