@@ -140,8 +140,8 @@ def test_search_and_stats_take_a_postgres_url(tmp_path: Path) -> None:
 
 
 def test_the_sqlite_only_store_refuses_a_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What still needs a SQLite file (the concrete ``Store``: ``watch --revisit``) says so instead
-    of creating a file named "postgresql:"."""
+    """The concrete SQLite ``Store`` given a URL says so (and where to go) instead of creating a
+    file named "postgresql:"."""
     from warta.errors import StoreError
     from warta.store.sqlite import Store
 

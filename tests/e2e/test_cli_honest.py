@@ -204,10 +204,10 @@ def test_error_lines_are_words_not_internals(tmp_path: Path) -> None:
 SERVE_PROBE = """
 import json, sys
 from fastapi.testclient import TestClient
-from warta.cli.common import open_store
 from warta.config import Settings
+from warta.store.backends import open_article_store
 from warta.web.app import create_app
-open_store(sys.argv[1]).close()  # what `warta serve` checks first
+open_article_store(sys.argv[1], create=False).close()  # what `warta serve` checks first
 with TestClient(create_app(Settings(db=sys.argv[1])), base_url="http://127.0.0.1") as client:  # an allowed Host
     print(json.dumps(client.get("/api/search", params={"q": "Lombok"}).json()))
 """

@@ -11,23 +11,11 @@ from typing import IO, Any
 import click
 
 from warta.errors import InputError, WartaError
-from warta.store.sqlite import Store
 
 
 def fail(exc: WartaError) -> click.ClickException:
     """A WartaError as the one-line error Click prints (``Error: ...``), exit status 1."""
     return click.ClickException(str(exc))
-
-
-def open_store(db: str | Path, *, create: bool = False) -> Store:
-    """The store at ``db``; only a command that writes passes ``create=True``.
-
-    A read command given a path where no store exists fails (naming the path) instead of
-    creating an empty database there; a store that cannot be written is opened read-only.
-    """
-    if create:
-        return Store(db)
-    return Store.open_existing(db)
 
 
 @contextmanager

@@ -36,7 +36,6 @@ from warta.pipeline.runner import Crawler, CrawlReport, CrawlSpec
 from warta.pipeline.stats import collect_stats, outcome_table
 from warta.store.backends import open_article_store
 from warta.store.protocols import ArticleStore
-from warta.store.sqlite import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -251,7 +250,7 @@ def _poll_summary(report: CrawlReport, new: list[Article]) -> None:
 
 def _revisit(sites: tuple[str, ...], schedule: list[timedelta], opts: dict[str, Any]) -> None:
     settings = _crawl_settings(opts)
-    with Store(settings.db) as store:
+    with open_article_store(settings.db) as store:
         report = revisit_due(store, settings, schedule, sites)
     if opts["as_json"]:
         click.echo(json.dumps({"revisit": report.to_dict()}, ensure_ascii=False))

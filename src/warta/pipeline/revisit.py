@@ -18,7 +18,8 @@ from warta.errors import FetchError
 from warta.fetch import Fetcher, FetchPolicy, Validators
 from warta.model import Article
 from warta.pipeline.extraction import ExtractPool
-from warta.store.sqlite import Store, StoredArticle
+from warta.store.protocols import SearchIndex
+from warta.store.sqlite import StoredArticle
 from warta.urls import registered_domain
 
 
@@ -40,7 +41,7 @@ class RevisitReport:
         }
 
 
-def _validators(store: Store, stored: StoredArticle) -> Validators:
+def _validators(store: SearchIndex, stored: StoredArticle) -> Validators:
     capture = store.get_capture(stored.capture_id) if stored.capture_id else None
     if capture is None or capture.status != 200:
         return Validators()
@@ -48,7 +49,7 @@ def _validators(store: Store, stored: StoredArticle) -> Validators:
 
 
 def due_articles(
-    store: Store, schedule: list[timedelta], sites: tuple[str, ...] = (), now: datetime | None = None
+    store: SearchIndex, schedule: list[timedelta], sites: tuple[str, ...] = (), now: datetime | None = None
 ) -> list[StoredArticle]:
     """Stored articles of ``sites`` (registered domains; all when empty) due for a revisit."""
     domains = {registered_domain(s) for s in sites}
@@ -61,7 +62,7 @@ def due_articles(
 
 
 async def _revisit_one(
-    store: Store, fetcher: Fetcher, pool: ExtractPool, stored: StoredArticle, report: RevisitReport
+    store: SearchIndex, fetcher: Fetcher, pool: ExtractPool, stored: StoredArticle, report: RevisitReport
 ) -> None:
     url = stored.article.url or stored.url_key
     report.checked += 1
@@ -91,7 +92,7 @@ async def _revisit_one(
     report.changed.append(url)
 
 
-async def arevisit(store: Store, settings: Settings, articles: list[StoredArticle]) -> RevisitReport:
+async def arevisit(store: SearchIndex, settings: Settings, articles: list[StoredArticle]) -> RevisitReport:
     report = RevisitReport()
     if not articles:
         return report
@@ -102,7 +103,7 @@ async def arevisit(store: Store, settings: Settings, articles: list[StoredArticl
 
 
 def revisit(
-    store: Store,
+    store: SearchIndex,
     settings: Settings,
     schedule: list[timedelta],
     sites: tuple[str, ...] = (),

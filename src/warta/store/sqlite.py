@@ -119,8 +119,9 @@ def _migrate_health(conn: sqlite3.Connection) -> None:
 def _refuse_url(path: str | Path) -> None:
     """A postgresql:// URL given to a SQLite-only command is an error, not a file named "postgresql:"."""
     if str(path).startswith(("postgresql://", "postgres://")):
-        raise StoreError("this needs a SQLite file (watch --revisit); every other command"
-                         " takes a postgresql:// URL (see docs/scaling.md)", path=str(path).split("@")[-1])
+        raise StoreError("the SQLite Store needs a SQLite file; for a postgresql:// URL open the store with"
+                         " warta.store.backends.open_article_store (every warta command does)",
+                         path=str(path).split("@")[-1])
 
 
 class Store:
