@@ -63,6 +63,18 @@ NOT_RUN = {
     "warta db copy postgresql://warta@127.0.0.1/news back.db": "needs a PostgreSQL server",
     "warta extract http://127.0.0.1:8000/page.html --allow-private": "needs a site of your own on port 8000",
     "warta eval ../shared/bench": "needs ../shared and minutes",
+    "warta crawl https://www.antaranews.com/ --since 2016-10-01 --db postgresql://warta@db/news --engine ray --workers 16": "internet, PostgreSQL, Ray",
+    "warta batch crawl-data/CC-NEWS/2024/01/warc.paths.gz --prefix /data/cc --db postgresql://warta@db/news --engine ray --part 1/4": "needs CC-NEWS WARC files and PostgreSQL",
+    "warta batch --captures --db postgresql://warta@db/news --engine ray": "needs a PostgreSQL server",
+    "warta crawl https://www.antaranews.com/ https://www.tempo.co/ --since 2016-02-01 --until 2016-02-29 --db postgresql://warta@db-host/news --engine ray --workers 16 --address auto": "internet, PostgreSQL, a Ray cluster",
+    "warta batch --captures --db postgresql://warta@db-host/news --engine ray --address auto --part 1/4": "needs a PostgreSQL server and a Ray cluster",
+    "warta batch --captures --db postgresql://warta@db-host/news --engine ray --address auto --part 2/4": "needs a PostgreSQL server and a Ray cluster",
+    "warta crawl https://www.antaranews.com/ --since 2016-02-14 --until 2016-02-23 --db postgresql://warta@127.0.0.1/news": "internet, PostgreSQL",
+    "warta serve --db postgresql://warta@127.0.0.1/news": "runs until stopped, PostgreSQL",
+    "warta export --db postgresql://warta@127.0.0.1/news --format csv --out articles.csv --since 2016-02-14": "needs a PostgreSQL server",
+    "warta sites health --db postgresql://warta@127.0.0.1/news": "needs a PostgreSQL server",
+    "warta clusters --db postgresql://warta@127.0.0.1/news --json": "needs a PostgreSQL server",
+    "warta batch --captures --db postgresql://warta@127.0.0.1/news --engine ray": "needs a PostgreSQL server",
 }
 # Other programs allowed in ```text blocks (shown, not run).
 OTHER_PROGRAMS = {"pip", "curl"}
