@@ -145,14 +145,9 @@ def pg_sizes(url: str) -> dict[str, dict[str, int]]:
 
 def drop_pg(url: str) -> None:
     """Drop every table (and the view ``outcomes``) of the database's public schema."""
-    import psycopg
+    from contract.pg_support import reset_pg
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP VIEW IF EXISTS outcomes")
-        conn.execute("""DO $$ DECLARE t text; BEGIN
-            FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
-                EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t);
-            END LOOP; END $$""")
+    reset_pg(url)
 
 
 def reextract_cpu(store: ArticleStore) -> dict[str, float]:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from contract.pg_support import reset_pg  # noqa: E402
 from manyhosts import SINCE, UNTIL, ManyHostSite, politeness  # noqa: E402
 from warta.config import Settings  # noqa: E402
 from warta.pipeline.distributed import crawl_distributed  # noqa: E402
@@ -45,24 +46,13 @@ def local_crawl(settings: Settings, spec: CrawlSpec) -> int:
         return Crawler(store, settings).run(spec).stored
 
 
-def empty_pg(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP VIEW IF EXISTS outcomes")
-        conn.execute("""DO $$ DECLARE t text; BEGIN
-            FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
-                EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t);
-            END LOOP; END $$""")
-
-
 def one_run(engine: str, workers: int, args: argparse.Namespace) -> tuple[float, int, float, int]:
     """(articles/s, max in flight per host, min rest / asked rest, articles stored) of one crawl."""
     delays = (None, 2 * args.delay)
     with tempfile.TemporaryDirectory() as tmp, ManyHostSite(args.hosts, args.copies, delays) as site:
         db: str | Path = Path(tmp) / "d.db"
         if args.pg:
-            empty_pg(args.pg)
+            reset_pg(args.pg)
             db = args.pg
         settings = Settings(db=str(db), delay=args.delay, workers=2, allow_private=True)
         spec = CrawlSpec(tuple(site.urls), SINCE, UNTIL)

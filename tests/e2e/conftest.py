@@ -47,3 +47,16 @@ def export_jsonl(db: Path, cwd: Path) -> list[dict[str, object]]:
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_db(request: pytest.FixtureRequest, workdir: Path) -> Path | str:
+    """Where a test's crawl keeps its store: a SQLite file, or one real PostgreSQL database
+    (``WARTA_TEST_PG``, emptied first; under CI a missing server fails the test)."""
+    if request.param == "sqlite":
+        return workdir / "store.db"
+    from contract.pg_support import pg_url, reset_pg
+
+    url = pg_url()
+    reset_pg(url)
+    return url

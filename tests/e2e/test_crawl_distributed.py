@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from conftest import run_warta, warta_cmd, warta_env
-from contract.pg_support import pg_url, reset_pg
 from manyhosts import SINCE, UNTIL, ManyHostSite, Span, politeness
 from proctree import descendants, kill_all, survivors
 from warta.store.backends import open_article_store, open_frontier
@@ -55,16 +54,6 @@ def frontier_state(db: Path | str) -> tuple[int, list[str]]:
         frontier = open_frontier(store)
         open_rows = sum(r["state"] != "done" for r in frontier.export_rows("frontier"))
         return open_rows, [str(r["status"]) for r in reversed(frontier.runs())]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def kill_db(request: pytest.FixtureRequest, workdir: Path) -> Path | str:
-    """Where the kill test crawls: a SQLite file, or one PostgreSQL database (real, emptied)."""
-    if request.param == "sqlite":
-        return workdir / "k.db"
-    url = pg_url()
-    reset_pg(url)
-    return url
 
 
 def requested_after(spans: list[Span], t: float) -> set[str]:
@@ -136,8 +125,8 @@ def wait_for(what: str, proc: subprocess.Popen[str], ready: object, limit: float
         time.sleep(0.1)
 
 
-def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workdir: Path, kill_db: Path | str) -> None:
-    db = kill_db
+def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workdir: Path, store_db: Path | str) -> None:
+    db = store_db
     with ManyHostSite(hosts=4, copies=3, slow=0.05) as site:
         proc = start_driver(db, site, workdir)
         try:

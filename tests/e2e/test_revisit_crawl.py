@@ -8,10 +8,7 @@ import json
 import time
 from pathlib import Path
 
-import pytest
-
 from conftest import run_warta
-from contract.pg_support import pg_url, reset_pg
 from sitefixture import FixtureSite, SiteArticle, news_site_pages
 
 PARAS = [
@@ -34,16 +31,6 @@ def page(title: str, paras: list[str]) -> SiteArticle:
     return SiteArticle("/berita/2015/11/05/banjir", html.encode(), "2015-11-05T10:00:00+07:00", title)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, workdir: Path) -> Path | str:
-    """A SQLite file, or one real PostgreSQL database (emptied)."""
-    if request.param == "sqlite":
-        return workdir / "w.db"
-    url = pg_url()
-    reset_pg(url)
-    return url
-
-
 def watch(db: Path | str, workdir: Path, url: str, *extra: str) -> list[dict[str, object]]:
     proc = run_warta(
         "watch", url, "--once", "--db", str(db), "--delay", "0", "--workers", "1", "--json", "-q", *extra,
@@ -53,7 +40,8 @@ def watch(db: Path | str, workdir: Path, url: str, *extra: str) -> list[dict[str
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
 
-def test_changed_page_fetched_again_yields_two_revisions_and_a_diff(workdir: Path, db: Path | str) -> None:
+def test_changed_page_fetched_again_yields_two_revisions_and_a_diff(workdir: Path, store_db: Path | str) -> None:
+    db = store_db
     with FixtureSite() as site:
         site.mount(news_site_pages(site.url, [page("Banjir di lima kabupaten", PARAS)]))
         first = watch(db, workdir, site.url + "/")
