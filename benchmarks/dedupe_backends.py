@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # contract.pg_support: reset_pg
 
 from dedupe_scale import Corpus, sentence_pool  # noqa: E402
 
+from contract.pg_support import reset_pg  # noqa: E402
 from warta.dedupe import cluster_info  # noqa: E402
 from warta.model import Article, Block  # noqa: E402
 from warta.pipeline.hooks import on_stored  # noqa: E402
@@ -37,16 +39,6 @@ from warta.store.backends import open_article_store  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = next((p for p in (REPO / "shared" / "bench", REPO.parent / "shared" / "bench") if p.is_dir()),
                      REPO.parent / "shared" / "bench")
-
-
-def empty_pg(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("""DO $$ DECLARE t text; BEGIN
-            FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
-                EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t);
-            END LOOP; END $$""")
 
 
 def pg_settings(url: str) -> dict[str, str]:
@@ -106,7 +98,7 @@ def main() -> None:
     for _ in range(args.runs):  # the backends alternate, so a busy machine hurts both alike
         with tempfile.TemporaryDirectory() as tmp:
             runs["sqlite"].append(one_run(str(Path(tmp) / "w.db"), corpus))
-        empty_pg(args.pg)
+        reset_pg(args.pg)
         runs["postgresql"].append(one_run(args.pg, corpus))
     result: dict[str, Any] = {"articles": args.articles, "runs": args.runs, "pg_settings": pg_settings(args.pg)}
     for backend, found in runs.items():

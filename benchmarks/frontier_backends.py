@@ -31,9 +31,12 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
-from warta.model import Candidate
-from warta.store.backends import open_article_store, open_frontier
-from warta.store.frontier import Pending
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # contract.pg_support: reset_pg
+
+from contract.pg_support import reset_pg  # noqa: E402
+from warta.model import Candidate  # noqa: E402
+from warta.store.backends import open_article_store, open_frontier  # noqa: E402
+from warta.store.frontier import Pending  # noqa: E402
 
 BATCH = 32
 
@@ -49,16 +52,6 @@ def worker(db: str, job_id: int, barrier: Barrier, results: Any) -> None:
                 frontier.finish(entry.id, "stored", job_id=job_id, run_id=run_id)
                 done += 1
         results.put((started, time.time(), done))
-
-
-def reset_pg(url: str) -> None:
-    import psycopg
-
-    from warta.store.pg_frontier_schema import FRONTIER_TABLES
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP VIEW IF EXISTS outcomes")
-        conn.execute(f"DROP TABLE IF EXISTS articles, captures, schema_version, {', '.join(FRONTIER_TABLES)} CASCADE")
 
 
 def trial(db: str, entries: int, workers: int) -> float:

@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # contract.pg_support: reset_pg
 
 from search_bench import DEFAULT_BENCH, generate_article, load_source, percentile, query_set  # noqa: E402
 
+from contract.pg_support import reset_pg  # noqa: E402
 from warta.store.backends import open_article_store  # noqa: E402
 from warta.store.protocols import ArticleStore  # noqa: E402
 
@@ -145,9 +147,8 @@ def main() -> None:
 
     import psycopg
 
+    reset_pg(args.pg)  # every table of the database, whichever migration made it
     with psycopg.connect(args.pg, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version, dedupe_docs, dedupe_bands, revisions,"
-                     " revisits CASCADE")
         settings = {k: conn.execute(f"SHOW {k}").fetchone()[0]  # type: ignore[index]
                     for k in ("server_version", "fsync", "synchronous_commit", "shared_buffers")}
     src = load_source(args.bench)

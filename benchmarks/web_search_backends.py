@@ -33,10 +33,12 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # contract.pg_support: reset_pg
 
 from search_bench import DEFAULT_BENCH, BenchQuery, load_source, percentile, query_set  # noqa: E402
 from store_backends import load  # noqa: E402
 
+from contract.pg_support import reset_pg  # noqa: E402
 from warta.store.backends import open_article_store  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -129,8 +131,7 @@ def main() -> None:
 
     import psycopg
 
-    with psycopg.connect(args.pg, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS articles, captures, schema_version CASCADE")
+    reset_pg(args.pg)  # every table of the database, whichever migration made it
     src = load_source(args.bench)
     queries = query_set(src, args.seed)
     result: dict[str, Any] = {"articles": args.articles, "runs": args.runs, "queries": len(queries)}
