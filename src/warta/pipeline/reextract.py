@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from warta.batch.captures import reextract_store
 from warta.execute.local import LocalExecutor
+from warta.store.backends import as_article_store
 from warta.store.protocols import ArticleStore
 from warta.store.sqlite import Store
-from warta.store.sqlite_backend import SqliteArticleStore
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def reextract(
     re-extraction never widens a crawl's window. A capture whose extraction fails keeps its
     article as stored.
     """
-    articles = SqliteArticleStore(store.path, store=store) if isinstance(store, Store) else store
+    articles = as_article_store(store)
     with LocalExecutor(workers) as executor:
         report = reextract_store(articles, executor, timeout=timeout or None, progress=progress)
     return ReextractReport(report.updated, dict(report.skips))

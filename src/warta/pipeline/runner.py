@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import random
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -37,7 +36,6 @@ from warta.errors import (
     FetchError,
     RedirectOutOfScope,
     RobotsDisallowed,
-    StoreConflict,
     StoreError,
     TooManyRedirects,
     WartaError,
@@ -55,16 +53,14 @@ from warta.pipeline.hooks import on_stored as default_on_stored
 from warta.pipeline.pages import Fetch, whole_article
 from warta.pipeline.window import Window, local_day
 from warta.sites import Recipe, load_recipes
-from warta.store.backends import open_cluster_store, open_frontier
+from warta.store.backends import as_article_store, open_cluster_store, open_frontier
+from warta.store.conflicts import retrying
 from warta.store.frontier import Entry, Job, Outcome, OutcomeCount, Pending
 from warta.store.protocols import ArticleStore
 from warta.store.sqlite import Store, compress_body
-from warta.store.sqlite_backend import SqliteArticleStore
 from warta.urls import normalize_url
 
 OnStored = Callable[[ArticleStore, int, Article], None]
-
-CONFLICT_TRIES = 5  # a batch commit that collides with another worker's is run again up to this often
 
 SKIP_OUTCOMES = {
     SkipReason.NOT_AN_ARTICLE: Outcome.NOT_ARTICLE.value,
@@ -156,11 +152,6 @@ class PageExtractor(Protocol):
     def close(self) -> None: ...
 
     async def extract_paged(self, body: bytes, url: str, *, links: bool = False) -> Paged: ...
-
-
-def as_article_store(store: ArticleStore | Store) -> ArticleStore:
-    """An article store; a bare SQLite ``Store`` (older callers) is wrapped, not reopened."""
-    return SqliteArticleStore(store.path, store=store) if isinstance(store, Store) else store
 
 
 class Crawler:
@@ -522,22 +513,19 @@ class _Run:
     def flush(self) -> None:
         """Store the batch's articles in one commit, each in a savepoint of its own. A commit that
         collided with another worker's (PostgreSQL rolled it back whole: :class:`StoreConflict`)
-        is run again, a few times, after a short random pause."""
+        is run again, a few times, after a short random pause (:func:`warta.store.conflicts.retrying`)."""
         items = self.batch.take()
         if not items:
             return
-        for attempt in range(1, CONFLICT_TRIES + 1):
-            try:
-                with self.store.transaction():
-                    # the dedupe stage's lock first: taken later (in the hook) after the batch's
-                    # outcome rows, two workers' batches could each hold what the other waits for
-                    open_cluster_store(self.store).lock_clusters()
-                    stored = sum(self._write(w) for w in items)
-                break
-            except StoreConflict:
-                if attempt == CONFLICT_TRIES:
-                    raise
-                time.sleep(random.uniform(0.02, 0.2) * attempt)
+
+        def commit() -> int:
+            with self.store.transaction():
+                # the dedupe stage's lock first: taken later (in the hook) after the batch's
+                # outcome rows, two workers' batches could each hold what the other waits for
+                open_cluster_store(self.store).lock_clusters()
+                return sum(self._write(w) for w in items)
+
+        stored = retrying(commit)
         self.stored += stored
         self.bar.set_postfix(stored=self.stored, refresh=False)
 

@@ -23,6 +23,14 @@ StoreLike: TypeAlias = "ArticleStore | Store | ClusterStore"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
+def as_article_store(store: ArticleStore | Store) -> ArticleStore:
+    """An article store; a bare SQLite ``Store`` (older callers) is wrapped, not reopened."""
+    from warta.store.sqlite import Store
+    from warta.store.sqlite_backend import SqliteArticleStore
+
+    return SqliteArticleStore(store.path, store=store) if isinstance(store, Store) else store
+
+
 def is_postgres_url(db: str | Path) -> bool:
     return str(db).startswith(POSTGRES_SCHEMES)
 

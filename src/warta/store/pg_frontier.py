@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
@@ -31,8 +29,9 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from warta.errors import ConfigError, StoreConflict, StoreError
+from warta.errors import ConfigError, StoreError
 from warta.store import pg_health
+from warta.store.conflicts import retrying
 from warta.store.frontier import (
     CAPTURE_REUSE_SECONDS,
     IN_FLIGHT_SECONDS,
@@ -49,7 +48,6 @@ from warta.store.health import DayRow, Event, SourceRow, was_fetched
 from warta.store.postgres import PostgresArticleStore, _reason, write_error
 from warta.store.sqlite import utcnow
 
-CONFLICT_TRIES = 5  # an outcome commit that collides with another worker's is run again up to this often
 _JOB_LOCKS = 0x6A6F6273  # "jobs": the advisory-lock namespace of job locks (key 2 is the job id)
 _ENTRY = "f.id, f.url, f.url_key, f.kind, f.found_by, f.hint, f.depth, f.capture_id"
 _BUSY = (
@@ -299,14 +297,10 @@ class PostgresFrontier:
         Alone (not inside a caller's transaction), a commit that collided with another worker's
         (a deadlock over the health rows, say) is run again a few times; inside one, the caller
         decides (the crawl reruns its whole batch)."""
-        for attempt in range(1, CONFLICT_TRIES + 1):
-            try:
-                return self._finish(entry_id, outcome, detail, article_id, children, job_id, run_id)
-            except StoreConflict:
-                if attempt == CONFLICT_TRIES or self.store.in_transaction():
-                    raise
-                time.sleep(random.uniform(0.02, 0.2) * attempt)
-        raise AssertionError("unreachable")
+        def unit() -> int:
+            return self._finish(entry_id, outcome, detail, article_id, children, job_id, run_id)
+
+        return unit() if self.store.in_transaction() else retrying(unit)
 
     def _finish(
         self,

@@ -39,7 +39,7 @@ import threading
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.rows import dict_row
@@ -50,7 +50,7 @@ from warta.errors import StoreConflict, StoreError
 from warta.model import Article, Capture
 from warta.store.fts_query import QueryError, to_fts5
 from warta.store.pg_frontier_schema import FRONTIER_SCHEMA
-from warta.store.protocols import ArticleFilter, FrontierStore, RevisionSummary, StoredCapture
+from warta.store.protocols import ArticleFilter, ClusterMember, FrontierStore, RevisionSummary, StoredCapture
 from warta.store.search import (
     FACET_SAMPLE,
     MAX_LIMIT,
@@ -66,6 +66,9 @@ from warta.store.search import (
 )
 from warta.store.snippets import highlight_pattern, make_snippet
 from warta.store.sqlite import StoredArticle, compress_body, utcnow
+
+if TYPE_CHECKING:
+    from warta.store.pg_clusters import PostgresClusterStore
 
 TS_CONFIG = "warta_simple"
 # ts_rank weights for {D, C, B, A} = {text, authors, lead, title}: SQLite's bm25 weights 1, 2, 3, 8
@@ -481,29 +484,24 @@ class PostgresArticleStore:
         total, capped = (cap, True) if n > cap else (n, False)
         if limit == 0 or offset >= total and not capped:
             return SearchPage(total, capped)
-        cols = "a.id, a.url, a.title, a.site, a.published, a.text, a.site_name, a.authors, a.language"
         window = max(RANK_WINDOW, offset + limit)
         windowed = (sort == "relevance" and tsq is not None and filters in (None, SearchFilters())
                     and (capped or total > window))
         if sort == "relevance" and tsq is not None:
             rank = f"ts_rank('{RANK_WEIGHTS}', a.tsv, {tsq})"
             if windowed:
-                sql = (f"SELECT {cols} FROM (SELECT * FROM articles a{where_sql} ORDER BY a.id DESC LIMIT %s) a"
+                sql = (f"SELECT {_HIT_COLUMNS} FROM (SELECT * FROM articles a{where_sql} ORDER BY a.id DESC LIMIT %s) a"
                        f" ORDER BY {rank} DESC, a.id DESC LIMIT %s OFFSET %s")
                 args: tuple[Any, ...] = (*params, window, *tsq_params, limit, offset)
             else:
-                sql = f"SELECT {cols} FROM articles a{where_sql} ORDER BY {rank} DESC, a.id DESC LIMIT %s OFFSET %s"
+                sql = f"SELECT {_HIT_COLUMNS} FROM articles a{where_sql} ORDER BY {rank} DESC, a.id DESC LIMIT %s OFFSET %s"
                 args = (*params, *tsq_params, limit, offset)
         else:
-            sql = (f"SELECT {cols} FROM articles a{where_sql}"
+            sql = (f"SELECT {_HIT_COLUMNS} FROM articles a{where_sql}"
                    " ORDER BY a.published DESC NULLS LAST, a.id DESC LIMIT %s OFFSET %s")
             args = (*params, limit, offset)
         pattern = highlight_pattern(q) if tsq is not None else None
-        hits = tuple(
-            SearchHit(int(r[0]), r[1], r[2], r[3], r[4], make_snippet(str(r[5] or ""), pattern), r[6],
-                      tuple(n for n in str(r[7] or "").split("; ") if n), r[8])
-            for r in self._rows(sql, args)
-        )
+        hits = tuple(_hit(r, pattern) for r in self._rows(sql, args))
         return SearchPage(total, capped, hits, window if windowed else None)
 
     def _collapsed(self, q: str, where_sql: str, params: list[Any], tsq: str | None, tsq_params: list[Any],
@@ -525,18 +523,12 @@ class PostgresArticleStore:
             f" ORDER BY {key} DESC NULLS LAST, a.id DESC) AS rn FROM {joined}) m WHERE rn = 1"
             f" ORDER BY {order} LIMIT %s OFFSET %s",
             (*key_params, *key_params, *params, limit, offset))]
-        cols = "a.id, a.url, a.title, a.site, a.published, a.text, a.site_name, a.authors, a.language"
-        rows = {int(r[0]): r for r in self._rows(f"SELECT {cols} FROM articles a WHERE a.id = ANY(%s::bigint[])",
-                                                 (ids,))}
+        rows = {int(r[0]): r for r in self._rows(
+            f"SELECT {_HIT_COLUMNS} FROM articles a WHERE a.id = ANY(%s::bigint[])", (ids,))}
         members = self._clusters().copies_of(ids)
         pattern = highlight_pattern(q) if tsq is not None else None
-        hits = tuple(
-            SearchHit(i, r[1], r[2], r[3], r[4], make_snippet(str(r[5] or ""), pattern), r[6],
-                      tuple(x for x in str(r[7] or "").split("; ") if x), r[8],
-                      copies=tuple(Copy(m.article_id, m.url, m.site, m.site_name, m.title, m.published, m.verdict,
-                                        m.is_original) for m in members.get(i, ())))
-            for i in ids if (r := rows.get(i)) is not None
-        )
+        hits = tuple(_hit(r, pattern, tuple(_copy(m) for m in members.get(i, ())))
+                     for i in ids if (r := rows.get(i)) is not None)
         return SearchPage(total, capped, hits, None, True)
 
     def _where(self, q: str, filters: SearchFilters | None) -> tuple[str, list[Any], str | None, list[Any]]:
@@ -595,20 +587,18 @@ class PostgresArticleStore:
         return _stored(rows[0]) if rows else None
 
     # -- what the dedupe stage keeps (read through warta.store.pg_clusters) -------------------
-    def _clusters(self) -> Any:
+    def _clusters(self) -> PostgresClusterStore:
         from warta.store.pg_clusters import PostgresClusterStore  # imported here: it imports this module
 
         return PostgresClusterStore(self)
 
     def cluster_of(self, article_id: int) -> list[Copy]:
-        return [Copy(m.article_id, m.url, m.site, m.site_name, m.title, m.published, m.verdict, m.is_original)
-                for m in self._clusters().cluster_of(article_id)]
+        return [_copy(m) for m in self._clusters().cluster_of(article_id)]
 
     def cluster_info(self, article_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
-        out = {a: (str(a), True) for a in article_ids}  # an article never deduplicated is its own cluster
-        for article_id, (cluster_id, is_original) in self._clusters().cluster_flags(list(article_ids)).items():
-            out[article_id] = (str(cluster_id), is_original)
-        return out
+        from warta.dedupe.verdicts import cluster_info  # the dedupe stage owns the cluster tables
+
+        return cluster_info(self, list(article_ids))
 
     def revisions_of(self, url_key: str) -> list[RevisionSummary]:
         return [RevisionSummary(r.version, r.fetched_at, r.title, r.diff) for r in self._clusters().revisions(url_key)]
@@ -628,6 +618,19 @@ def _keep_first_version(store: PostgresArticleStore, key: str) -> None:
     from warta.dedupe.revisions import keep_first_version
 
     keep_first_version(store, key)
+
+
+_HIT_COLUMNS = "a.id, a.url, a.title, a.site, a.published, a.text, a.site_name, a.authors, a.language"
+
+
+def _hit(row: Sequence[Any], pattern: re.Pattern[str] | None, copies: tuple[Copy, ...] = ()) -> SearchHit:
+    """A search hit from a row of :data:`_HIT_COLUMNS` (its snippet cut around the query's words)."""
+    return SearchHit(int(row[0]), row[1], row[2], row[3], row[4], make_snippet(str(row[5] or ""), pattern), row[6],
+                     tuple(n for n in str(row[7] or "").split("; ") if n), row[8], copies)
+
+
+def _copy(m: ClusterMember) -> Copy:
+    return Copy(m.article_id, m.url, m.site, m.site_name, m.title, m.published, m.verdict, m.is_original)
 
 
 # -- query translation -------------------------------------------------------------------------
