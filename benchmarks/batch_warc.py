@@ -1,6 +1,6 @@
 """WARC batch throughput: warta batch on the local and Ray executors vs one plain extract process.
 
-Usage: python benchmarks/batch_warc.py [--records N] [--shards S] [--runs R] [--no-ray]
+Usage: python benchmarks/batch_warc.py [--records N] [--shards S] [--runs R] [--no-ray] [--engines ray1,ray2]
 Writes S gzip-per-record WARC files of N responses in all (real news pages from
 tests/fixtures/extract under distinct URLs). The peer, in the same run, is one process doing what
 ``warta extract`` does per page: read the records, ``extract`` each page, upsert into a store.
@@ -96,8 +96,11 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument("--engines", default="local1,local2,ray1,ray2",
+                        help="comma-separated engine+workers to time against the plain process")
     args = parser.parse_args()
-    engines = [("local", 1), ("local", 2)] + ([] if args.no_ray else [("ray", 1), ("ray", 2)])
+    engines = [(e.rstrip("0123456789"), int(e[len(e.rstrip("0123456789")):]))
+               for e in args.engines.split(",") if e and not (args.no_ray and e.startswith("ray"))]
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         pages = list(warcfiles.many_pages(args.records))
@@ -107,7 +110,7 @@ def main() -> None:
         cpu: dict[str, list[float]] = {PEER: []}  # CPU milliseconds per article, all processes
         driver: dict[str, list[float]] = {}  # CPU milliseconds per article, the driver alone
         reference: dict[str, Any] = {}
-        local = {n: make_executor("local", n) for n in (1, 2)}
+        local = {n: make_executor("local", n) for engine, n in engines if engine == "local"}
         for n, ex in local.items():
             run_batch(inputs[:1], ex, out=base / f"warm-local{n}", timeout=60)  # start and import, untimed
         try:

@@ -37,7 +37,7 @@ def ray_executor() -> Iterator[object]:
 
 def test_ray_maps_items_and_errors(ray_executor: object) -> None:
     out = dict(ray_executor.map(execjobs.fail_on_three, ((f"k{i}", i) for i in range(21)), timeout=30))  # type: ignore[attr-defined]
-    assert len(out) == 21  # three chunks of up to 8 items
+    assert len(out) == 21  # chunks of 1, 1, 2, 2, 4, 4 and 7 items
     assert [out[f"k{i}"] for i in range(21) if i != 3] == [i for i in range(21) if i != 3]
     assert isinstance(out["k3"], Skip) and out["k3"].reason is SkipReason.ERROR
 
@@ -47,6 +47,14 @@ def test_ray_task_past_its_limit_is_cancelled_as_timeout(ray_executor: object) -
     out = dict(ray_executor.map(execjobs.sleepy, items, timeout=3))  # type: ignore[attr-defined]
     assert isinstance(out["slow"], Skip) and out["slow"].reason is SkipReason.TIMEOUT
     assert (out["a"], out["b"]) == (0.0, 0.01)
+
+
+def test_ray_task_queued_behind_a_slow_one_gets_its_whole_limit(ray_executor: object) -> None:
+    # Two CPUs, two tasks each in flight: q1 and q2 wait 2.5 s behind s1 and s2, then run 1 s.
+    # Timed from their submission they would be cancelled at 3 s; from their latest start they have 3 s.
+    items = [("s1", 2.5), ("s2", 2.5), ("q1", 1.0), ("q2", 1.0)]
+    out = dict(ray_executor.map(execjobs.sleepy, items, timeout=3))  # type: ignore[attr-defined]
+    assert out == dict(items)
 
 
 def test_ray_worker_killed_mid_task_loses_no_item(ray_executor: object, tmp_path: Path) -> None:

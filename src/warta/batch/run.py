@@ -2,9 +2,12 @@
 
 The driver reads each shard (WARC records, corpus documents), the executor's workers run the
 pure functions (:func:`warta.extract.core.extract`, :meth:`warta.clean.article.Cleaner.clean`)
-with a per-document time limit, and the driver alone writes: articles to the store (one
-transaction per shard), every result (articles and skips with their reasons) to the shard's
-Parquet file. Then the shard is marked finished in the shard table.
+with a per-document time limit, and the driver alone writes: every result (articles and skips
+with their reasons) to the shard's Parquet file, and articles to the store through one writer
+thread (:class:`StoreWriter`, one transaction per ``STORE_BATCH`` articles), so the workers keep
+getting items while the store commits. Once the writer has committed all of a shard's articles,
+the shard is marked finished in the shard table; a writer error stops the batch before that, and
+a rerun does the shard again.
 
 With ``corpus=True`` text dumps are cleaned in corpus mode: site furniture is learnt over every
 corpus shard first (:mod:`warta.batch.corpus`), then each document is cleaned with it.
@@ -14,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -103,59 +108,136 @@ def _function(shard: Shard, stats: Path | None) -> Callable[[Any], Result]:
     return clean_document if stats is None else clean_with_stats
 
 
-def run_shard(
-    shard: Shard, executor: Executor, timeout: float | None, store: ArticleStore | None, out: Path | None,
-    stats: Path | None = None,
-) -> ShardReport:
-    """One shard through the executor; returns its counts once its output is committed."""
-    report = ShardReport(shard.id)
-    known: dict[str, Item] = {}
-    direct: list[tuple[str, Skip]] = []
+class StoreWriter:
+    """Upserts batches of articles into a store from one background thread, in order.
 
-    def work() -> Iterator[tuple[str, Any]]:
-        for key, item in _items(shard, stats):
-            if isinstance(item, Skip):
-                direct.append((key, item))
-            else:
-                known[key] = item
-                yield key, item
+    :meth:`put` hands a batch over (it blocks while ``depth`` batches wait, so memory stays
+    bounded); :meth:`flush` waits until every batch handed over is committed. An error in the
+    writer is raised by the next :meth:`put` or :meth:`flush`; batches after it are dropped (their
+    shard is not marked finished, so a rerun writes them)."""
 
-    fn = _function(shard, stats)
-    writer = ParquetWriter(out / f".{shard.stem}.parquet.part") if out is not None else None
-    articles: list[tuple[str, Article]] = []
+    def __init__(self, store: ArticleStore, depth: int = 4) -> None:
+        self.store = store
+        self._queue: queue.Queue[list[tuple[str, Article]] | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._loop, name="warta-batch-writer", daemon=True)
+        self._thread.start()
 
-    def record(key: str, result: Result) -> None:
-        item = known.pop(key, None)
+    def _loop(self) -> None:
+        while True:
+            batch = self._queue.get()
+            try:
+                if batch is None:
+                    return
+                if self._error is None:
+                    with self.store.transaction() as tx:
+                        for key, article in batch:
+                            tx.upsert_article(key, article)
+            except BaseException as exc:  # noqa: BLE001 - handed to the driver by put/flush
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def put(self, articles: list[tuple[str, Article]]) -> None:
+        self._raise()
+        if articles:
+            self._queue.put(list(articles))
+
+    def flush(self) -> None:
+        self._queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+
+def call_item(job: tuple[Callable[[Any], Result], Any]) -> Result:
+    """What a worker runs: one item's function (shards of several kinds share one stream)."""
+    fn, arg = job
+    return fn(arg)
+
+
+@dataclass
+class _OpenShard:
+    """A shard whose items are in the executor's stream: its results so far and what is left."""
+
+    shard: Shard
+    report: ShardReport
+    parquet: ParquetWriter | None
+    known: dict[int, tuple[str, Item]] = field(default_factory=dict)  # handed out, no result yet
+    direct: list[tuple[str, Skip]] = field(default_factory=list)  # skipped while reading
+    articles: list[tuple[str, Article]] = field(default_factory=list)  # not yet handed to the writer
+    read: bool = False  # every item handed out
+
+    def record(self, key: str, result: Result, item: Item | None = None) -> None:
         url = _url(item, result)
-        doc = Document(key, "", url)
         if isinstance(result, Skip):
-            report.skips[result.reason.value] += 1
+            self.report.skips[result.reason.value] += 1
             result = Skip(result.reason, result.detail, url=url)
         else:
-            report.articles += 1
-            articles.append((url_key(result.url or url or f"{shard.id}#{key}"), result))
-        if writer is not None:
-            writer.write(result_record(doc, result))
-
-    for key, result in executor.map(fn, work(), timeout):
-        record(key, result)
-        if len(articles) >= STORE_BATCH:
-            _store(store, articles)
-    for key, skip in direct:
-        record(key, skip)
-    _store(store, articles)
-    if writer is not None and out is not None:
-        writer.close()
-        os.replace(out / f".{shard.stem}.parquet.part", out / f"{shard.stem}.parquet")
-    return report
+            self.report.articles += 1
+            self.articles.append((url_key(result.url or url or f"{self.shard.id}#{key}"), result))
+        if self.parquet is not None:
+            self.parquet.write(result_record(Document(key, "", url), result))
 
 
-def _store(store: ArticleStore | None, articles: list[tuple[str, Article]]) -> None:
-    """Upsert the waiting articles in one transaction (a rerun of the shard upserts them again)."""
-    if store is not None and articles:
-        with store.transaction() as tx:
-            for key, article in articles:
-                tx.upsert_article(key, article)
+def run_shards(
+    shards: list[Shard], executor: Executor, timeout: float | None, store: StoreWriter | None,
+    out: Path | None, finished: Callable[[ShardReport], None], stats: Path | None = None,
+) -> None:
+    """Every shard's items through one ``executor.map`` stream, so the workers never wait at a
+    shard's end for the driver to commit it and open the next; ``finished`` is called for each
+    shard (in completion order) once its output is committed."""
+    opened: dict[int, _OpenShard] = {}
+
+    def finish(index: int) -> None:
+        shard = opened.pop(index)
+        for key, skip in shard.direct:
+            shard.record(key, skip)
+        _store(store, shard.articles)
+        if store is not None:
+            store.flush()
+        if shard.parquet is not None and out is not None:
+            shard.parquet.close()
+            stem = shard.shard.stem
+            os.replace(out / f".{stem}.parquet.part", out / f"{stem}.parquet")
+        finished(shard.report)
+
+    def work() -> Iterator[tuple[tuple[int, int], Any]]:
+        for index, shard in enumerate(shards):
+            parquet = ParquetWriter(out / f".{shard.stem}.parquet.part") if out is not None else None
+            state = opened[index] = _OpenShard(shard, ShardReport(shard.id), parquet)
+            fn = _function(shard, stats)
+            for seq, (key, item) in enumerate(_items(shard, stats)):  # keys may repeat in a file
+                if isinstance(item, Skip):
+                    state.direct.append((key, item))
+                else:
+                    state.known[seq] = (key, item)
+                    yield (index, seq), (fn, item)
+            state.read = True
+            if not state.known:
+                finish(index)
+
+    for (index, seq), result in executor.map(call_item, work(), timeout):
+        state = opened[index]
+        key, item = state.known.pop(seq)
+        state.record(key, result, item)
+        if len(state.articles) >= STORE_BATCH:
+            _store(store, state.articles)
+        if state.read and not state.known:
+            finish(index)
+
+
+def _store(store: StoreWriter | None, articles: list[tuple[str, Article]]) -> None:
+    """Hand the waiting articles to the writer (a rerun of the shard upserts them again)."""
+    if store is not None:
+        store.put(articles)
     articles.clear()
 
 
@@ -183,6 +265,7 @@ def run_batch(
     report = BatchReport()
     table = shard_log(out, db)
     store = open_article_store(db) if db is not None else None
+    writer = StoreWriter(store) if store is not None else None
     try:
         done = table.done()
         stats = None
@@ -190,14 +273,17 @@ def run_batch(
         if corpus and corpora:
             assert table_path is not None
             stats = learn_corpus(executor, corpora, table_path.with_name(table_path.stem + "_linestats.npz"))
-        for shard in shards:
-            if shard.id in done:
-                report.skipped_shards.append(shard.id)
-                continue
-            shard_report = run_shard(shard, executor, timeout, store, out, stats)
-            table.finish(shard.id, shard_report.counts())
+        report.skipped_shards = [s.id for s in shards if s.id in done]
+
+        def finished(shard_report: ShardReport) -> None:
+            table.finish(shard_report.shard, shard_report.counts())
             report.shards.append(shard_report)
+
+        todo = [s for s in shards if s.id not in done]
+        run_shards(todo, executor, timeout, writer, out, finished, stats)
     finally:
+        if writer is not None:
+            writer.close()
         table.close()
         if store is not None:
             store.close()

@@ -5,9 +5,13 @@ services pick free ports, listen on every interface and, from Ray 2.60, require 
 ``RayExecutor(address="auto")`` (on a cluster node) or ``address="ray://head:10001"`` (needs
 ``ray[client]``) joins an existing cluster, whose nodes must have warta installed.
 
-A Ray task costs the driver milliseconds, so items travel in chunks of ``chunk`` per task, and
-at most one task per CPU is in flight (a task's clock starts when it is submitted). The per-item
-limit still holds exactly:
+A Ray task costs the driver milliseconds, so items travel in chunks: 1 item per task in the first
+round (one task per CPU), then 2, 4, ... up to ``chunk`` (so a short job still spreads over every
+CPU and a long one pays the per-task cost once per ``chunk`` items), and two tasks per CPU are in flight: one running, one queued behind it, so a worker that ends a chunk
+starts the next at once instead of waiting for the driver to collect the result and submit more.
+A task's clock starts when it must have started at the latest: at submission if a CPU is free,
+else at the k-th earliest deadline of the tasks in flight when k of them are ahead of it (a task
+ends by its deadline, finished or cancelled). The per-item limit holds:
 
 - a chunk of ``n`` items past ``n`` times the limit is force-cancelled
   (``ray.cancel(ref, force=True)`` kills its worker) and its items run again one per task;
@@ -34,8 +38,9 @@ K = TypeVar("K", bound=Hashable)
 A = TypeVar("A")
 R = TypeVar("R")
 
-CHUNK = 8  # items per Ray task
-# Seconds added to the limit of a task submitted after a worker was killed: Ray starts a fresh
+CHUNK = 32  # items per Ray task
+DEPTH = 2  # tasks in flight per CPU
+# Seconds added to the limit of tasks submitted soon after a worker was killed: Ray starts a fresh
 # worker process for it, which is not the item's fault.
 START_GRACE = 5.0
 
@@ -83,7 +88,8 @@ class RayExecutor:
         cpus = int(self.ray.cluster_resources().get("CPU", 1))
         self.workers = min(workers, cpus) if workers > 0 else cpus
         self._task = self.ray.remote(num_cpus=1, max_retries=0)(call_chunk)
-        self._grace = 0
+        self._grace = 0  # tasks still to get START_GRACE: one per worker killed
+        self._grace_until = 0.0  # and every task submitted before this time (a worker is restarting)
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -111,7 +117,7 @@ class RayExecutor:
         finally:  # the caller stopped early: stop what is still running
             for ref in pending:
                 self.ray.cancel(ref, force=True)
-            self._grace += len(pending)
+            self._killed(len(pending))
             pending.clear()
 
     def _run(
@@ -120,30 +126,44 @@ class RayExecutor:
     ) -> Iterator[tuple[Any, Any]]:
         singles: list[tuple[Any, Any, int]] = []  # items to run one per task (after a chunk failed)
         exhausted = False
+        submitted = 0
         while True:
-            while len(pending) < self.workers and (singles or not exhausted):
+            while len(pending) < self.workers * DEPTH and (singles or not exhausted):
                 if singles:
                     batch = [singles.pop(0)]
                 else:
-                    batch = [(key, arg, 1) for key, arg in _take(source, self.chunk)]
-                    if len(batch) < self.chunk:
+                    size = min(self.chunk, 2 ** min(submitted // self.workers, 16))
+                    batch = [(key, arg, 1) for key, arg in _take(source, size)]
+                    submitted += 1
+                    if len(batch) < size:
                         exhausted = True
                     if not batch:
                         break
                 ref = self._task.remote(fn, [arg for _, arg, _ in batch])
-                pending[ref] = _Task(batch, self._deadline(timeout, len(batch)))
+                pending[ref] = _Task(batch, self._deadline(timeout, len(batch), pending))
             if not pending:
                 return
             yield from self._collect(pending, singles, timeout)
 
-    def _deadline(self, timeout: float | None, n: int) -> float:
+    def _killed(self, n: int) -> None:
+        """``n`` workers were killed: Ray starts fresh processes, which is not the next tasks' fault."""
+        if n:
+            self._grace += n
+            self._grace_until = time.monotonic() + START_GRACE
+
+    def _deadline(self, timeout: float | None, n: int, pending: dict[Any, _Task]) -> float:
+        """When a task of ``n`` items submitted now must have ended: its latest start plus its limit."""
         if not timeout:
             return float("inf")
         grace = 0.0
-        if self._grace:
-            self._grace -= 1
+        if self._grace or time.monotonic() < self._grace_until:
+            self._grace = max(0, self._grace - 1)
             grace = START_GRACE
-        return time.monotonic() + timeout * n + grace
+        ahead = len(pending) - self.workers + 1  # tasks that must end before this one can start
+        start = time.monotonic()
+        if ahead > 0:
+            start = max(start, sorted(t.deadline for t in pending.values())[ahead - 1])
+        return start + timeout * n + grace
 
     def _collect(
         self, pending: dict[Any, _Task], singles: list[tuple[Any, Any, int]], timeout: float | None
@@ -156,7 +176,7 @@ class RayExecutor:
             try:
                 results = self.ray.get(ref)
             except self.ray.exceptions.RayError as exc:  # the worker or its node died
-                self._grace += 1
+                self._killed(1)
                 if len(task.items) > 1:
                     singles.extend(task.items)  # which item killed it is unknown: each alone
                 elif task.items[0][2] < 2:
@@ -172,7 +192,7 @@ class RayExecutor:
             if now >= task.deadline:
                 self.ray.cancel(ref, force=True)
                 del pending[ref]
-                self._grace += 1
+                self._killed(1)
                 if len(task.items) > 1:
                     singles.extend(task.items)
                 else:
