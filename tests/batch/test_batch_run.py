@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -19,7 +20,7 @@ from warta.batch.shards import Part, expand
 from warta.batch.warc import WarcPage, read_warc
 from warta.cli.main import cli
 from warta.dedupe.batch import cluster
-from warta.errors import InputError
+from warta.errors import InputError, StoreError
 from warta.execute.local import LocalExecutor
 from warta.extract.core import extract
 from warta.model import Article, Skip, SkipReason
@@ -181,3 +182,44 @@ def test_warc_batch_into_a_postgresql_store_keeps_its_shard_table_inside(tmp_pat
     with open_article_store(url) as store:
         assert store.count_articles() == 10
     assert run_batch([str(paths)], executor, db=url, timeout=30).skipped_shards == ["a.warc.gz", "b.warc.gz"]
+
+
+def test_warc_and_text_dump_shards_share_one_stream_and_a_shard_of_skips_finishes(
+    tmp_path: Path, executor: LocalExecutor
+) -> None:
+    warcfiles.write_warc(tmp_path / "a.warc.gz", list(warcfiles.many_pages(3)))
+    warcfiles.write_warc(tmp_path / "none.warc.gz", [], odd=True)  # no page: skips only
+    text = HEADLINE + "\n\n" + "\n\n".join(PROSE)
+    docs = [{"id": "same", "url": f"https://kabar.example.id/berita/{i}", "text": text} for i in range(3)]
+    (tmp_path / "dump.jsonl").write_text("\n".join(json.dumps(d) for d in docs) + "\n")  # one id thrice
+    inputs = [str(tmp_path / n) for n in ("a.warc.gz", "none.warc.gz", "dump.jsonl")]
+    report = run_batch(inputs, executor, db=tmp_path / "m.db", out=tmp_path / "out", timeout=30)
+    counts = {s.shard: s.counts() for s in report.shards}
+    assert counts[inputs[0]]["articles"] == 3
+    assert counts[inputs[1]]["articles"] == 1 and counts[inputs[1]]["skips"] == {"not an article": 1}  # lying charset
+    assert counts[inputs[2]]["articles"] == 3  # repeated ids are three documents, cleaned, not extracted
+    with Store(tmp_path / "m.db") as store:
+        urls = {s.article.url for s in store.iter_articles()}
+    assert {f"https://kabar.example.id/berita/{i}" for i in range(3)} <= urls and len(urls) == 7
+    assert len(list((tmp_path / "out").glob("*.parquet"))) == 3
+
+
+def test_a_store_that_fails_mid_batch_leaves_its_shard_unfinished_and_a_rerun_loses_nothing(
+    tmp_path: Path, executor: LocalExecutor
+) -> None:
+    paths = _warcs(tmp_path)
+    db = tmp_path / "w.db"
+    Store(db).close()
+    with sqlite3.connect(db) as conn:  # a real SQLite failure on one article's insert
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.url = 'https://other.example.id/berita/2' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
+        )
+    with pytest.raises(StoreError, match="refused by the test trigger"):
+        run_batch([str(paths)], executor, db=db, timeout=30)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER refuse")
+    again = run_batch([str(paths)], executor, db=db, timeout=30)
+    assert "b.warc.gz" in {s.shard for s in again.shards}  # the failed shard was not marked finished
+    with Store(db) as store:
+        assert store.count_articles() == 10
