@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -91,7 +92,8 @@ from warta.pipeline.distributed import crawl_distributed
 from warta.pipeline.runner import CrawlSpec
 db, since, until, *sites = sys.argv[1:]
 settings = load_settings({"delay": 0.3, "allow_private": True})
-report = crawl_distributed(db, settings, CrawlSpec(tuple(sites), since, until), workers=3, heartbeat=0.5, stale=3)
+report = crawl_distributed(db, settings, CrawlSpec(tuple(sites), since, until), workers=3, heartbeat=0.5, stale=3,
+                           progress=True)
 print(report.stored, report.requests)
 """
 
@@ -144,6 +146,7 @@ def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workd
             os.kill(proc.pid, signal.SIGKILL)
             t_driver = time.monotonic()
             proc.wait(10)
+            first_bar = proc.stderr.read() if proc.stderr else ""
             after_driver = decided(db)
             # the crawl workers end with the driver (Ray's raylet shares its fate; its agents may
             # linger a while, they hold no claim and fetch nothing)
@@ -164,6 +167,10 @@ def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workd
     assert not after_worker & requested_after(spans, t_worker), after_worker & requested_after(spans, t_worker)
     assert not after_driver & requested_after(spans, t_driver), after_driver & requested_after(spans, t_driver)
     assert frontier_state(db) == (0, ["interrupted", "finished"])
+    # the progress bar, read from the database: the death was shown, the resumed run ended complete
+    assert "died=1" in first_bar, first_bar[-2000:]
+    ends = re.findall(r"crawl: 100%\|[^|]*\| (\d+)/(\d+) ", err)
+    assert ends and ends[-1][0] == ends[-1][1] and int(ends[-1][0]) > 0, err[-2000:]
 
 
 def test_ctrl_c_stops_a_distributed_crawl_cleanly_and_the_same_command_resumes(workdir: Path) -> None:

@@ -114,7 +114,8 @@ def _crawl(
 
         try:
             return crawl_distributed(settings.db, settings, CrawlSpec(tuple(sites), since, until, mode), command,
-                                     workers=opts["workers"] or 0, address=opts.get("address"))
+                                     workers=opts["workers"] or 0, address=opts.get("address"),
+                                     progress=_progress(opts["quiet"], opts["as_json"]))
         except KeyboardInterrupt:
             raise Interrupted(
                 f"interrupted: what the workers stored is saved in {settings.db}; "

@@ -19,7 +19,10 @@ request died with it); the rows it had claimed go back to the queue once they ar
 seconds untouched (``Frontier.release_stale``), rows it had fetched keep their capture and are
 re-extracted, not re-fetched. A resumed job frees the leases its killed run's workers held. Kill the driver and run the same
 command again: the job resumes (nothing decided is fetched again, nothing stored twice). The
-driver ends when the job has nothing left and prints the same report as a local crawl.
+driver ends when the job has nothing left and prints the same report as a local crawl. With
+``progress`` it shows a bar on stderr read from the database once a second: URLs decided by this
+run out of those decided plus those still queued or in flight, the workers running and how many
+died.
 
 Local Ray (no ``--address``) binds 127.0.0.1 and ends with the driver. This is the only crawl
 module that imports Ray, and only when a distributed crawl starts.
@@ -30,12 +33,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tqdm import tqdm
 
 from warta.config import Settings
 from warta.errors import ConfigError, WartaError
@@ -161,8 +167,20 @@ class _Tally:
     died: int = 0
 
 
+def _show(bar: tqdm[Any], frontier: FrontierStore, run_id: int, left: int, running: int, died: int) -> None:
+    """The bar from the database: what this run decided (every worker's) and what is left."""
+    if bar.disable:
+        return
+    decided = sum(o.n for o in frontier.outcome_counts(run_id=run_id))
+    bar.total = decided + left
+    bar.n = decided
+    bar.set_postfix(workers=running, died=died, refresh=False)
+    bar.refresh()
+
+
 def _supervise(
-    ray: Any, task: WorkerTask, frontier: FrontierStore, gate: SharedGate, job_id: int, workers: int, stale: float
+    ray: Any, task: WorkerTask, frontier: FrontierStore, gate: SharedGate, job_id: int, workers: int, stale: float,
+    bar: tqdm[Any],
 ) -> _Tally:
     """Keep ``workers`` workers running until the job has nothing left; replace a dead one."""
     remote = ray.remote(num_cpus=1, max_retries=0)(crawl_worker)
@@ -193,7 +211,9 @@ def _supervise(
             tally.requests += result.requests
             tally.responses += result.responses
         frontier.release_stale(job_id, stale)  # what a dead worker held goes back to the queue
-        if frontier.pending(job_id):
+        left = frontier.pending(job_id)
+        _show(bar, frontier, task.run_id, left, len(holders), tally.died)
+        if left:
             start(workers - len(holders))
         elif not holders:
             break
@@ -210,6 +230,7 @@ def crawl_distributed(
     address: str | None = None,
     heartbeat: float = HEARTBEAT,
     stale: float = STALE,
+    progress: bool = False,
 ) -> CrawlReport:
     """Run the crawl job of ``spec`` with ``workers`` fetch workers on Ray (see the module docstring)."""
     from warta.pipeline.runner import Crawler  # runner imports this module
@@ -230,15 +251,17 @@ def crawl_distributed(
             task = WorkerTask(location, settings.replace(db=location), spec, run_id, heartbeat, holder)
             started, status, tally = time.monotonic(), "failed", _Tally()
             gate = open_host_gate(location)
+            bar = tqdm(desc="crawl", unit="url", disable=not progress, file=sys.stderr, leave=False)
             try:
                 gate.free(f"job{job.id}-")  # leases a killed run's workers held (one driver per job: the lock)
                 with ray_session(workers, address) as ray:
-                    tally = _supervise(ray, task, frontier, gate, job.id, workers, stale)
+                    tally = _supervise(ray, task, frontier, gate, job.id, workers, stale, bar)
                 status = "finished"
             except KeyboardInterrupt:
                 status = "interrupted"
                 raise
             finally:
+                bar.close()
                 gate.close()
                 stored = frontier.run_outcome(run_id, "stored")
                 frontier.finish_run(run_id, status, tally.requests, stored)

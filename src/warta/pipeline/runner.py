@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
@@ -53,7 +54,7 @@ from warta.pipeline.hooks import on_stored as default_on_stored
 from warta.pipeline.pages import Fetch, whole_article
 from warta.pipeline.window import Window, local_day
 from warta.sites import Recipe, load_recipes
-from warta.store.backends import as_article_store, open_cluster_store, open_frontier
+from warta.store.backends import as_article_store, open_article_store, open_cluster_store, open_frontier
 from warta.store.conflicts import retrying
 from warta.store.frontier import Entry, Job, Outcome, OutcomeCount, Pending
 from warta.store.protocols import ArticleStore
@@ -281,6 +282,30 @@ class Shared:
     heartbeat: float = 2.0
 
 
+class _Heartbeat:
+    """A distributed worker's claims stay its own while it lives (see ``Frontier.release_stale``):
+    every ``every`` seconds a thread with its own connection touches the rows in ``held``. Not a
+    task on the worker's event loop: a loop busy for seconds (a store write waiting on a lock, a
+    long extraction) must not let a live worker's rows look dead and be fetched twice."""
+
+    def __init__(self, db: str | Path, held: set[int], every: float) -> None:
+        self.db, self.held, self.every = db, held, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="warta-heartbeat", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        with open_article_store(self.db) as store:
+            frontier = open_frontier(store)
+            while not self._stop.wait(self.every):
+                with suppress(StoreError):  # a missed beat is retried; staleness takes several
+                    frontier.heartbeat(sorted(self.held))  # one C-level copy of the set: safe under the GIL
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
 class _Run:
     """The state of one run: fetcher, extractor pool, counters."""
 
@@ -310,7 +335,7 @@ class _Run:
         tasks: set[asyncio.Task[None]] = set()
         # workers start while discovery documents are fetched (the first article finds them ready)
         warming = asyncio.get_running_loop().run_in_executor(None, self.pool.start)
-        beat = asyncio.create_task(self._beat()) if self.shared else None
+        beat = _Heartbeat(self.c.settings.db, self.held, self.shared.heartbeat) if self.shared else None
         try:
             async with Fetcher(self.policy, self.shared.gate if self.shared else None) as fetcher:
                 self.fetcher = fetcher
@@ -340,7 +365,7 @@ class _Run:
             for t in tasks:
                 t.cancel()
             if beat is not None:
-                beat.cancel()
+                beat.stop()
             with suppress(StoreError):  # interrupted: keep what was extracted (a dead store keeps its place)
                 self.flush()
             with suppress(Exception):  # a pool that failed to start fails its documents instead
@@ -354,13 +379,6 @@ class _Run:
         if self.shared:
             return not self.f.pending(self.job.id)
         return not self.f.queued(self.job.id)
-
-    async def _beat(self) -> None:
-        """A worker's claims stay its own while it lives (see ``Frontier.release_stale``)."""
-        assert self.shared is not None
-        while True:
-            await asyncio.sleep(self.shared.heartbeat)
-            self.f.heartbeat(sorted(self.held))
 
     def _claim(self, n: int) -> list[Entry]:
         only = disc.DISCOVERY_KINDS if self.f.discovery_pending(self.job.id) else None
