@@ -19,13 +19,10 @@ import datetime as dt
 import functools
 import posixpath
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from tld import get_fld, is_tld
-
-if TYPE_CHECKING:
-    from warta.sites import Recipe
 
 __all__ = [
     "TRACKING_PARAMS",
@@ -37,6 +34,7 @@ __all__ = [
     "host_of",
     "date_from_url",
     "same_site",
+    "PageSwitch",
 ]
 
 TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "_hs")
@@ -153,7 +151,15 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     return urlunsplit((parts.scheme, _netloc(parts.host, port), path, _clean_query(parts.query), ""))
 
 
-def url_key(url: str, recipe: Recipe | None = None) -> str:
+class PageSwitch(Protocol):
+    """What :func:`url_key` reads of a site recipe (:class:`warta.sites.Recipe`): its own full-page
+    switch, a query (``?all=1``) or a path suffix (``/all``); None when it has none."""
+
+    @property
+    def full_page_switch(self) -> str | None: ...
+
+
+def url_key(url: str, recipe: PageSwitch | None = None) -> str:
     """The canonical key of the article at ``url`` (see the module docstring).
 
     Never raises: an input that is not an http(s) URL is returned stripped, so it still compares
@@ -263,7 +269,7 @@ def _strip_amp_path(path: str) -> str:
     return "/" + "/".join(segments) if segments else "/"
 
 
-def _recipe_switches(recipe: Recipe | None) -> tuple[tuple[str, str | None], ...]:
+def _recipe_switches(recipe: PageSwitch | None) -> tuple[tuple[str, str | None], ...]:
     extra: list[tuple[str, str | None]] = []
     switch = recipe.full_page_switch if recipe is not None else None
     if switch and not switch.startswith("/"):

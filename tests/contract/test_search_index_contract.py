@@ -175,9 +175,9 @@ def test_check_rules_reads_stored_pages_on_every_backend(store: SearchIndex) -> 
     import gzip
 
     from warta.extract import extract
+    from warta.health.recipes import check_rules
     from warta.model import Article, Capture
     from warta.sites import load_recipes
-    from warta.sites.check import check_rules
 
     url = ("http://www.antaranews.com/berita/546640/"
            "bantu-pulihkan-perdamaian-dunia-turki-selenggarakan-kontes-film-pendek-internasional")

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from warta.cli.main import cli
 from warta.errors import ConfigError
 from warta.extract import extract
+from warta.extract.site_rules import apply_rules, rule_report
 from warta.model import Article, Capture
 from warta.sites import load_recipes, parse_recipe
-from warta.sites.rules import apply_rules, rule_report
 from warta.store.sqlite import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

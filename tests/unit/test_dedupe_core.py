@@ -14,7 +14,8 @@ from warta.dedupe.evalgen import Item, load_material, make_copy, make_templates
 from warta.dedupe.fingerprint import compare, fingerprint
 from warta.dedupe.lsh import LshIndex
 from warta.dedupe.minhash import MinHasher, jaccard_estimate, shingle_hashes, token_hashes
-from warta.dedupe.normalize import normalise_text, strip_dateline, unify
+from warta.dedupe.normalize import normalise_text, strip_dateline
+from warta.textnorm import unify
 
 BENCH = Path(__file__).parents[1] / "fixtures" / "dedupe" / "bench"
 

@@ -208,7 +208,7 @@ def test_first_request_after_robots_keeps_the_crawl_delay() -> None:
 
 def test_live_site_probe_shares_the_guard() -> None:
     """``warta sites check --live`` (a synchronous client) refuses the same targets."""
-    from warta.sites.live import Prober
+    from warta.health.live import Prober
 
     with FixtureSite({"/robots.txt": ROBOTS, "/a": OK}) as site:
         port = site.url.rsplit(":", 1)[1]

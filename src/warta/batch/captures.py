@@ -40,8 +40,8 @@ from warta.errors import FetchError
 from warta.execute import Executor
 from warta.extract.html import parse_html
 from warta.extract.pagination import Pagination, paged_tree
+from warta.extract.whole import ExtractPaged, Fetch, whole_article
 from warta.model import Article, Capture, Skip, SkipReason
-from warta.pipeline.pages import ExtractPaged, Fetch, whole_article
 from warta.store.protocols import ArticleStore
 
 SHARD_SIZE = 1000  # capture ids per shard

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from warta.dedupe.batch import BATCH, cluster_fingerprints
-from warta.dedupe.fingerprint import Fingerprint, fingerprint
+from warta.dedupe.fingerprint import fingerprint
 from warta.dedupe.normalize import normalise_text
 from warta.errors import WartaError
 from warta.execute import Executor
 from warta.model import Skip
+from warta.signatures import Fingerprint
 
 Texts = list[tuple[str, str]]
 Prints = list[tuple[str, Fingerprint]]

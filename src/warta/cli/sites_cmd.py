@@ -17,10 +17,10 @@ from tqdm import tqdm
 from warta.cli.common import examples, fail
 from warta.config import load_settings
 from warta.errors import ConfigError, WartaError
+from warta.health.live import LiveReport, Prober, check_live
+from warta.health.recipes import CheckResult, check_recipe, check_rules
 from warta.health.report import health_table, source_health
 from warta.sites import Recipe, load_recipes
-from warta.sites.check import CheckResult, check_recipe, check_rules
-from warta.sites.live import LiveReport, Prober, check_live
 from warta.store.backends import open_article_store, open_frontier
 
 

@@ -18,9 +18,21 @@ Library entry points::
 
 from __future__ import annotations
 
-import importlib
-
 from warta.dedupe.batch import cluster
+from warta.dedupe.hooks import (
+    assign,
+    cluster_info,
+    dedupe_stored,
+    due_for_revisit,
+    get_cluster,
+    history,
+    list_clusters,
+    mark_revisited,
+    on_stored,
+    parse_schedule,
+    record_revision,
+    verdict_of,
+)
 
 __all__ = [
     "cluster",
@@ -37,11 +49,3 @@ __all__ = [
     "on_stored",
     "dedupe_stored",
 ]
-
-
-def __getattr__(name: str) -> object:
-    # The store-backed half is imported on first use: warta.store imports warta.dedupe's
-    # fingerprint module, so importing it eagerly here would be circular.
-    if name in __all__:
-        return getattr(importlib.import_module("warta.dedupe.hooks"), name)
-    raise AttributeError(name)

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from warta.dedupe.fingerprint import DEFAULT, Fingerprint, Params, band_keys, compare, fingerprint
+from warta.dedupe.fingerprint import DEFAULT, Params, band_keys, compare, fingerprint
 from warta.dedupe.normalize import normalise_text
+from warta.signatures import Fingerprint
 
 MAX_BUCKET = 2000
 # In memory there is no band table to keep small, so the batch entry point uses 64 bands of 2 rows:

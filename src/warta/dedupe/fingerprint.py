@@ -20,8 +20,9 @@ from functools import lru_cache
 import numpy as np
 import xxhash
 
-from warta.dedupe.minhash import U32, U64, MinHasher, jaccard_estimate, mix64, shingle_hashes, token_hashes
+from warta.dedupe.minhash import MinHasher, jaccard_estimate, mix64, shingle_hashes, token_hashes
 from warta.dedupe.normalize import NormText
+from warta.signatures import U32, U64, Fingerprint
 
 SHINGLE = 3
 
@@ -45,19 +46,6 @@ class Params:
 
 
 DEFAULT = Params()
-
-
-@dataclass(frozen=True, eq=False)
-class Fingerprint:
-    exact: int
-    sig: U32
-    sents: U32
-    nums: U32
-    ntokens: int
-
-    @property
-    def empty(self) -> bool:
-        return self.ntokens == 0
 
 
 @lru_cache(maxsize=4)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from warta.dedupe.fingerprint import DEFAULT, Fingerprint, Params, band_keys, compare
-from warta.dedupe.minhash import U32, U64
+from warta.dedupe.fingerprint import DEFAULT, Params, band_keys, compare
+from warta.signatures import U32, U64, Fingerprint
 
 I32 = npt.NDArray[np.int32]
 

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 import xxhash
 
-U64 = npt.NDArray[np.uint64]
-U32 = npt.NDArray[np.uint32]
+from warta.signatures import U32, U64
+
 EMPTY_SLOT = np.uint32(0xFFFFFFFF)
 _MIX1 = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xBF58476D1CE4E5B9)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from warta.model import Article
+from warta.textnorm import unify
 
 # Scripts written without spaces (Han, kana) are tokenised one character at a time, so shingles
 # become character 3-grams there; other scripts use word runs. Sentence stops: . ! ? before a
@@ -23,14 +23,6 @@ from warta.model import Article
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_OR_STOP = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|[.!?](?=\s|$)|[\u3002\uff01\uff1f]")
 _STOPS = frozenset(".!?\u3002\uff01\uff1f")
-_ODD_CHARS = {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-        "\u2212": "-", "\u00a0": " ", "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "",
-}
-_ODD = re.compile("[" + "".join(_ODD_CHARS) + "]")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +52,6 @@ def patterns() -> Patterns:
         datelines=tuple(re.compile(p) for p in raw["dateline_prefixes"]),
         skip=re.compile("|".join(f"(?:{p})" for p in raw["skip_paragraph"]), re.IGNORECASE),
     )
-
-
-def unify(text: str) -> str:
-    """NFKC, one kind of quote and dash, single spaces."""
-    if not text.isascii():
-        text = _ODD.sub(lambda m: _ODD_CHARS[m.group()], unicodedata.normalize("NFKC", text))
-    return _SPACES.sub(" ", text).strip()
 
 
 def strip_dateline(paragraph: str, pats: Patterns | None = None) -> str:

@@ -3,8 +3,8 @@ and say which stored URLs are due for a revisit on a schedule counted from first
 
 Version 1 of a stored article is the article row itself until its content changes: a crawl does
 not copy every new article's text into ``revisions``. The row is written as version 1 when the
-first change is recorded (:func:`record_revision`) or just before an upsert overwrites different
-content (:func:`keep_first_version`, called by both article store backends), so no version is
+first change is recorded (:func:`record_revision`) or, by the store itself, just before an upsert
+overwrites different content (:func:`warta.store.revisions.keep_first_version`), so no version is
 ever lost. Storage goes through :class:`warta.store.protocols.ClusterStore`.
 """
 
@@ -15,14 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import xxhash
-
-from warta.dedupe.normalize import unify
 from warta.errors import ConfigError
 from warta.model import Article
 from warta.store.backends import StoreLike, open_cluster_store
-from warta.store.clusters import signed_one
 from warta.store.protocols import ClusterStore, RevisionRecord
+from warta.store.revisions import content_hash, content_lines, keep_first_version, stored_version
 from warta.store.sqlite import utcnow
 
 
@@ -42,25 +39,8 @@ class Revision:
         }
 
 
-def _lines(title: str | None, text: str) -> list[str]:
-    paras = [unify(p) for p in text.split("\n\n")]
-    return [f"# {unify(title or '')}", *[p for p in paras if p]]
-
-
-def _content_hash(title: str | None, text: str) -> int:
-    return signed_one(xxhash.xxh3_64_intdigest("\n".join(_lines(title, text)).encode()))
-
-
 def _revision(rec: RevisionRecord) -> Revision:
     return Revision(rec.url_key, rec.version, rec.fetched_at, rec.title, rec.text, rec.diff)
-
-
-def _stored_version(cs: ClusterStore, url_key: str) -> Revision | None:
-    """The stored article under ``url_key`` as version 1 (seen first at its ``first_seen``)."""
-    found = cs.article_content(url_key=url_key)
-    if found is None:
-        return None
-    return Revision(url_key, 1, found.first_seen, found.title, found.text, "")
 
 
 def has_versions(store: StoreLike, url_key: str) -> bool:
@@ -68,26 +48,15 @@ def has_versions(store: StoreLike, url_key: str) -> bool:
     return open_cluster_store(store).has_revisions(url_key)
 
 
-def keep_first_version(store: StoreLike, url_key: str) -> Revision | None:
-    """Write the stored article as version 1 unless versions exist; returns what was written."""
-    cs = open_cluster_store(store)
-    if cs.has_revisions(url_key):
-        return None
-    first = _stored_version(cs, url_key)
-    if first is not None:
-        _insert(cs, first)
-    return first
-
-
 def _insert(cs: ClusterStore, rev: Revision) -> None:
     cs.add_revision(RevisionRecord(rev.url_key, rev.version, rev.fetched_at, rev.title, rev.text, rev.diff,
-                                   _content_hash(rev.title, rev.text)))
+                                   content_hash(rev.title, rev.text)))
 
 
 def unified_diff(old: Revision, title: str | None, text: str, fetched_at: str) -> str:
     return "\n".join(
         difflib.unified_diff(
-            _lines(old.title, old.text), _lines(title, text),
+            content_lines(old.title, old.text), content_lines(title, text),
             fromfile=f"v{old.version} {old.fetched_at}", tofile=f"v{old.version + 1} {fetched_at}",
             lineterm="", n=1,
         )
@@ -108,13 +77,13 @@ def record_revision(
     when = fetched_at or utcnow()
     with open_cluster_store(store).transaction() as cs:
         cs.mark_revisited(url_key, when)
-        kept = cs.latest_revision(url_key)
-        latest = _revision(kept) if kept is not None else keep_first_version(cs, url_key)
+        kept = cs.latest_revision(url_key) or keep_first_version(cs, url_key)
+        latest = _revision(kept) if kept is not None else None
         title, text = new_article.title, new_article.text
         if latest is None:
             _insert(cs, Revision(url_key, 1, when, title, text, ""))
             return None
-        if _lines(latest.title, latest.text) == _lines(title, text):
+        if content_lines(latest.title, latest.text) == content_lines(title, text):
             return None
         rev = Revision(url_key, latest.version + 1, when, title, text, unified_diff(latest, title, text, when))
         _insert(cs, rev)
@@ -128,8 +97,8 @@ def history(store: StoreLike, url_or_key: str) -> list[Revision]:
     kept = [_revision(r) for r in cs.revisions(key)]
     if kept:
         return kept
-    first = _stored_version(cs, key)  # never changed: the stored article is the only version
-    return [first] if first is not None else []
+    first = stored_version(cs, key)  # never changed: the stored article is the only version
+    return [_revision(first)] if first is not None else []
 
 
 def mark_revisited(store: StoreLike, url_key: str, when: str | None = None) -> None:

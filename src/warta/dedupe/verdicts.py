@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from warta.dedupe.fingerprint import DEFAULT, Fingerprint, Params, band_keys, compare, fingerprint
+from warta.dedupe.fingerprint import DEFAULT, Params, band_keys, compare, fingerprint
 from warta.dedupe.normalize import normalise_article
 from warta.model import Article, Verdict, VerdictKind
+from warta.signatures import Fingerprint
 from warta.store.backends import StoreLike, open_cluster_store
+from warta.store.clusters import cluster_view
 from warta.store.protocols import ArticleStore, ClusterMember, ClusterStore, DocRow, StoredArticle
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
@@ -135,10 +137,7 @@ def verdict_of(store: StoreLike, article_id: int) -> Verdict | None:
 
 def cluster_info(store: StoreLike, article_ids: list[int]) -> dict[int, tuple[str, bool]]:
     """``{article_id: (cluster_id, is_original)}`` for exports; unassigned articles are their own cluster."""
-    out = {a: (str(a), True) for a in article_ids}
-    for article_id, (cluster_id, is_original) in open_cluster_store(store).cluster_flags(article_ids).items():
-        out[article_id] = (str(cluster_id), is_original)
-    return out
+    return cluster_view(article_ids, open_cluster_store(store).cluster_flags(article_ids))
 
 
 def _member(m: ClusterMember) -> Member:

@@ -12,18 +12,15 @@ import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from warta.discover.dates import iso_date
 from warta.extract.html import parse_html
 from warta.extract.text import text_of
 from warta.model import Skip
-from warta.sites import next_listing_page
+from warta.sites import Recipe, next_listing_page
 from warta.urls import date_from_url, normalize_url, registered_domain, url_key
-
-if TYPE_CHECKING:
-    from warta.sites import Recipe
 
 __all__ = ["Listing", "parse_listing", "listing_in", "extract_links", "links_in", "looks_like_article_url", "Vocabulary", "VOCABULARY"]
 

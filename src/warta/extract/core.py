@@ -11,8 +11,8 @@ from warta.extract.html import DEFAULT_MAX_BYTES, parse_html
 from warta.extract.meta_jsonld import parse_scripts
 from warta.extract.meta_tags import read_head
 from warta.extract.metadata import extract_metadata, refine
+from warta.extract.site_rules import site_rules
 from warta.model import Article, Skip, SkipReason
-from warta.sites.rules import site_rules
 
 
 def extract(

@@ -11,10 +11,11 @@
   ``page_num``, ``paged``, ``part``), a ``/N``, ``/page/N`` or ``-partN`` path suffix.
 
 A link counts only when its URL is a page of *this* article (same URL once the page marker is
-removed), so listing pagination, related stories and site navigation never count. Fetching the
-pages is the pipeline's job (:mod:`warta.pipeline.pages`); :func:`merge_pages` combines what it
-fetched into one Article: metadata from page 1, bodies in order, furniture repeated on every page
-dropped, ``pages`` listing the page URLs, a missing page recorded in provenance.
+removed), so listing pagination, related stories and site navigation never count. Walking the
+pages is :func:`warta.extract.whole.whole_article`'s job, through a fetch its caller gives;
+:func:`merge_pages` combines what it fetched into one Article: metadata from page 1, bodies in
+order, furniture repeated on every page dropped, ``pages`` listing the page URLs, a missing page
+recorded in provenance.
 """
 
 from __future__ import annotations

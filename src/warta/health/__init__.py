@@ -2,6 +2,9 @@
 
 - :mod:`warta.health.pages`: challenge pages (walls) and script-only shells, recognised by shape
 - :mod:`warta.health.report`: per-site, per-day health records computed from a store
+- :mod:`warta.health.recipes`: offline checks of site recipes, and field rules that stopped
+  matching a store's pages (``warta sites check``)
+- :mod:`warta.health.live`: does each recipe still lead to article links today (``warta sites check --live``)
 """
 
 from __future__ import annotations

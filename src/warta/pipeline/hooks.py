@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from warta.dedupe.hooks import on_stored as dedupe_on_stored
 from warta.model import Article
-
-if TYPE_CHECKING:
-    from warta.store.backends import StoreLike
+from warta.store.backends import StoreLike
 
 
 def on_stored(store: StoreLike, article_id: int, article: Article) -> None:
@@ -16,6 +13,4 @@ def on_stored(store: StoreLike, article_id: int, article: Article) -> None:
     The deduplication stage hooks in here: exact and near-copy verdicts, clusters and originals,
     and a revision (with a diff) when a stored URL came back with changed content.
     """
-    from warta.dedupe.hooks import on_stored as dedupe_on_stored
-
     dedupe_on_stored(store, article_id, article)

@@ -42,6 +42,7 @@ from warta.errors import (
     WartaError,
 )
 from warta.extract.pagination import Pagination, first_page, same_article
+from warta.extract.whole import Fetch, whole_article
 from warta.fetch import Fetcher, FetchPolicy, Validators
 from warta.fetch.gate import HostGate
 from warta.health import challenge_marker, shell_page
@@ -51,7 +52,6 @@ from warta.pipeline import discovery as disc
 from warta.pipeline.batch import ArticleWrite, WriteBatch
 from warta.pipeline.extraction import ExtractPool, Paged
 from warta.pipeline.hooks import on_stored as default_on_stored
-from warta.pipeline.pages import Fetch, whole_article
 from warta.pipeline.window import Window, local_day
 from warta.sites import Recipe, load_recipes
 from warta.store.backends import as_article_store, open_article_store, open_cluster_store, open_frontier

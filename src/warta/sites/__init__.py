@@ -8,7 +8,7 @@ time zone its dates are written in. ``status`` is ``"verified"`` only when a tes
 over a real recorded page; ``verified_by`` says which.
 
 A recipe may also carry ``[[rules]]``: extraction rules for fields the generic extractor gets wrong
-on that site, per layout with the dates each is valid for (:mod:`warta.sites.rules`).
+on that site, per layout with the dates each is valid for (:mod:`warta.extract.site_rules`).
 
 Templates use :meth:`str.format` fields: ``{date:%Y-%m-%d}`` (any ``strftime`` format) and ``{page}``.
 """
@@ -69,7 +69,7 @@ class Recipe:
     notes: str = ""
     verified_by: tuple[str, ...] = ()
     language: str | None = None
-    rules: tuple[FieldRule, ...] = ()  # field rules per layout (warta.sites.rules)
+    rules: tuple[FieldRule, ...] = ()  # field rules per layout (warta.extract.site_rules)
     path: str | None = None  # the file it was loaded from
 
     def is_article(self, url: str) -> bool | None:

@@ -1,7 +1,8 @@
 """Site field rules as data: the ``[[rules]]`` of a recipe, parsed and validated.
 
-Applying them is :mod:`warta.sites.rules` (which needs the extractor); this module needs nothing
-but lxml's CSS selectors, so the recipe loader can validate rules without importing extraction.
+Applying them is :mod:`warta.extract.site_rules` (a step of the extractor's cascade); this module
+needs nothing but lxml's CSS selectors, so the recipe loader validates rules without importing
+extraction: site knowledge is data, below the stages that use it.
 """
 
 from __future__ import annotations

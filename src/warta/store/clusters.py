@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from warta.dedupe.fingerprint import Fingerprint
-from warta.dedupe.minhash import U64
+from warta.signatures import U64, Fingerprint
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedupe_docs (
@@ -85,6 +84,15 @@ def signed(keys: U64) -> list[int]:
 
 def signed_one(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def cluster_view(article_ids: Iterable[int], flags: dict[int, tuple[int, bool]]) -> dict[int, tuple[str, bool]]:
+    """``{article_id: (cluster_id, is_original)}`` for the reading view and exports, from the
+    ``flags`` of the articles that have a verdict; an unassigned article is its own cluster."""
+    out = {a: (str(a), True) for a in article_ids}
+    for article_id, (cluster_id, is_original) in flags.items():
+        out[article_id] = (str(cluster_id), is_original)
+    return out
 
 
 def _fp_from_row(row: sqlite3.Row) -> Fingerprint:

@@ -26,8 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from warta.dedupe.fingerprint import Fingerprint
-from warta.dedupe.minhash import U64
+from warta.signatures import U64, Fingerprint
 from warta.store.clusters import compress, decompress, signed, signed_one
 from warta.store.postgres import PostgresArticleStore
 from warta.store.protocols import ArticleContent, ClusterMember, DocRow, RevisionRecord

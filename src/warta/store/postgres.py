@@ -48,9 +48,11 @@ from psycopg_pool import ConnectionPool
 
 from warta.errors import StoreConflict, StoreError
 from warta.model import Article, Capture
+from warta.store.clusters import cluster_view
 from warta.store.fts_query import QueryError, to_fts5
 from warta.store.pg_frontier_schema import FRONTIER_SCHEMA
 from warta.store.protocols import ArticleFilter, ClusterMember, FrontierStore, RevisionSummary, StoredCapture
+from warta.store.revisions import keep_first_version
 from warta.store.search import (
     FACET_SAMPLE,
     MAX_LIMIT,
@@ -393,7 +395,7 @@ class PostgresArticleStore:
         with self.transaction():
             old = self._rows("SELECT title, text FROM articles WHERE url_key = %s FOR UPDATE", (key,))
             if old and (old[0][0], old[0][1]) != (article.title, article.text):
-                _keep_first_version(self, key)  # the content being replaced stays in the history
+                keep_first_version(self._clusters(), key)  # the content being replaced stays in the history
             rows = self._write(
                 f"{_INSERT} ON CONFLICT (url_key) DO UPDATE SET {_UPDATE_SET},"
                 " capture_id = COALESCE(EXCLUDED.capture_id, articles.capture_id), updated_at = EXCLUDED.updated_at"
@@ -596,9 +598,7 @@ class PostgresArticleStore:
         return [_copy(m) for m in self._clusters().cluster_of(article_id)]
 
     def cluster_info(self, article_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
-        from warta.dedupe.verdicts import cluster_info  # the dedupe stage owns the cluster tables
-
-        return cluster_info(self, list(article_ids))
+        return cluster_view(article_ids, self._clusters().cluster_flags(article_ids))
 
     def revisions_of(self, url_key: str) -> list[RevisionSummary]:
         return [RevisionSummary(r.version, r.fetched_at, r.title, r.diff) for r in self._clusters().revisions(url_key)]
@@ -611,13 +611,6 @@ class PostgresArticleStore:
         from warta.store.pg_frontier import PostgresFrontier  # imported here: it imports this module
 
         return PostgresFrontier(self)
-
-
-def _keep_first_version(store: PostgresArticleStore, key: str) -> None:
-    # Imported here, as in the SQLite store: the dedupe stage imports the store.
-    from warta.dedupe.revisions import keep_first_version
-
-    keep_first_version(store, key)
 
 
 _HIT_COLUMNS = "a.id, a.url, a.title, a.site, a.published, a.text, a.site_name, a.authors, a.language"

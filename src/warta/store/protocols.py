@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
-from warta.dedupe.minhash import U64
 from warta.model import Article, Capture
+from warta.signatures import U64
 from warta.store.clusters import DocRow
 from warta.store.frontier import CAPTURE_REUSE_SECONDS, Entry, Job, OutcomeCount, Pending
 from warta.store.health import DayRow, SourceRow

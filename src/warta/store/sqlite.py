@@ -337,10 +337,11 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 
 
 def _keep_first_version(store: Store, key: str) -> None:
-    # Imported here: the dedupe stage imports this module.
-    from warta.dedupe.revisions import keep_first_version
+    # Imported here: both modules import this one.
+    from warta.store.revisions import keep_first_version
+    from warta.store.sqlite_clusters import SqliteClusterStore
 
-    keep_first_version(store, key)
+    keep_first_version(SqliteClusterStore(store), key)
 
 
 def _article_row(a: Article) -> tuple[Any, ...]:

@@ -26,6 +26,7 @@ from warta.store.sqlite import (
     _stored_from_row,
     connect_readonly,
 )
+from warta.store.sqlite_clusters import SqliteClusterStore
 
 if TYPE_CHECKING:
     from warta.store.frontier import Frontier
@@ -239,9 +240,7 @@ class SqliteArticleStore:
                 for r in clusters.cluster_of(self.store.conn, article_id)]
 
     def cluster_info(self, article_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
-        from warta.dedupe.verdicts import cluster_info  # the dedupe stage owns the cluster tables
-
-        return cluster_info(self.store, list(article_ids))
+        return clusters.cluster_view(article_ids, SqliteClusterStore(self.store).cluster_flags(article_ids))
 
     def revisions_of(self, url_key: str) -> list[RevisionSummary]:
         return [RevisionSummary(int(r["version"]), str(r["fetched_at"]), r["title"], str(r["diff"] or ""))

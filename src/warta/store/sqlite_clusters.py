@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from warta.dedupe.minhash import U64
+from warta.signatures import U64
 from warta.store import clusters as db
 from warta.store.protocols import ArticleContent, ClusterMember, DocRow, RevisionRecord
 from warta.store.sqlite import Store

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 from warta.discover.listing import looks_like_article_url
 from warta.extract.html import parse_html
+from warta.extract.site_rules import RuleCheck, rule_report
 from warta.model import Skip
 from warta.sites import Recipe, listing_urls_for_day, recipe_for
-from warta.sites.rules import RuleCheck, rule_report
 from warta.store.protocols import SearchIndex
 from warta.urls import normalize_url
 

@@ -25,8 +25,8 @@ from warta.discover.listing import looks_like_article_url, parse_listing
 from warta.discover.sitemaps import parse_sitemap
 from warta.errors import DeadlineExceeded, DiscoverError, FetchError, RedirectOutOfScope, RobotsDisallowed
 from warta.fetch.guard import SyncGuardedBackend
+from warta.health.recipes import recipe_urls
 from warta.sites import Recipe
-from warta.sites.check import recipe_urls
 from warta.urls import registered_domain
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
