@@ -77,6 +77,17 @@ def test_same_command_is_the_same_job_and_runs_persist(pair: tuple[ArticleStore,
     assert [r["status"] for r in f.runs(2)] == ["running", "interrupted"]  # a run left running died
 
 
+def test_workers_add_their_requests_to_the_run_as_they_go(pair: tuple[ArticleStore, FrontierStore]) -> None:
+    _, f = pair
+    _, run_id = new_job(f)
+    other = f.start_run(f.job("watch", [SEED], None, None)[0].id, "another job's run")
+    assert f.run_requests(run_id) == 0
+    assert f.run_requests(run_id, 5) == 5 and f.run_requests(run_id, 3) == 8  # two workers' reports
+    assert f.run_requests(other) == 0 and f.run_requests(run_id) == 8  # reading adds nothing
+    f.finish_run(run_id, "finished", f.run_requests(run_id), stored=1)
+    assert next(r["requests"] for r in f.runs() if r["id"] == run_id) == 8
+
+
 def test_add_is_idempotent_and_records_aliases(pair: tuple[ArticleStore, FrontierStore]) -> None:
     _, f = pair
     job_id, run_id = new_job(f)

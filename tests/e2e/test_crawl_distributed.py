@@ -158,6 +158,7 @@ def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workd
                 proc.kill()
             kill_all(descendants(proc.pid))
         assert len(stored_urls(db)) < len(site.in_window), "the crawl finished before it could be killed"
+        t_restart = time.monotonic()
         again = start_driver(db, site, workdir)
         out, err = again.communicate(timeout=180)
         assert again.returncode == 0, err[-3000:]
@@ -167,6 +168,12 @@ def test_kill_a_worker_then_the_driver_and_resume_stores_each_article_once(workd
     assert not after_worker & requested_after(spans, t_worker), after_worker & requested_after(spans, t_worker)
     assert not after_driver & requested_after(spans, t_driver), after_driver & requested_after(spans, t_driver)
     assert frontier_state(db) == (0, ["interrupted", "finished"])
+    # requests are counted in the database by each worker as it goes: the killed run keeps its count
+    # (all but the killed worker's last heartbeat's worth), the resumed run's is exact
+    with open_article_store(db, create=False) as store:
+        killed, resumed = sorted(open_frontier(store).runs(), key=lambda r: int(str(r["id"])))
+    assert 0 < int(str(killed["requests"])) <= sum(s.start < t_restart for s in spans)  # workers outlive a killed driver a moment
+    assert int(str(resumed["requests"])) == sum(s.start > t_restart for s in spans) == int(out.split()[1])
     # the progress bar, read from the database: the death was shown, the resumed run ended complete
     assert "died=1" in first_bar, first_bar[-2000:]
     ends = re.findall(r"crawl: 100%\|[^|]*\| (\d+)/(\d+) ", err)

@@ -162,7 +162,6 @@ def ray_session(workers: int, address: str | None) -> Iterator[Any]:
 
 @dataclass
 class _Tally:
-    requests: int = 0
     responses: int = 0
     died: int = 0
 
@@ -208,7 +207,6 @@ def _supervise(
                 if tally.died > RESTARTS_PER_WORKER * workers:
                     raise WartaError(f"crawl workers keep dying ({tally.died} so far): {exc}") from exc
                 continue
-            tally.requests += result.requests
             tally.responses += result.responses
         frontier.release_stale(job_id, stale)  # what a dead worker held goes back to the queue
         left = frontier.pending(job_id)
@@ -264,8 +262,9 @@ def crawl_distributed(
                 bar.close()
                 gate.close()
                 stored = frontier.run_outcome(run_id, "stored")
-                frontier.finish_run(run_id, status, tally.requests, stored)
-            return crawler.report(job, run_id, existed, tally.requests, tally.responses, stored, started)
+                requests = frontier.run_requests(run_id)  # every worker's, the dead ones' too
+                frontier.finish_run(run_id, status, requests, stored)
+            return crawler.report(job, run_id, existed, requests, tally.responses, stored, started)
 
 
 __all__ = ["InlineExtractor", "crawl_distributed", "crawl_worker"]

@@ -57,7 +57,7 @@ from warta.sites import Recipe, load_recipes
 from warta.store.backends import as_article_store, open_article_store, open_cluster_store, open_frontier
 from warta.store.conflicts import retrying
 from warta.store.frontier import Entry, Job, Outcome, OutcomeCount, Pending
-from warta.store.protocols import ArticleStore
+from warta.store.protocols import ArticleStore, FrontierStore
 from warta.store.sqlite import Store, compress_body
 from warta.urls import normalize_url
 
@@ -284,12 +284,14 @@ class Shared:
 
 class _Heartbeat:
     """A distributed worker's claims stay its own while it lives (see ``Frontier.release_stale``):
-    every ``every`` seconds a thread with its own connection touches the rows in ``held``. Not a
+    every ``every`` seconds a thread with its own connection touches the rows in ``held`` and adds
+    the worker's new requests to the run's count (so a worker killed later still counts). Not a
     task on the worker's event loop: a loop busy for seconds (a store write waiting on a lock, a
     long extraction) must not let a live worker's rows look dead and be fetched twice."""
 
-    def __init__(self, db: str | Path, held: set[int], every: float) -> None:
+    def __init__(self, db: str | Path, held: set[int], every: float, run_id: int, requests: Callable[[], int]) -> None:
         self.db, self.held, self.every = db, held, every
+        self.run_id, self.requests, self.reported = run_id, requests, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="warta-heartbeat", daemon=True)
         self._thread.start()
@@ -300,6 +302,15 @@ class _Heartbeat:
             while not self._stop.wait(self.every):
                 with suppress(StoreError):  # a missed beat is retried; staleness takes several
                     frontier.heartbeat(sorted(self.held))  # one C-level copy of the set: safe under the GIL
+                    self._report(frontier)
+            self._report(frontier)
+
+    def _report(self, frontier: FrontierStore) -> None:
+        """Add this worker's requests since the last report to the run's count."""
+        now = self.requests()
+        if now > self.reported:
+            frontier.run_requests(self.run_id, now - self.reported)
+            self.reported = now
 
     def stop(self) -> None:
         self._stop.set()
@@ -335,7 +346,9 @@ class _Run:
         tasks: set[asyncio.Task[None]] = set()
         # workers start while discovery documents are fetched (the first article finds them ready)
         warming = asyncio.get_running_loop().run_in_executor(None, self.pool.start)
-        beat = _Heartbeat(self.c.settings.db, self.held, self.shared.heartbeat) if self.shared else None
+        beat = None
+        if self.shared:
+            beat = _Heartbeat(self.c.settings.db, self.held, self.shared.heartbeat, self.run_id, self._requests)
         try:
             async with Fetcher(self.policy, self.shared.gate if self.shared else None) as fetcher:
                 self.fetcher = fetcher
@@ -372,6 +385,9 @@ class _Run:
                 await asyncio.shield(warming)
             self.pool.close()
             self.bar.close()
+
+    def _requests(self) -> int:
+        return self.fetcher.requests if hasattr(self, "fetcher") else 0
 
     def _done(self) -> bool:
         """Nothing left to claim: alone, nothing queued; a worker waits until no other worker

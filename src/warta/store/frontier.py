@@ -269,6 +269,12 @@ class Frontier:
                 (status, utcnow(), requests, stored, run_id),
             )
 
+    def run_requests(self, run_id: int, add: int = 0) -> int:
+        with self.store.transaction() as conn:
+            row = conn.execute("UPDATE crawl_runs SET requests = requests + ? WHERE id = ? RETURNING requests",
+                               (add, run_id)).fetchone()
+            return int(row[0]) if row else 0
+
     def recover(self, job_id: int) -> int:
         """Put rows left in flight by a killed process back in the queue. Returns their number."""
         with self.store.transaction() as conn:

@@ -155,6 +155,11 @@ class PostgresFrontier:
             (status, utcnow(), requests, stored, run_id),
         )
 
+    def run_requests(self, run_id: int, add: int = 0) -> int:
+        rows = self.store._write("UPDATE crawl_runs SET requests = requests + %s WHERE id = %s RETURNING requests",
+                                 (add, run_id))
+        return int(rows[0][0]) if rows else 0
+
     def recover(self, job_id: int) -> int:
         """Put rows left in flight by a killed process back in the queue. Returns their number."""
         return self._count(f"UPDATE frontier SET state = {_REQUEUED} WHERE job_id = %s AND state = 'fetching'",

@@ -214,6 +214,11 @@ class FrontierStore(Protocol):
 
     def finish_run(self, run_id: int, status: str, requests: int, stored: int) -> None: ...
 
+    def run_requests(self, run_id: int, add: int = 0) -> int:
+        """Add ``add`` to the run's request count and return the count (the workers of a
+        distributed run report theirs as they go, so a worker that dies still counts)."""
+        ...
+
     def recover(self, job_id: int) -> int:
         """Every row of the job left in flight goes back to the queue (a new run of a one-process job)."""
         ...
