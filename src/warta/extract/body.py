@@ -206,6 +206,8 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
             result = _vote(retry, [result, _scored(tree, furniture)])
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
         result = _check(tree, result, _scored(tree, furniture), reference)
+    if result.strategy == "dom" and kept >= MIN_GOOD_CHARS and any(size > kept for _, size in dropped):
+        result = _vote(result, [_dom_body(tree, furniture, use_hints=False), _scored(tree, furniture)])
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
