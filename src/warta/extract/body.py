@@ -207,7 +207,7 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
         result = _check(tree, result, _scored(tree, furniture), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS and any(size > kept for _, size in dropped):
-        result = _vote(result, [_dom_body(tree, furniture, use_hints=False), _scored(tree, furniture)])
+        result = _vote(result, [_dom_body(tree, furniture, use_hints=False), _scored(tree, furniture)], holds=True)
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
@@ -232,9 +232,10 @@ def _reading(result: BodyResult) -> Reading:
     return Reading(result.strategy, _text(result), result.node)
 
 
-def _vote(main: BodyResult, others: list[BodyResult]) -> BodyResult:
-    """``main`` unless it agrees with none of ``others`` while two of them agree with each other."""
-    pick = agreeing_pair(_reading(main), [_reading(o) for o in others])
+def _vote(main: BodyResult, others: list[BodyResult], holds: bool = False) -> BodyResult:
+    """``main`` unless it agrees with none of ``others`` while two of them agree with each other
+    (``holds``: see :func:`~warta.extract.choose.agreeing_pair`)."""
+    pick = agreeing_pair(_reading(main), [_reading(o) for o in others], holds)
     if pick is None:
         return main
     return next(o for o in others if o.strategy == pick.name)

@@ -63,17 +63,27 @@ def agrees(a: Counter[str], b: Counter[str]) -> bool:
     return coverage(a, b) >= AGREE or coverage(b, a) >= AGREE
 
 
-def agreeing_pair(main: Reading, others: Sequence[Reading]) -> Reading | None:
+def agreeing_pair(main: Reading, others: Sequence[Reading], holds: bool = False) -> Reading | None:
     """The other reading to prefer when ``main`` agrees with none of ``others`` while two of them
-    agree with each other (the first of that pair); None when ``main`` stands."""
+    agree with each other (the first of that pair); None when ``main`` stands. With ``holds``, ``main``
+    agrees with a reading only when it holds most of that reading's words or is nearly all part of it:
+    a short text (comments on the story, a site blurb) shares half its words with the article it sits
+    beside without being any part of it."""
     mine = main.words
     votes = [(r, r.words) for r in others if r.text]
-    if any(agrees(mine, words) for _, words in votes):
+    if any(_holds(mine, words) if holds else agrees(mine, words) for _, words in votes):
         return None
     for i, (first, a) in enumerate(votes):
         if any(agrees(a, b) for _, b in votes[i + 1 :]):
             return first
     return None
+
+
+PART = 0.8  # a reading this much made of another's words is a part of it
+
+
+def _holds(mine: Counter[str], words: Counter[str]) -> bool:
+    return coverage(words, mine) >= AGREE or coverage(mine, words) >= PART
 
 
 def disjoint(a: Reading, b: Reading) -> bool:
