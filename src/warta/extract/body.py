@@ -207,7 +207,7 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
         result = _check(tree, result, _scored(tree, furniture), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS and any(size > kept for _, size in dropped):
-        result = _vote(result, [_dom_body(tree, furniture, use_hints=False), _scored(tree, furniture)], holds=True)
+        result = _recheck(tree, furniture, result, reference)
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
@@ -250,14 +250,30 @@ def _check(tree: Any, main: BodyResult, scored: BodyResult, reference: str | Non
     else its headline; see :func:`~warta.extract.choose.arbitrate`)."""
     if _chars(scored) < SCORED_GAIN * _chars(main) or not disjoint(_reading(main), _reading(scored)):
         return main
+    pick = arbitrate(_reading(main), _reading(scored), _witnesses(tree, reference), tree)
+    return scored if pick.name == scored.strategy else main
+
+
+def _witnesses(tree: Any, reference: str | None) -> Witnesses:
     texts = [t for t in (reference, embedded_article(tree) if has_embedded_data(tree) else None) if t]
     head = read_head(tree)
-    witnesses = Witnesses(
+    return Witnesses(
         texts, head.first("description", "og:description", "twitter:description"),
         [t for t in (head.first("og:title", "twitter:title"), head.title) if t],
     )
-    pick = arbitrate(_reading(main), _reading(scored), witnesses, tree)
-    return scored if pick.name == scored.strategy else main
+
+
+def _recheck(tree: Any, furniture: Furniture, main: BodyResult, reference: str | None) -> BodyResult:
+    """The main reading when the hints skipped a region holding more text than it kept: the readings
+    without hints (the hint-free walk, the scored reading) vote, and where they agree against the main
+    reading (it holds little of either), a witness decides between the two (see :func:`_check`): class
+    words alone do not overrule what the page's text and its own statements say."""
+    others = [_dom_body(tree, furniture, use_hints=False), _scored(tree, furniture)]
+    pick = _vote(main, others, holds=True)
+    if pick is main:
+        return main
+    chosen = arbitrate(_reading(main), _reading(pick), _witnesses(tree, reference), tree)
+    return pick if chosen.name == pick.strategy else main
 
 
 SECOND_READING_GAIN = 2.0  # the second reading must find this many times the text of the first

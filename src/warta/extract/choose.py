@@ -74,8 +74,11 @@ def agreeing_pair(main: Reading, others: Sequence[Reading], holds: bool = False)
     if any(_holds(mine, words) if holds else agrees(mine, words) for _, words in votes):
         return None
     for i, (first, a) in enumerate(votes):
-        if any(agrees(a, b) for _, b in votes[i + 1 :]):
-            return first
+        for second, b in votes[i + 1 :]:
+            if agrees(a, b):
+                if holds and coverage(mine, b) < coverage(mine, a):
+                    return second  # the one of the pair that ``main`` is less a part of: what it left out
+                return first
     return None
 
 
@@ -83,7 +86,7 @@ PART = 0.8  # a reading this much made of another's words is a part of it
 
 
 def _holds(mine: Counter[str], words: Counter[str]) -> bool:
-    return coverage(words, mine) >= AGREE or coverage(mine, words) >= PART
+    return coverage(words, mine) >= AGREE
 
 
 def disjoint(a: Reading, b: Reading) -> bool:
