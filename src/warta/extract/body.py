@@ -23,7 +23,7 @@ from typing import Any
 
 from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
-from warta.extract.choose import Reading, Witnesses, agreeing_pair, agreement, arbitrate, disjoint
+from warta.extract.choose import Reading, Witnesses, agreeing_pair, agreement, arbitrate, disjoint, part_of
 from warta.extract.embedded import embedded_article, has_embedded_data
 from warta.extract.jsonld import article_body
 from warta.extract.meta_jsonld import parse_scripts
@@ -272,7 +272,9 @@ def _recheck(tree: Any, furniture: Furniture, main: BodyResult, reference: str |
     pick = _vote(main, others, holds=True)
     if pick is main:
         return main
-    chosen = arbitrate(_reading(main), _reading(pick), _witnesses(tree, reference), tree)
+    mine, theirs = _reading(main), _reading(pick)
+    # where the main reading is a part of the other, both start at the headline: it cannot decide
+    chosen = arbitrate(mine, theirs, _witnesses(tree, reference), tree, headline=not part_of(mine, theirs))
     return pick if chosen.name == pick.strategy else main
 
 

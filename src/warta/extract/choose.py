@@ -89,6 +89,11 @@ def _holds(mine: Counter[str], words: Counter[str]) -> bool:
     return coverage(words, mine) >= AGREE
 
 
+def part_of(part: Reading, whole: Reading) -> bool:
+    """Nearly all of ``part``'s words are words of ``whole``."""
+    return coverage(part.words, whole.words) >= PART
+
+
 def disjoint(a: Reading, b: Reading) -> bool:
     """Neither reading covers half of the other: they read different regions of the page."""
     return not agrees(a.words, b.words)
@@ -103,11 +108,11 @@ class Witnesses:
     titles: Sequence[str] = ()  # og:title, ``<title>``: to find the headline
 
 
-def arbitrate(main: Reading, other: Reading, witnesses: Witnesses, tree: Any) -> Reading:
+def arbitrate(main: Reading, other: Reading, witnesses: Witnesses, tree: Any, headline: bool = True) -> Reading:
     """The reading a third witness backs, ``main`` when nothing decides. In order: the article text
     the page states, when it covers one reading clearly better; the meta description, when one reading
     holds clearly more of its words; the reading that starts nearest after the page's headline (an
-    element of ``tree`` whose text one of the titles shows)."""
+    element of ``tree`` whose text one of the titles shows; not with ``headline`` False)."""
     for text in witnesses.texts:
         words = content_words(text)
         mine, theirs = coverage(main.words, words), coverage(other.words, words)
@@ -117,7 +122,7 @@ def arbitrate(main: Reading, other: Reading, witnesses: Witnesses, tree: Any) ->
         mine, theirs = agreement(witnesses.description, main.text), agreement(witnesses.description, other.text)
         if abs(mine - theirs) >= WITNESS_MARGIN:
             return main if mine > theirs else other
-    return _after_headline(main, other, tree, witnesses.titles)
+    return _after_headline(main, other, tree, witnesses.titles) if headline else main
 
 
 def agreement(reference: str, text: str) -> float:
@@ -163,4 +168,4 @@ def find_headline(tree: Any, titles: Sequence[str]) -> Any:
     return None
 
 
-__all__ = ["Reading", "Witnesses", "agreement", "agreeing_pair", "agrees", "arbitrate", "coverage", "disjoint", "find_headline"]
+__all__ = ["Reading", "Witnesses", "agreement", "agreeing_pair", "agrees", "arbitrate", "part_of", "coverage", "disjoint", "find_headline"]
