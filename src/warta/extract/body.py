@@ -200,14 +200,24 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if dropped and result.strategy == "dom":
         result = _continuation(tree, furniture, result, dropped)
     kept = _chars(result)
+    scored: list[BodyResult] = []  # the scored reading, made once when a check needs it
+
+    def scored_reading() -> BodyResult:
+        if not scored:
+            scored.append(_scored(tree, furniture))
+        return scored[0]
+
     if kept < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * kept:
-            result = _vote(retry, [result, _scored(tree, furniture)])
+            result = _vote(retry, [result, scored_reading()])
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
-        result = _check(tree, result, _scored(tree, furniture), reference)
-    if result.strategy == "dom" and kept >= MIN_GOOD_CHARS and any(size > kept for _, size in dropped):
-        result = _recheck(tree, furniture, result, reference)
+        result = _check(tree, result, scored_reading(), reference)
+    if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
+        if any(size > kept for _, size in dropped):  # the hints skipped more text than the body holds
+            result = _recheck(tree, furniture, result, scored_reading(), reference)
+        elif kept >= HUGE_CHARS or (kept < SPARSE_CHARS and len(text_of(_root(tree))) >= SPARSE_SHARE * kept):
+            result = _elsewhere(tree, result, scored_reading(), reference)
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
@@ -263,12 +273,14 @@ def _witnesses(tree: Any, reference: str | None) -> Witnesses:
     )
 
 
-def _recheck(tree: Any, furniture: Furniture, main: BodyResult, reference: str | None) -> BodyResult:
+def _recheck(
+    tree: Any, furniture: Furniture, main: BodyResult, scored: BodyResult, reference: str | None
+) -> BodyResult:
     """The main reading when the hints skipped a region holding more text than it kept: the readings
     without hints (the hint-free walk, the scored reading) vote, and where they agree against the main
     reading (it holds little of either), a witness decides between the two (see :func:`_check`): class
     words alone do not overrule what the page's text and its own statements say."""
-    others = [_dom_body(tree, furniture, use_hints=False), _scored(tree, furniture)]
+    others = [_dom_body(tree, furniture, use_hints=False), scored]
     pick = _vote(main, others, holds=True)
     if pick is main:
         return main
@@ -276,6 +288,22 @@ def _recheck(tree: Any, furniture: Furniture, main: BodyResult, reference: str |
     # where the main reading is a part of the other, both start at the headline: it cannot decide
     chosen = arbitrate(mine, theirs, _witnesses(tree, reference), tree, headline=not part_of(mine, theirs))
     return pick if chosen.name == pick.strategy else main
+
+
+HUGE_CHARS = 20000  # a body this long may be the article with the comments or a whole page around it
+SPARSE_CHARS = 1000  # a body shorter than this ...
+SPARSE_SHARE = 10.0  # ... on a page holding this many times its text may be a blurb beside the article
+
+
+def _elsewhere(tree: Any, main: BodyResult, scored: BodyResult, reference: str | None) -> BodyResult:
+    """The main reading, found without any hint firing, against the scored one when the body is
+    suspiciously long or short for its page and the two read different regions: a witness decides
+    (see :func:`_check`). Comments under a story hold more prose than the story; the story's
+    paragraphs share a parent, the comments' do not, and the story follows the headline."""
+    if _chars(scored) < MIN_GOOD_CHARS or not disjoint(_reading(main), _reading(scored)):
+        return main
+    pick = arbitrate(_reading(main), _reading(scored), _witnesses(tree, reference), tree)
+    return scored if pick.name == scored.strategy else main
 
 
 SECOND_READING_GAIN = 2.0  # the second reading must find this many times the text of the first
