@@ -297,11 +297,14 @@ SPARSE_SHARE = 10.0  # ... on a page holding this many times its text may be a b
 
 def _elsewhere(tree: Any, main: BodyResult, scored: BodyResult, reference: str | None) -> BodyResult:
     """The main reading, found without any hint firing, against the scored one when the body is
-    suspiciously long or short for its page and the two read different regions: a witness decides
+    suspiciously long or short for its page and the two read different elements (neither holds the
+    other; their words may still overlap, as comments share the story's words): a witness decides
     (see :func:`_check`). Comments under a story hold more prose than the story; the story's
     paragraphs share a parent, the comments' do not, and the story follows the headline."""
-    if _chars(scored) < MIN_GOOD_CHARS or not disjoint(_reading(main), _reading(scored)):
+    if _chars(scored) < MIN_GOOD_CHARS or main.node is None or scored.node is None:
         return main
+    if _within(scored.node, main.node) or _within(main.node, scored.node):
+        return main  # one region, read wider or narrower: not this check's question
     pick = arbitrate(_reading(main), _reading(scored), _witnesses(tree, reference), tree)
     return scored if pick.name == scored.strategy else main
 
