@@ -280,10 +280,12 @@ def _recheck(
     without hints (the hint-free walk, the scored reading) vote, and where they agree against the main
     reading (it holds little of either), a witness decides between the two (see :func:`_check`): class
     words alone do not overrule what the page's text and its own statements say."""
-    others = [_dom_body(tree, furniture, use_hints=False), scored]
-    pick = _vote(main, others, holds=True)
-    if pick is main:
-        return main
+    free = _dom_body(tree, furniture, use_hints=False)
+    pick = _vote(main, [free, scored], holds=True)
+    if pick is main:  # no pair against it: the hint-free walk alone may still have read the article
+        if _chars(free) < SCORED_GAIN * _chars(main) or not disjoint(_reading(main), _reading(free)):
+            return main
+        pick = free
     mine, theirs = _reading(main), _reading(pick)
     # where the main reading is a part of the other, both start at the headline: it cannot decide
     chosen = arbitrate(mine, theirs, _witnesses(tree, reference), tree, headline=not part_of(mine, theirs))
