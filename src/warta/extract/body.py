@@ -283,7 +283,7 @@ def _recheck(
     free = _dom_body(tree, furniture, use_hints=False)
     pick = _vote(main, [free, scored], holds=True)
     if pick is main:  # no pair against it: the hint-free walk alone may still have read the article
-        if _chars(free) < SCORED_GAIN * _chars(main) or not disjoint(_reading(main), _reading(free)):
+        if _chars(free) < SECOND_READING_GAIN * _chars(main) or not disjoint(_reading(main), _reading(free)):
             return main
         pick = free
     mine, theirs = _reading(main), _reading(pick)
