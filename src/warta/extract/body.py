@@ -210,7 +210,12 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if kept < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * kept:
-            result = _vote(retry, [result, scored_reading()])
+            voted = _vote(retry, [result, scored_reading()])
+            if voted is result and any(size > kept for _, size in dropped):
+                # the hints skipped more text than was kept: a witness, not the class words, decides
+                pick = arbitrate(_reading(result), _reading(retry), _witnesses(tree, reference), tree)
+                voted = retry if pick.name == retry.strategy else result
+            result = voted
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
         result = _check(tree, result, scored_reading(), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
