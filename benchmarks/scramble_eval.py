@@ -110,7 +110,7 @@ def _scramble_tree(doc: Any, names: _Renamer) -> None:
 
 def _gold_paragraphs(doc: Any, gold: Counter[str]) -> list[Any]:
     """The smallest elements whose text is mostly gold words (article paragraphs)."""
-    found = []
+    found: list[Any] = []
     for el in doc.iter(*GOLD_TAGS):
         text = el.text_content()
         if len(text) < MIN_GOLD_CHARS:
