@@ -219,7 +219,7 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
         result = _check(tree, result, scored_reading(), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
-        if any(size > kept for _, size in dropped):  # the hints skipped more text than the body holds
+        if any(size > kept and _prose_chars(el) > kept for el, size in dropped):  # more prose skipped than kept
             result = _recheck(tree, furniture, result, scored_reading(), reference)
         elif kept >= HUGE_CHARS or (kept < SPARSE_CHARS and len(text_of(_root(tree))) >= SPARSE_SHARE * kept):
             result = _elsewhere(tree, result, scored_reading(), reference)
@@ -410,6 +410,11 @@ def _is_prose(el: Any, size: int) -> bool:
     long = [n for n in (len(text_of(p)) for p in el.iter("p")) if n >= PROSE_PARA_CHARS]
     links = sum(len(text_of(a)) for a in el.iter("a"))
     return len(long) >= 3 and sum(long) >= PROSE_SHARE * size and links < 0.2 * size
+
+
+def _prose_chars(el: Any) -> int:
+    """The text in the element's paragraphs of a sentence or more (``<p>`` of 100 characters)."""
+    return sum(n for n in (len(text_of(p)) for p in el.iter("p")) if n >= PROSE_PARA_CHARS)
 
 
 CHECK_LINK_SHARE = 0.2  # a skipped region with fewer links than this share of its text may be prose
