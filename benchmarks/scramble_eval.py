@@ -10,6 +10,8 @@ scorer of ``warta eval``:
 - ``scrambled``: every class and id token replaced by a random token (``c4821937``), the same token
   always by the same replacement within a page, so no vocabulary hint fires (hiding class names
   such as ``hidden`` included: their CSS is not read by any engine).
+- ``roundtrip`` (on request): parsed and written back by lxml with nothing renamed, to tell what the
+  rewriting alone changes.
 - ``misleading``: ``scrambled``, and then the wrappers of the article text (the parents of the
   paragraphs that the gold body holds, up to their common ancestor and one level above) get a
   class that reads as furniture (``summary-c...``, ``meta-c...``, ``share-c...``, ``teaser-c...``).
@@ -50,6 +52,7 @@ from warta.extract.eval import (
 )
 
 VARIANTS = ("original", "scrambled", "misleading")
+EXTRA_VARIANTS = ("roundtrip",)  # parsed and written back by lxml, names kept: what the rewriting alone costs
 MISLEADING_WORDS = ("summary", "meta", "share", "teaser")
 TOKEN = re.compile(r"\w+")
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -86,6 +89,14 @@ class _Renamer:
 
     def value(self, value: str) -> str:
         return " ".join(self.token(w) for w in value.split())
+
+
+def roundtrip(html: str) -> str:
+    """The page parsed and written back, nothing renamed."""
+    try:
+        return _serialize(_parse(html))
+    except (lxml.etree.ParserError, ValueError):
+        return html
 
 
 def scramble(html: str, seed: str) -> str:
@@ -164,7 +175,12 @@ def variant_pages(set_name: str, pages: Sequence[Page], variant: str) -> list[Pa
     out = []
     for p in pages:
         seed = f"{set_name}/{p.id}"
-        html = scramble(p.html, seed) if variant == "scrambled" else mislead(p.html, seed, p.truth["body"])
+        if variant == "roundtrip":
+            html = roundtrip(p.html)
+        elif variant == "scrambled":
+            html = scramble(p.html, seed)
+        else:
+            html = mislead(p.html, seed, p.truth["body"])
         out.append(Page(p.id, p.url, html, p.truth))
     return out
 
@@ -289,8 +305,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     engines = [e for e in args.engines.split(",") if e]
     variants = [v for v in args.variants.split(",") if v]
     for v in variants:
-        if v not in VARIANTS:
-            ap.error(f"unknown variant {v!r}; known: {', '.join(VARIANTS)}")
+        if v not in VARIANTS + EXTRA_VARIANTS:
+            ap.error(f"unknown variant {v!r}; known: {', '.join(VARIANTS + EXTRA_VARIANTS)}")
     table = run(args.bench, engines, variants, Path(args.cache) if args.cache else None, args.losses)
     if args.json:
         out = {s: {v: {e: sc.to_dict() for e, sc in row.items()} for v, row in rows.items()} for s, rows in table.items()}
