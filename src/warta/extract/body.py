@@ -100,7 +100,7 @@ def _dom_body(
         if id(el) in shelter:
             return False
         drop = size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total
-        if drop and dropped is not None and size >= SHELTER_MIN_CHARS:
+        if drop and dropped is not None and size >= SKIPPED_MIN_CHARS:
             dropped.append((el, size))
         return drop
 
@@ -146,6 +146,7 @@ def _teaser_list(blocks: list[RawBlock], box: Container) -> bool:
     return True
 
 
+SKIPPED_MIN_CHARS = MIN_GOOD_CHARS  # a skipped subtree this large is recorded for the checks below
 SHELTER_MIN_CHARS = 1000  # a content-named element of this much text inside a hinted wrapper shelters it
 SHELTER_SHARE = 0.5  # ... if it holds this share of the wrapper's text
 
@@ -191,8 +192,9 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if jsonld is None:
         jsonld = parse_scripts(jsonld_scripts(tree))
     reference = article_body(jsonld)
-    dropped: list[tuple[Any, int]] = []
-    result = _dom_body(tree, furniture, use_hints=True, dropped=dropped)
+    skipped: list[tuple[Any, int]] = []  # every sizeable subtree the hints skipped
+    result = _dom_body(tree, furniture, use_hints=True, dropped=skipped)
+    dropped = [(el, size) for el, size in skipped if size >= SHELTER_MIN_CHARS]  # the large ones
     kept = _chars(result)  # a wrapper smaller than the body found cannot hold a much better one
     sheltered = [el for el, size in dropped if size > kept and _holds_content(el, furniture, size)]
     if sheltered:
@@ -211,7 +213,7 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * kept:
             voted = _vote(retry, [result, scored_reading()])
-            if voted is result and any(size > kept for _, size in dropped):
+            if voted is result and any(size > kept for _, size in skipped):
                 # the hints skipped more text than was kept: a witness, not the class words, decides
                 pick = arbitrate(_reading(result), _reading(retry), _witnesses(tree, reference), tree)
                 voted = retry if pick.name == retry.strategy else result
@@ -219,7 +221,7 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
         result = _check(tree, result, scored_reading(), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
-        if any(size > kept and _prose_chars(el) > kept for el, size in dropped):  # more prose skipped than kept
+        if any(size > kept and _prose_chars(el) > kept for el, size in skipped):  # more prose skipped than kept
             result = _recheck(tree, furniture, result, scored_reading(), reference)
         elif kept >= HUGE_CHARS or (kept < SPARSE_CHARS and len(text_of(_root(tree))) >= SPARSE_SHARE * kept):
             result = _elsewhere(tree, result, scored_reading(), reference)
