@@ -12,13 +12,19 @@ from warta.extract import extract
 from warta.extract.choose import Reading, agreeing_pair
 from warta.model import Article
 
-STORY = [
-    "The city council approved the new tram line on Tuesday, after two years of public hearings.",
-    "Trams will run every seven minutes between the station and the university, the council said.",
-    "Shop owners along the route asked for help during the works, which start in the spring.",
-    "The line will cost less than the bus lanes it replaces, according to the council's own figures.",
-    "Engineers expect the first trams to carry passengers within three years of the first dig.",
-    "Residents of the old quarter won a promise that the trams will not run there after midnight.",
+STORY = [  # paragraphs of a sentence or two (over 100 characters each), as articles have
+    "The city council approved the new tram line on Tuesday, after two years of public hearings and a "
+    "long fight over its route.",
+    "Trams will run every seven minutes between the station and the university, the council said in a "
+    "statement after the vote.",
+    "Shop owners along the route asked for help during the works, which start in the spring and should "
+    "last about eighteen months.",
+    "The line will cost less than the bus lanes it replaces, according to the council's own figures, "
+    "which the opposition disputes.",
+    "Engineers expect the first trams to carry passengers within three years of the first dig, if the "
+    "tracks arrive on time.",
+    "Residents of the old quarter won a promise that the trams will not run there after midnight, nor "
+    "before six in the morning.",
 ]
 DESCRIPTION = "The city council approved the new tram line between the station and the university."
 BLURB = [
