@@ -218,6 +218,8 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
                 pick = arbitrate(_reading(result), _reading(retry), _witnesses(tree, reference), tree)
                 voted = retry if pick.name == retry.strategy else result
             result = voted
+        elif result.node is not None:  # neither walk found enough: the scored reading, if a witness backs it
+            result = _check(tree, result, scored_reading(), reference)
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
         result = _check(tree, result, scored_reading(), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
