@@ -8,7 +8,8 @@ script data). Two readings *agree* when most of the words of one are words of th
 different regions of the page.
 
 - :func:`agreeing_pair`: when the main choice disagrees with two candidates that agree with each
-  other, the agreeing pair wins.
+  other, the agreeing pair wins. With ``holds``, sharing words is not agreeing: the main choice must
+  hold most of a candidate (comments under a story share half their words with it).
 - :func:`arbitrate`: when the main choice and the scored reading are disjoint and the scored one
   holds much more text (a short body on a page with a lot of article text elsewhere), a third
   witness decides: the page's JSON-LD or embedded article text when it has one, else the position
