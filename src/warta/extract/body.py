@@ -9,6 +9,11 @@
 4. Check the reading against independent candidates (``choose.py``): the reading without hints, a
    readability-style scoring of the DOM (``scored.py``), the embedded script data; the one that
    agrees with the others or with what the page says about itself (description, headline) wins.
+   Class words never settle it alone: where the hints skipped a region holding more paragraph prose
+   than the body kept, the readings without hints vote and a witness decides (``_recheck``); a body
+   found with no hint firing that is very long or very short for its page is checked against the
+   scored reading when the two read different elements (``_elsewhere``). ``benchmarks/scramble_eval.py``
+   measures this on the dev sets with their class/id names scrambled or made misleading.
 5. Compare with the JSON-LD ``articleBody`` when the page has one: it filters blocks the publisher
    does not count as body, and replaces a DOM result that clearly missed the article.
 """
@@ -23,7 +28,7 @@ from typing import Any
 
 from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
-from warta.extract.choose import Reading, Witnesses, agreeing_pair, agreement, arbitrate, disjoint
+from warta.extract.choose import Reading, Witnesses, agreeing_pair, agreement, arbitrate, disjoint, part_of
 from warta.extract.embedded import embedded_article, has_embedded_data
 from warta.extract.jsonld import article_body
 from warta.extract.meta_jsonld import parse_scripts
@@ -100,7 +105,7 @@ def _dom_body(
         if id(el) in shelter:
             return False
         drop = size < WRAPPER_MIN_CHARS or size < WRAPPER_SHARE * total
-        if drop and dropped is not None and size >= SHELTER_MIN_CHARS:
+        if drop and dropped is not None and size >= SKIPPED_MIN_CHARS:
             dropped.append((el, size))
         return drop
 
@@ -146,6 +151,7 @@ def _teaser_list(blocks: list[RawBlock], box: Container) -> bool:
     return True
 
 
+SKIPPED_MIN_CHARS = MIN_GOOD_CHARS  # a skipped subtree this large is recorded for the checks below
 SHELTER_MIN_CHARS = 1000  # a content-named element of this much text inside a hinted wrapper shelters it
 SHELTER_SHARE = 0.5  # ... if it holds this share of the wrapper's text
 
@@ -191,8 +197,9 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if jsonld is None:
         jsonld = parse_scripts(jsonld_scripts(tree))
     reference = article_body(jsonld)
-    dropped: list[tuple[Any, int]] = []
-    result = _dom_body(tree, furniture, use_hints=True, dropped=dropped)
+    skipped: list[tuple[Any, int]] = []  # every sizeable subtree the hints skipped
+    result = _dom_body(tree, furniture, use_hints=True, dropped=skipped)
+    dropped = [(el, size) for el, size in skipped if size >= SHELTER_MIN_CHARS]  # the large ones
     kept = _chars(result)  # a wrapper smaller than the body found cannot hold a much better one
     sheltered = [el for el, size in dropped if size > kept and _holds_content(el, furniture, size)]
     if sheltered:
@@ -200,12 +207,31 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if dropped and result.strategy == "dom":
         result = _continuation(tree, furniture, result, dropped)
     kept = _chars(result)
+    scored: list[BodyResult] = []  # the scored reading, made once when a check needs it
+
+    def scored_reading() -> BodyResult:
+        if not scored:
+            scored.append(_scored(tree, furniture))
+        return scored[0]
+
     if kept < MIN_GOOD_CHARS:
         retry = _dom_body(tree, furniture, use_hints=False)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * kept:
-            result = _vote(retry, [result, _scored(tree, furniture)])
+            voted = _vote(retry, [result, scored_reading()])
+            if voted is result and any(size > kept for _, size in skipped):
+                # the hints skipped more text than was kept: a witness, not the class words, decides
+                pick = arbitrate(_reading(result), _reading(retry), _witnesses(tree, reference), tree)
+                voted = retry if pick.name == retry.strategy else result
+            result = voted
+        elif result.node is not None:  # neither walk found enough: the scored reading, if a witness backs it
+            result = _check(tree, result, scored_reading(), reference)
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
-        result = _check(tree, result, _scored(tree, furniture), reference)
+        result = _check(tree, result, scored_reading(), reference)
+    if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
+        if any(size > kept and _prose_chars(el) > kept for el, size in skipped):  # more prose skipped than kept
+            result = _recheck(tree, furniture, result, scored_reading(), reference)
+        elif kept >= HUGE_CHARS or (kept < SPARSE_CHARS and len(text_of(_root(tree))) >= SPARSE_SHARE * kept):
+            result = _elsewhere(tree, result, scored_reading(), reference)
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
@@ -230,9 +256,10 @@ def _reading(result: BodyResult) -> Reading:
     return Reading(result.strategy, _text(result), result.node)
 
 
-def _vote(main: BodyResult, others: list[BodyResult]) -> BodyResult:
-    """``main`` unless it agrees with none of ``others`` while two of them agree with each other."""
-    pick = agreeing_pair(_reading(main), [_reading(o) for o in others])
+def _vote(main: BodyResult, others: list[BodyResult], holds: bool = False) -> BodyResult:
+    """``main`` unless it agrees with none of ``others`` while two of them agree with each other
+    (``holds``: see :func:`~warta.extract.choose.agreeing_pair`)."""
+    pick = agreeing_pair(_reading(main), [_reading(o) for o in others], holds)
     if pick is None:
         return main
     return next(o for o in others if o.strategy == pick.name)
@@ -247,13 +274,54 @@ def _check(tree: Any, main: BodyResult, scored: BodyResult, reference: str | Non
     else its headline; see :func:`~warta.extract.choose.arbitrate`)."""
     if _chars(scored) < SCORED_GAIN * _chars(main) or not disjoint(_reading(main), _reading(scored)):
         return main
+    pick = arbitrate(_reading(main), _reading(scored), _witnesses(tree, reference), tree)
+    return scored if pick.name == scored.strategy else main
+
+
+def _witnesses(tree: Any, reference: str | None) -> Witnesses:
     texts = [t for t in (reference, embedded_article(tree) if has_embedded_data(tree) else None) if t]
     head = read_head(tree)
-    witnesses = Witnesses(
+    return Witnesses(
         texts, head.first("description", "og:description", "twitter:description"),
         [t for t in (head.first("og:title", "twitter:title"), head.title) if t],
     )
-    pick = arbitrate(_reading(main), _reading(scored), witnesses, tree)
+
+
+def _recheck(
+    tree: Any, furniture: Furniture, main: BodyResult, scored: BodyResult, reference: str | None
+) -> BodyResult:
+    """The main reading when the hints skipped a region holding more text than it kept: the readings
+    without hints (the hint-free walk, the scored reading) vote, and where they agree against the main
+    reading (it holds little of either), a witness decides between the two (see :func:`_check`): class
+    words alone do not overrule what the page's text and its own statements say."""
+    free = _dom_body(tree, furniture, use_hints=False)
+    pick = _vote(main, [free, scored], holds=True)
+    if pick is main:  # no pair against it: the hint-free walk alone may still have read the article
+        if _chars(free) < SECOND_READING_GAIN * _chars(main) or not disjoint(_reading(main), _reading(free)):
+            return main
+        pick = free
+    mine, theirs = _reading(main), _reading(pick)
+    # where the main reading is a part of the other, both start at the headline: it cannot decide
+    chosen = arbitrate(mine, theirs, _witnesses(tree, reference), tree, headline=not part_of(mine, theirs))
+    return pick if chosen.name == pick.strategy else main
+
+
+HUGE_CHARS = 20000  # a body this long may be the article with the comments or a whole page around it
+SPARSE_CHARS = 1000  # a body shorter than this ...
+SPARSE_SHARE = 10.0  # ... on a page holding this many times its text may be a blurb beside the article
+
+
+def _elsewhere(tree: Any, main: BodyResult, scored: BodyResult, reference: str | None) -> BodyResult:
+    """The main reading, found without any hint firing, against the scored one when the body is
+    suspiciously long or short for its page and the two read different elements (neither holds the
+    other; their words may still overlap, as comments share the story's words): a witness decides
+    (see :func:`_check`). Comments under a story hold more prose than the story; the story's
+    paragraphs share a parent, the comments' do not, and the story follows the headline."""
+    if _chars(scored) < MIN_GOOD_CHARS or main.node is None or scored.node is None:
+        return main
+    if _within(scored.node, main.node) or _within(main.node, scored.node):
+        return main  # one region, read wider or narrower: not this check's question
+    pick = arbitrate(_reading(main), _reading(scored), _witnesses(tree, reference), tree)
     return scored if pick.name == scored.strategy else main
 
 
@@ -351,6 +419,11 @@ def _is_prose(el: Any, size: int) -> bool:
     long = [n for n in (len(text_of(p)) for p in el.iter("p")) if n >= PROSE_PARA_CHARS]
     links = sum(len(text_of(a)) for a in el.iter("a"))
     return len(long) >= 3 and sum(long) >= PROSE_SHARE * size and links < 0.2 * size
+
+
+def _prose_chars(el: Any) -> int:
+    """The text in the element's paragraphs of a sentence or more (``<p>`` of 100 characters)."""
+    return sum(n for n in (len(text_of(p)) for p in el.iter("p")) if n >= PROSE_PARA_CHARS)
 
 
 CHECK_LINK_SHARE = 0.2  # a skipped region with fewer links than this share of its text may be prose

@@ -8,7 +8,8 @@ script data). Two readings *agree* when most of the words of one are words of th
 different regions of the page.
 
 - :func:`agreeing_pair`: when the main choice disagrees with two candidates that agree with each
-  other, the agreeing pair wins.
+  other, the agreeing pair wins. With ``holds``, sharing words is not agreeing: the main choice must
+  hold most of a candidate (comments under a story share half their words with it).
 - :func:`arbitrate`: when the main choice and the scored reading are disjoint and the scored one
   holds much more text (a short body on a page with a lot of article text elsewhere), a third
   witness decides: the page's JSON-LD or embedded article text when it has one, else the position
@@ -63,17 +64,35 @@ def agrees(a: Counter[str], b: Counter[str]) -> bool:
     return coverage(a, b) >= AGREE or coverage(b, a) >= AGREE
 
 
-def agreeing_pair(main: Reading, others: Sequence[Reading]) -> Reading | None:
+def agreeing_pair(main: Reading, others: Sequence[Reading], holds: bool = False) -> Reading | None:
     """The other reading to prefer when ``main`` agrees with none of ``others`` while two of them
-    agree with each other (the first of that pair); None when ``main`` stands."""
+    agree with each other (the first of that pair); None when ``main`` stands. With ``holds``, ``main``
+    agrees with a reading only when it holds most of that reading's words or is nearly all part of it:
+    a short text (comments on the story, a site blurb) shares half its words with the article it sits
+    beside without being any part of it."""
     mine = main.words
     votes = [(r, r.words) for r in others if r.text]
-    if any(agrees(mine, words) for _, words in votes):
+    if any(_holds(mine, words) if holds else agrees(mine, words) for _, words in votes):
         return None
     for i, (first, a) in enumerate(votes):
-        if any(agrees(a, b) for _, b in votes[i + 1 :]):
-            return first
+        for second, b in votes[i + 1 :]:
+            if agrees(a, b):
+                if holds and coverage(mine, b) < coverage(mine, a):
+                    return second  # the one of the pair that ``main`` is less a part of: what it left out
+                return first
     return None
+
+
+PART = 0.8  # a reading this much made of another's words is a part of it
+
+
+def _holds(mine: Counter[str], words: Counter[str]) -> bool:
+    return coverage(words, mine) >= AGREE
+
+
+def part_of(part: Reading, whole: Reading) -> bool:
+    """Nearly all of ``part``'s words are words of ``whole``."""
+    return coverage(part.words, whole.words) >= PART
 
 
 def disjoint(a: Reading, b: Reading) -> bool:
@@ -90,11 +109,11 @@ class Witnesses:
     titles: Sequence[str] = ()  # og:title, ``<title>``: to find the headline
 
 
-def arbitrate(main: Reading, other: Reading, witnesses: Witnesses, tree: Any) -> Reading:
+def arbitrate(main: Reading, other: Reading, witnesses: Witnesses, tree: Any, headline: bool = True) -> Reading:
     """The reading a third witness backs, ``main`` when nothing decides. In order: the article text
     the page states, when it covers one reading clearly better; the meta description, when one reading
     holds clearly more of its words; the reading that starts nearest after the page's headline (an
-    element of ``tree`` whose text one of the titles shows)."""
+    element of ``tree`` whose text one of the titles shows; not with ``headline`` False)."""
     for text in witnesses.texts:
         words = content_words(text)
         mine, theirs = coverage(main.words, words), coverage(other.words, words)
@@ -104,7 +123,7 @@ def arbitrate(main: Reading, other: Reading, witnesses: Witnesses, tree: Any) ->
         mine, theirs = agreement(witnesses.description, main.text), agreement(witnesses.description, other.text)
         if abs(mine - theirs) >= WITNESS_MARGIN:
             return main if mine > theirs else other
-    return _after_headline(main, other, tree, witnesses.titles)
+    return _after_headline(main, other, tree, witnesses.titles) if headline else main
 
 
 def agreement(reference: str, text: str) -> float:
@@ -150,4 +169,4 @@ def find_headline(tree: Any, titles: Sequence[str]) -> Any:
     return None
 
 
-__all__ = ["Reading", "Witnesses", "agreement", "agreeing_pair", "agrees", "arbitrate", "coverage", "disjoint", "find_headline"]
+__all__ = ["Reading", "Witnesses", "agreement", "agreeing_pair", "agrees", "arbitrate", "part_of", "coverage", "disjoint", "find_headline"]
