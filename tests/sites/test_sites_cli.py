@@ -32,13 +32,23 @@ ROUTES = {
     "/sitemap-1.xml": (200, URLSET),
     "/indeks": (200, LISTING),
 }
+HEADERS = {  # routes whose answer carries a header
+    "/moved": (301, {"Location": "/rss"}),
+    "/meta": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}),
+    "/to-private": (302, {"Location": "/private/feed"}),
+    "/busy": (503, {"Retry-After": "0"}),
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         self.server.log.append((time.monotonic(), self.path, self.headers.get("User-Agent")))  # type: ignore[attr-defined]
-        status, body = ROUTES.get(self.path.split("?")[0], (404, b"not found"))
+        path = self.path.split("?")[0]
+        status, body = ROUTES.get(path, (404, b"not found"))
+        status, headers = HEADERS.get(path, (status, {}))
         self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -154,3 +164,35 @@ def test_live_check_allow_private_flag(server: ThreadingHTTPServer, tmp_path: Pa
     allowed = CliRunner().invoke(cli, [*args, "--allow-private"])
     assert allowed.exit_code == 0, allowed.output
     assert json.loads(allowed.output)["live"][0]["working"] is True
+
+
+def test_live_check_one_fetcher_for_all_recipes(server: ThreadingHTTPServer, tmp_path: Path) -> None:
+    """Two recipes on one host: robots.txt is read once for the whole check, its Crawl-delay
+    separates every two requests (also across recipes), in-site redirects are followed with
+    robots.txt checked on each hop, a redirect to the metadata address is never dialled, and a
+    503 is retried as the crawler retries it."""
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    (tmp_path / "satu.toml").write_text(
+        f'id = "satu"\nname = "Satu"\ndomains = ["127.0.0.1"]\nfeeds = ["{base}/moved", "{base}/to-private"]\n'
+        f'index_pages = ["{base}/meta"]\n'
+    )
+    (tmp_path / "dua.toml").write_text(
+        f'id = "dua"\nname = "Dua"\ndomains = ["127.0.0.1"]\nfeeds = ["{base}/rss"]\nindex_pages = ["{base}/busy"]\n'
+    )
+    args = ["sites", "check", "--live", "--recipes", str(tmp_path), "--delay", "0", "--json", "satu", "dua"]
+    result = CliRunner().invoke(cli, args)
+    satu, dua = json.loads(result.output)["live"]
+    moved, to_private, meta = satu["probes"]
+    assert moved["outcome"] == "ok" and moved["articles"] == 2 and moved["status"] == 200
+    assert to_private["outcome"] == "error" and "RobotsDisallowed" in to_private["detail"]
+    assert meta["outcome"] == "error" and meta["detail"].startswith("RedirectOutOfScope")
+    assert "169.254.169.254" in meta["detail"]
+    rss, busy = dua["probes"]
+    assert rss["outcome"] == "ok" and busy["outcome"] == "http-503" and busy["status"] == 503
+    log = server.log  # type: ignore[attr-defined]
+    paths = [p for _, p, _ in log]
+    assert paths.count("/robots.txt") == 1  # one fetcher for the whole check
+    assert not any(p.startswith("/private") for p in paths)  # the disallowed hop was not requested
+    assert paths.count("/busy") == 4  # the crawler's policy: three retries of a 503
+    gaps = [b[0] - a[0] for a, b in zip(log, log[1:], strict=False)]
+    assert min(gaps) >= 0.29  # Crawl-delay 0.3 s beats --delay 0, across both recipes

@@ -207,8 +207,9 @@ def test_first_request_after_robots_keeps_the_crawl_delay() -> None:
 
 
 def test_live_site_probe_shares_the_guard() -> None:
-    """``warta sites check --live`` (a synchronous client) refuses the same targets."""
-    from warta.health.live import Prober
+    """``warta sites check --live`` fetches through the crawler's Fetcher: the same targets are refused."""
+    from warta.health.live import check_live
+    from warta.sites import Recipe
 
     with FixtureSite({"/robots.txt": ROBOTS, "/a": OK}) as site:
         port = site.url.rsplit(":", 1)[1]
@@ -219,22 +220,19 @@ def test_live_site_probe_shares_the_guard() -> None:
                 "/drip": Page(b"x" * 200, drip=0.2),
             }
         )
-        prober = Prober(UA, delay=0.0, timeout=5.0)
-        with pytest.raises(UnsafeAddress):
-            prober.get(site.url + "/a")
+        pages = tuple(site.url + p for p in ("/a", "/out", "/meta", "/drip"))
+        recipe = Recipe("lokal", "Lokal", ("127.0.0.1",), index_pages=pages)
+        (refused,) = check_live([recipe], policy())
+        assert all(p.outcome == "error" for p in refused.probes)
+        assert "non-public address 127.0.0.1" in refused.probes[0].detail
         assert site.log == []
-        prober.close()
-        prober = Prober(UA, delay=0.0, timeout=5.0, allow_private=True, deadline=1.0)
-        try:
-            assert prober.get(site.url + "/a") == (200, OK.body)
-            for path in ("/out", "/meta"):
-                with pytest.raises(RedirectOutOfScope):
-                    prober.get(site.url + path)
-            assert [h.path for h in site.log] == ["/a", "/out", "/meta"]
-            with pytest.raises(DeadlineExceeded):
-                prober.get(site.url + "/drip")
-        finally:
-            prober.close()
+        (report,) = check_live([recipe], policy(allow_private=True, deadline=1.0))
+        outcome = {p.url.rsplit("/", 1)[1]: p for p in report.probes}
+        assert outcome["a"].outcome == "empty" and outcome["a"].status == 200
+        for path in ("out", "meta"):
+            assert outcome[path].outcome == "error" and outcome[path].detail.startswith("RedirectOutOfScope")
+        assert outcome["drip"].outcome == "error" and outcome["drip"].detail.startswith("DeadlineExceeded")
+        assert [h.path for h in site.log] == ["/robots.txt", "/a", "/out", "/meta", "/drip"]
 
 
 def test_allow_private_is_a_layered_setting(tmp_path: object) -> None:

@@ -17,7 +17,8 @@ from tqdm import tqdm
 from warta.cli.common import examples, fail
 from warta.config import load_settings
 from warta.errors import ConfigError, WartaError
-from warta.health.live import LiveReport, Prober, check_live
+from warta.fetch import FetchPolicy
+from warta.health.live import LiveReport, check_live
 from warta.health.recipes import CheckResult, check_recipe, check_rules
 from warta.health.report import health_table, source_health
 from warta.sites import Recipe, load_recipes
@@ -121,19 +122,12 @@ def _live(chosen: list[Recipe], delay: float | None, allow_private: bool, quiet:
         settings = load_settings({"delay": delay, "allow_private": allow_private or None})
     except ConfigError as exc:
         raise fail(exc) from exc
-    prober = Prober(
-        settings.user_agent,
-        settings.delay,
-        settings.timeout,
-        settings.max_bytes,
-        allow_private=settings.allow_private,
-        deadline=settings.deadline,
-    )
+    # the crawler's fetcher and policy: robots.txt, delay and Crawl-delay, retries, caps, deadline, guard
+    bar = tqdm(chosen, desc="sites", unit="site", file=sys.stderr, disable=quiet or not sys.stderr.isatty())
     try:
-        bar = tqdm(chosen, desc="sites", unit="site", file=sys.stderr, disable=quiet or not sys.stderr.isatty())
-        return [check_live(r, prober) for r in bar]
+        return check_live(bar, FetchPolicy.from_settings(settings))
     finally:
-        prober.close()
+        bar.close()
 
 
 def _print_tables(offline: list[CheckResult], reports: list[LiveReport]) -> None:
