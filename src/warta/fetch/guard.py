@@ -15,11 +15,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-import ssl
-import time
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
 
 import httpcore
 
@@ -99,89 +96,6 @@ async def resolve(host: str, port: int, allow_private: bool) -> list[str]:
 def dns_reason(exc: Exception) -> str:
     """``Name or service not known``, not ``[Errno -2] Name or service not known``."""
     return str(getattr(exc, "strerror", None) or exc)
-
-
-def resolve_sync(host: str, port: int, allow_private: bool) -> list[str]:
-    """:func:`resolve` for synchronous clients."""
-    literal = host.strip("[]")
-    try:
-        return check_addresses(host, [str(ipaddress.ip_address(literal))], allow_private)
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise HostNotFound(f"DNS lookup failed for {host}: {dns_reason(exc)}", url=host, kind="dns") from exc
-    return check_addresses(host, [str(info[4][0]) for info in infos], allow_private)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose reads stop at the backend's current request deadline (a server that
-    drips its headers passes every per-read timeout)."""
-
-    def __init__(self, inner: httpcore.NetworkStream, backend: SyncGuardedBackend) -> None:
-        self.inner = inner
-        self.backend = backend
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        if self.backend.deadline_at is not None:
-            left = self.backend.deadline_at - time.monotonic()
-            if left <= 0:
-                raise httpcore.ReadTimeout("request deadline passed")
-            timeout = left if timeout is None else min(timeout, left)
-        return self.inner.read(max_bytes, timeout)
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self.inner.write(buffer, timeout)
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, timeout), self.backend)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self.inner.get_extra_info(info)
-
-
-class SyncGuardedBackend(httpcore.NetworkBackend):
-    """:class:`GuardedBackend` for synchronous httpx clients (``warta sites check --live``);
-    set ``deadline_at`` (``time.monotonic()`` seconds) before a request to bound it in total."""
-
-    def __init__(self, allow_private: bool = False) -> None:
-        self.allow_private = allow_private
-        self.inner = httpcore.SyncBackend()
-        self.deadline_at: float | None = None
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.NetworkStream:
-        error: Exception | None = None
-        for addr in resolve_sync(host, port, self.allow_private):
-            try:
-                stream = self.inner.connect_tcp(addr, port, timeout, local_address, socket_options)
-                return _DeadlineStream(stream, self)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                error = exc
-        raise error or HostNotFound(f"no address to connect to for {host}", url=host, kind="dns")
-
-    def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.NetworkStream:
-        raise UnsafeAddress("unix sockets are not fetched", url=path, kind="private-address")
-
-    def sleep(self, seconds: float) -> None:
-        self.inner.sleep(seconds)
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
