@@ -5,7 +5,9 @@
 2. Give every block a value: positive for prose (long, few links), negative for link lists and
    short fragments. The container is the element whose descendant blocks sum to the most value.
 3. Keep the container's blocks in reading order, moving furniture lines (bylines, read-also,
-   promo lines, trailers) into ``furniture`` for metadata extraction.
+   promo lines, trailers) into ``furniture`` for metadata extraction, and photo captions that the
+   page marks by structure alone (the only text beside a picture, or a picture's alt text repeated;
+   ``captions.py``) into the images.
 4. Check the reading against independent candidates (``choose.py``): the reading without hints, a
    readability-style scoring of the DOM (``scored.py``), the embedded script data; the one that
    agrees with the others or with what the page says about itself (description, headline) wins.
@@ -28,6 +30,7 @@ from typing import Any
 
 from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
+from warta.extract.captions import split_captions
 from warta.extract.choose import Reading, Witnesses, agreeing_pair, agreement, arbitrate, disjoint, part_of
 from warta.extract.embedded import embedded_article, has_embedded_data
 from warta.extract.jsonld import article_body
@@ -124,12 +127,13 @@ def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str, force: 
     container = box.element
     kept, lines = keep_blocks(found.blocks, box, furniture)
     inside = {id(b.element) for b in kept} | {id(container)}
-    images = tuple(img for anchor, img in found.images if _within(anchor, container))
+    images = [img for anchor, img in found.images if _within(anchor, container)]
     extra = tuple(text for anchor, text in found.furniture if id(anchor) in inside or _within(anchor, container))
+    kept, images, captions = split_captions(kept, images)
     return BodyResult(
         blocks=tuple(Block(b.kind, b.text) for b in kept),  # type: ignore[arg-type]
-        images=images,
-        furniture=tuple(lines) + extra,
+        images=tuple(images),
+        furniture=tuple(lines) + extra + tuple(captions),
         node=container,
         strategy=strategy,
     )
@@ -246,9 +250,10 @@ def _scored(tree: Any, furniture: Furniture) -> BodyResult:
         return BodyResult(blocks=(), strategy="score")
     blocks = [b for b in merge_datelines(list(found.blocks)) if not furniture.line_kind(b.text)]
     lines = tuple(b.text for b in found.blocks if furniture.line_kind(b.text))
+    blocks, images, captions = split_captions(blocks)
     return BodyResult(
         blocks=tuple(Block(b.kind, b.text) for b in blocks),  # type: ignore[arg-type]
-        furniture=lines, node=found.nodes[0], strategy="score",
+        images=tuple(images), furniture=lines + tuple(captions), node=found.nodes[0], strategy="score",
     )
 
 
