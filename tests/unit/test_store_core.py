@@ -62,3 +62,34 @@ def test_a_failing_savepoint_undoes_only_its_own_writes(tmp_path: Path) -> None:
         assert not store.conn.in_transaction
     with Store(db) as store:  # what was committed, seen by a fresh connection
         assert [s.url_key for s in store.iter_articles()] == ["x/a", "x/c"]
+
+
+
+_OPEN_AT_ONCE = """
+import sys, time
+from warta.store.backends import open_article_store, open_frontier
+start = float(sys.argv[2])
+while time.time() < start:
+    time.sleep(0.0005)
+with open_article_store(sys.argv[1]) as store:
+    open_frontier(store).job("backfill", ["https://x.example/"], sys.argv[3], sys.argv[3])
+    store.count_articles()
+"""
+
+
+def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> None:
+    # SQLite answers "database is locked" at once (no busy wait) where two connections upgrade read
+    # locks or switch the journal mode together; opening retries it. Without the retry about one
+    # attempt in six saw a process fail ("cannot open store: database is locked"), as two crawl
+    # jobs started together on a new file did in CI.
+    import subprocess
+    import sys
+    import time
+
+    for attempt in range(4):
+        db = tmp_path / f"new{attempt}.db"
+        start = time.time() + 1.5
+        procs = [subprocess.Popen([sys.executable, "-c", _OPEN_AT_ONCE, str(db), str(start), f"2024-01-0{i + 1}"],
+                                  stderr=subprocess.PIPE, text=True) for i in range(6)]
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0] * 6, [e[-500:] for e in errors if e]

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,6 +69,7 @@ CREATE INDEX IF NOT EXISTS articles_day ON articles(published_day);
 # zlib level 3: within ~11% of level 6's size at less than half its CPU (the crawl's main process
 # compresses every page it fetches)
 CAPTURE_ZLIB_LEVEL = 3
+OPEN_RETRY_SECONDS = 30.0  # how long opening retries SQLite's immediate "locked" (see Store._prepare)
 
 
 def compress_body(body: bytes) -> bytes:
@@ -139,6 +142,17 @@ class Store:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA busy_timeout=30000")
             if not readonly:
+                self._prepare()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store: {exc}", path=str(self.path)) from exc
+
+    def _prepare(self) -> None:
+        """WAL mode and the schema. Two processes opening a new file at once can meet where
+        SQLite answers "locked" at once instead of waiting (a read lock upgrading to a write lock
+        while the other holds one, or the switch to WAL), so that answer is retried for a while."""
+        deadline = time.monotonic() + OPEN_RETRY_SECONDS
+        while True:
+            try:
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")
                 self.conn.executescript(CORE_SCHEMA)
@@ -148,8 +162,12 @@ class Store:
                         self.conn.executescript(schema)
                 _migrate_health(self.conn)
                 self.conn.commit()
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open store: {exc}", path=str(self.path)) from exc
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                self.conn.rollback()
+                time.sleep(random.uniform(0.02, 0.2))
 
     @classmethod
     def open_existing(cls, path: str | Path) -> Store:
