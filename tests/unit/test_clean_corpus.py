@@ -104,10 +104,9 @@ def test_worker_processes_give_the_same_results_in_input_order() -> None:
     assert [result for _, result in per_cpu] == [result for _, result in clean_documents(docs)]
 
 
-# An alarm may land in a GC callback (hypothesis installs one), where Python drops the exception with
-# this warning; the alarm repeats until it lands in the cleaner, which is what the test checks.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_document_over_the_time_limit_is_skipped_and_the_run_goes_on() -> None:
+    # A limit is kept by killing a worker process, one worker or two; no signal is raised inside the
+    # cleaner (an alarm there once landed in a GC callback and failed CI through pytest's hook).
     import signal
 
     from warta.model import Skip, SkipReason
@@ -120,8 +119,7 @@ def test_a_document_over_the_time_limit_is_skipped_and_the_run_goes_on() -> None
         results = [result for _, result in clean_documents(mixed, workers=workers, timeout=0.3)]
         assert isinstance(results[1], Skip) and results[1].reason == SkipReason.TIMEOUT
         assert isinstance(results[0], Article) and isinstance(results[2], Article)
-    assert signal.getsignal(signal.SIGALRM) == handler  # the caller's handler is back
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # and no alarm is left running
+    assert signal.getsignal(signal.SIGALRM) == handler  # the caller's alarm handler is untouched
     (_, unlimited), = clean_documents([slow], timeout=None)
     assert isinstance(unlimited, Skip) and unlimited.reason == SkipReason.NOT_AN_ARTICLE  # judged, however long
 

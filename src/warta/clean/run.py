@@ -5,67 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import signal
-import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from types import FrameType
 
 from warta.clean.article import Cleaner
 from warta.clean.corpus import LineStats, site_key
 from warta.clean.io import Document
 from warta.execute.local import LocalExecutor
-from warta.model import Article, Skip, SkipReason
+from warta.model import Article, Skip
 
 BATCH = 32  # documents sent to a worker at a time (the executor's chunk)
 # Imported once by the fork server (the cleaner's vocabulary); every worker is forked from it.
 PRELOAD = ("warta.clean.preload",)
 TIMEOUT = 30.0  # default seconds one document may take (clean_documents, ``warta clean --timeout``)
 Task = tuple[str, str | None, str]  # text, url, site
-
-
-class _Expired(BaseException):  # not an Exception: no "except Exception" in the cleaner swallows it
-    """Raised inside a document's cleaning by the SIGALRM of :func:`_time_limit`."""
-
-
-REPEAT = 0.05  # seconds between alarms once the limit is past: one raised in a GC callback is lost
-
-
-@contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`_Expired` in the code below after ``seconds`` (a real-time timer; the regex
-    engine checks for signals too). No limit for None or 0, off the main thread, or where the
-    platform has no ``setitimer`` (Windows)."""
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    armed = [True]
-
-    def expire(signum: int, frame: FrameType | None) -> None:
-        if armed[0]:
-            raise _Expired
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)  # repeats: an alarm can land where Python ignores it
-    try:
-        yield
-    finally:
-        while True:  # disarm first; an alarm landing in these lines only makes them run again
-            try:
-                armed[0] = False
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
-                break
-            except _Expired:
-                continue
-
-
-def _clean_one(cleaner: Cleaner, text: str, url: str | None, site: str, timeout: float | None) -> Article | Skip:
-    try:
-        with _time_limit(timeout):
-            return cleaner.clean(text, url, site)
-    except _Expired:
-        return Skip(SkipReason.TIMEOUT, f"cleaning took over {timeout:g} s", url=url)
 
 
 def learn(docs: Iterable[Document], stats: LineStats | None = None) -> LineStats:
@@ -82,14 +34,16 @@ def clean_documents(
     """Clean each document, in input order; with ``stats`` (from :func:`learn`) site-wide repeated
     lines are furniture. ``workers`` > 1 cleans in that many processes, 0 in one per CPU (streaming:
     a few batches are in flight at a time, whatever the corpus size). A document that takes more
-    than ``timeout`` seconds becomes ``Skip(TIMEOUT)`` and the run goes on (None: no limit)."""
+    than ``timeout`` seconds becomes ``Skip(TIMEOUT)`` and the run goes on (None: no limit; only
+    then does a single worker clean in this process: a limit is kept by killing a worker process,
+    never by a signal raised inside the cleaner, which could land anywhere, a GC callback included)."""
     workers = workers if workers > 0 else (os.cpu_count() or 1)  # as the crawl's ExtractPool reads it
-    if workers > 1:
+    if workers > 1 or timeout:  # a limit needs a worker process the executor can kill
         yield from _clean_in_workers(docs, stats, workers, timeout)
         return
     cleaner = _cleaner(stats)
     for doc in docs:
-        yield doc, _clean_one(cleaner, doc.text, doc.url, site_key(doc.url, doc.id), timeout)
+        yield doc, cleaner.clean(doc.text, doc.url, site_key(doc.url, doc.id))
 
 
 def _cleaner(stats: LineStats | None) -> Cleaner:
