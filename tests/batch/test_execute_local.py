@@ -97,6 +97,16 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
 
+def _die_with_driver(proc: subprocess.Popen[str], pids: list[int]) -> bool:
+    """Kill -9 the driver; True when every one of ``pids`` is gone within 10 s."""
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(_alive(p) for p in pids)
+
+
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux-only")
 def test_workers_die_with_their_driver() -> None:
@@ -105,12 +115,7 @@ def test_workers_die_with_their_driver() -> None:
     assert proc.stdout is not None
     pids = [int(p) for p in proc.stdout.readline().split()]
     assert len(pids) == 2 and all(_alive(p) for p in pids)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(10)
-    deadline = time.monotonic() + 10
-    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(_alive(p) for p in pids)
+    assert _die_with_driver(proc, pids)
 
 
 def test_importing_warta_never_imports_ray() -> None:
@@ -253,12 +258,7 @@ def test_forkserver_workers_inherit_the_preload_and_die_with_their_driver() -> N
         workers, servers = (part.split() for part in proc.stdout.readline().split("|"))
         pids = [int(p) for p in workers] + sorted({int(p) for p in servers})
         assert len(pids) == 3 and all(_alive(p) for p in pids)  # two workers, one fork server
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        deadline = time.monotonic() + 10
-        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(_alive(p) for p in pids)
+        assert _die_with_driver(proc, pids)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -100,8 +100,7 @@ class WorkerTask:
 
 @dataclass(frozen=True)
 class WorkerResult:
-    requests: int
-    responses: int
+    responses: int  # requests are counted in the database as the worker goes (run_requests)
     pid: int
 
 
@@ -121,7 +120,7 @@ def crawl_worker(task: WorkerTask) -> WorkerResult:
             asyncio.run(run.drain())
     finally:
         gate.close()
-    return WorkerResult(run.requests, run.responses, os.getpid())
+    return WorkerResult(run.responses, os.getpid())
 
 
 def database_location(db: str | Path) -> str:
