@@ -226,3 +226,43 @@ def test_class_words_that_only_begin_like_comment_or_nav_are_no_comments() -> No
     body = ('<div class="commentary-header navy-theme"><div class="byline">By Jane Doe</div></div>'
             f"<h1>Harvest festival draws crowds</h1><article><p>{PROSE}</p></article>")
     assert _meta(body).authors == ("Jane Doe",)
+
+
+# Pages whose elements are named in words nobody listed (``c4821937``): the stamp and the byline are
+# read from the lines beside the headline, by their shape alone.
+
+def _unnamed(lines: str, before: str = "") -> str:
+    return (f'<div class="c1">{before}<h1 class="c2">Harvest festival draws crowds</h1>{lines}'
+            f'<div class="c3"><p>{PROSE}</p><p>{PROSE}</p></div></div>')
+
+
+def test_the_date_beside_an_unnamed_headline_dates_the_article() -> None:
+    page = _unnamed('<span class="c4">Kamis, 05 November 2015 11:52</span><span class="c5"> | </span>')
+    assert (_meta(page).published or "").startswith("2015-11-05T11:52")
+
+
+def test_a_date_above_the_headline_counts_but_a_related_storys_date_after_the_prose_does_not() -> None:
+    related = '<div class="c9"><a href="/x">Another story</a><span>12 March 2014</span></div>'
+    page = _unnamed("", before='<div class="c7">23 February 2016</div>') + related
+    assert (_meta(page).published or "").startswith("2016-02-23")
+    assert _meta(_unnamed("") + related).published is None  # past the prose: not the article's own
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("<div class='c4'>By <a href='/p/erin'>Erin Cunningham</a></div>", ("Erin Cunningham",)),
+    ("<p class='c4'>Von: Simone Jung</p>", ("Simone Jung",)),
+    ("<div class='c4'><strong>Fino Yurio Kristo</strong> - examplenet</div>", ("Fino Yurio Kristo",)),
+    ("<div class='c4'>27. Januar 2026 • Gregor Meier • 3 Minuten</div>", ("Gregor Meier",)),
+    ("<div class='c4'>Politik | Wirtschaft</div>", ()),  # no date, no by-word, not the site: no byline
+    ("<div class='c4'>Latin America</div><div class='c5'>April 28, 2023</div>", ()),  # a bare line is no byline
+    ("<div class='c4'>By continuing you agree to our terms</div>", ()),  # not person-shaped
+])
+def test_a_byline_beside_an_unnamed_headline_is_read_by_its_shape(line: str, names: tuple[str, ...]) -> None:
+    assert _meta(_unnamed(line)).authors == names
+
+
+def test_a_heading_calling_the_reader_is_no_closing_signature() -> None:
+    page = _unnamed("", before="") + "<h2>DON'T MISS!!!</h2>"
+    assert _meta(page).authors == ()
+    signed = _unnamed("").replace(f"<p>{PROSE}</p></div>", f"<p>{PROSE}</p><p>DINI TEJA</p></div>")
+    assert _meta(signed).authors == ("DINI TEJA",)

@@ -133,7 +133,9 @@ def test_a_date_line_set_aside_from_the_body_dates_the_article() -> None:
     body = f'<h1>Judul</h1><div class="post"><p>Thursday August 9, 2012</p><p>{PROSE}</p><p>{PROSE}</p></div>'
     found = _meta(_page(body=body), "https://www.example.com/?p=250080")
     assert found.published == "2012-08-09"
-    assert found.provenance["published"] == "text"
+    assert found.provenance["published"] == "dom"  # the line right under the headline
+    headless = _meta(_page(body=body.replace("<h1>Judul</h1>", "")), "https://www.example.com/?p=250080")
+    assert (headless.published, headless.provenance["published"]) == ("2012-08-09", "text")
 
 
 @pytest.mark.parametrize(("url", "day"), [

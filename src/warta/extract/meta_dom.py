@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from typing import Any, cast
 
@@ -66,10 +67,22 @@ class DomFacts:
     def date_texts(self) -> tuple[str, ...]:
         return self._near[1] or self._everywhere[1]
 
+    @functools.cached_property
+    def header_lines(self) -> tuple[str, ...]:
+        """The short lines next to the article's headline, read without any class word: those after
+        it up to the first paragraph of prose, then those just before it (a kicker or a date line above
+        the headline). Where a publisher names its elements in words nobody listed, the stamp and the
+        byline are still here."""
+        return tuple(_header_lines(self._tree, self._scope))
+
     def first_date(self) -> ParsedDate | None:
         """The article's own stamp: the first date near the article container, else on the whole page
-        (the date texts near it may hold only a time, ``at 8:40 AM``, under a page-level date header)."""
-        return first_dated(self._near[1]) or first_dated(self._everywhere[1])
+        (the date texts near it may hold only a time, ``at 8:40 AM``, under a page-level date header),
+        else the first one among the lines next to the headline."""
+        return (
+            first_dated(self._near[1]) or first_dated(self._everywhere[1])
+            or first_dated(tuple(line for line in self.header_lines if len(line) <= _DATE_LINE_CHARS))
+        )
 
 
 def _text(el: Any) -> str:
@@ -251,6 +264,61 @@ def _hinted(tree: Any, article: Any = None) -> tuple[list[str], list[str]]:
             if 0 < len(text) <= 150:
                 bylines.append(text)
     return bylines, dates
+
+
+_HEADER_AFTER = 60  # text nodes read after the headline
+_HEADER_BEFORE = 6  # text nodes read before it
+_PROSE_CHARS = 200  # a text this long is the article's prose: the header ends there
+_LINE_CHARS = 150  # an element's whole text is the line when it is this short
+_DATE_LINE_CHARS = 120  # a longer line is a sentence that mentions a date, not a stamp
+_FOLLOWING_XPATH = etree.XPath(f"following::text()[normalize-space()][position() <= {_HEADER_AFTER}]")
+_PRECEDING_XPATH = etree.XPath(f"preceding::text()[normalize-space()][position() <= {_HEADER_BEFORE}]")
+
+
+def _headline(tree: Any, scope: Any) -> Any:
+    """The article's ``<h1>``: the first one around the article container, else the page's only one."""
+    found = next(iter(scope.iter("h1")), None) if scope is not None else None
+    if found is not None:
+        return found
+    h1s = list(itertools.islice(tree.iter("h1"), 2))
+    return h1s[0] if len(h1s) == 1 else None
+
+
+def _header_lines(tree: Any, scope: Any) -> list[str]:
+    headline = _headline(tree, scope)
+    if headline is None:
+        return []
+    lines: list[str] = []
+    after = cast(list[Any], _FOLLOWING_XPATH(headline))
+    for node in after:
+        line = _line_of(node)
+        if line is None:
+            continue
+        if len(line) >= _PROSE_CHARS:
+            break
+        lines.append(line)
+    before = cast(list[Any], _PRECEDING_XPATH(headline))
+    lines.extend(line for line in map(_line_of, reversed(before)) if line and len(line) < _PROSE_CHARS)
+    return list(dict.fromkeys(lines))
+
+
+def _line_of(node: Any) -> str | None:
+    """A text node's line: the whole text of the block it sits in when short (``<div><strong>Jane
+    Doe</strong> - Site</div>``), else the node's own text; None inside code or a list of other stories."""
+    parent = node.getparent()
+    holder = parent if node.is_text or parent is None else parent.getparent()
+    if parent is None or holder is None or holder.tag in _CODE_TAGS or holder.tag == "noscript":
+        return None
+    if _in_other_stories(holder):
+        return None
+    block = holder
+    while block.tag in _INLINE_TAGS and block.getparent() is not None:
+        block = block.getparent()
+    whole = _text(block)
+    return whole if len(whole) <= _LINE_CHARS else " ".join(str(node).split())
+
+
+_INLINE_TAGS = frozenset(("a", "b", "strong", "em", "i", "u", "span", "small", "time", "font", "abbr", "cite", "sup"))
 
 
 def read_dom(tree: Any, node: Any = None) -> DomFacts:

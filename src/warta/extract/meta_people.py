@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from warta.dates import find_dates, parse_date
 from warta.extract.body import BodyResult
 from warta.extract.meta_authors import (
     agency_name,
@@ -20,6 +21,7 @@ from warta.extract.meta_authors import (
     is_account,
     read_credit,
     split_names,
+    vocab,
 )
 from warta.extract.meta_dom import DomFacts
 from warta.extract.meta_jsonld import JsonLd
@@ -159,7 +161,7 @@ def _byline_authors(dom: DomFacts, sites: Sequence[str]) -> list[str]:
             continue
         if names:
             return names
-    return wire or _dated_byline(dom, sites)
+    return wire or _dated_byline(dom, sites) or _header_byline(dom, sites)
 
 
 def _dated_byline(dom: DomFacts, sites: Sequence[str]) -> list[str]:
@@ -171,6 +173,58 @@ def _dated_byline(dom: DomFacts, sites: Sequence[str]) -> list[str]:
         if names and all(person_shaped(n) for n in names):
             return names
     return []
+
+
+_SITE_TAIL = re.compile(r"^(?P<names>.+?)\s+[-–—|/]\s+(?P<site>[^-–—|/]{3,40})$")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_META_SEPARATORS = re.compile(r"\s+[•·|]\s+")
+_HEADER_BYLINE_CHARS = 120
+
+
+def _header_byline(dom: DomFacts, sites: Sequence[str]) -> list[str]:
+    """When no element is named as a byline: a line next to the headline that reads as one by its shape.
+    Every name must be person-shaped, and each shape carries its own check:
+
+    - a by-word, then names (``By Erin Cunningham``, ``Von: Simone Jung``, ``Oleh Budi Santoso``);
+    - names, then the site (``Fino Yurio Kristo - detikinet``);
+    - one segment of a line whose other segments hold the date (``27. Januar 2026 • Gregor Meier • 3
+      Minuten``).
+
+    A line of names alone is not taken: beside the headline it is as often a section, a kicker or a
+    photo credit.
+    """
+    for line in dom.header_lines:
+        names = _byline_shaped(line, sites) if len(line) <= _HEADER_BYLINE_CHARS else []
+        if names:
+            return names
+    return []
+
+
+def _byline_shaped(line: str, sites: Sequence[str]) -> list[str]:
+    prefix = vocab().prefix_re.match(line)
+    if prefix and prefix.group(0).strip(" :").lower() in vocab().by_words:
+        return _people(dated_byline(line) or line, sites)
+    tail = _SITE_TAIL.match(line)
+    if tail is not None and _site_like(tail["site"].strip(), sites):
+        return _people(tail["names"], sites)
+    parts = _META_SEPARATORS.split(line)
+    dated = [_is_date(part) for part in parts]
+    if len(parts) >= 2 and any(dated):
+        found = [names for names in (_people(p, sites) for p, d in zip(parts, dated, strict=True) if not d) if names]
+        if len(found) == 1:
+            return found[0]
+    return []
+
+
+def _is_date(text: str) -> bool:
+    """A whole date in any language the date parser knows (``27. Januar 2026``), with its year."""
+    return bool(_YEAR.search(text)) and (bool(find_dates(text)) or (len(text) <= 40 and parse_date(text) is not None))
+
+
+def _people(text: str, sites: Sequence[str]) -> list[str]:
+    """The names in ``text`` when every one of them is person-shaped and none is the site's."""
+    names = [n for n in _own_names(text, sites) if not _site_account(n, sites)]
+    return names if names and all(person_shaped(n) for n in names) else []
 
 
 def _meta_authors(head: HeadFacts) -> list[str]:

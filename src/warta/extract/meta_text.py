@@ -33,6 +33,7 @@ _SHAPES = (
 )
 _SIGNATURE = re.compile(r"^[\W\d_]*(?P<sig>[^\W\d_][^\W\d_'’.\s-]*(?:[\s.'’-]+[^\W\d_]+){0,3})[\W\d_]*$")
 _TAIL_SIGNATURE = re.compile(r"[.!?\"”’)]\s+(?P<sig>[A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,3})\s*$")
+_CALL_MARKS = ("!", "?", ":")
 _TRAILER = re.compile(r"\(\s*[a-z0-9]{2,6}(?:\s*/\s*[a-z0-9]{2,6})+\s*\)\s*$", re.IGNORECASE)
 
 
@@ -87,6 +88,8 @@ def signature(lines: Sequence[str]) -> str | None:
         if not text or len(text) > 40:
             continue
         match = _SIGNATURE.match(text)
+        if text.endswith(_CALL_MARKS):
+            continue  # "JANGAN LEWATKAN!!!", "READ MORE:": a heading calling the reader, not a name
         if match and match["sig"].isupper() and len(match["sig"]) >= 3:
             return match["sig"]
     return None
