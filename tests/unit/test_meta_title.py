@@ -124,3 +124,24 @@ def test_og_kicker_ignored_when_h1_does_not_display_it() -> None:
     ld = "Beleidigen und beschuldigen: Skisprung-Zoff ums Material"
     choice = choose_title(ld, f"Vierschanzentournee | {ld}", None, None, [ld], ["Tageblatt.lu"])
     assert (choice.title, choice.source) == (ld, "jsonld")
+
+
+def test_a_mark_the_jsonld_headline_lost_is_kept_from_the_displayed_headline() -> None:
+    shown = "Sri Mulyani: Utang Negara Aman"
+    found = choose_title("Sri Mulyani Utang Negara Aman", shown, None, None, [shown], ["Contoh"])
+    assert (found.title, found.source) == (shown, "dom")
+    # the h1 alone, og:title not agreeing, is not enough: its text may hold a glued kicker
+    alone = choose_title("Sri Mulyani Utang Negara Aman", "Sri Mulyani Utang Negara Aman", None, None, [shown], [])
+    assert alone.title == "Sri Mulyani Utang Negara Aman"
+
+
+def test_a_short_tail_the_headline_does_not_show_is_not_title() -> None:
+    h1 = "Kasus Ferienjob Jerman Bukan Perdagangan Orang"
+    og = f"{h1} Halaman all - Kompas.com"
+    found = choose_title(None, og, None, og, [h1], ["Kompas.com"])
+    assert (found.title, found.source) == (h1, "dom")
+    # a headline continuing past the h1 by more than a few words is the og:title's
+    longer = f"{h1} Kata Menteri Tenaga Kerja Hari Ini"
+    assert choose_title(None, longer, None, None, [h1], []).title == longer
+    # a short h1 (a section heading) never cuts a title
+    assert choose_title(None, "Berita Utama Hari Ini", None, None, ["Berita"], []).title == "Berita Utama Hari Ini"

@@ -242,6 +242,40 @@ def _punctuated(headline: str, social: Sequence[str]) -> str | None:
     return next((t for t in social if _norm(t) == norm and len(_SEPARATOR.findall(t)) < joins), None)
 
 
+_MARKS = re.compile(r"[:;?!,]")
+
+
+def _marked(headline: str, headings: Sequence[str], social: Sequence[str]) -> TitleChoice | None:
+    """The displayed ``<h1>`` when it is the JSON-LD headline with a mark the JSON-LD lost (``Sri Mulyani:
+    Utang Negara Aman`` shown, ``Sri Mulyani Utang Negara Aman`` stated) and og:title / twitter:title
+    agree with it: reading text out of markup can lose a separator, never add one."""
+    norm, marks = _norm(headline), len(_MARKS.findall(headline))
+    for h1 in headings:
+        if _norm(h1) == norm and len(_MARKS.findall(h1)) > marks and any(_plain(t) == _plain(h1) for t in social):
+            return TitleChoice(h1, "dom")
+    return None
+
+
+_SUFFIX_WORDS = 3  # at most this many words a title adds after the displayed headline ("Halaman all")
+_HEADLINE_WORDS = 4  # a displayed headline this long is no section name
+
+
+def _shown_head(headings: Sequence[str], titles: Sequence[str]) -> str | None:
+    """The ``<h1>`` that a title is, with a short tail the page does not display after it
+    (``Kasus Ferienjob ... Orang Halaman all`` for ``<h1>Kasus Ferienjob ... Orang</h1>``): the tail is
+    page furniture (a page number, a label), so the displayed headline is the title."""
+    for h1 in headings:
+        norm = _norm(h1)
+        if len(h1.split()) < _HEADLINE_WORDS or not norm:
+            continue
+        for title in titles:
+            words = title.split()
+            cut = len(h1.split())
+            if _norm(" ".join(words[:cut])) == norm and 0 < len(words) - cut <= _SUFFIX_WORDS:
+                return h1
+    return None
+
+
 def _first_confirmed(headings: Sequence[str], by: Sequence[str]) -> str | None:
     return next((h1 for h1 in headings if _matches(h1, by)), None)
 
@@ -274,6 +308,9 @@ def choose_title(
         punctuated = _punctuated(headline, others)
         if punctuated:
             return TitleChoice(punctuated, "meta")
+        marked = _marked(headline, headings, others)
+        if marked:
+            return marked
         unkicked = _unkicked(headline, others)
         if unkicked and not any(_norm(h) == _norm(headline) for h in headings):  # the h1 shows no kicker
             return TitleChoice(unkicked, "meta")
@@ -288,6 +325,9 @@ def choose_title(
         return _with_punctuation(h1, pairs, sites, sections)
     if jsonld:
         return TitleChoice(strip_site(jsonld, sites, sections), "jsonld")
+    head = _shown_head(headings, [strip_site(t, sites, sections) for t in (*social, html_title) if t])
+    if head:
+        return TitleChoice(head, "dom")
     titles = [*social, html_title] if not social or _unrelated(social[0], html_title) else social
     shown = _displayed(titles, all_headings() if all_headings else headings, sites)
     if shown:
