@@ -266,3 +266,25 @@ def test_a_heading_calling_the_reader_is_no_closing_signature() -> None:
     assert _meta(page).authors == ()
     signed = _unnamed("").replace(f"<p>{PROSE}</p></div>", f"<p>{PROSE}</p><p>DINI TEJA</p></div>")
     assert _meta(signed).authors == ("DINI TEJA",)
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("Kontributor Bandung, Agie Permadi", ("Agie Permadi",)),  # a job title and where the reporter is posted
+    ("Laporan Wartawan Tribunnews.com, Budi Santoso", ("Budi Santoso",)),  # ... or the outlet's domain
+    ("Kontributor Bandung, Agie Permadi dan Budi Santoso", ("Agie Permadi", "Budi Santoso")),
+    ("Oleh Budi, Ani", ("Budi", "Ani")),  # after a by-word every part is a name
+])
+def test_a_job_title_with_the_reporters_post_is_no_name(line: str, names: tuple[str, ...]) -> None:
+    assert _meta(_article(f'<div class="author">{line}</div>')).authors == names
+    if len(names[0].split()) > 1:  # beside the headline, without a class word, too
+        assert _meta(_unnamed(f'<div class="c4">{line}</div>')).authors == names
+
+
+def test_an_abbreviated_degree_is_no_second_author() -> None:
+    ld = '<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"Budi Santoso, S.Sos"}}</script>'
+    assert _meta(_article(""), head=ld).authors == ("Budi Santoso",)
+
+
+@pytest.mark.parametrize("platform", ["wordpress", "Facebook"])
+def test_a_platform_in_the_author_tag_is_no_author(platform: str) -> None:
+    assert _meta(_article(""), head=f'<meta name="author" content="{platform}">').authors == ()

@@ -195,15 +195,39 @@ def split_names(raw: str) -> list[str]:
     co-author note (``A (avec B et C)``) count too."""
     text = _without_place(vocab().with_re.sub(r", \1", " ".join(raw.split())))
     text = _DASH_TAIL.sub("", text)
+    text = _without_post(text)
     text = vocab().prefix_re.sub("", text)
     names: list[str] = []
     for part in vocab().joiner_re.split(text):
-        if names and _job_description(part):
-            continue  # "TOM KRISHER, AP Auto Writer": the job of the name before it
+        if names and (_job_description(part) or _DEGREE.fullmatch(part.strip())):
+            continue  # "TOM KRISHER, AP Auto Writer": the job of the name before it; "S.Sos": a degree
         name = clean_name(part)
         if name and name.casefold() not in {n.casefold() for n in names}:
             names.append(name)
     return names
+
+
+# an abbreviated degree after a name, by its shape: "S.Sos", "S.H.", "M.Si", "S.I.Kom", "Ph.D."
+_DEGREE = re.compile(r"(?:[A-Z][a-z]{0,3}\.){1,3}(?:[A-Z][a-z]{0,3}\.?)?")
+
+
+def _without_post(text: str) -> str:
+    """``Kontributor Bandung, Agie Permadi`` -> ``Agie Permadi``, ``Laporan Wartawan Tribunnews.com, Budi
+    Santoso`` -> ``Budi Santoso``: a job title and where the reporter is posted (one word, or the
+    outlet's domain) before the names, when every name after it has two words or more."""
+    prefix = vocab().prefix_re.match(text)
+    if not prefix:
+        return text
+    label = prefix.group(0).strip(" :").lower().split()
+    if not label or label[-1] not in vocab().job_words or " ".join(label) in vocab().by_words:
+        return text
+    post, comma, rest = text[prefix.end():].partition(",")
+    names = [n for n in vocab().joiner_re.split(rest) if n.strip()]
+    if not comma or not names or any(len(n.split()) < 2 for n in names):
+        return text
+    if len(post.split()) == 1 or _DOMAIN_TOKEN.fullmatch(post.strip()):
+        return rest.strip()
+    return text
 
 
 def _job_description(part: str) -> bool:

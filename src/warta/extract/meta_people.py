@@ -179,6 +179,7 @@ _SITE_TAIL = re.compile(r"^(?P<names>.+?)\s+[-–—|/]\s+(?P<site>[^-–—|/]{
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _META_SEPARATORS = re.compile(r"\s+[•·|]\s+")
 _HEADER_BYLINE_CHARS = 120
+_DOMAINISH = re.compile(r"\w\.(?:com|co|id|net|org|news|tv)\b", re.IGNORECASE)
 
 
 def _header_byline(dom: DomFacts, sites: Sequence[str]) -> list[str]:
@@ -201,8 +202,7 @@ def _header_byline(dom: DomFacts, sites: Sequence[str]) -> list[str]:
 
 
 def _byline_shaped(line: str, sites: Sequence[str]) -> list[str]:
-    prefix = vocab().prefix_re.match(line)
-    if prefix and prefix.group(0).strip(" :").lower() in vocab().by_words:
+    if vocab().prefix_re.match(line):  # "By", "Oleh", "Penulis", "Laporan Wartawan", "Kontributor"
         return _people(dated_byline(line) or line, sites)
     tail = _SITE_TAIL.match(line)
     if tail is not None and _site_like(tail["site"].strip(), sites):
@@ -222,8 +222,9 @@ def _is_date(text: str) -> bool:
 
 
 def _people(text: str, sites: Sequence[str]) -> list[str]:
-    """The names in ``text`` when every one of them is person-shaped and none is the site's."""
-    names = [n for n in _own_names(text, sites) if not _site_account(n, sites)]
+    """The names in ``text`` when every one of them is person-shaped and none is the site's (an outlet's
+    domain beside them, ``Tribunjateng.com``, is left out)."""
+    names = [n for n in _own_names(text, sites) if not _site_account(n, sites) and not _DOMAINISH.search(n)]
     return names if names and all(person_shaped(n) for n in names) else []
 
 
