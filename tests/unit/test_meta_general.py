@@ -199,6 +199,15 @@ def test_a_utc_stamp_shown_as_a_local_clock_time_keeps_the_pages_day() -> None:
     assert _dated(unrelated, head) == "2019-11-19T00:04:00+00:00"
 
 
+def test_a_utc_stamp_beside_a_local_stamp_without_zone_keeps_the_pages_day() -> None:
+    head = ('<meta property="article:published_time" content="2024-01-05T23:30:00Z">'
+            '<meta name="publishdate" content="2024/01/06 06:30:00">')
+    body = f'<div class="post"><h1>Harvest</h1><p>{PROSE}</p><p>{PROSE}</p></div>'
+    assert _dated(body, head) == "2024-01-06T06:30:00+07:00"
+    other = head.replace("06:30:00", "06:41:00")  # not a whole offset away: not the same moment
+    assert _dated(body, other) == "2024-01-05T23:30:00+00:00"
+
+
 def test_author_meta_with_a_homepage_note_and_article_author_name_are_read() -> None:
     body = f"<h1>Harvest festival draws crowds</h1><article><p>{PROSE}</p></article>"
     assert _meta(body, '<meta name="author" content="Bradley M. Kuhn (http://ebb.org/bkuhn/)">').authors == (

@@ -117,15 +117,21 @@ def _shown_offset(value: dt.datetime | dt.date, shown: dt.datetime) -> ParsedDat
 
 def _local_twin(found: ParsedDate, values: tuple[str | None, ...]) -> ParsedDate | None:
     """Another stated publication time for the same moment with a local UTC offset, when ``found`` is in
-    UTC (JSON-LD ``...Z`` beside ``article:published_time`` ``...-08:00``): the page's own offset."""
+    UTC (JSON-LD ``...Z`` beside ``article:published_time`` ``...-08:00``), or without one but a whole
+    time-zone offset away (``publishdate`` ``2024/01/06 06:30:00``): the page's own offset."""
     value = found.value
     if not isinstance(value, dt.datetime) or value.utcoffset() != dt.timedelta(0):
         return None
     for other in values[:20]:
         parsed = _parse(other, fallback=False)
-        if parsed is None or not isinstance(parsed.value, dt.datetime) or not parsed.value.utcoffset():
+        if parsed is None or not isinstance(parsed.value, dt.datetime):
             continue
-        if abs((parsed.value - value).total_seconds()) < 120:
+        if parsed.value.tzinfo is None:  # "2024/01/06 06:30:00" beside "2024-01-05T23:30:00Z": local time
+            shifted = _shown_offset(value, parsed.value)
+            if shifted:
+                return shifted
+            continue
+        if parsed.value.utcoffset() and abs((parsed.value - value).total_seconds()) < 120:
             return parsed
     return None
 
