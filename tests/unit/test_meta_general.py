@@ -262,6 +262,8 @@ def test_a_date_above_the_headline_counts_but_a_related_storys_date_after_the_pr
     ("<p class='c4'>Von: Simone Jung</p>", ("Simone Jung",)),
     ("<div class='c4'><strong>Fino Yurio Kristo</strong> - examplenet</div>", ("Fino Yurio Kristo",)),
     ("<div class='c4'>27. Januar 2026 • Gregor Meier • 3 Minuten</div>", ("Gregor Meier",)),
+    ("<div class='c4'>Naufal Zuhdi <span>20/1/2026 18:30</span> A- A+</div>", ("Naufal Zuhdi",)),
+    ("<div class='c4'>Jakarta, 20/1/2026 18:30</div>", ()),  # a place before the date is no name
     ("<div class='c4'>Politik | Wirtschaft</div>", ()),  # no date, no by-word, not the site: no byline
     ("<div class='c4'>Latin America</div><div class='c5'>April 28, 2023</div>", ()),  # a bare line is no byline
     ("<div class='c4'>By continuing you agree to our terms</div>", ()),  # not person-shaped

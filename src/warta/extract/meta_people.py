@@ -179,6 +179,7 @@ _SITE_TAIL = re.compile(r"^(?P<names>.+?)\s+[-–—|/]\s+(?P<site>[^-–—|/]{
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _META_SEPARATORS = re.compile(r"\s+[•·|]\s+")
 _HEADER_BYLINE_CHARS = 120
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _DOMAINISH = re.compile(r"\w\.(?:com|co|id|net|org|news|tv)\b", re.IGNORECASE)
 
 
@@ -188,8 +189,8 @@ def _header_byline(dom: DomFacts, sites: Sequence[str]) -> list[str]:
 
     - a by-word, then names (``By Erin Cunningham``, ``Von: Simone Jung``, ``Oleh Budi Santoso``);
     - names, then the site (``Fino Yurio Kristo - detikinet``);
-    - one segment of a line whose other segments hold the date (``27. Januar 2026 • Gregor Meier • 3
-      Minuten``).
+    - names, then the date (``Naufal Zuhdi 20/1/2026 18:30``), or one segment of a line whose other
+      segments hold the date (``27. Januar 2026 • Gregor Meier • 3 Minuten``).
 
     A line of names alone is not taken: beside the headline it is as often a section, a kicker or a
     photo credit.
@@ -207,6 +208,12 @@ def _byline_shaped(line: str, sites: Sequence[str]) -> list[str]:
     tail = _SITE_TAIL.match(line)
     if tail is not None and _site_like(tail["site"].strip(), sites):
         return _people(tail["names"], sites)
+    stamp = find_dates(line)
+    before = line[: stamp[0].start].strip() if stamp else ""
+    if before and not before.endswith(":"):  # "Naufal Zuhdi 20/1/2026 18:30", not "Last Updated: ..."
+        names = _people(before.strip(" ,|•·-–—"), sites)
+        if names and not _CJK.search(line):
+            return names
     parts = _META_SEPARATORS.split(line)
     dated = [_is_date(part) for part in parts]
     if len(parts) >= 2 and any(dated):
