@@ -161,3 +161,11 @@ def test_side_column_teasers_are_left_out_but_standfirst_is_kept() -> None:
     html = f"<html><body><div class='frame'><div class='left'>{lead}<div class='isi'>{body}</div></div><div class='right'>{side}</div></div></body></html>"
     texts, _ = body_of(html)
     assert texts[0].startswith("Ringkasan: jembatan baru") and texts[1:] == PARA * 3
+
+
+def test_a_replies_section_inside_the_article_wrapper_is_cut() -> None:
+    reply = ("<article class='js_reply reply'><div class='reply-content post-content'><p>{}</p></div></article>")
+    replies = "".join(reply.format(f"Reader {i} thinks the bridge should have been built years ago, and says so at length here.")
+                      for i in range(6))
+    text = " ".join(body_of(article_page(f"<section class='js_replies'>{replies}</section>"))[0])
+    assert PARA[0] in text and "Reader 3" not in text
