@@ -215,8 +215,10 @@ def _byline_shaped(line: str, sites: Sequence[str]) -> list[str]:
         if names and not _CJK.search(line):
             return names
     parts = _META_SEPARATORS.split(line)
+    if len(parts) < 2 or not _YEAR.search(line):
+        return []
     dated = [_is_date(part) for part in parts]
-    if len(parts) >= 2 and any(dated):
+    if any(dated):
         found = [names for names in (_people(p, sites) for p, d in zip(parts, dated, strict=True) if not d) if names]
         if len(found) == 1:
             return found[0]
