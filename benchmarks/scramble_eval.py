@@ -259,6 +259,9 @@ def run(
                         drops.append((base[page.id] - f1s[page.id], variant, name, page.id, cls,
                                       base[page.id], f1s[page.id]))
         print(_table(name, table[name], engines, variants), flush=True)
+        meta = _meta_table(table[name], engines, variants)
+        if meta:
+            print(meta, flush=True)
     print(_overall(table, engines, variants))
     for variant, counter in classes.items():
         print(f"warta failures on {variant}: " + ", ".join(f"{k} {v}" for k, v in counter.most_common()))
@@ -276,6 +279,21 @@ def _table(name: str, rows: dict[str, dict[str, Score]], engines: Sequence[str],
     for v in variants:
         cells = [f"{rows[v][e].f1:.3f} / {100 * (rows[v][e].fail_rate or 0):.1f} %" for e in engines]
         lines.append(f"| {v} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _meta_table(rows: dict[str, dict[str, Score]], engines: Sequence[str], variants: Sequence[str]) -> str | None:
+    """Title exact / date to the day / author F1 (or byline match) per variant, where the set has that gold:
+    the visible metadata must not lean on class words either."""
+    def cell(sc: Score) -> str:
+        author = sc.author_f1 if sc.author_f1 is not None else sc.byline
+        return " / ".join("-" if x is None else f"{x:.2f}" for x in (sc.title_exact, sc.date_day, author))
+    first = rows[variants[0]][engines[0]]
+    if first.title_exact is None and first.date_day is None and first.author_f1 is None and first.byline is None:
+        return None
+    lines = ["| variant | " + " | ".join(f"{e} title / date / author" for e in engines) + " |",
+             "|---|" + "---|" * len(engines)]
+    lines += [f"| {v} | " + " | ".join(cell(rows[v][e]) for e in engines) + " |" for v in variants]
     return "\n".join(lines)
 
 
