@@ -73,7 +73,7 @@ class DomFacts:
         it up to the first paragraph of prose, then those just before it (a kicker or a date line above
         the headline). Where a publisher names its elements in words nobody listed, the stamp and the
         byline are still here."""
-        return tuple(_header_lines(self._tree, self._scope))
+        return tuple(_header_lines(self._tree, self._scope, self._article))
 
     def first_date(self) -> ParsedDate | None:
         """The article's own stamp: the first date near the article container, else on the whole page
@@ -284,32 +284,32 @@ def _headline(tree: Any, scope: Any) -> Any:
     return h1s[0] if len(h1s) == 1 else None
 
 
-def _header_lines(tree: Any, scope: Any) -> list[str]:
+def _header_lines(tree: Any, scope: Any, article: Any = None) -> list[str]:
     headline = _headline(tree, scope)
     if headline is None:
         return []
     lines: list[str] = []
     after = cast(list[Any], _FOLLOWING_XPATH(headline))
     for node in after:
-        line = _line_of(node)
+        line = _line_of(node, article)
         if line is None:
             continue
         if len(line) >= _PROSE_CHARS:
             break
         lines.append(line)
     before = cast(list[Any], _PRECEDING_XPATH(headline))
-    lines.extend(line for line in map(_line_of, reversed(before)) if line and len(line) < _PROSE_CHARS)
+    lines.extend(line for line in (_line_of(n, article) for n in reversed(before)) if line and len(line) < _PROSE_CHARS)
     return list(dict.fromkeys(lines))
 
 
-def _line_of(node: Any) -> str | None:
+def _line_of(node: Any, article: Any = None) -> str | None:
     """A text node's line: the whole text of the block it sits in when short (``<div><strong>Jane
     Doe</strong> - Site</div>``), else the node's own text; None inside code or a list of other stories."""
     parent = node.getparent()
     holder = parent if node.is_text or parent is None else parent.getparent()
     if parent is None or holder is None or holder.tag in _CODE_TAGS or holder.tag == "noscript":
         return None
-    if _in_other_stories(holder):
+    if _in_other_stories(holder, article):
         return None
     block = holder
     while block.tag in _INLINE_TAGS and block.getparent() is not None:
