@@ -169,3 +169,18 @@ def test_a_replies_section_inside_the_article_wrapper_is_cut() -> None:
                       for i in range(6))
     text = " ".join(body_of(article_page(f"<section class='js_replies'>{replies}</section>"))[0])
     assert PARA[0] in text and "Reader 3" not in text
+
+
+def _photo_page(line: str) -> str:
+    return (f"<html><head><title>Taylor Swift dan Selena Gomez berpelukan di Grammy</title>"
+            f'<meta name="description" content="Taylor Swift dan Selena Gomez berpelukan di Grammy Awards 2016."></head>'
+            f"<body><div class='c1'><h1>Taylor Swift dan Selena Gomez berpelukan di Grammy</h1>"
+            f"<div class='c2'><img src='/1.jpg'><img src='/2.jpg'></div><div class='c3'><p>{line}</p></div></div></body></html>")
+
+
+def test_a_stray_line_sharing_no_word_with_the_page_is_no_body() -> None:
+    result = extract_body(parse_html(_photo_page("Jangan sampai ketinggalan berita terkini, langganan newsletter kami sekarang!")), None)
+    assert result.blocks == () and result.strategy.endswith("-unrelated")
+    assert any("newsletter" in line for line in result.furniture)  # set aside, not lost
+    short = "Taylor Swift dan Selena Gomez berpelukan hangat di belakang panggung Grammy Awards 2016 di Los Angeles."
+    assert [b.text for b in extract_body(parse_html(_photo_page(short)), None).blocks] == [short]

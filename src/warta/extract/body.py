@@ -240,7 +240,22 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         result = _embedded(tree, result)
     if reference:
         result = reconcile(result, reference)
+    if 0 < _chars(result) < MIN_GOOD_CHARS and not reference and _unrelated(tree, result):
+        # a stray line (a newsletter prompt on a photo page) is no article: its words are none of the page's
+        lines = tuple(b.text for b in result.blocks)
+        result = replace(result, blocks=(), furniture=result.furniture + lines, strategy=f"{result.strategy}-unrelated")
     return result
+
+
+def _unrelated(tree: Any, result: BodyResult) -> bool:
+    """True when a short body shares no content word with what the page says it is about (its
+    description, titles and headline); a page that says nothing about itself cannot tell."""
+    head = read_head(tree)
+    h1 = " ".join(text_of(h) for h in tree.iter("h1"))
+    about = " ".join(filter(None, (self_description(tree), head.first("og:title", "twitter:title"), head.title, h1)))
+    said = {t.casefold() for t in TOKEN.findall(about) if len(t) > 3}
+    words = {t.casefold() for t in TOKEN.findall(_text(result)) if len(t) > 3}
+    return bool(said) and bool(words) and not said & words
 
 
 def _scored(tree: Any, furniture: Furniture) -> BodyResult:
