@@ -184,3 +184,22 @@ def test_a_stray_line_sharing_no_word_with_the_page_is_no_body() -> None:
     assert any("newsletter" in line for line in result.furniture)  # set aside, not lost
     short = "Taylor Swift dan Selena Gomez berpelukan hangat di belakang panggung Grammy Awards 2016 di Los Angeles."
     assert [b.text for b in extract_body(parse_html(_photo_page(short)), None).blocks] == [short]
+
+
+def _blog(after_title: str, thread_head: str) -> str:
+    comments = "".join(f"<div class='c7'><p>Reader {i} writes that the bridge is long overdue and thanks the author for this post.</p></div>"
+                       for i in range(8))
+    paras = "".join(f"<p>{p}</p>" for p in PARA)
+    return (f"<html><head><title>Jembatan baru</title></head><body><div class='c1'><h1>Jembatan baru diresmikan</h1>"
+            f"{after_title}<div class='c2'>{paras}<p>{PARA[1]} {PARA[2]}</p><div class='c5'>{thread_head}</div>{comments}</div></div></body></html>")
+
+
+def test_a_line_counting_the_comments_opens_the_thread_whatever_its_markup() -> None:
+    for head in ("{ 18 comments… read them below or add one }", "Comments (186)", "8 Responses to “Jembatan baru”", "12 komentar"):
+        text = " ".join(body_of(_blog("", head))[0])
+        assert PARA[2] in text and "Reader 3" not in text, head
+    # a linked comment count beside the byline is no thread head, and a sentence counting comments is prose
+    linked = "<div class='c4'><a href='#c'>274 Comments</a></div>"
+    assert PARA[0] in " ".join(body_of(_blog(linked, ""))[0])
+    told = "<p>12 comments were left within the hour.</p>"
+    assert "Reader 3" in " ".join(body_of(_blog("", told))[0])

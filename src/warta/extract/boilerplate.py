@@ -36,6 +36,7 @@ class Furniture:
     trailer: re.Pattern[str]
     stop: re.Pattern[str]
     date_line: re.Pattern[str]
+    thread: re.Pattern[str] = re.compile(r"(?!)")
 
     def words(self, attr: str) -> set[str]:
         """The words of a class/id value (``detail__body-text`` -> detail, body, text)."""
@@ -74,6 +75,11 @@ class Furniture:
         return None
 
 
+    def is_thread(self, line: str) -> bool:
+        """True for a short line that opens the readers' comments by counting them (``Comments (186)``); a
+        sentence that counts comments ends in a full stop."""
+        return len(line) <= 80 and not line.rstrip().endswith(".") and bool(self.thread.search(line))
+
     def is_stop(self, line: str) -> bool:
         """True for a short line that starts the related-content tail (``You may also like``)."""
         return len(line) <= 60 and bool(self.stop.search(line))
@@ -108,6 +114,7 @@ def load_furniture() -> Furniture:
             trailer=_alternation(lines["trailer"]),
             stop=_alternation(lines["stop"]),
             date_line=_date_line(lines["months"]),
+            thread=_alternation(lines.get("thread", [])),
         )
     except (OSError, KeyError, tomllib.TOMLDecodeError, re.error) as exc:
         raise ConfigError(f"bad furniture data: {exc}", path="warta/lang/furniture.toml") from exc

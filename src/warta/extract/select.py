@@ -308,12 +308,15 @@ def thread_start(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
 
 
 def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
-    """Where a related-content tail (``You may also like``) starts: it must be smaller than the article."""
+    """Where a related-content tail (``You may also like``) starts: it must be smaller than the article;
+    or where a line counting the readers' comments opens their thread."""
     total = sum(len(b.text) for b in blocks)
     before = 0
     for i, block in enumerate(blocks):
         strong = block.kind == "heading" or block.bold
         heading_like = not block.in_table  # a table's header cell ("Comment") is no section heading
+        if before >= THREAD_AFTER_CHARS and furniture.is_thread(block.text) and block.link_density < LINKY:
+            return i  # "{ 18 comments… read them below }": the readers' thread starts (a linked count is a byline's)
         if heading_like and before >= 200 and furniture.is_stop(block.text) and (strong or total - before < before):
             if not _section_goes_on(blocks, i, furniture):
                 return i
