@@ -203,3 +203,15 @@ def test_a_line_counting_the_comments_opens_the_thread_whatever_its_markup() -> 
     assert PARA[0] in " ".join(body_of(_blog(linked, ""))[0])
     told = "<p>12 comments were left within the hour.</p>"
     assert "Reader 3" in " ".join(body_of(_blog("", told))[0])
+
+
+def test_a_container_opening_with_a_comment_count_is_the_thread_not_the_article() -> None:
+    posts = "".join(
+        f"<div class='c8'><p class='c9'><a href='/u{i}'>Reader {i}</a> — July 17th, 2012, 6:18 pm</p>"
+        f"<p>I have been waiting for this bridge for years, and I finally drove across it this morning with my family {i}.</p>"
+        f"<p>Thanks for covering it so well, and please keep writing about our district and its roads.</p></div>" for i in range(12))
+    paras = "".join(f"<p>{p}</p>" for p in PARA)
+    page = (f"<html><head><title>Jembatan baru</title></head><body><div class='c1'><h1>Jembatan baru diresmikan</h1>"
+            f"<div class='c2'>{paras}</div></div><div class='c3'><h3>12 Comments</h3>{posts}</div></body></html>")
+    result = extract_body(parse_html(page), None)
+    assert [b.text for b in result.blocks] == PARA and result.strategy == "dom-not-thread"

@@ -38,6 +38,7 @@ from warta.extract.meta_jsonld import parse_scripts
 from warta.extract.meta_tags import jsonld_scripts, read_head
 from warta.extract.scored import score_body
 from warta.extract.select import (
+    LINKY,
     Container,
     blocks_inside,
     choose_container,
@@ -122,6 +123,10 @@ def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str, force: 
         second = choose_container(found.blocks, root)  # the list's summaries now count for nothing
         box = None if second is None or second.element is box.element else second
         strategy = f"{strategy}-not-list" if box is not None else "teaser-list"
+    if box is not None and force is None and _thread_box(found.blocks, box, furniture):
+        second = choose_container(found.blocks, root)  # the readers' posts now count for nothing
+        box = None if second is None or second.element is box.element else second
+        strategy = f"{strategy}-not-thread" if box is not None else "thread"
     if box is None:
         return BodyResult(blocks=(), strategy=strategy)
     container = box.element
@@ -151,6 +156,23 @@ def _teaser_list(blocks: list[RawBlock], box: Container) -> bool:
     if not total or sum(len(b.text) for b in listed) < LIST_SHARE * total:
         return False
     for block in listed:
+        block.weight = 0.0
+    return True
+
+
+THREAD_HEAD_BLOCKS = 3  # a count of comments among the first blocks of a container opens it
+
+
+def _thread_box(blocks: list[RawBlock], box: Container, furniture: Furniture) -> bool:
+    """True if the chosen container opens with a line counting readers' comments (``274 Comments``):
+    it is the comment thread, not the article; its blocks are then given no value so that the caller
+    can choose again."""
+    inside = blocks_inside(blocks, box)
+    head = next((i for i, b in enumerate(inside[:THREAD_HEAD_BLOCKS])
+                 if furniture.is_thread(b.text) and b.link_density < LINKY), None)
+    if head is None or sum(len(b.text) for b in inside[:head]) >= MIN_GOOD_CHARS:
+        return False
+    for block in inside:
         block.weight = 0.0
     return True
 
