@@ -215,3 +215,10 @@ def test_a_container_opening_with_a_comment_count_is_the_thread_not_the_article(
             f"<div class='c2'>{paras}</div></div><div class='c3'><h3>12 Comments</h3>{posts}</div></body></html>")
     result = extract_body(parse_html(page), None)
     assert [b.text for b in result.blocks] == PARA and result.strategy == "dom-not-thread"
+
+
+def test_a_short_cjk_body_is_related_to_its_page_by_character_pairs() -> None:
+    body = "１３日午後９時１９分ごろ、宮崎県で震度５弱の地震があった。気象庁によると、震源地は日向灘。"
+    page = ("<html><head><title>宮崎県で震度５弱の地震</title></head><body><div class='c1'><h1>宮崎県で震度５弱の地震</h1>"
+            f"<div class='c2'><p>{body}</p></div></div></body></html>")
+    assert [b.text for b in extract_body(parse_html(page), None).blocks] == [body]

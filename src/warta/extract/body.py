@@ -270,14 +270,24 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
 
 
 def _unrelated(tree: Any, result: BodyResult) -> bool:
-    """True when a short body shares no content word with what the page says it is about (its
-    description, titles and headline); a page that says nothing about itself cannot tell."""
+    """True when a short body shares no content word (nor, in CJK text, a pair of characters) with what
+    the page says it is about (its description, titles and headline); a page that says nothing about
+    itself cannot tell."""
     head = read_head(tree)
     h1 = " ".join(text_of(h) for h in tree.iter("h1"))
     about = " ".join(filter(None, (self_description(tree), head.first("og:title", "twitter:title"), head.title, h1)))
-    said = {t.casefold() for t in TOKEN.findall(about) if len(t) > 3}
-    words = {t.casefold() for t in TOKEN.findall(_text(result)) if len(t) > 3}
+    said, words = _content_keys(about), _content_keys(_text(result))
     return bool(said) and bool(words) and not said & words
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _content_keys(text: str) -> set[str]:
+    """Words over three letters, case-folded; in CJK text (no spaces between words), character pairs."""
+    keys = {t.casefold() for t in TOKEN.findall(text) if len(t) > 3 and not _CJK.search(t)}
+    cjk = "".join(_CJK.findall(text))
+    return keys | {cjk[i : i + 2] for i in range(len(cjk) - 1)}
 
 
 def _scored(tree: Any, furniture: Furniture) -> BodyResult:
