@@ -281,13 +281,13 @@ def _unrelated(tree: Any, result: BodyResult) -> bool:
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}")
 
 
 def _content_keys(text: str) -> set[str]:
     """Words over three letters, case-folded; in CJK text (no spaces between words), character pairs."""
     keys = {t.casefold() for t in TOKEN.findall(text) if len(t) > 3 and not _CJK.search(t)}
-    cjk = "".join(_CJK.findall(text))
-    return keys | {cjk[i : i + 2] for i in range(len(cjk) - 1)}
+    return keys | {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
 
 
 def _scored(tree: Any, furniture: Furniture) -> BodyResult:
