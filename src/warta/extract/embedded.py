@@ -27,10 +27,11 @@ TAG_BREAK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|blockquote|br|section|figur
 FIGURE = re.compile(r"<(figure|figcaption|script|style)\b.*?</\1>", re.I | re.S)
 TAG = re.compile(r"<[^>]+>")
 WORD = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?。！？]")
-NOT_LETTER = re.compile(r"[^\w\s]|[\d_]")
+SENTENCE_END = re.compile(r"[.!?。！？।॥။።؟۔]")
+NOT_LETTER = re.compile(r"[^\w\s\u0300-\u036f\u0900-\u0dff\u1000-\u109f\u1780-\u17ff]|[\d_]")  # marks of Indic, Burmese, Khmer scripts are letters
 NESTED_JSON = re.compile(r'"\s*:\s*["\[{]')
 MIN_PROSE_WORDS = 8
+LONG_UNSPACED = 120  # a string this long with a sentence end is prose even with few spaces (Thai, Burmese)
 MAX_GAP = 400  # characters of data between two prose strings of one run
 MAX_SCRIPT_CHARS = 5_000_000
 
@@ -54,9 +55,16 @@ def has_embedded_data(tree: Any) -> bool:
     return False
 
 
-def embedded_article(tree: Any) -> str | None:
-    """The article text found in the page's embedded script data, or None."""
+MAX_CANDIDATES = 5
+
+
+def embedded_texts(tree: Any) -> list[str]:
+    """The candidate article texts of the page's embedded script data, the largest first: runs of prose
+    strings next to each other in the data, groups of strings at one place of parsed data (teaser
+    lists count for half), the flight stream's pieces."""
     pieces: list[_Piece] = []
+    runs: list[tuple[float, list[str]]] = []  # (size, prose strings) of each candidate
+    flight: list[str] = []  # the payloads of React flight chunks: one stream, cut anywhere
     for n, script in enumerate(tree.iter("script")):
         kind = (script.get("type") or "").lower()
         if "ld+json" in kind:
@@ -66,17 +74,236 @@ def embedded_article(tree: Any) -> str | None:
             continue
         if script.get("id") not in ("__NEXT_DATA__", "__NUXT_DATA__") and not any(m in text for m in MARKERS):
             continue
+        if FLIGHT_MARK in text:
+            chunks = _flight_chunks(text)
+            if chunks is not None:
+                flight.extend(chunks)
+                continue
+        data = _json_data(script, text)
+        if data is not None:
+            runs.extend(_structured_runs(data))
+            continue
         pieces.extend(_Piece(n, s, e, t) for s, e, t in _prose_literals(text, nested=True))
-    runs = _runs(pieces)
-    if not runs:
-        return None
-    best = max(runs, key=lambda run: sum(len(p.text) for p in run))
+    if flight and sum(map(len, flight)) <= MAX_SCRIPT_CHARS:
+        pieces.extend(_Piece(-1, s, e, t) for s, e, t in _flight_prose("".join(flight)))
+    runs.extend((float(sum(len(p.text) for p in run)), [p.text for p in run]) for run in _runs(pieces))
+    runs.sort(key=lambda run: -run[0])
+    texts = [_joined(texts) for _, texts in runs[:MAX_CANDIDATES]]
+    return [t for t in texts if t]
+
+
+def embedded_article(tree: Any) -> str | None:
+    """The article text found in the page's embedded script data (the largest candidate), or None."""
+    found = embedded_texts(tree)
+    return found[0] if found else None
+
+
+def _joined(pieces: list[str]) -> str:
     paragraphs: list[str] = []
-    for piece in best:
-        for para in piece.text.split("\n\n"):
+    for piece in pieces:
+        for para in piece.split("\n\n"):
             if para and para not in paragraphs:
                 paragraphs.append(para)
-    return "\n\n".join(paragraphs) or None
+    return "\n\n".join(paragraphs)
+
+
+ASSIGNED = re.compile(r"__[A-Z_]+__\s*=\s*")
+DEVALUE_WRAPPERS = frozenset(("Reactive", "ShallowReactive", "Ref", "ShallowRef", "EmptyRef", "EmptyShallowRef"))
+ID_LIKE = re.compile(r"\d")
+TEASER_WEIGHT = 0.5  # a group of strings whose items each carry their own link reads as a teaser list
+
+
+def _json_data(script: Any, text: str) -> Any:
+    """The script's data as JSON when it is JSON: a JSON script (``__NEXT_DATA__``; ``__NUXT_DATA__``,
+    devalue's flat array, resolved), or ``window.__X__ = {...}`` / ``= JSON.parse("...")``. None when it
+    is not (a JS literal, as Nuxt 2 writes, is read for its string literals instead)."""
+    decoder = json.JSONDecoder()
+    try:
+        if (script.get("type") or "").lower() == "application/json" or script.get("id") == "__NEXT_DATA__":
+            data = json.loads(text)
+            return _devalue(data) if script.get("id") == "__NUXT_DATA__" and isinstance(data, list) else data
+        m = ASSIGNED.search(text)
+        if m is None:
+            return None
+        at = m.end()
+        if text.startswith("JSON.parse(", at):
+            inner, _ = decoder.raw_decode(text, at + len("JSON.parse("))
+            return json.loads(inner) if isinstance(inner, str) else None
+        if text[at : at + 1] not in ("{", "["):
+            return None
+        data, _ = decoder.raw_decode(text, at)
+        return data
+    except (ValueError, RecursionError):
+        return None
+
+
+def _devalue(table: list[Any]) -> Any:
+    """Nuxt 3's payload (devalue): a flat array whose objects and arrays give their values as indexes
+    into it; wrappers such as ``["ShallowReactive", 1]`` stand for their value."""
+    memo: dict[int, Any] = {}
+
+    def value(ref: Any, depth: int) -> Any:
+        if not isinstance(ref, int) or isinstance(ref, bool) or not 0 <= ref < len(table) or depth > 100:
+            return None
+        if ref in memo:
+            return memo[ref]
+        raw = table[ref]
+        out: Any
+        if isinstance(raw, dict):
+            out = memo[ref] = {}
+            for key, sub in raw.items():
+                out[key] = value(sub, depth + 1)
+        elif isinstance(raw, list) and raw and isinstance(raw[0], str):  # a typed value
+            if raw[0] in DEVALUE_WRAPPERS and len(raw) > 1:
+                out = value(raw[1], depth + 1)
+            elif raw[0] in ("Set", "Map"):
+                out = [value(sub, depth + 1) for sub in raw[1:]]
+            else:
+                out = None
+        elif isinstance(raw, list):
+            out = memo[ref] = []
+            out.extend(value(sub, depth + 1) for sub in raw)
+        else:
+            out = raw
+        memo[ref] = out
+        return out
+
+    return value(0, 0)
+
+
+def _structured_runs(data: Any) -> list[tuple[float, list[str]]]:
+    """Prose strings of parsed data grouped by where they sit: the path to them, with the index of the
+    nearest array and keys that are ids (``Paragraph:123``) taken as any. An article's paragraphs are
+    the items of one list (``content[*].text``) or one HTML string, whatever lies between them (image
+    blocks, embeds); teaser summaries are items of another list, each item with its own link, and count
+    for half."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    linked: dict[tuple[str, ...], list[bool]] = {}
+    stack: list[tuple[Any, tuple[str, ...], Any]] = [(data, (), None)]
+    while stack:
+        node, path, item = stack.pop()
+        if isinstance(node, str):
+            prose = _as_prose(node) if len(node) >= 40 else None
+            if prose:
+                last = max((i for i, p in enumerate(path) if p.endswith("#")), default=-1)
+                key = path if last < 0 else (*path[:last], "*", *path[last + 1 :])
+                groups.setdefault(key, []).append(prose)
+                linked.setdefault(key, []).append(isinstance(item, dict) and _has_link(item))
+        elif isinstance(node, dict):
+            stack.extend((v, (*path, "*" if ID_LIKE.search(k) else k), item) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend(
+                (v, (*path, f"{i}#"), v if isinstance(v, dict) else item) for i, v in reversed(list(enumerate(node)))
+            )
+    runs: list[tuple[float, list[str]]] = []
+    for key, texts in groups.items():
+        size = float(sum(map(len, texts)))
+        flags = linked[key]
+        if len(flags) > 1 and sum(flags) * 2 > len(flags):
+            size *= TEASER_WEIGHT
+        runs.append((size, texts))
+    return runs
+
+
+def _has_link(item: dict[str, Any]) -> bool:
+    return any(
+        isinstance(v, str) and v.startswith(("http://", "https://", "/")) and " " not in v for v in item.values()
+    )
+
+
+FLIGHT_MARK = "self.__next_f.push("
+FLIGHT_PUSH = re.compile(r'self\.__next_f\.push\(\[\s*1\s*,\s*("(?:[^"\\]|\\.)*")\s*\]\)')
+FLIGHT_ROW = re.compile(r"(?:^|\n)[0-9a-f]+:(?:T([0-9a-f]+),)?", re.I)
+BLOCK_TAGS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "pre", "td"))
+
+
+def _flight_chunks(text: str) -> list[str] | None:
+    """The string payloads of the ``self.__next_f.push([1, "..."])`` calls of a script, or None when the
+    script holds none (it is then read as any other)."""
+    chunks: list[str] = []
+    for m in FLIGHT_PUSH.finditer(text):
+        try:
+            value = json.loads(m.group(1))
+        except ValueError:
+            continue
+        if isinstance(value, str):
+            chunks.append(value)
+    return chunks or None
+
+
+def _flight_prose(stream: str) -> Iterator[tuple[int, int, str]]:
+    """Prose in a React flight stream (the pushes joined: a chunk may end inside a row or a string).
+    Rows are ``id:json`` or ``id:T<hex length>,<text>`` (a long string, often the CMS HTML of the
+    article). A JSON row is read as a tree: an element ``["$", tag, key, props]`` of a block tag
+    (``p``, ``h2``, ``li``...) gives one piece, its text the strings of all its children (links and
+    emphasis split a paragraph into several strings); a row that does not parse is read for its
+    string literals."""
+    at = 0
+    rows = list(FLIGHT_ROW.finditer(stream))
+    for i, m in enumerate(rows):
+        if m.start() < at:
+            continue  # inside the text of a T row
+        start = m.end()
+        if m.group(1) is not None:  # T row: the length counts UTF-8 bytes
+            size = int(m.group(1), 16)
+            raw = stream[start:].encode("utf8")[:size].decode("utf8", "ignore")
+            at = start + len(raw)
+            prose = _as_prose(raw)
+            if prose:
+                yield start, at, prose
+            continue
+        end = rows[i + 1].start() if i + 1 < len(rows) else len(stream)
+        body = stream[start:end]
+        try:
+            value = json.loads(body)
+        except ValueError:
+            yield from ((start + s, start + e, t) for s, e, t in _prose_literals(body, nested=False))
+            continue
+        offset = [start]
+        yield from _element_prose(value, offset)
+
+
+def _element_prose(node: Any, offset: list[int]) -> Iterator[tuple[int, int, str]]:
+    """Walk a flight tree: block elements give pieces; other data advances ``offset`` by its size, so
+    that the gaps between pieces measure the data between them as for string literals."""
+    if isinstance(node, str):
+        offset[0] += len(node) + 3
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            offset[0] += len(key) + 4
+            yield from _element_prose(value, offset)
+        return
+    if not isinstance(node, list):
+        offset[0] += 5
+        return
+    if len(node) == 4 and node[0] == "$" and isinstance(node[1], str) and isinstance(node[3], dict):
+        if node[1] in BLOCK_TAGS and "children" in node[3]:
+            text = " ".join("".join(_strings(node[3]["children"])).split())
+            prose = _as_prose(text) if text else None
+            start = offset[0]
+            offset[0] += len(text) + 20
+            if prose:
+                yield start, offset[0], prose
+            return
+        offset[0] += len(node[1]) + 12
+        yield from _element_prose(node[3], offset)
+        return
+    for item in node:
+        yield from _element_prose(item, offset)
+
+
+def _strings(node: Any) -> Iterator[str]:
+    """The text of an element's children, in order (strings, and the children of nested elements)."""
+    if isinstance(node, str):
+        if not node.startswith("$"):  # "$L5", "$6": references, not text
+            yield node
+    elif isinstance(node, list):
+        if len(node) == 4 and node[0] == "$" and isinstance(node[3], dict):
+            yield from _strings(node[3].get("children"))
+        else:
+            for item in node:
+                yield from _strings(item)
 
 
 def _prose_literals(text: str, nested: bool) -> Iterator[tuple[int, int, str]]:
@@ -101,19 +328,26 @@ def _as_prose(value: str) -> str | None:
     if value.startswith(("http://", "https://", "/", "data:", "{", "[")):
         return None
     text = value
+    marked = "<" in text and ">" in text and TAG_BREAK.search(text) is not None
     if "<" in text and ">" in text:
         text = TAG.sub("", TAG_BREAK.sub("\n\n", FIGURE.sub("\n\n", text)))
     text = html.unescape(text)
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]
+    if marked:  # an HTML article may show code in some paragraphs: those are left out, not the article
+        paragraphs = [p for p in paragraphs if not _code(p)]
     text = "\n\n".join(p for p in paragraphs if p)
-    if not SENTENCE_END.search(text) or any(sign in text for sign in ("function(", "=>", "{\"", "};")):
+    if not SENTENCE_END.search(text) or _code(text):
         return None
     words = WORD.findall(text)
-    if len(words) < MIN_PROSE_WORDS and not (len(text) >= 40 and _cjk(text)):
+    if len(words) < MIN_PROSE_WORDS and not (len(text) >= 40 and _cjk(text)) and len(text) < LONG_UNSPACED:
         return None
     if len(NOT_LETTER.findall(text)) > 0.25 * len(text):  # code, ids, URLs: mostly signs and digits
         return None
     return text
+
+
+def _code(text: str) -> bool:
+    return any(sign in text for sign in ("function(", "=>", "{\"", "};"))
 
 
 def _cjk(text: str) -> bool:
@@ -131,4 +365,4 @@ def _runs(pieces: list[_Piece]) -> list[list[_Piece]]:
     return runs
 
 
-__all__ = ["embedded_article", "has_embedded_data"]
+__all__ = ["embedded_article", "embedded_texts", "has_embedded_data"]
