@@ -22,7 +22,8 @@ MARKERS = (
     "__NEXT_DATA__", "self.__next_f.push", "__NUXT__", "__NUXT_DATA__", "__INITIAL_STATE__",
     "__PRELOADED_STATE__", "__APOLLO_STATE__",
 )
-LITERAL = re.compile(r'"((?:[^"\\\n]|\\.){40,})"')
+LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')  # every literal, short ones too: quotes stay paired
+MIN_LITERAL = 40
 TAG_BREAK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|blockquote|br|section|figure)\b[^>]*>", re.I)
 FIGURE = re.compile(r"<(figure|figcaption|script|style)\b.*?</\1>", re.I | re.S)
 TAG = re.compile(r"<[^>]+>")
@@ -85,7 +86,7 @@ def embedded_texts(tree: Any) -> list[str]:
             continue
         pieces.extend(_Piece(n, s, e, t) for s, e, t in _prose_literals(text, nested=True))
     if flight and sum(map(len, flight)) <= MAX_SCRIPT_CHARS:
-        pieces.extend(_Piece(-1, s, e, t) for s, e, t in _flight_prose("".join(flight)))
+        runs.extend(_flight_runs("".join(flight)))
     runs.extend((float(sum(len(p.text) for p in run)), [p.text for p in run]) for run in _runs(pieces))
     runs.sort(key=lambda run: -run[0])
     texts = [_joined(texts) for _, texts in runs[:MAX_CANDIDATES]]
@@ -231,13 +232,15 @@ def _flight_chunks(text: str) -> list[str] | None:
     return chunks or None
 
 
-def _flight_prose(stream: str) -> Iterator[tuple[int, int, str]]:
-    """Prose in a React flight stream (the pushes joined: a chunk may end inside a row or a string).
-    Rows are ``id:json`` or ``id:T<hex length>,<text>`` (a long string, often the CMS HTML of the
-    article). A JSON row is read as a tree: an element ``["$", tag, key, props]`` of a block tag
-    (``p``, ``h2``, ``li``...) gives one piece, its text the strings of all its children (links and
-    emphasis split a paragraph into several strings); a row that does not parse is read for its
-    string literals."""
+def _flight_runs(stream: str) -> list[tuple[float, list[str]]]:
+    """Candidate texts of a React flight stream (the pushes joined: a chunk may end inside a row or a
+    string). Rows are ``id:json`` or ``id:T<hex length>,<text>`` (a long string, often the CMS HTML of
+    the article). A JSON row is read as a tree: an element ``["$", tag, key, props]`` of a block tag
+    (``p``, ``h2``, ``li``...) stands for the text of all its children (links and emphasis split a
+    paragraph into several strings), and the texts are grouped by place as in other parsed data (the
+    paragraphs of one article element together, each teaser of a list apart); a row that does not parse
+    is read for its string literals."""
+    runs: list[tuple[float, list[str]]] = []
     at = 0
     rows = list(FLIGHT_ROW.finditer(stream))
     for i, m in enumerate(rows):
@@ -250,47 +253,36 @@ def _flight_prose(stream: str) -> Iterator[tuple[int, int, str]]:
             at = start + len(raw)
             prose = _as_prose(raw)
             if prose:
-                yield start, at, prose
+                runs.append((float(len(prose)), [prose]))
             continue
         end = rows[i + 1].start() if i + 1 < len(rows) else len(stream)
         body = stream[start:end]
         try:
             value = json.loads(body)
-        except ValueError:
-            yield from ((start + s, start + e, t) for s, e, t in _prose_literals(body, nested=False))
+        except (ValueError, RecursionError):
+            pieces = [_Piece(0, s, e, t) for s, e, t in _prose_literals(body, nested=False)]
+            runs.extend((float(sum(len(p.text) for p in run)), [p.text for p in run]) for run in _runs(pieces))
             continue
-        offset = [start]
-        yield from _element_prose(value, offset)
+        try:
+            runs.extend(_structured_runs(_as_data(value, 0)))
+        except RecursionError:
+            continue
+    return runs
 
 
-def _element_prose(node: Any, offset: list[int]) -> Iterator[tuple[int, int, str]]:
-    """Walk a flight tree: block elements give pieces; other data advances ``offset`` by its size, so
-    that the gaps between pieces measure the data between them as for string literals."""
-    if isinstance(node, str):
-        offset[0] += len(node) + 3
-        return
+def _as_data(node: Any, depth: int) -> Any:
+    """A flight tree as plain data: an element is its props, a block element the text of its children."""
+    if depth > 200:
+        return None
+    if isinstance(node, list):
+        if len(node) == 4 and node[0] == "$" and isinstance(node[1], str) and isinstance(node[3], dict):
+            if node[1] in BLOCK_TAGS and "children" in node[3]:
+                return " ".join("".join(_strings(node[3]["children"])).split())
+            return {k: _as_data(v, depth + 1) for k, v in node[3].items()}
+        return [_as_data(v, depth + 1) for v in node]
     if isinstance(node, dict):
-        for key, value in node.items():
-            offset[0] += len(key) + 4
-            yield from _element_prose(value, offset)
-        return
-    if not isinstance(node, list):
-        offset[0] += 5
-        return
-    if len(node) == 4 and node[0] == "$" and isinstance(node[1], str) and isinstance(node[3], dict):
-        if node[1] in BLOCK_TAGS and "children" in node[3]:
-            text = " ".join("".join(_strings(node[3]["children"])).split())
-            prose = _as_prose(text) if text else None
-            start = offset[0]
-            offset[0] += len(text) + 20
-            if prose:
-                yield start, offset[0], prose
-            return
-        offset[0] += len(node[1]) + 12
-        yield from _element_prose(node[3], offset)
-        return
-    for item in node:
-        yield from _element_prose(item, offset)
+        return {k: _as_data(v, depth + 1) for k, v in node.items()}
+    return node
 
 
 def _strings(node: Any) -> Iterator[str]:
@@ -308,6 +300,8 @@ def _strings(node: Any) -> Iterator[str]:
 
 def _prose_literals(text: str, nested: bool) -> Iterator[tuple[int, int, str]]:
     for m in LITERAL.finditer(text):
+        if len(m.group(1)) < MIN_LITERAL:
+            continue
         try:
             value = json.loads(f'"{m.group(1)}"')
         except ValueError:
@@ -355,10 +349,14 @@ def _cjk(text: str) -> bool:
 
 
 def _runs(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Pieces next to each other in one script. A string of several paragraphs (an article body as one
+    HTML string) joins only others of several paragraphs: the single strings beside it are other
+    fields (a teaser list after the body)."""
     runs: list[list[_Piece]] = []
     for piece in pieces:
         last = runs[-1][-1] if runs else None
-        if last is not None and last.script == piece.script and piece.start - last.end <= MAX_GAP:
+        if (last is not None and last.script == piece.script and piece.start - last.end <= MAX_GAP
+                and ("\n\n" in last.text) == ("\n\n" in piece.text)):
             runs[-1].append(piece)
         else:
             runs.append([piece])
