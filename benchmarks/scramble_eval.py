@@ -15,6 +15,8 @@ scorer of ``warta eval``:
 - ``misleading``: ``scrambled``, and then the wrappers of the article text (the parents of the
   paragraphs that the gold body holds, up to their common ancestor and one level above) get a
   class that reads as furniture (``summary-c...``, ``meta-c...``, ``share-c...``, ``teaser-c...``).
+- ``scripted`` (on request): ``scrambled``, and then the article's elements moved out of the DOM into
+  embedded framework data (Next.js, React flight, Nuxt, initial state; ``scripted_variant.py``).
 
 Every variant is deterministic (seeded by set and page id). Peer results are cached by page hash
 (``--cache``), since only warta changes between runs.
