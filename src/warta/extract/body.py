@@ -360,12 +360,12 @@ def _embedded(tree: Any, dom: BodyResult) -> BodyResult:
     candidate, or another that agrees much better with the page's description: a teaser list of other
     stories does not). The embedded text wins when the DOM body is a small part of it (the page renders
     a lead or a first part, the rest only by script); when the DOM body is short and the embedded text
-    at least twice as long (script-rendered pages) unless the DOM body agrees better with the
-    description (a short note beside other text in the data; a much longer embedded text that agrees
-    with half of the description still wins); or when the DOM body is a different text altogether (it
-    holds under a third of the embedded text) and the embedded text clearly agrees better with the
-    description (a different text: under a third of its runs of four words are in the DOM body). A DOM
-    body made of the description's own words (a standfirst) is no evidence for itself."""
+    twice as long, or longer and agreeing clearly better with the description (script-rendered pages),
+    unless the DOM body agrees better with the description (a short note beside other text in the
+    data; a much longer embedded text that agrees with half of the description still wins); or when
+    the DOM body is a different text altogether (under a third of the embedded text's runs of four
+    words are in it) and the embedded text agrees clearly better with the description. A DOM body
+    made of the description's own words (a standfirst) is no evidence for itself."""
     ref = self_description(tree)
     mine = _text(dom)
     chars = _chars(dom)
@@ -387,7 +387,9 @@ def _embedded(tree: Any, dom: BodyResult) -> BodyResult:
         return _from_embedded(dom, text)  # the DOM shows a part of the embedded article
     stated = agreement(ref, mine) if ref and _covered(mine, ref) < EMBEDDED_PART else 0.0
     if short:
-        if len(text) < 2 * chars:
+        if len(text) < 2 * chars and not (
+            ref and len(text) > chars and agreement(ref, text) >= stated + EMBEDDED_AGREEMENT_MARGIN
+        ):
             return dom
         if ref and dom.blocks and agreement(ref, text) < stated:
             gain, agrees = len(text) / chars, agreement(ref, text)
