@@ -2,11 +2,15 @@
 
 Pages built with Next.js (``__NEXT_DATA__``, React flight chunks ``self.__next_f.push(...)``), Nuxt
 (``__NUXT__``) or a Redux-style ``window.__INITIAL_STATE__`` often ship the article only as data for
-the browser to render. This module reads the JSON string literals of such scripts (one nesting level
-deeper where a payload is itself a JSON string, as flight chunks are), keeps the prose-like ones, and
-returns the longest run of prose strings that sit next to each other in the data: an article's
-paragraphs are stored together, while teaser summaries of other stories are scattered between
-URLs, ids and image records.
+the browser to render. This module finds the candidate article texts of such scripts, the largest
+first. Data that parses as JSON (``__NEXT_DATA__``, ``window.__X__ = {...}`` or ``JSON.parse("...")``,
+Nuxt 3's devalue array with its index references resolved) gives groups of prose strings by place
+(the path to them, the nearest list index taken as any): an article's paragraphs are the items of
+one list or one HTML string, whatever image or embed records sit between them; a teaser list is
+another group, whose items carry their own links, and counts for half. React flight chunks are
+joined into one stream and read row by row (``T`` text rows as HTML, element rows as trees whose
+paragraph elements are the text of all their children). Other scripts (a JS literal, as Nuxt 2
+writes) are read for their string literals: prose strings next to each other form a run.
 """
 
 from __future__ import annotations
