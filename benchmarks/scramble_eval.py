@@ -15,6 +15,8 @@ scorer of ``warta eval``:
 - ``misleading``: ``scrambled``, and then the wrappers of the article text (the parents of the
   paragraphs that the gold body holds, up to their common ancestor and one level above) get a
   class that reads as furniture (``summary-c...``, ``meta-c...``, ``share-c...``, ``teaser-c...``).
+- ``scripted`` (on request): ``scrambled``, and then the article's elements moved out of the DOM into
+  embedded framework data (Next.js, React flight, Nuxt, initial state; ``scripted_variant.py``).
 
 Every variant is deterministic (seeded by set and page id). Peer results are cached by page hash
 (``--cache``), since only warta changes between runs.
@@ -52,7 +54,10 @@ from warta.extract.eval import (
 )
 
 VARIANTS = ("original", "scrambled", "misleading")
-EXTRA_VARIANTS = ("roundtrip",)  # parsed and written back by lxml, names kept: what the rewriting alone costs
+EXTRA_VARIANTS = (
+    "roundtrip",  # parsed and written back by lxml, names kept: what the rewriting alone costs
+    "scripted",  # scrambled, the article moved into embedded script data (scripted_variant.py)
+)
 MISLEADING_WORDS = ("summary", "meta", "share", "teaser")
 TOKEN = re.compile(r"\w+")
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -173,10 +178,15 @@ def variant_pages(set_name: str, pages: Sequence[Page], variant: str) -> list[Pa
     if variant == "original":
         return list(pages)
     out = []
+    if variant == "scripted":
+        from scripted_variant import scripted, teaser_pool  # beside this file
+        pool = teaser_pool(pages)
     for p in pages:
         seed = f"{set_name}/{p.id}"
         if variant == "roundtrip":
             html = roundtrip(p.html)
+        elif variant == "scripted":
+            html = scripted(scramble(p.html, seed), seed, p.truth, pool, _gold_paragraphs)
         elif variant == "scrambled":
             html = scramble(p.html, seed)
         else:

@@ -32,7 +32,7 @@ from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
 from warta.extract.captions import split_captions
 from warta.extract.choose import Reading, Witnesses, agreeing_pair, agreement, arbitrate, disjoint, part_of
-from warta.extract.embedded import embedded_article, has_embedded_data
+from warta.extract.embedded import embedded_article, embedded_texts, has_embedded_data
 from warta.extract.jsonld import article_body
 from warta.extract.meta_jsonld import parse_scripts
 from warta.extract.meta_tags import jsonld_scripts, read_head
@@ -399,37 +399,86 @@ def _second_reading(tree: Any, furniture: Furniture, first: BodyResult, sheltere
 
 
 EMBEDDED_BELOW_CHARS = 500  # a DOM body shorter than this is checked against the embedded script data
+EMBEDDED_PART_BELOW_CHARS = 1000  # ... and one shorter than this may be a part of the embedded article
 
 
 def _embedded(tree: Any, dom: BodyResult) -> BodyResult:
-    """Check the DOM body against the article text in the page's embedded script data. The embedded
-    text wins when the DOM body is short and the embedded text at least twice as long (script-rendered
-    pages), or when the DOM body is a different text altogether (it holds under a third of the embedded
-    words) and the embedded text is longer and clearly agrees better with the page's description."""
+    """Check the DOM body against the article text in the page's embedded script data (its largest
+    candidate, or another that agrees much better with the page's description: a teaser list of other
+    stories does not). The embedded text wins when the DOM body is a small part of it (the page renders
+    a lead or a first part, the rest only by script); when the DOM body is short and the embedded text
+    twice as long, or longer and agreeing clearly better with the description (script-rendered pages),
+    unless the DOM body agrees better with the description (a short note beside other text in the
+    data; a much longer embedded text that agrees with half of the description still wins); or when
+    the DOM body is a different text altogether (under a third of the embedded text's runs of four
+    words are in it) and the embedded text agrees clearly better with the description. A DOM body
+    made of the description's own words (a standfirst) is no evidence for itself."""
     ref = self_description(tree)
     mine = _text(dom)
-    short = _chars(dom) < EMBEDDED_BELOW_CHARS
-    if not short and (not ref or agreement(ref, mine) + EMBEDDED_AGREEMENT_MARGIN > 1.0):
+    chars = _chars(dom)
+    short = chars < EMBEDDED_BELOW_CHARS
+    if (chars >= EMBEDDED_PART_BELOW_CHARS
+            and (not ref or agreement(ref, mine) + EMBEDDED_AGREEMENT_MARGIN > 1.0)):
         return dom  # the embedded text could not agree clearly better: no need to read it
-    text = embedded_article(tree)
-    if not text or len(text) < MIN_GOOD_CHARS:
+    found = [t for t in embedded_texts(tree) if len(t) >= MIN_GOOD_CHARS]
+    if not found:
         return dom
+    text = found[0]
+    if ref:  # a smaller candidate that agrees much better, where the largest agrees with nothing or is not much larger
+        first = agreement(ref, text)
+        others = [t for t in found[1:] if first < EMBEDDED_UNRELATED or 2 * len(t) >= len(text)]
+        best = max(others, key=lambda t: agreement(ref, t), default=text)
+        if agreement(ref, best) >= first + EMBEDDED_BETTER:
+            text = best
+    if dom.blocks and len(text) >= EMBEDDED_PART_GAIN * chars and _covered(mine, text) >= EMBEDDED_PART:
+        return _from_embedded(dom, text)  # the DOM shows a part of the embedded article
+    stated = agreement(ref, mine) if ref and _covered(mine, ref) < EMBEDDED_PART else 0.0
     if short:
-        if len(text) < 2 * _chars(dom) or (ref and dom.blocks and agreement(ref, text) < agreement(ref, mine)):
+        if len(text) < 2 * chars and not (
+            ref and len(text) > chars and agreement(ref, text) >= stated + EMBEDDED_AGREEMENT_MARGIN
+        ):
             return dom
+        if ref and dom.blocks and agreement(ref, text) < stated:
+            gain, agrees = len(text) / chars, agreement(ref, text)
+            if not (gain >= EMBEDDED_PART_GAIN and agrees >= EMBEDDED_STATED
+                    or gain >= EMBEDDED_MUCH_LONGER and agrees >= EMBEDDED_STATED / 2):
+                return dom
     elif not (
-        len(text) >= EMBEDDED_LONGER * _chars(dom) and ref
-        and _covered(text, mine) < EMBEDDED_DISJOINT
-        and agreement(ref, text) >= agreement(ref, mine) + EMBEDDED_AGREEMENT_MARGIN
+        ref and _shingled(text, mine) < EMBEDDED_DISJOINT
+        and agreement(ref, text) >= stated + EMBEDDED_AGREEMENT_MARGIN
     ):
         return dom
+    return _from_embedded(dom, text)
+
+
+def _from_embedded(dom: BodyResult, text: str) -> BodyResult:
     blocks = tuple(Block("paragraph", t) for t in map(normalize_text, text.split("\n\n")) if t)
     return replace(dom, blocks=blocks, strategy="embedded")
 
 
-EMBEDDED_LONGER = 1.5
+EMBEDDED_BETTER = 0.3  # another embedded candidate must agree this much better with the description
+EMBEDDED_UNRELATED = 0.1  # a candidate with under this share of the description's words is another text
+EMBEDDED_MUCH_LONGER = 8.0  # an embedded text this many times a short DOM body needs half of EMBEDDED_STATED
 EMBEDDED_DISJOINT = 0.3
 EMBEDDED_AGREEMENT_MARGIN = 0.2
+EMBEDDED_PART_GAIN = 3.0  # an embedded text this many times the DOM body's length ...
+EMBEDDED_PART = 0.8  # ... holding this share of its words: the DOM body is a part of it
+EMBEDDED_STATED = 0.5  # an embedded text with this share of the description's words is the described article
+
+
+SHINGLE = 4  # words: a run of this many words in both texts is a passage they share
+
+
+def _shingled(reference: str, text: str) -> float:
+    """The share of the reference's runs of four words that ``text`` also has: how much of it ``text``
+    holds as text, not only as vocabulary (comments under a story use its words, not its sentences)."""
+    ref, got = _shingles(reference), _shingles(text)
+    return len(ref & got) / len(ref) if ref else 0.0
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = [w.casefold() for w in TOKEN.findall(text)]
+    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
 def _covered(reference: str, text: str) -> float:
