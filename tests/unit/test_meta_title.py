@@ -145,3 +145,11 @@ def test_a_short_tail_the_headline_does_not_show_is_not_title() -> None:
     assert choose_title(None, longer, None, None, [h1], []).title == longer
     # a short h1 (a section heading) never cuts a title
     assert choose_title(None, "Berita Utama Hari Ini", None, None, ["Berita"], []).title == "Berita Utama Hari Ini"
+
+
+def test_a_label_the_displayed_headline_shows_before_a_colon_is_kept() -> None:
+    og = "Banjir Rendam Jakarta Utara Hari Ini"
+    assert choose_title(None, og, None, None, [f"VIDEO: {og}"], ["Contoh"]).title == f"VIDEO: {og}"
+    # a label glued to the headline by markup, with no separator, is not part of it
+    glued = "Posluszny agrees to five-year deal with Jaguars"
+    assert choose_title(None, glued, None, None, [f"NFL Network{glued}"], []).title == glued

@@ -174,8 +174,11 @@ def _glued(titles: Sequence[str | None], shown: dict[str, str], sites: Sequence[
             key = _norm(run)
             if len(run.split()) < _RUN_WORDS or _is_site(run, sites):
                 continue
-            if any(h.endswith(key) and len(h) - len(key) <= _GLUED_CHARS for h in shown):
-                return run.strip()
+            for norm, heading in shown.items():
+                if norm.endswith(key) and len(norm) - len(key) <= _GLUED_CHARS:
+                    # "VIDEO: Headline" shows its label as part of the headline; a glued one is markup
+                    kicked = _KICKER.match(heading)
+                    return heading if kicked and _norm(heading[kicked.end():]) == key else run.strip()
     return None
 
 
