@@ -53,6 +53,7 @@ from warta.extract.eval import (
 
 VARIANTS = ("original", "scrambled", "misleading")
 EXTRA_VARIANTS = ("roundtrip",)  # parsed and written back by lxml, names kept: what the rewriting alone costs
+EXTRA_VARIANTS += ("teasers", "teaserpage")  # related-stories lists added: benchmarks/teaser_variant.py
 MISLEADING_WORDS = ("summary", "meta", "share", "teaser")
 TOKEN = re.compile(r"\w+")
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -172,6 +173,10 @@ def mislead(html: str, seed: str, gold_body: str) -> str:
 def variant_pages(set_name: str, pages: Sequence[Page], variant: str) -> list[Page]:
     if variant == "original":
         return list(pages)
+    if variant in ("teasers", "teaserpage"):
+        from teaser_variant import teaser_pages  # imports this module: loaded on use
+
+        return teaser_pages(set_name, pages, variant)
     out = []
     for p in pages:
         seed = f"{set_name}/{p.id}"
