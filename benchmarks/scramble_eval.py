@@ -57,6 +57,7 @@ VARIANTS = ("original", "scrambled", "misleading")
 EXTRA_VARIANTS = (
     "roundtrip",  # parsed and written back by lxml, names kept: what the rewriting alone costs
     "scripted",  # scrambled, the article moved into embedded script data (scripted_variant.py)
+    "teasers", "teaserpage",  # related-stories lists added (teaser_variant.py)
 )
 MISLEADING_WORDS = ("summary", "meta", "share", "teaser")
 TOKEN = re.compile(r"\w+")
@@ -177,6 +178,10 @@ def mislead(html: str, seed: str, gold_body: str) -> str:
 def variant_pages(set_name: str, pages: Sequence[Page], variant: str) -> list[Page]:
     if variant == "original":
         return list(pages)
+    if variant in ("teasers", "teaserpage"):
+        from teaser_variant import teaser_pages  # imports this module: loaded on use
+
+        return teaser_pages(set_name, pages, variant)
     out = []
     if variant == "scripted":
         from scripted_variant import scripted, teaser_pool  # beside this file

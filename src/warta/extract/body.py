@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from warta.extract.blocks import RawBlock, Walk, walk
 from warta.extract.boilerplate import Furniture, load_furniture
@@ -39,9 +40,13 @@ from warta.extract.meta_tags import jsonld_scripts, read_head
 from warta.extract.scored import score_body
 from warta.extract.select import (
     LINKY,
+    NOWHERE,
     Container,
+    Here,
     blocks_inside,
     choose_container,
+    is_headline_link,
+    is_teaser,
     keep_blocks,
     merge_datelines,
     teaser_runs,
@@ -80,7 +85,7 @@ def _root(tree: Any) -> Any:
 
 def _dom_body(
     tree: Any, furniture: Furniture, use_hints: bool, dropped: list[tuple[Any, int]] | None = None,
-    shelter: frozenset[int] = frozenset(), force: Any = None,
+    shelter: frozenset[int] = frozenset(), force: Any = None, here: Here = NOWHERE,
 ) -> BodyResult:
     """One reading of the DOM. With hints, furniture-named subtrees are skipped; one that holds a
     lot of text is appended to ``dropped`` with its size (the caller may check it and read the page
@@ -114,15 +119,33 @@ def _dom_body(
         return drop
 
     found: Walk = walk(root, skip)
-    return _finish(found, root, furniture, "dom" if use_hints else "dom-nohints", force)
+    return _finish(found, root, furniture, "dom" if use_hints else "dom-nohints", force, here)
 
 
-def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str, force: Any = None) -> BodyResult:
+def _finish(
+    found: Walk, root: Any, furniture: Furniture, strategy: str, force: Any = None,
+    here: Here = NOWHERE,
+) -> BodyResult:
+    """The reading of one walk; ``here``: the page's own address (see :func:`_own_address`)."""
     box = choose_container(found.blocks, root, force)
-    if box is not None and force is None and _teaser_list(found.blocks, box):
+    blocks = found.blocks
+    listed = _teaser_list(found.blocks, box, here.hosts) if box is not None and force is None else []
+    if box is not None and listed:
         second = choose_container(found.blocks, root)  # the list's summaries now count for nothing
-        box = None if second is None or second.element is box.element else second
-        strategy = f"{strategy}-not-list" if box is not None else "teaser-list"
+        near, before = _near_article(found.blocks, box, listed, root)
+        if second is not None and second.element is not box.element and not (
+            _opens_with_link(found.blocks, second, here)
+            or (near is not None and _disjoint(near, second.element) and NEAR_GAIN * before > _prose(found.blocks, second))
+        ):
+            box, strategy = second, f"{strategy}-not-list"
+        elif near is not None:
+            # the list follows its article in one container: the article is the prose before the list
+            cut = {id(b) for b in listed}
+            blocks = [b for b in found.blocks if id(b) not in cut]
+            box = Container(near, box.totals, box.elements, near)
+            strategy = f"{strategy}-list-cut"
+        else:
+            box, strategy = None, "teaser-list"
     if box is not None and force is None and _thread_box(found.blocks, box, furniture):
         second = choose_container(found.blocks, root)  # the readers' posts now count for nothing
         box = None if second is None or second.element is box.element else second
@@ -130,7 +153,7 @@ def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str, force: 
     if box is None:
         return BodyResult(blocks=(), strategy=strategy)
     container = box.element
-    kept, lines = keep_blocks(found.blocks, box, furniture)
+    kept, lines = keep_blocks(blocks, box, furniture, here.hosts)
     inside = {id(b.element) for b in kept} | {id(container)}
     images = [img for anchor, img in found.images if _within(anchor, container)]
     extra = tuple(text for anchor, text in found.furniture if id(anchor) in inside or _within(anchor, container))
@@ -145,19 +168,85 @@ def _finish(found: Walk, root: Any, furniture: Furniture, strategy: str, force: 
 
 
 LIST_SHARE = 0.6  # a container whose text is mostly teasers (linked headline + summary) is a list
+LIST_REST_CHARS = 100  # prose before the list in its own container: the article the list follows
+REST_PARAGRAPH_CHARS = 60  # ... counted in paragraphs of this length with few links
+REST_LINKS = 0.4  # ... and under this link density (an article paragraph may hold a link or two)
 
 
-def _teaser_list(blocks: list[RawBlock], box: Container) -> bool:
-    """True if the chosen container is mostly a related-stories list; its summaries are then given no
-    value (``weight`` 0) so that the caller can choose again."""
+def _teaser_list(blocks: list[RawBlock], box: Container, hosts: frozenset[str]) -> list[RawBlock]:
+    """The blocks of the related-stories runs when the chosen container is mostly such a list (else
+    none); their summaries are then given no value (``weight`` 0) so that the caller can choose again."""
     inside = blocks_inside(blocks, box)
     total = sum(len(b.text) for b in inside)
-    listed = [b for start, end in teaser_runs(inside) for b in inside[start:end]]
+    listed = [b for start, end in teaser_runs(inside, hosts) for b in inside[start:end]]
     if not total or sum(len(b.text) for b in listed) < LIST_SHARE * total:
-        return False
+        return []
     for block in listed:
         block.weight = 0.0
-    return True
+    return listed
+
+
+def _opens_with_link(blocks: list[RawBlock], box: Container, here: Here) -> bool:
+    """True if the container's text starts with a headline linking to another page: one item of a
+    teaser list (a story's own container starts with its text, or with its headline, which links to
+    the page itself if anywhere: a blog's permalink)."""
+    inside = blocks_inside(blocks, box)
+    if not inside or not is_headline_link(inside[0]):
+        return False
+    el = inside[0].element
+    links = list(el.iter("a")) or list(el.iterancestors("a"))
+    return not any(_path(a.get("href") or "") in here.paths for a in links)
+
+
+def _path(url: str) -> str:
+    return urlsplit(url.strip()).path.rstrip("/")
+
+
+def _own_address(tree: Any, url: str | None) -> Here:
+    """The page's own URL paths (not the site root) and hosts: its address, canonical link, ``og:url``."""
+    urls = [url or ""]
+    urls += [el.get("href") or "" for el in tree.iter("link") if (el.get("rel") or "").lower() == "canonical"]
+    urls += [el.get("content") or "" for el in tree.iter("meta") if el.get("property") == "og:url"]
+    hosts = (urlsplit(u.strip()).netloc.lower().removeprefix("www.") for u in urls)
+    return Here(frozenset(p for p in map(_path, urls) if p), frozenset(h for h in hosts if h))
+
+
+NEAR_LEVELS = 2  # the article a list follows is the list's container, or at most this many levels up
+NEAR_GAIN = 2.0  # a container elsewhere must hold this many times the prose before the list to be the article
+
+
+def _near_article(
+    blocks: list[RawBlock], box: Container, listed: list[RawBlock], root: Any
+) -> tuple[Any, int]:
+    """The element the related-stories list follows as its article: the list's container, or one of
+    its nearest ancestors, holding prose paragraphs (not teasers, few links) before the list's first
+    teaser; with those paragraphs' characters. ``(None, 0)`` if there is too little such prose."""
+    first = next(i for i, b in enumerate(blocks) if b is listed[0])
+    prose = [b for b in blocks[:first] if _is_prose_block(b)]
+    el = box.element
+    for _ in range(NEAR_LEVELS + 1):
+        chars = sum(len(b.text) for b in prose if _within(b.element, el))
+        if chars >= LIST_REST_CHARS:
+            return el, chars
+        if el is root or el.getparent() is None:
+            break
+        el = el.getparent()
+    return None, 0
+
+
+def _is_prose_block(block: RawBlock) -> bool:
+    return (
+        block.kind == "paragraph" and len(block.text) >= REST_PARAGRAPH_CHARS
+        and block.link_density < REST_LINKS and not is_teaser(block)
+    )
+
+
+def _prose(blocks: list[RawBlock], box: Container) -> int:
+    return sum(len(b.text) for b in blocks_inside(blocks, box) if _is_prose_block(b))
+
+
+def _disjoint(a: Any, b: Any) -> bool:
+    return not _within(a, b) and not _within(b, a)
 
 
 THREAD_HEAD_BLOCKS = 3  # a count of comments among the first blocks of a container opens it
@@ -224,12 +313,13 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         jsonld = parse_scripts(jsonld_scripts(tree))
     reference = article_body(jsonld)
     skipped: list[tuple[Any, int]] = []  # every sizeable subtree the hints skipped
-    result = _dom_body(tree, furniture, use_hints=True, dropped=skipped)
+    here = _own_address(tree, url)
+    result = _dom_body(tree, furniture, use_hints=True, dropped=skipped, here=here)
     dropped = [(el, size) for el, size in skipped if size >= SHELTER_MIN_CHARS]  # the large ones
     kept = _chars(result)  # a wrapper smaller than the body found cannot hold a much better one
     sheltered = [el for el, size in dropped if size > kept and _holds_content(el, furniture, size)]
     if sheltered:
-        result = _second_reading(tree, furniture, result, sheltered)
+        result = _second_reading(tree, furniture, result, sheltered, here)
     if dropped and result.strategy == "dom":
         result = _continuation(tree, furniture, result, dropped)
     kept = _chars(result)
@@ -237,11 +327,11 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
 
     def scored_reading() -> BodyResult:
         if not scored:
-            scored.append(_scored(tree, furniture))
+            scored.append(_scored(tree, furniture, here.hosts))
         return scored[0]
 
     if kept < MIN_GOOD_CHARS:
-        retry = _dom_body(tree, furniture, use_hints=False)
+        retry = _dom_body(tree, furniture, use_hints=False, here=here)
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * kept:
             voted = _vote(retry, [result, scored_reading()])
             if voted is result and any(size > kept for _, size in skipped):
@@ -255,7 +345,7 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         result = _check(tree, result, scored_reading(), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
         if any(size > kept and _prose_chars(el) > kept for el, size in skipped):  # more prose skipped than kept
-            result = _recheck(tree, furniture, result, scored_reading(), reference)
+            result = _recheck(tree, furniture, result, scored_reading(), reference, here)
         elif kept >= HUGE_CHARS or (kept < SPARSE_CHARS and len(text_of(_root(tree))) >= SPARSE_SHARE * kept):
             result = _elsewhere(tree, result, scored_reading(), reference)
     if has_embedded_data(tree):
@@ -290,13 +380,16 @@ def _content_keys(text: str) -> set[str]:
     return keys | {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
 
 
-def _scored(tree: Any, furniture: Furniture) -> BodyResult:
+def _scored(tree: Any, furniture: Furniture, hosts: frozenset[str] = frozenset()) -> BodyResult:
     """The readability-style reading (``scored.py``) as a body, furniture lines moved out."""
     found = score_body(_root(tree))
     if found is None:
         return BodyResult(blocks=(), strategy="score")
-    blocks = [b for b in merge_datelines(list(found.blocks)) if not furniture.line_kind(b.text)]
-    lines = tuple(b.text for b in found.blocks if furniture.line_kind(b.text))
+    listed = {id(b) for start, end in teaser_runs(found.blocks, hosts) for b in found.blocks[start:end]}
+    listed.update(id(b) for b in found.blocks if is_teaser(b))  # related-stories lists are no reading
+    rest = [b for b in found.blocks if id(b) not in listed]
+    blocks = [b for b in merge_datelines(rest) if not furniture.line_kind(b.text)]
+    lines = tuple(b.text for b in rest if furniture.line_kind(b.text))
     blocks, images, captions = split_captions(blocks)
     return BodyResult(
         blocks=tuple(Block(b.kind, b.text) for b in blocks),  # type: ignore[arg-type]
@@ -340,13 +433,14 @@ def _witnesses(tree: Any, reference: str | None) -> Witnesses:
 
 
 def _recheck(
-    tree: Any, furniture: Furniture, main: BodyResult, scored: BodyResult, reference: str | None
+    tree: Any, furniture: Furniture, main: BodyResult, scored: BodyResult, reference: str | None,
+    here: Here = NOWHERE,
 ) -> BodyResult:
     """The main reading when the hints skipped a region holding more text than it kept: the readings
     without hints (the hint-free walk, the scored reading) vote, and where they agree against the main
     reading (it holds little of either), a witness decides between the two (see :func:`_check`): class
     words alone do not overrule what the page's text and its own statements say."""
-    free = _dom_body(tree, furniture, use_hints=False)
+    free = _dom_body(tree, furniture, use_hints=False, here=here)
     pick = _vote(main, [free, scored], holds=True)
     if pick is main:  # no pair against it: the hint-free walk alone may still have read the article
         if _chars(free) < SECOND_READING_GAIN * _chars(main) or not disjoint(_reading(main), _reading(free)):
@@ -380,14 +474,16 @@ def _elsewhere(tree: Any, main: BodyResult, scored: BodyResult, reference: str |
 SECOND_READING_GAIN = 2.0  # the second reading must find this many times the text of the first
 
 
-def _second_reading(tree: Any, furniture: Furniture, first: BodyResult, sheltered: list[Any]) -> BodyResult:
+def _second_reading(
+    tree: Any, furniture: Furniture, first: BodyResult, sheltered: list[Any], here: Here = NOWHERE
+) -> BodyResult:
     """Read the page again walking the furniture-named wrappers that hold a content-named element, and
     take that reading only if it found a different region, much more text, and agrees at least as well
     with what the page says about itself (its description, else its title and headline)."""
     single = [el for el in sheltered if not _repeated(el)]
     if not single:
         return first
-    second = _dom_body(tree, furniture, use_hints=True, shelter=frozenset(id(el) for el in single))
+    second = _dom_body(tree, furniture, use_hints=True, shelter=frozenset(id(el) for el in single), here=here)
     if second.node is None or _chars(second) < SECOND_READING_GAIN * _chars(first):
         return first
     if first.node is not None and (_within(first.node, second.node) or _within(second.node, first.node)):

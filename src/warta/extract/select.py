@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from warta.extract.blocks import RawBlock
 from warta.extract.boilerplate import Furniture
@@ -44,6 +45,18 @@ def block_value(block: RawBlock) -> float:
     if block.in_table:  # data tables neither make nor break a container
         return max(0.0, gain - SHORT)
     return gain - SHORT
+
+
+@dataclass(frozen=True, slots=True)
+class Here:
+    """The page's own address: the URL paths of the page (its URL, canonical link, ``og:url``) and its
+    hosts (without ``www.``). Teaser checks read it: a related story links to another page of the site."""
+
+    paths: frozenset[str] = frozenset()
+    hosts: frozenset[str] = frozenset()
+
+
+NOWHERE = Here()
 
 
 @dataclass(slots=True)
@@ -136,7 +149,10 @@ def _status(el: Any, box: Container, memo: dict[int, str]) -> str:
     if result == "in":
         for key in reversed(path):
             wrapper = box.elements.get(key)
-            if box.totals.get(key, 0.0) < PRUNE and wrapper is not box.element and not _plain_list(wrapper):
+            if (
+                box.totals.get(key, 0.0) < PRUNE and wrapper is not box.element and not _plain_list(wrapper)
+                and not _linked_heading(wrapper)
+            ):
                 result = "pruned"
             memo[key] = result
     else:
@@ -154,6 +170,13 @@ def _inside(block: RawBlock, box: Container, memo: dict[int, str]) -> bool:
 
 
 LISTS = frozenset(("ul", "ol", "dl"))
+HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+
+
+def _linked_heading(el: Any) -> bool:
+    """A link around a single heading (``<a href><h3>title</h3></a>``): kept in view so that a teaser's
+    headline stays beside its summary (the heading itself, link text, is not kept)."""
+    return el is not None and el.tag == "a" and len(el) == 1 and el[0].tag in HEADING_TAGS
 
 
 def _plain_list(el: Any) -> bool:
@@ -168,14 +191,15 @@ def blocks_inside(blocks: Sequence[RawBlock], container: Container) -> list[RawB
 
 
 def keep_blocks(
-    blocks: Sequence[RawBlock], container: Container, furniture: Furniture
+    blocks: Sequence[RawBlock], container: Container, furniture: Furniture, hosts: frozenset[str] = frozenset()
 ) -> tuple[list[RawBlock], list[str]]:
-    """The container's body blocks in order, and the furniture lines taken out of it."""
+    """The container's body blocks in order, and the furniture lines taken out of it (``hosts``: the
+    page's own hosts, see :func:`teaser_runs`)."""
     memo: dict[int, str] = {}
     inside = [b for b in blocks if b.kind != "title" and _inside(b, container, memo)]
     inside = _standfirst(blocks, inside, container, furniture) + inside
     inside = inside[: _stop_index(inside, furniture)]
-    inside = inside[: teaser_tail(inside)]
+    inside = inside[: teaser_tail(inside, hosts)]
     inside = inside[: thread_start(inside, furniture)]
     kept: list[RawBlock] = []
     lines: list[str] = []
@@ -224,17 +248,46 @@ TEASER_RUN = 3  # this many teasers in a row make a related-stories list
 TAIL_AFTER_CHARS = 500  # a list after this much body text is a tail to cut
 
 
-def _teaser_at(blocks: Sequence[RawBlock], i: int) -> int:
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+CJK_HEADLINE_CHARS = 8  # a headline written without spaces (Chinese, Japanese) has this many characters
+
+
+def _wordy(text: str) -> bool:
+    """Headline-like wording: three words, or (in a script written without spaces) eight characters;
+    a bare link (a URL, a name) is no headline."""
+    return len(text.split()) >= HEADLINE_WORDS or len(CJK.findall(text)) >= CJK_HEADLINE_CHARS
+
+
+def links_away(block: RawBlock) -> bool:
+    """True if the block's link leads to another page: a liveblog's or a contents list's headlines link
+    to anchors of the page itself (``#update-12``), a teaser's to another story."""
+    el = block.element
+    links = list(el.iter("a")) or list(el.iterancestors("a"))
+    return any((h := (a.get("href") or "").strip()) and not h.startswith(("#", "javascript:")) for a in links)
+
+
+def is_headline_link(block: RawBlock) -> bool:
+    """A block that is a linked headline: nearly all link text, headline-long, at least three words."""
+    return (
+        block.link_density >= HEADLINE_LINK and HEADLINE_CHARS[0] <= len(block.text) <= HEADLINE_CHARS[1]
+        and _wordy(block.text) and not NUMBERED.match(block.text) and links_away(block)
+    )
+
+
+def _teaser_at(blocks: Sequence[RawBlock], i: int, hosts: frozenset[str] = frozenset()) -> int:
     """The number of blocks of a teaser (linked headline, short summary, optional short line) at ``i``."""
+    if hosts and _one_block_teaser(blocks[i], hosts):
+        return 1
     if i + 1 >= len(blocks):
         return 0
     head, summary = blocks[i], blocks[i + 1]
-    if NUMBERED.match(head.text) or NUMBERED.match(summary.text) or len(head.text.split()) < HEADLINE_WORDS:
+    if NUMBERED.match(head.text) or NUMBERED.match(summary.text) or not _wordy(head.text):
         return 0  # a numbered item belongs to a listicle; a bare link (a URL) is no headline
     if not (
         head.link_density >= HEADLINE_LINK and HEADLINE_CHARS[0] <= len(head.text) <= HEADLINE_CHARS[1]
         and summary.kind == "paragraph" and summary.link_density < 0.3
         and SUMMARY_MIN_CHARS <= len(summary.text) <= SUMMARY_MAX_CHARS
+        and links_away(head)
     ):
         return 0
     if i + 2 < len(blocks):
@@ -244,13 +297,36 @@ def _teaser_at(blocks: Sequence[RawBlock], i: int) -> int:
     return 2
 
 
-def teaser_runs(blocks: Sequence[RawBlock]) -> list[tuple[int, int]]:
-    """``(start, end)`` block ranges of TEASER_RUN or more teasers in a row: related-stories lists."""
+def _one_block_teaser(block: RawBlock, hosts: frozenset[str]) -> bool:
+    """A headline link and its summary in one block (``<li><a>title</a> <span>summary</span></li>``),
+    the link leading to another page of the same site (a roundup's items link to other sites)."""
+    head, after = block.text[: block.lead_link], block.text[block.lead_link :].lstrip()
+    return (
+        HEADLINE_CHARS[0] <= block.lead_link <= HEADLINE_CHARS[1] and _wordy(head) and not NUMBERED.match(head)
+        and SUMMARY_MIN_CHARS <= len(after) <= SUMMARY_MAX_CHARS and not after[0].islower()
+        and block.link_chars - block.lead_link < 0.3 * len(after) and _same_site(block, hosts)
+    )
+
+
+def _same_site(block: RawBlock, hosts: frozenset[str]) -> bool:
+    """True if the block's first link leads to another page of one of ``hosts`` (or is relative)."""
+    link = next(block.element.iter("a"), None)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    host = urlsplit(href).netloc.lower().removeprefix("www.")
+    return not host or host in hosts
+
+
+def teaser_runs(blocks: Sequence[RawBlock], hosts: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """``(start, end)`` block ranges of TEASER_RUN or more teasers in a row: related-stories lists.
+    ``hosts``: the page's own hosts (without ``www.``); where given, a block holding both the headline
+    link and the summary counts too when it links within the site."""
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(blocks):
         start, count = i, 0
-        while (size := _teaser_at(blocks, i)) > 0:
+        while i < len(blocks) and (size := _teaser_at(blocks, i, hosts)) > 0:
             i += size
             count += 1
         if count >= TEASER_RUN:
@@ -259,11 +335,11 @@ def teaser_runs(blocks: Sequence[RawBlock]) -> list[tuple[int, int]]:
     return runs
 
 
-def teaser_tail(blocks: Sequence[RawBlock]) -> int:
+def teaser_tail(blocks: Sequence[RawBlock], hosts: frozenset[str] = frozenset()) -> int:
     """Where a related-stories list (linked headlines with one- or two-sentence summaries) that follows
     the article starts; the body ends there. ``len(blocks)`` if there is none."""
     before = 0
-    runs = teaser_runs(blocks)
+    runs = teaser_runs(blocks, hosts)
     starts = {start for start, _ in runs}
     for i, block in enumerate(blocks):
         if i in starts and before >= TAIL_AFTER_CHARS:
