@@ -38,6 +38,7 @@ class CreditVocab:
     joiner_re: re.Pattern[str]
     first_word_re: re.Pattern[str]  # cheap pre-check: a label and a colon, or a bare label
     job_words: frozenset[str] = frozenset()  # job-title words ("Senior Reporter", "Redakteurin"): no name
+    posted: frozenset[str] = frozenset()  # job titles followed by where the reporter is posted ("Kontributor Bandung")
     accounts: frozenset[str] = frozenset()  # CMS logins and shared newsroom accounts ("admin", "Redaksi")
     degrees: frozenset[str] = frozenset()  # degrees after a name ("MA", "PhD"), matched with their case
     with_re: re.Pattern[str] = re.compile(r"(?!)")  # "(avec B et C)": a co-author note in parentheses
@@ -57,6 +58,7 @@ def vocab() -> CreditVocab:
     agencies: dict[str, str] = {}
     abbreviations: dict[str, str] = {}
     job_words: set[str] = set()
+    posted: set[str] = set()
     accounts: set[str] = set()
     degrees: set[str] = set()
     withs: set[str] = set()
@@ -65,6 +67,7 @@ def vocab() -> CreditVocab:
     for code in CREDIT_LANGS:
         data = lang.load(code)
         job_words.update(w.lower() for w in data.get("credits", {}).get("roles", []))
+        posted.update(w.lower() for w in data.get("credits", {}).get("posted", []))
         accounts.update(w.casefold() for w in data.get("credits", {}).get("accounts", []))
         degrees.update(data.get("credits", {}).get("degrees", []))
         withs.update(w.lower() for w in data.get("names", {}).get("with", []))
@@ -92,6 +95,7 @@ def vocab() -> CreditVocab:
         joiner_re=re.compile(rf"\s*(?:[,;&/+]|\s(?:{_alternation(joiners)})\s)\s*", re.IGNORECASE),
         first_word_re=re.compile(rf"(?:{labels})\s*(?::|\s-\s|=|$)", re.IGNORECASE),
         job_words=frozenset(job_words),
+        posted=frozenset(posted),
         accounts=frozenset(accounts),
         degrees=frozenset(degrees),
         stop_words=frozenset(stop_words),
@@ -213,14 +217,12 @@ _DEGREE = re.compile(r"(?:[A-Z][a-z]{0,3}\.){1,3}(?:[A-Z][a-z]{0,3}\.?)?")
 
 def _without_post(text: str) -> str:
     """``Kontributor Bandung, Agie Permadi`` -> ``Agie Permadi``, ``Laporan Wartawan Tribunnews.com, Budi
-    Santoso`` -> ``Budi Santoso``: a job title and where the reporter is posted (one word, or the
-    outlet's domain) before the names, when every name after it has two words or more."""
+    Santoso`` -> ``Budi Santoso``: a job title that names a posting (``[credits] posted``) and where the
+    reporter is posted (one word, or the outlet's domain) before the names, when every name after it
+    has two words or more."""
     prefix = vocab().prefix_re.match(text)
-    if not prefix:
-        return text
-    label = prefix.group(0).strip(" :").lower().split()
-    if not label or label[-1] not in vocab().job_words or " ".join(label) in vocab().by_words:
-        return text
+    if not prefix or ":" in prefix.group(0) or prefix.group(0).strip().lower() not in vocab().posted:
+        return text  # "Penulis: Budi, Ani Lestari": after a colon every part is a name
     post, comma, rest = text[prefix.end():].partition(",")
     names = [n for n in vocab().joiner_re.split(rest) if n.strip()]
     if not comma or not names or any(len(n.split()) < 2 for n in names):
