@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["unify"]
+__all__ = ["CJK_CHARS", "unify"]
+
+# kana, CJK ideographs and Hangul: scripts written without spaces between words (a character class body)
+CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 
 _ODD_CHARS = {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",

@@ -53,6 +53,7 @@ from warta.extract.select import (
 )
 from warta.extract.text import normalize_text, text_of
 from warta.model import Block, Image
+from warta.textnorm import CJK_CHARS
 
 TOKEN = re.compile(r"\w+")
 
@@ -370,8 +371,8 @@ def _unrelated(tree: Any, result: BodyResult) -> bool:
     return bool(said) and bool(words) and not said & words
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}")
+_CJK = re.compile(f"[{CJK_CHARS}]")
+_CJK_RUN = re.compile(f"[{CJK_CHARS}]{{2,}}")
 
 
 def _content_keys(text: str) -> set[str]:

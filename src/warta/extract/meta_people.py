@@ -28,6 +28,7 @@ from warta.extract.meta_jsonld import JsonLd
 from warta.extract.meta_tags import HeadFacts
 from warta.extract.meta_text import Dateline, find_dateline, signature, wires_in
 from warta.extract.text import text_of
+from warta.textnorm import CJK_CHARS
 
 AUTHOR_META = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "citation_author",
@@ -106,7 +107,7 @@ def _without_site_tail(name: str, sites: Sequence[str]) -> str:
 
 
 _NAME_MARKS = re.compile(r"[-.'’]")  # inside a name: "Anne-Marie", "J.", "O'Neill"
-_CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,5}$")
+_CJK_NAME = re.compile(f"^[{CJK_CHARS}]{{2,5}}$")
 
 
 def person_shaped(name: str) -> bool:
@@ -179,7 +180,7 @@ _SITE_TAIL = re.compile(r"^(?P<names>.+?)\s+[-–—|/]\s+(?P<site>[^-–—|/]{
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _META_SEPARATORS = re.compile(r"\s+[•·|]\s+")
 _HEADER_BYLINE_CHARS = 120
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{CJK_CHARS}]")
 _DOMAINISH = re.compile(r"\w\.(?:com|co|id|net|org|news|tv)\b", re.IGNORECASE)
 
 
