@@ -353,11 +353,14 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         result = _embedded(tree, result)
     if reference:
         result = reconcile(result, reference)
-    if 0 < _chars(result) < MIN_GOOD_CHARS and not reference and _unrelated(tree, result):
+    if 0 < _chars(result) < STRAY_MAX_CHARS and not reference and _unrelated(tree, result):
         # a stray line (a newsletter prompt on a photo page) is no article: its words are none of the page's
         lines = tuple(b.text for b in result.blocks)
         result = replace(result, blocks=(), furniture=result.furniture + lines, strategy=f"{result.strategy}-unrelated")
     return result
+
+
+STRAY_MAX_CHARS = 100  # a body this short may be a stray line (a heading, a prompt), not the article
 
 
 def _unrelated(tree: Any, result: BodyResult) -> bool:
