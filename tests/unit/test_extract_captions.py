@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from warta.extract import extract
 from warta.model import Article
 
@@ -39,8 +41,15 @@ def captions(art: Article) -> list[str | None]:
     return [img.caption for img in art.images]
 
 
-def test_text_equal_to_alt_is_a_caption() -> None:
-    shape = f'<div><img src="/a.jpg" alt="{CAPTION.upper()}">{CAPTION}</div>'
+ICONS = "".join(f'<li><a href="/s{i}"><img src="/i{i}.png" alt="share"></a></li>' for i in range(3))
+
+
+@pytest.mark.parametrize("shape", [
+    f'<div><img src="/a.jpg" alt="{CAPTION.upper()}">{CAPTION}</div>',  # text equal to the alt
+    f'<div><img src="/a.jpg" alt="Jembatan"><div>{CAPTION}</div></div>',  # the only text beside an image
+    f'<div><div><ul>{ICONS}</ul><img src="/a.jpg"></div><div>{CAPTION}</div></div>',  # beside an image-only subtree
+], ids=["alt-equal", "only-text-beside-image", "beside-image-only-subtree"])
+def test_a_caption_by_structure_leaves_the_body_for_the_images(shape: str) -> None:
     art = article(page(shape + paras()))
     assert CAPTION not in art.text
     assert CAPTION in captions(art)
@@ -53,23 +62,6 @@ def test_alt_followed_by_a_credit_is_a_caption() -> None:
     art = article(page(f'<div><img src="/a.jpg" alt="{alt}">{text}</div>' + paras()))
     assert text not in art.text
     assert text in captions(art)
-
-
-def test_only_text_beside_an_image_is_a_caption() -> None:
-    shape = f'<div><img src="/a.jpg" alt="Jembatan"><div>{CAPTION}</div></div>'
-    art = article(page(shape + paras()))
-    assert CAPTION not in art.text
-    assert CAPTION in captions(art)
-    assert all(p in art.text for p in PARA)
-
-
-def test_text_beside_an_image_only_subtree_is_a_caption() -> None:
-    icons = "".join(f'<li><a href="/s{i}"><img src="/i{i}.png" alt="share"></a></li>' for i in range(3))
-    shape = f'<div><div><ul>{icons}</ul><img src="/a.jpg"></div><div>{CAPTION}</div></div>'
-    art = article(page(shape + paras()))
-    assert CAPTION not in art.text
-    assert CAPTION in captions(art)
-    assert all(p in art.text for p in PARA)
 
 
 def test_caption_split_by_a_line_break_moves_whole() -> None:

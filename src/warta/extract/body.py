@@ -39,7 +39,6 @@ from warta.extract.meta_jsonld import parse_scripts
 from warta.extract.meta_tags import jsonld_scripts, read_head
 from warta.extract.scored import score_body
 from warta.extract.select import (
-    LINKY,
     NOWHERE,
     Container,
     Here,
@@ -50,6 +49,7 @@ from warta.extract.select import (
     keep_blocks,
     merge_datelines,
     teaser_runs,
+    thread_head,
 )
 from warta.extract.text import normalize_text, text_of
 from warta.model import Block, Image
@@ -258,8 +258,7 @@ def _thread_box(blocks: list[RawBlock], box: Container, furniture: Furniture) ->
     it is the comment thread, not the article; its blocks are then given no value so that the caller
     can choose again."""
     inside = blocks_inside(blocks, box)
-    head = next((i for i, b in enumerate(inside[:THREAD_HEAD_BLOCKS])
-                 if furniture.is_thread(b.text) and b.link_density < LINKY), None)
+    head = next((i for i, b in enumerate(inside[:THREAD_HEAD_BLOCKS]) if thread_head(b, furniture)), None)
     if head is None or sum(len(b.text) for b in inside[:head]) >= MIN_GOOD_CHARS:
         return False
     for block in inside:
@@ -369,7 +368,9 @@ def _unrelated(tree: Any, result: BodyResult) -> bool:
     itself cannot tell."""
     head = read_head(tree)
     h1 = " ".join(text_of(h) for h in tree.iter("h1"))
-    about = " ".join(filter(None, (self_description(tree), head.first("og:title", "twitter:title"), head.title, h1)))
+    stated = (head.first("description", "og:description", "twitter:description"),
+              head.first("og:title", "twitter:title"), head.title, h1)
+    about = " ".join(filter(None, stated))
     said, words = _content_keys(about), _content_keys(_text(result))
     return bool(said) and bool(words) and not said & words
 

@@ -20,7 +20,7 @@ _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org|html?)(?:/|$)", r
 _PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 _DASH_TAIL = re.compile(r"\s+[-–—|]\s+.*$")
 _PIECES = re.compile(r"\s+[|•·]\s+|\s*\|\s*|\s{2,}|\n")
-_DOMAIN_TOKEN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|co|id|net|org|news|tv)(?:\.[a-z]{2})?\b", re.IGNORECASE)
+DOMAIN_TOKEN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|co|id|net|org|news|tv)(?:\.[a-z]{2})?\b", re.IGNORECASE)
 _TRIM = " \t\r\n,;:|-–—/.*•·"
 
 
@@ -130,7 +130,7 @@ def clean_name(raw: str) -> str | None:
         previous = text
         text = vocab().prefix_re.sub("", text).strip(_TRIM)
     text = " ".join(text.split())
-    without_site = " ".join(_DOMAIN_TOKEN.sub(" ", text).split()).strip(_TRIM)
+    without_site = " ".join(DOMAIN_TOKEN.sub(" ", text).split()).strip(_TRIM)
     if without_site and without_site != text:
         if without_site.islower():
             return None  # "mediaindonesia.com developer": a site account, not a person
@@ -227,7 +227,7 @@ def _without_post(text: str) -> str:
     names = [n for n in vocab().joiner_re.split(rest) if n.strip()]
     if not comma or not names or any(len(n.split()) < 2 for n in names):
         return text
-    if len(post.split()) == 1 or _DOMAIN_TOKEN.fullmatch(post.strip()):
+    if len(post.split()) == 1 or DOMAIN_TOKEN.fullmatch(post.strip()):
         return rest.strip()
     return text
 

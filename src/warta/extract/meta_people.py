@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from warta.dates import find_dates, parse_date
 from warta.extract.body import BodyResult
 from warta.extract.meta_authors import (
+    DOMAIN_TOKEN,
     agency_name,
     clean_name,
     credits_in,
@@ -181,7 +182,6 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _META_SEPARATORS = re.compile(r"\s+[•·|]\s+")
 _HEADER_BYLINE_CHARS = 120
 _CJK = re.compile(f"[{CJK_CHARS}]")
-_DOMAINISH = re.compile(r"\w\.(?:com|co|id|net|org|news|tv)\b", re.IGNORECASE)
 
 
 def _header_byline(dom: DomFacts, sites: Sequence[str]) -> list[str]:
@@ -234,7 +234,7 @@ def _is_date(text: str) -> bool:
 def _people(text: str, sites: Sequence[str]) -> list[str]:
     """The names in ``text`` when every one of them is person-shaped and none is the site's (an outlet's
     domain beside them, ``Tribunjateng.com``, is left out)."""
-    names = [n for n in _own_names(text, sites) if not _site_account(n, sites) and not _DOMAINISH.search(n)]
+    names = [n for n in _own_names(text, sites) if not _site_account(n, sites) and not DOMAIN_TOKEN.search(n)]
     return names if names and all(person_shaped(n) for n in names) else []
 
 

@@ -271,9 +271,9 @@ def _shown_head(headings: Sequence[str], titles: Sequence[str]) -> str | None:
         norm = _norm(h1)
         if len(h1.split()) < _HEADLINE_WORDS or not norm:
             continue
+        cut = len(h1.split())
         for title in titles:
             words = title.split()
-            cut = len(h1.split())
             if _norm(" ".join(words[:cut])) == norm and 0 < len(words) - cut <= _SUFFIX_WORDS:
                 return h1
     return None

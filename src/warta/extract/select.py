@@ -383,6 +383,12 @@ def thread_start(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
     return len(blocks)
 
 
+def thread_head(block: RawBlock, furniture: Furniture) -> bool:
+    """A line counting the readers' comments that opens their thread (``Comments (186)``); a linked count
+    is a byline's (``<a href="#comments">274 Comments</a>``)."""
+    return furniture.is_thread(block.text) and block.link_density < LINKY
+
+
 def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
     """Where a related-content tail (``You may also like``) starts: it must be smaller than the article;
     or where a line counting the readers' comments opens their thread."""
@@ -391,7 +397,7 @@ def _stop_index(blocks: Sequence[RawBlock], furniture: Furniture) -> int:
     for i, block in enumerate(blocks):
         strong = block.kind == "heading" or block.bold
         heading_like = not block.in_table  # a table's header cell ("Comment") is no section heading
-        if before >= THREAD_AFTER_CHARS and furniture.is_thread(block.text) and block.link_density < LINKY:
+        if before >= THREAD_AFTER_CHARS and thread_head(block, furniture):
             return i  # "{ 18 comments… read them below }": the readers' thread starts (a linked count is a byline's)
         if heading_like and before >= 200 and furniture.is_stop(block.text) and (strong or total - before < before):
             if not _section_goes_on(blocks, i, furniture):
