@@ -121,6 +121,19 @@ def test_data_table_rows_are_kept_as_lines() -> None:
     assert "1 Pembalap nomor 1 4999" in texts and "5 Pembalap nomor 5 4995" in texts
 
 
+def test_a_list_of_notes_with_some_linked_items_is_kept_and_a_list_of_links_is_not() -> None:
+    # a release-notes list of short items, some only a link: worth less than nothing item by item,
+    # but most of its text is the writer's own
+    notes = "".join(f"<li>Tim {name} memperbaiki lampu</li>" for name in ("Ani", "Budi", "Cici", "Dedi", "Eka", "Fajar"))
+    linked = "".join(f"<li><a href='/bug{i}'>Laporan {i}</a></li>" for i in range(3))
+    listed = f"<ul><li>Tim jalan raya melanjutkan perbaikan aspal di ruas utara kota sejak pekan lalu<ul>{notes}{linked}</ul></li></ul>"
+    links = f"<ul>{''.join(f'<li><a href=/s{i}>Cerita lain yang panjang nomor {i}</a></li>' for i in range(8))}</ul>"
+    texts, _ = body_of(article_page(listed + "<p>Paragraf penutup artikel ini menjelaskan rencana kota.</p>" + links))
+    assert any(t.startswith("Tim jalan raya") for t in texts)
+    assert "Tim Budi memperbaiki lampu" in texts
+    assert not any("Cerita lain" in t for t in texts)
+
+
 def test_teasers_and_hidden_boxes_are_dropped() -> None:
     teasers = "".join(
         f"<p><a href='/t{i}'>Judul berita lain yang cukup panjang nomor {i}</a> JAKARTA: Ringkasan berita lain di sini.</p>"

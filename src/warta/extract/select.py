@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from warta.extract.blocks import RawBlock
 from warta.extract.boilerplate import Furniture
+from warta.extract.text import text_of
 
 SHORT = 30  # characters a block must beat before it adds value
 LINKY = 0.5
@@ -151,7 +152,7 @@ def _status(el: Any, box: Container, memo: dict[int, str]) -> str:
             wrapper = box.elements.get(key)
             if (
                 box.totals.get(key, 0.0) < PRUNE and wrapper is not box.element and not _plain_list(wrapper)
-                and not _linked_heading(wrapper)
+                and not _linked_heading(wrapper) and not _prose_list(wrapper)
             ):
                 result = "pruned"
             memo[key] = result
@@ -182,6 +183,16 @@ def _linked_heading(el: Any) -> bool:
 def _plain_list(el: Any) -> bool:
     """A list without a single link (cities, devices, steps): short items, but the article's own."""
     return el is not None and el.tag in LISTS and next(el.iter("a"), None) is None
+
+
+def _prose_list(el: Any) -> bool:
+    """A list (or an item holding one) whose text is mostly not link text (notes with a link here and
+    there), however short or linked some of its items are: the article's own, not a list of links."""
+    if el is None or (el.tag not in LISTS and el.tag != "li"):
+        return False
+    size = len(text_of(el))
+    return size > 0 and sum(len(text_of(a)) for a in el.iter("a")) < PROSE_LIST_LINKS * size
+PROSE_LIST_LINKS = 0.3
 
 
 def blocks_inside(blocks: Sequence[RawBlock], container: Container) -> list[RawBlock]:
