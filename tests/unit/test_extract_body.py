@@ -235,3 +235,87 @@ def test_a_short_cjk_body_is_related_to_its_page_by_character_pairs() -> None:
     page = ("<html><head><title>宮崎県で震度５弱の地震</title></head><body><div class='c1'><h1>宮崎県で震度５弱の地震</h1>"
             f"<div class='c2'><p>{body}</p></div></div></body></html>")
     assert [b.text for b in extract_body(parse_html(page), None).blocks] == [body]
+
+
+# Second readings on pages whose article sits in wrappers named like furniture (``bio-panel`` is
+# furniture to the main walk, neutral to the scored reading; ``supplemental`` the other way round).
+BRIDGE = [
+    "Jembatan baru sepanjang dua ratus meter di tepi sungai besar akhirnya diresmikan oleh gubernur pada Senin pagi,"
+    " setelah dua tahun pembangunan yang sempat tertunda karena banjir dan kenaikan harga bahan bangunan.",
+    "Warga dua kecamatan yang selama ini harus memutar lewat jalan provinsi kini dapat mencapai pasar induk dalam"
+    " sepuluh menit saja, kata kepala desa yang hadir dalam peresmian bersama ratusan warga dan para pedagang pasar.",
+    "Kepala dinas pekerjaan umum mengatakan jembatan itu dirancang untuk menahan banjir besar dan akan dirawat setiap"
+    " tahun dengan anggaran daerah, sementara jalan penghubung di kedua ujungnya akan diperlebar tahun depan.",
+    "Para pedagang berharap harga sayur dan beras di pasar ikut turun karena ongkos angkut dari desa kini jauh lebih"
+    " murah, meski sebagian sopir angkutan khawatir kehilangan penumpang yang dulu menyeberang dengan perahu.",
+    "Gubernur meminta warga ikut menjaga jembatan itu dan melaporkan kerusakan sekecil apa pun kepada dinas, serta"
+    " berjanji membangun dua jembatan serupa di kabupaten lain sebelum akhir masa jabatannya pada tahun depan.",
+]
+NOTICE = [
+    f"Kebijakan privasi {i}: situs ini menyimpan data kunjungan Anda untuk keperluan statistik dan iklan yang relevan dengan minat Anda."
+    for i in range(12)
+]
+DESCRIBED = "Jembatan baru di tepi sungai besar menghubungkan dua kecamatan, warga kini mencapai pasar induk dalam sepuluh menit."
+
+
+def _notice_page(article_class: str, description: str) -> str:
+    article = "".join(f"<p>{p}</p>" for p in BRIDGE)
+    notice = "".join(f"<p>{p}</p>" for p in NOTICE)
+    return f"""<html><head><title>Jembatan baru diresmikan gubernur</title>
+    <meta name="description" content="{description}"></head>
+    <body><div class="page"><h1>Jembatan baru diresmikan gubernur</h1><div class="{article_class}">{article}</div></div>
+    <div class="bottom"><div class="supplemental">{notice}</div></div></body></html>"""
+
+
+def test_a_body_holding_none_of_the_description_gives_way_to_a_reading_that_holds_it() -> None:
+    result = extract_body(parse_html(_notice_page("bio-panel", DESCRIBED)), None)
+    assert [b.text for b in result.blocks] == BRIDGE and result.strategy.endswith("-described")
+    # a description that says nothing about the article (the site's slogan) backs no other reading
+    slogan = extract_body(parse_html(_notice_page("bio-panel", "Portal berita terpercaya untuk keluarga Indonesia.")), None)
+    assert slogan.blocks[0].text.startswith("Kebijakan privasi") and "described" not in slogan.strategy
+    # with neutral markup the main walk reads the article itself
+    assert [b.text for b in extract_body(parse_html(_notice_page("story", DESCRIBED)), None).blocks][:5] == BRIDGE
+
+
+def test_a_short_body_gives_way_when_the_readings_without_hints_agree_on_another() -> None:
+    article = (
+        "Jembatan baru sepanjang dua ratus meter di tepi sungai besar akhirnya diresmikan oleh gubernur pada Senin pagi,"
+        " setelah dua tahun pembangunan yang sempat tertunda karena banjir. Warga dua kecamatan kini dapat mencapai pasar"
+        " induk dalam sepuluh menit saja."
+    )
+    disclaimer = (
+        "Tautan luar disediakan sebagai rujukan. Redaksi tidak bertanggung jawab atas isi situs lain. Hak cipta dilindungi"
+        " undang-undang."
+    )
+    nav = "".join(f"<li><a href='/k{i}'>Kanal berita nomor {i}</a></li>" for i in range(15))
+    html = f"""<html><head><title>Jembatan baru diresmikan gubernur</title></head><body>
+    <h1>Jembatan baru diresmikan gubernur</h1><div class="bio-panel"><p>{article}</p></div>
+    <div class="bottom"><ul>{nav}</ul><div><p>{disclaimer}</p></div><ul>{nav}</ul></div></body></html>"""
+    result = extract_body(parse_html(html), None)
+    assert [b.text for b in result.blocks] == [article] and result.strategy == "dom-nohints"
+
+
+def test_of_two_agreeing_readings_the_one_the_description_backs_is_taken() -> None:
+    # the hint-free walk reads the article with a subscription box beside it, the scored reading only
+    # the box: they agree (one is a part of the other), and the description tells which is the article
+    from warta.extract.body import BodyResult, _dom_body, _recheck
+    from warta.extract.boilerplate import load_furniture
+    from warta.model import Block
+
+    offer = ["Berlangganan sekarang, baca tanpa batas, di semua perangkat, kapan saja.",
+             "Edisi cetak digital, teka-teki harian, arsip lengkap, dan buletin pilihan."]
+    policy = ("Kami berkomitmen menjaga forum diskusi yang sopan bagi semua pembaca. Mohon jaga komentar Anda tetap"
+              " relevan dengan artikel tentang jembatan dan warga, hindari serangan pribadi, dan laporkan komentar yang"
+              " melanggar aturan kepada moderator kami.")
+    html = f"""<html><head><title>Jembatan baru diresmikan gubernur</title>
+    <meta name="description" content="{DESCRIBED}"></head><body><h1>Jembatan baru diresmikan gubernur</h1>
+    <div class="bio-panel">{''.join(f'<p>{p}</p>' for p in BRIDGE)}<div id="offer">{''.join(f'<p>{p}</p>' for p in offer)}</div></div>
+    <div class="policy"><p>{policy}</p></div></body></html>"""
+    tree = parse_html(html)
+    furniture = load_furniture()
+    main = _dom_body(tree, furniture, use_hints=True)
+    assert [b.text for b in main.blocks] == [policy]
+    box = next(el for el in tree.iter("div") if el.get("id") == "offer")
+    scored = BodyResult(blocks=tuple(Block("paragraph", p) for p in offer), node=box, strategy="score")
+    chosen = _recheck(tree, furniture, main, scored, None)
+    assert chosen.strategy == "dom-nohints" and [b.text for b in chosen.blocks][:5] == BRIDGE

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -340,14 +340,22 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
                 voted = retry if pick.name == retry.strategy else result
             result = voted
         elif result.node is not None:  # neither walk found enough: the scored reading, if a witness backs it
-            result = _check(tree, result, scored_reading(), reference)
+            other = _vote(result, [retry, scored_reading()], holds=True)
+            if other is not result:  # the readings without hints agree with each other, not with this one
+                chosen = arbitrate(_reading(result), _reading(other), _witnesses(tree, reference), tree)
+                result = other if chosen.name == other.strategy else result
+            else:
+                result = _check(tree, result, scored_reading(), reference)
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
-        result = _check(tree, result, scored_reading(), reference)
+        checked = _recheck(tree, furniture, result, scored_reading(), reference, here)
+        result = checked if checked is not result else _check(tree, result, scored_reading(), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
         if any(size > kept and _prose_chars(el) > kept for el, size in skipped):  # more prose skipped than kept
             result = _recheck(tree, furniture, result, scored_reading(), reference, here)
         elif kept >= HUGE_CHARS or (kept < SPARSE_CHARS and len(text_of(_root(tree))) >= SPARSE_SHARE * kept):
             result = _elsewhere(tree, result, scored_reading(), reference)
+    if not reference:
+        result = _described_elsewhere(tree, furniture, result, scored_reading, here)
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
@@ -357,6 +365,52 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         lines = tuple(b.text for b in result.blocks)
         result = replace(result, blocks=(), furniture=result.furniture + lines, strategy=f"{result.strategy}-unrelated")
     return result
+
+
+DESCRIBED = 0.5  # a reading holding this share of the description's words reads the described article
+UNDESCRIBED = 0.2  # a body holding under this share of them may have read another text
+
+
+def _described_elsewhere(
+    tree: Any, furniture: Furniture, main: BodyResult, scored: Callable[[], BodyResult], here: Here
+) -> BodyResult:
+    """The main reading, unless it holds almost none of the meta description's words while a reading
+    of another region (the hint-free walk, else the scored reading) that starts before it holds most
+    of them: a privacy notice or a reader's comment chosen by its markup is not the article the page
+    describes. A generic description (the site's slogan) backs no reading and changes nothing; a
+    reading that opens with a section heading or comes after the main one (readers' comments quote the
+    article's words) is not taken."""
+    description = read_head(tree).first("description", "og:description", "twitter:description")
+    if not description or agreement(description, _text(main)) >= UNDESCRIBED:
+        return main
+    for other in (_dom_body(tree, furniture, use_hints=False, here=here), scored()):
+        if (
+            _chars(other) >= MIN_GOOD_CHARS and agreement(description, _text(other)) >= DESCRIBED
+            and disjoint(_reading(main), _reading(other)) and not _opens_section(other, furniture)
+            and _precedes(tree, other.node, main.node)
+        ):
+            return replace(other, strategy=f"{other.strategy}-described")
+    return main
+
+
+def _precedes(tree: Any, first: Any, then: Any) -> bool:
+    """``first`` starts before ``then`` in the page (or there is nothing to follow): a reading that
+    starts after another is where readers' comments and footers sit."""
+    if then is None:
+        return True
+    for el in tree.iter():
+        if el is first:
+            return True
+        if el is then:
+            return False
+    return False
+
+
+def _opens_section(result: BodyResult, furniture: Furniture) -> bool:
+    """The reading opens with a section heading (``Comments``, ``Related stories``) or a count of
+    comments: the readers' thread quotes the article's words, it is not the article."""
+    first = result.blocks[0].text if result.blocks else ""
+    return bool(furniture.is_stop(first) or furniture.is_thread(first))
 
 
 STRAY_MAX_CHARS = 100  # a body this short may be a stray line (a heading, a prompt), not the article
@@ -451,6 +505,11 @@ def _recheck(
         if _chars(free) < SECOND_READING_GAIN * _chars(main) or not disjoint(_reading(main), _reading(free)):
             return main
         pick = free
+    else:  # the pair agrees, one perhaps a part of the other: a witness may prefer its partner
+        partner = scored if pick is free else free
+        if _chars(partner) and arbitrate(_reading(pick), _reading(partner), _witnesses(tree, reference), tree,
+                                         headline=False).name == partner.strategy:
+            pick = partner
     mine, theirs = _reading(main), _reading(pick)
     # where the main reading is a part of the other, both start at the headline: it cannot decide
     chosen = arbitrate(mine, theirs, _witnesses(tree, reference), tree, headline=not part_of(mine, theirs))
