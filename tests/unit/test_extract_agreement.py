@@ -50,8 +50,8 @@ def test_the_scored_reading_finds_paragraphs_by_their_parent_and_leaves_link_lis
 
 
 def test_an_article_in_a_furniture_named_wrapper_beats_a_site_blurb_by_following_the_headline() -> None:
-    # the main reading skips the 'widget' wrapper (a furniture word) and keeps the blurb; the hint-free
-    # walk and the scored reading find the article, and the headline shown by the <title> sits right above it
+    # the main reading skips the 'widget' wrapper (a furniture word) and keeps the blurb; the
+    # scored reading finds the article, and the headline shown by the <title> sits right above it
     html = f"""<html><head><title>New ferry terminal opens in the harbour</title></head><body>
     <div class="top"><div class="intro"><p>{BLURB}</p></div></div>
     <div class="widget"><h2>New ferry terminal opens in the harbour</h2>{_paras(STORY, 3)}</div>
@@ -59,7 +59,7 @@ def test_an_article_in_a_furniture_named_wrapper_beats_a_site_blurb_by_following
     art = extract(html, url="https://x.test/a")
     assert isinstance(art, Article)
     assert "ferry terminal on Monday" in art.text and "donation" not in art.text
-    assert art.provenance["body"] == "dom-nohints"  # the hint-free walk, which the scored reading agrees with
+    assert art.provenance["body"] == "score"
 
 
 def test_without_a_witness_the_main_reading_stands() -> None:

@@ -317,5 +317,5 @@ def test_of_two_agreeing_readings_the_one_the_description_backs_is_taken() -> No
     assert [b.text for b in main.blocks] == [policy]
     box = next(el for el in tree.iter("div") if el.get("id") == "offer")
     scored = BodyResult(blocks=tuple(Block("paragraph", p) for p in offer), node=box, strategy="score")
-    chosen = _recheck(tree, furniture, main, scored, None)
+    chosen = _recheck(tree, main, _dom_body(tree, furniture, use_hints=False), scored, None)
     assert chosen.strategy == "dom-nohints" and [b.text for b in chosen.blocks][:5] == BRIDGE

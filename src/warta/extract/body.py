@@ -323,15 +323,20 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if dropped and result.strategy == "dom":
         result = _continuation(tree, furniture, result, dropped)
     kept = _chars(result)
-    scored: list[BodyResult] = []  # the scored reading, made once when a check needs it
+    readings: dict[str, BodyResult] = {}  # the hint-free walk and the scored reading, made once when a check needs them
+
+    def free_reading() -> BodyResult:
+        if "free" not in readings:
+            readings["free"] = _dom_body(tree, furniture, use_hints=False, here=here)
+        return readings["free"]
 
     def scored_reading() -> BodyResult:
-        if not scored:
-            scored.append(_scored(tree, furniture, here.hosts))
-        return scored[0]
+        if "scored" not in readings:
+            readings["scored"] = _scored(tree, furniture, here.hosts)
+        return readings["scored"]
 
     if kept < MIN_GOOD_CHARS:
-        retry = _dom_body(tree, furniture, use_hints=False, here=here)
+        retry = free_reading()
         if _chars(retry) >= MIN_GOOD_CHARS and _chars(retry) > 2 * kept:
             voted = _vote(retry, [result, scored_reading()])
             if voted is result and any(size > kept for _, size in skipped):
@@ -347,15 +352,16 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
             else:
                 result = _check(tree, result, scored_reading(), reference)
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
-        checked = _recheck(tree, furniture, result, scored_reading(), reference, here)
+        # a body the description does not back: the hint-free walk votes too (it costs a walk)
+        checked = _recheck(tree, result, free_reading(), scored_reading(), reference) if _undescribed(tree, result) else result
         result = checked if checked is not result else _check(tree, result, scored_reading(), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
         if any(size > kept and _prose_chars(el) > kept for el, size in skipped):  # more prose skipped than kept
-            result = _recheck(tree, furniture, result, scored_reading(), reference, here)
+            result = _recheck(tree, result, free_reading(), scored_reading(), reference)
         elif kept >= HUGE_CHARS or (kept < SPARSE_CHARS and len(text_of(_root(tree))) >= SPARSE_SHARE * kept):
             result = _elsewhere(tree, result, scored_reading(), reference)
     if not reference:
-        result = _described_elsewhere(tree, furniture, result, scored_reading, here)
+        result = _described_elsewhere(tree, furniture, result, free_reading, scored_reading, [el for el, _ in skipped])
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
@@ -369,21 +375,27 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
 
 DESCRIBED = 0.5  # a reading holding this share of the description's words reads the described article
 UNDESCRIBED = 0.2  # a body holding under this share of them may have read another text
+DESCRIBED_OPENING = 2000  # characters of the body looked at first
 
 
 def _described_elsewhere(
-    tree: Any, furniture: Furniture, main: BodyResult, scored: Callable[[], BodyResult], here: Here
+    tree: Any, furniture: Furniture, main: BodyResult, free: Callable[[], BodyResult],
+    scored: Callable[[], BodyResult], skipped: Sequence[Any],
 ) -> BodyResult:
     """The main reading, unless it holds almost none of the meta description's words while a reading
-    of another region (the hint-free walk, else the scored reading) that starts before it holds most
-    of them: a privacy notice or a reader's comment chosen by its markup is not the article the page
-    describes. A generic description (the site's slogan) backs no reading and changes nothing; a
-    reading that opens with a section heading or comes after the main one (readers' comments quote the
-    article's words) is not taken."""
-    description = read_head(tree).first("description", "og:description", "twitter:description")
-    if not description or agreement(description, _text(main)) >= UNDESCRIBED:
+    of another region that starts before it holds most of them (the hint-free walk, where a region the
+    hints skipped holds them; else the scored reading): a privacy notice, another story's teaser or a
+    reader's comment chosen by its markup is not the article the page describes. A generic
+    description (the site's slogan) backs no reading and changes nothing; a reading that opens with a
+    section heading or comes after the main one (readers' comments quote the article's words) is not
+    taken."""
+    if not _undescribed(tree, main):
         return main
-    for other in (_dom_body(tree, furniture, use_hints=False, here=here), scored()):
+    description = _head_description(tree)
+    # the hint-free walk reads what the hints skipped: worth a walk if a skipped region holds the description
+    walk = any(agreement(description, text_of(el)) >= DESCRIBED for el in skipped)
+    for reading in (free, scored) if walk else (scored,):
+        other = reading()
         if (
             _chars(other) >= MIN_GOOD_CHARS and agreement(description, _text(other)) >= DESCRIBED
             and disjoint(_reading(main), _reading(other)) and not _opens_section(other, furniture)
@@ -391,6 +403,39 @@ def _described_elsewhere(
         ):
             return replace(other, strategy=f"{other.strategy}-described")
     return main
+
+
+def _undescribed(tree: Any, result: BodyResult) -> bool:
+    """The page has a meta description and the body holds almost none of its words."""
+    description = _head_description(tree)
+    if not description:
+        return False
+    # agreement(description, text), the body case-folded at once (this check runs on most pages); its
+    # opening first, as the words found there are found in the whole
+    words = {t.casefold() for t in TOKEN.findall(description) if len(t) > 3}
+    text = _text(result)
+    for part in (text[:DESCRIBED_OPENING], text) if len(text) > DESCRIBED_OPENING else (text,):
+        if len(words & set(TOKEN.findall(part.casefold()))) >= UNDESCRIBED * len(words):
+            return False
+    return bool(words)
+
+
+DESCRIPTION_KEYS = ("description", "og:description", "twitter:description")
+
+
+def _head_description(tree: Any) -> str:
+    """The first non-empty meta description of the page's ``<head>`` (read there only: this check runs
+    on most pages, and a full :func:`read_head` walks the whole tree)."""
+    head = tree.find("head") if tree.tag == "html" else None
+    if head is None:
+        return ""
+    found: dict[str, str] = {}
+    for el in head.iter("meta"):
+        key = (el.get("name") or el.get("property") or "").strip().lower()
+        content = (el.get("content") or "").strip()
+        if key in DESCRIPTION_KEYS and content:
+            found.setdefault(key, content)
+    return next((found[key] for key in DESCRIPTION_KEYS if key in found), "")
 
 
 def _precedes(tree: Any, first: Any, then: Any) -> bool:
@@ -491,15 +536,11 @@ def _witnesses(tree: Any, reference: str | None) -> Witnesses:
     )
 
 
-def _recheck(
-    tree: Any, furniture: Furniture, main: BodyResult, scored: BodyResult, reference: str | None,
-    here: Here = NOWHERE,
-) -> BodyResult:
+def _recheck(tree: Any, main: BodyResult, free: BodyResult, scored: BodyResult, reference: str | None) -> BodyResult:
     """The main reading when the hints skipped a region holding more text than it kept: the readings
     without hints (the hint-free walk, the scored reading) vote, and where they agree against the main
     reading (it holds little of either), a witness decides between the two (see :func:`_check`): class
     words alone do not overrule what the page's text and its own statements say."""
-    free = _dom_body(tree, furniture, use_hints=False, here=here)
     pick = _vote(main, [free, scored], holds=True)
     if pick is main:  # no pair against it: the hint-free walk alone may still have read the article
         if _chars(free) < SECOND_READING_GAIN * _chars(main) or not disjoint(_reading(main), _reading(free)):

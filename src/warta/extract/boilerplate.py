@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from importlib import resources
 
 from warta.errors import ConfigError
@@ -37,20 +37,28 @@ class Furniture:
     stop: re.Pattern[str]
     date_line: re.Pattern[str]
     thread: re.Pattern[str] = re.compile(r"(?!)")
+    _hints: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)  # attr -> hint
+    _lines: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)  # line -> kind
 
-    def words(self, attr: str) -> set[str]:
+    def words(self, attr: str) -> frozenset[str]:
         """The words of a class/id value (``detail__body-text`` -> detail, body, text)."""
-        return {w.lower() for w in _SPLIT.split(_CAMEL.sub(" ", attr)) if w}
+        return _attr_words(attr)
 
     def hint(self, attr: str) -> str | None:
-        """``negative`` if the class/id marks furniture (``mixed`` if it also names article content)."""
+        """``negative`` if the class/id marks furniture (``mixed`` if it also names article content).
+        Remembered per value: pages and sites repeat a few hundred class names."""
         if not attr:
             return None
-        words = self.words(attr)
-        low = attr.lower()
-        if not (words & self.negative or self.negative_substrings.search(low)):
-            return None
-        return "mixed" if words & self.positive else "negative"
+        found = self._hints.get(attr, "")
+        if found == "":
+            words = self.words(attr)
+            if not (words & self.negative or self.negative_substrings.search(attr.lower())):
+                found = None
+            else:
+                found = "mixed" if words & self.positive else "negative"
+            if len(self._hints) < HINTS_REMEMBERED:
+                self._hints[attr] = found
+        return found
 
     def is_hidden_class(self, cls: str) -> bool:
         """True if one of the element's class names hides it (``hidden``, ``sr-only``, ...)."""
@@ -61,9 +69,18 @@ class Furniture:
         return self.hint(attr) == "negative"
 
     def line_kind(self, line: str) -> str | None:
-        """``byline``, ``promo`` or ``trailer`` when a body line is furniture, else None."""
+        """``byline``, ``promo`` or ``trailer`` when a body line is furniture, else None. Remembered for
+        a while: every reading of a page asks again about the same lines."""
         if len(line) > 400:
             return None
+        found = self._lines.get(line, "")
+        if found == "":
+            if len(self._lines) >= LINES_REMEMBERED:
+                self._lines.clear()
+            found = self._lines[line] = self._line_kind(line)
+        return found
+
+    def _line_kind(self, line: str) -> str | None:
         if _MARKUP.match(line) or not _LETTER.search(line):
             return "markup"
         if len(line) <= 80 and self.date_line.search(line):
@@ -95,6 +112,15 @@ def _alternation(patterns: list[str]) -> re.Pattern[str]:
     if floating:
         parts.append("(?:" + "|".join(f"(?:{p})" for p in floating) + ")")
     return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+HINTS_REMEMBERED = 1 << 16  # class/id values whose hint is remembered (a long crawl meets many)
+LINES_REMEMBERED = 1 << 14  # body lines whose kind is remembered (forgotten all at once when full)
+
+
+@lru_cache(maxsize=HINTS_REMEMBERED)
+def _attr_words(attr: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _SPLIT.split(_CAMEL.sub(" ", attr)) if w)
 
 
 @cache
