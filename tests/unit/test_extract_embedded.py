@@ -107,3 +107,21 @@ def test_a_dom_body_that_agrees_with_the_description_is_kept_beside_other_embedd
     html = shell(script, description="Newsroom editorial guidelines ombudsman").replace('<div id="root"></div>', dom)
     art = extract(html, url="https://x.test/story")
     assert isinstance(art, Article) and art.provenance["body"] != "embedded" and "ombudsman" in art.text
+
+
+def test_a_dom_body_of_another_text_yields_to_embedded_data_many_times_longer_agreeing_as_well() -> None:
+    # the description backs both texts alike (a title naming the site's section and the story), but
+    # the script data holds eight times the text and none of the DOM body's passages
+    dom = f"<div class='box'><p>{OTHER}</p><p>{OTHER}</p><p>{OTHER}</p></div>"
+    long = [f"{p} Part {i} of the report." for i in range(12) for p in PARAS]
+    props = {"props": {"pageProps": {"article": {"body": [{"type": "paragraph", "text": p} for p in long]}}}}
+    script = f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(props)}</script>'
+    html = shell(script, description="Council cycling: editorial newsroom").replace('<div id="root"></div>', dom)
+    art = extract(html, url="https://x.test/story")
+    assert isinstance(art, Article) and art.provenance["body"] == "embedded" and "ombudsman" not in art.text
+    # the same data only four times as long: the DOM body stands
+    props["props"]["pageProps"]["article"]["body"] = [{"type": "paragraph", "text": p} for p in long[:24]]
+    script = f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(props)}</script>'
+    html = shell(script, description="Council cycling: editorial newsroom").replace('<div id="root"></div>', dom)
+    art = extract(html, url="https://x.test/story")
+    assert isinstance(art, Article) and art.provenance["body"] != "embedded" and "ombudsman" in art.text

@@ -646,7 +646,8 @@ def _embedded(tree: Any, dom: BodyResult) -> BodyResult:
                 return dom
     elif not (
         ref and _shingled(text, mine) < EMBEDDED_DISJOINT
-        and agreement(ref, text) >= stated + EMBEDDED_AGREEMENT_MARGIN
+        and (agreement(ref, text) >= stated + EMBEDDED_AGREEMENT_MARGIN
+             or len(text) >= EMBEDDED_MUCH_LONGER * chars and agreement(ref, text) >= max(stated, EMBEDDED_STATED / 2))
     ):
         return dom
     return _from_embedded(dom, text)
