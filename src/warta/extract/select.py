@@ -192,7 +192,9 @@ def _prose_list(el: Any) -> bool:
         return False
     size = len(text_of(el))
     return size > 0 and sum(len(text_of(a)) for a in el.iter("a")) < PROSE_LIST_LINKS * size
-PROSE_LIST_LINKS = 0.3
+
+
+PROSE_LIST_LINKS = 0.3  # a list with less link text than this share of its text is the article's own
 
 
 def blocks_inside(blocks: Sequence[RawBlock], container: Container) -> list[RawBlock]:
