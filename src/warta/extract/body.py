@@ -312,6 +312,7 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
     if jsonld is None:
         jsonld = parse_scripts(jsonld_scripts(tree))
     reference = article_body(jsonld)
+    description = _head_description(tree)  # read once: two checks below compare bodies with it
     skipped: list[tuple[Any, int]] = []  # every sizeable subtree the hints skipped
     here = _own_address(tree, url)
     result = _dom_body(tree, furniture, use_hints=True, dropped=skipped, here=here)
@@ -353,7 +354,8 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
                 result = _check(tree, result, scored_reading(), reference)
     elif any(size >= SCORED_GAIN * kept and _few_links(el, size) for el, size in dropped):  # prose elsewhere
         # a body the description does not back: the hint-free walk votes too (it costs a walk)
-        checked = _recheck(tree, result, free_reading(), scored_reading(), reference) if _undescribed(tree, result) else result
+        undescribed = _undescribed(description, result)
+        checked = _recheck(tree, result, free_reading(), scored_reading(), reference) if undescribed else result
         result = checked if checked is not result else _check(tree, result, scored_reading(), reference)
     if result.strategy == "dom" and kept >= MIN_GOOD_CHARS:
         if any(size > kept and _prose_chars(el) > kept for el, size in skipped):  # more prose skipped than kept
@@ -361,7 +363,9 @@ def extract_body(tree: Any, url: str | None, jsonld: Sequence[Any] | None = None
         elif kept >= HUGE_CHARS or (kept < SPARSE_CHARS and len(text_of(_root(tree))) >= SPARSE_SHARE * kept):
             result = _elsewhere(tree, result, scored_reading(), reference)
     if not reference:
-        result = _described_elsewhere(tree, furniture, result, free_reading, scored_reading, [el for el, _ in skipped])
+        result = _described_elsewhere(
+            tree, furniture, result, description, free_reading, scored_reading, [el for el, _ in skipped]
+        )
     if has_embedded_data(tree):
         result = _embedded(tree, result)
     if reference:
@@ -379,7 +383,7 @@ DESCRIBED_OPENING = 2000  # characters of the body looked at first
 
 
 def _described_elsewhere(
-    tree: Any, furniture: Furniture, main: BodyResult, free: Callable[[], BodyResult],
+    tree: Any, furniture: Furniture, main: BodyResult, description: str, free: Callable[[], BodyResult],
     scored: Callable[[], BodyResult], skipped: Sequence[Any],
 ) -> BodyResult:
     """The main reading, unless it holds almost none of the meta description's words while a reading
@@ -389,9 +393,8 @@ def _described_elsewhere(
     description (the site's slogan) backs no reading and changes nothing; a reading that opens with a
     section heading or comes after the main one (readers' comments quote the article's words) is not
     taken."""
-    if not _undescribed(tree, main):
+    if not _undescribed(description, main):
         return main
-    description = _head_description(tree)
     # the hint-free walk reads what the hints skipped: worth a walk if a skipped region holds the description
     walk = any(agreement(description, text_of(el)) >= DESCRIBED for el in skipped)
     for reading in (free, scored) if walk else (scored,):
@@ -405,9 +408,9 @@ def _described_elsewhere(
     return main
 
 
-def _undescribed(tree: Any, result: BodyResult) -> bool:
-    """The page has a meta description and the body holds almost none of its words."""
-    description = _head_description(tree)
+def _undescribed(description: str, result: BodyResult) -> bool:
+    """The page has a meta description (``description``, from :func:`_head_description`) and the body
+    holds almost none of its words."""
     if not description:
         return False
     # agreement(description, text), the body case-folded at once (this check runs on most pages); its
